@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_APPLICATION (ms_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsApplication, ms_application, MS, APPLICATION, GtkApplication)
+
+MsApplication *ms_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-server-session"
+#include "config.h"
+
+#include "ms-protocol-event.h"
+#include "ms-server-session.h"
+
+G_DEFINE_INTERFACE (MsServerSession, ms_server_session, G_TYPE_OBJECT)
+
+enum {
+  PROTOCOL_EVENT,
+  TLS_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+ms_server_session_default_init (MsServerSessionInterface *iface)
+{
+  /**
+   * MsServerSession::protocol-event:
+   * @event: (type MsProtocolEvent): what happened; valid during emission only
+   */
+  signals[PROTOCOL_EVENT] =
+    g_signal_new ("protocol-event",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, MS_TYPE_PROTOCOL_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  signals[TLS_REQUESTED] =
+    g_signal_new ("tls-requested",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+void
+ms_server_session_start (MsServerSession *self)
+{
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  MS_SERVER_SESSION_GET_IFACE (self)->start (self);
+}
+
+void
+ms_server_session_feed (MsServerSession *self,
+                        const guint8    *data,
+                        gsize            len)
+{
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  g_return_if_fail (data != NULL || len == 0);
+  MS_SERVER_SESSION_GET_IFACE (self)->feed (self, data, len);
+}
+
+gsize
+ms_server_session_take_output (MsServerSession *self,
+                               GByteArray      *dest)
+{
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (self), 0);
+  g_return_val_if_fail (dest != NULL, 0);
+  return MS_SERVER_SESSION_GET_IFACE (self)->take_output (self, dest);
+}
+
+gboolean
+ms_server_session_is_finished (MsServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (self), TRUE);
+  return MS_SERVER_SESSION_GET_IFACE (self)->is_finished (self);
+}
+
+void
+ms_server_session_connection_lost (MsServerSession *self)
+{
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  MS_SERVER_SESSION_GET_IFACE (self)->connection_lost (self);
+}
+
+guint
+ms_server_session_get_hold_ms (MsServerSession *self)
+{
+  MsServerSessionInterface *iface;
+
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (self), 0);
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  return iface->get_hold_ms ? iface->get_hold_ms (self) : 0;
+}
+
+void
+ms_server_session_release_hold (MsServerSession *self)
+{
+  MsServerSessionInterface *iface;
+
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  if (iface->release_hold)
+    iface->release_hold (self);
+}
+
+void
+ms_server_session_set_tls_active (MsServerSession *self,
+                                  gboolean         active)
+{
+  MsServerSessionInterface *iface;
+
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  if (iface->set_tls_active)
+    iface->set_tls_active (self, active);
+}
+
+gboolean
+ms_server_session_get_tls_active (MsServerSession *self)
+{
+  MsServerSessionInterface *iface;
+
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (self), FALSE);
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  return iface->get_tls_active ? iface->get_tls_active (self) : FALSE;
+}
+
+void
+ms_server_session_emit_event (MsServerSession       *self,
+                              const MsProtocolEvent *event)
+{
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  g_signal_emit (self, signals[PROTOCOL_EVENT], 0, event);
+}
+
+void
+ms_server_session_emit_tls_requested (MsServerSession *self)
+{
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  g_signal_emit (self, signals[TLS_REQUESTED], 0);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The sans-I/O contract every server session (POP3, IMAP, SMTP) fulfils.
+ *
+ * A driver (a real TCP connection in net/, a simulated link in sim/) owns the
+ * bytes: it calls start() once, feeds what arrived with feed(), and drains
+ * what the session wants to send with take_output(). The session never reads
+ * or writes a socket and never sleeps.
+ *
+ * Holding: after a failed login a session asks to be held for a while
+ * (get_hold_ms() > 0). The driver then sends nothing and feeds nothing to
+ * this session until that much time has passed, then calls release_hold().
+ * Only this session waits; the driver keeps serving the others.
+ *
+ * TLS: when a session accepts STLS/STARTTLS it queues its positive answer,
+ * drops any input that followed the command line (never executed, the
+ * CVE-2011-0411 class), and emits "tls-requested". The driver sends the
+ * queued answer in plain text, starts the TLS handshake, and calls
+ * set_tls_active(TRUE) once it completes. */
+#pragma once
+
+#include <glib-object.h>
+#include "ms-types.h"
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_SERVER_SESSION (ms_server_session_get_type ())
+
+G_DECLARE_INTERFACE (MsServerSession, ms_server_session, MS, SERVER_SESSION, GObject)
+
+struct _MsServerSessionInterface
+{
+  GTypeInterface parent_iface;
+
+  void      (*start)           (MsServerSession *self);
+  void      (*feed)            (MsServerSession *self,
+                                const guint8    *data,
+                                gsize            len);
+  gsize     (*take_output)     (MsServerSession *self,
+                                GByteArray      *dest);
+  gboolean  (*is_finished)     (MsServerSession *self);
+  void      (*connection_lost) (MsServerSession *self);
+  guint     (*get_hold_ms)     (MsServerSession *self);
+  void      (*release_hold)    (MsServerSession *self);
+  void      (*set_tls_active)  (MsServerSession *self,
+                                gboolean         active);
+  gboolean  (*get_tls_active)  (MsServerSession *self);
+};
+
+void      ms_server_session_start           (MsServerSession *self);
+void      ms_server_session_feed            (MsServerSession *self,
+                                             const guint8    *data,
+                                             gsize            len);
+gsize     ms_server_session_take_output     (MsServerSession *self,
+                                             GByteArray      *dest);
+gboolean  ms_server_session_is_finished     (MsServerSession *self);
+void      ms_server_session_connection_lost (MsServerSession *self);
+guint     ms_server_session_get_hold_ms     (MsServerSession *self);
+void      ms_server_session_release_hold    (MsServerSession *self);
+void      ms_server_session_set_tls_active  (MsServerSession *self,
+                                             gboolean         active);
+gboolean  ms_server_session_get_tls_active  (MsServerSession *self);
+
+/* For implementations: emit the interface's signals. */
+void      ms_server_session_emit_event         (MsServerSession       *self,
+                                                const MsProtocolEvent *event);
+void      ms_server_session_emit_tls_requested (MsServerSession       *self);
+
+G_END_DECLS

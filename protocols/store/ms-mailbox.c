@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-mailbox"
+#include "config.h"
+
+#include "ms-mailbox-private.h"
+#include "ms-message-private.h"
+
+struct _MsMailbox
+{
+  GObject        parent_instance;
+
+  char          *name;
+  MsMailboxRole  role;
+  guint32        uidvalidity;
+  guint32        uidnext;
+  guint64        highest_modseq;
+  guint64        total_size;
+  GPtrArray     *messages;   /* MsMessage, ascending UID */
+  guint          subscribed : 1;
+};
+
+G_DEFINE_FINAL_TYPE (MsMailbox, ms_mailbox, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_ROLE,
+  PROP_UIDVALIDITY,
+  PROP_UIDNEXT,
+  PROP_N_MESSAGES,
+  PROP_SUBSCRIBED,
+  N_PROPS
+};
+
+enum {
+  MESSAGE_ADDED,
+  FLAGS_CHANGED,
+  MESSAGE_EXPUNGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char *role_names[] = {
+  [MS_MAILBOX_ROLE_NONE]    = "none",
+  [MS_MAILBOX_ROLE_INBOX]   = "inbox",
+  [MS_MAILBOX_ROLE_SENT]    = "sent",
+  [MS_MAILBOX_ROLE_DRAFTS]  = "drafts",
+  [MS_MAILBOX_ROLE_TRASH]   = "trash",
+  [MS_MAILBOX_ROLE_JUNK]    = "junk",
+  [MS_MAILBOX_ROLE_ARCHIVE] = "archive",
+};
+
+static const char *role_attributes[] = {
+  [MS_MAILBOX_ROLE_NONE]    = NULL,
+  [MS_MAILBOX_ROLE_INBOX]   = NULL,
+  [MS_MAILBOX_ROLE_SENT]    = "\\Sent",
+  [MS_MAILBOX_ROLE_DRAFTS]  = "\\Drafts",
+  [MS_MAILBOX_ROLE_TRASH]   = "\\Trash",
+  [MS_MAILBOX_ROLE_JUNK]    = "\\Junk",
+  [MS_MAILBOX_ROLE_ARCHIVE] = "\\Archive",
+};
+
+MsMailbox *
+ms_mailbox_new (const char *name,
+                guint32     uidvalidity)
+{
+  MsMailbox *self = g_object_new (MS_TYPE_MAILBOX, NULL);
+
+  self->name = g_strdup (name);
+  self->uidvalidity = uidvalidity;
+  return self;
+}
+
+static void
+ms_mailbox_finalize (GObject *object)
+{
+  MsMailbox *self = (MsMailbox *) object;
+
+  g_clear_pointer (&self->messages, g_ptr_array_unref);
+  g_clear_pointer (&self->name, g_free);
+
+  G_OBJECT_CLASS (ms_mailbox_parent_class)->finalize (object);
+}
+
+static void
+ms_mailbox_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  MsMailbox *self = MS_MAILBOX (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_ROLE:
+      g_value_set_int (value, self->role);
+      break;
+    case PROP_UIDVALIDITY:
+      g_value_set_uint (value, self->uidvalidity);
+      break;
+    case PROP_UIDNEXT:
+      g_value_set_uint (value, self->uidnext);
+      break;
+    case PROP_N_MESSAGES:
+      g_value_set_uint (value, self->messages->len);
+      break;
+    case PROP_SUBSCRIBED:
+      g_value_set_boolean (value, self->subscribed);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_mailbox_class_init (MsMailboxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ms_mailbox_finalize;
+  object_class->get_property = ms_mailbox_get_property;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE] =
+    g_param_spec_int ("role", NULL, NULL, MS_MAILBOX_ROLE_NONE, MS_MAILBOX_ROLE_ARCHIVE, MS_MAILBOX_ROLE_NONE,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UIDVALIDITY] =
+    g_param_spec_uint ("uidvalidity", NULL, NULL, 0, G_MAXUINT32, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UIDNEXT] =
+    g_param_spec_uint ("uidnext", NULL, NULL, 0, G_MAXUINT32, 1,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_MESSAGES] =
+    g_param_spec_uint ("n-messages", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUBSCRIBED] =
+    g_param_spec_boolean ("subscribed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MsMailbox::message-added:
+   * @message: the new message, last in the mailbox
+   */
+  signals[MESSAGE_ADDED] =
+    g_signal_new ("message-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, MS_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * MsMailbox::flags-changed:
+   * @message: the message whose flags or keywords changed
+   * @index: its 0-based position
+   */
+  signals[FLAGS_CHANGED] =
+    g_signal_new ("flags-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  MS_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_UINT);
+  /**
+   * MsMailbox::message-expunged:
+   * @uid: the UID of the message that is gone
+   * @index: its 0-based position just before it was removed
+   */
+  signals[MESSAGE_EXPUNGED] =
+    g_signal_new ("message-expunged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+ms_mailbox_init (MsMailbox *self)
+{
+  self->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+  self->uidnext = 1;
+  self->highest_modseq = 1;
+}
+
+const char *
+ms_mailbox_get_name (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+  return self->name;
+}
+
+void
+ms_mailbox_set_name (MsMailbox  *self,
+                     const char *name)
+{
+  g_assert (MS_IS_MAILBOX (self));
+
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
+  g_free (self->name);
+  self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+MsMailboxRole
+ms_mailbox_get_role (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), MS_MAILBOX_ROLE_NONE);
+  return self->role;
+}
+
+void
+ms_mailbox_set_role (MsMailbox     *self,
+                     MsMailboxRole  role)
+{
+  g_return_if_fail (MS_IS_MAILBOX (self));
+  g_return_if_fail (role <= MS_MAILBOX_ROLE_ARCHIVE);
+
+  if (self->role == role)
+    return;
+  self->role = role;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+}
+
+guint32
+ms_mailbox_get_uidvalidity (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  return self->uidvalidity;
+}
+
+guint32
+ms_mailbox_get_uidnext (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  return self->uidnext;
+}
+
+guint64
+ms_mailbox_get_highest_modseq (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  return self->highest_modseq;
+}
+
+gboolean
+ms_mailbox_get_subscribed (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), FALSE);
+  return self->subscribed;
+}
+
+void
+ms_mailbox_set_subscribed (MsMailbox *self,
+                           gboolean   subscribed)
+{
+  g_return_if_fail (MS_IS_MAILBOX (self));
+
+  subscribed = !!subscribed;
+  if (self->subscribed == (guint) subscribed)
+    return;
+  self->subscribed = subscribed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBSCRIBED]);
+}
+
+guint
+ms_mailbox_get_n_messages (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  return self->messages->len;
+}
+
+MsMessage *
+ms_mailbox_get_message (MsMailbox *self,
+                        guint      index)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+  g_return_val_if_fail (index < self->messages->len, NULL);
+  return g_ptr_array_index (self->messages, index);
+}
+
+MsMessage *
+ms_mailbox_lookup_uid (MsMailbox *self,
+                       guint32    uid,
+                       guint     *index)
+{
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+
+  /* UIDs ascend, so a binary search finds one in O(log n) on 100k messages. */
+  hi = self->messages->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      MsMessage *message = g_ptr_array_index (self->messages, mid);
+
+      if (message->uid == uid)
+        {
+          if (index)
+            *index = mid;
+          return message;
+        }
+      if (message->uid < uid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (index)
+    *index = lo;
+  return NULL;
+}
+
+guint
+ms_mailbox_count_flag (MsMailbox *self,
+                       MsFlags    flag,
+                       gboolean   set)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      MsMessage *message = g_ptr_array_index (self->messages, i);
+
+      if (((message->flags & flag) == flag) == !!set)
+        n++;
+    }
+  return n;
+}
+
+guint
+ms_mailbox_count_recent (MsMailbox *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+
+  for (guint i = 0; i < self->messages->len; i++)
+    n += ((MsMessage *) g_ptr_array_index (self->messages, i))->recent;
+  return n;
+}
+
+guint64
+ms_mailbox_get_total_size (MsMailbox *self)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  return self->total_size;
+}
+
+static MsMessage *
+add_message (MsMailbox          *self,
+             guint32             uid,
+             GBytes             *raw,
+             MsFlags             flags,
+             const char * const *keywords,
+             gint64              internal_date,
+             int                 tz_offset,
+             gboolean            recent)
+{
+  MsMessage *message;
+
+  g_assert (uid >= self->uidnext);
+
+  message = ms_message_new (uid, raw, internal_date, tz_offset);
+  ms_message_replace_flags (message, flags, keywords);
+  message->recent = !!recent;
+  message->modseq = ++self->highest_modseq;
+  self->uidnext = uid + 1;
+  self->total_size += g_bytes_get_size (raw);
+  g_ptr_array_add (self->messages, message);
+
+  g_signal_emit (self, signals[MESSAGE_ADDED], 0, message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UIDNEXT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+  return message;
+}
+
+MsMessage *
+ms_mailbox_append (MsMailbox          *self,
+                   GBytes             *raw,
+                   MsFlags             flags,
+                   const char * const *keywords,
+                   gint64              internal_date,
+                   int                 tz_offset)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+  g_return_val_if_fail (raw != NULL, NULL);
+  g_return_val_if_fail (self->uidnext < G_MAXUINT32, NULL);
+
+  return add_message (self, self->uidnext, raw, flags, keywords, internal_date, tz_offset, TRUE);
+}
+
+MsMessage *
+ms_mailbox_restore_message (MsMailbox          *self,
+                            guint32             uid,
+                            GBytes             *raw,
+                            MsFlags             flags,
+                            const char * const *keywords,
+                            gint64              internal_date,
+                            int                 tz_offset)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+  g_return_val_if_fail (raw != NULL, NULL);
+  g_return_val_if_fail (uid >= self->uidnext && uid < G_MAXUINT32, NULL);
+
+  return add_message (self, uid, raw, flags, keywords, internal_date, tz_offset, FALSE);
+}
+
+void
+ms_mailbox_restore_counters (MsMailbox *self,
+                             guint32    uidvalidity,
+                             guint32    uidnext,
+                             guint64    highest_modseq)
+{
+  g_return_if_fail (MS_IS_MAILBOX (self));
+
+  self->uidvalidity = uidvalidity;
+  /* Never go backwards: a UID once handed out is never handed out again. */
+  self->uidnext = MAX (self->uidnext, uidnext);
+  self->highest_modseq = MAX (self->highest_modseq, highest_modseq);
+}
+
+gboolean
+ms_mailbox_store_flags (MsMailbox          *self,
+                        MsMessage          *message,
+                        MsFlagsMode         mode,
+                        MsFlags             flags,
+                        const char * const *keywords)
+{
+  g_autoptr(GPtrArray) new_keywords = g_ptr_array_new ();
+  MsFlags new_flags;
+  guint index;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (ms_mailbox_lookup_uid (self, message->uid, &index) == message, FALSE);
+
+  switch (mode)
+    {
+    case MS_FLAGS_REPLACE:
+      new_flags = flags;
+      for (guint i = 0; keywords && keywords[i]; i++)
+        g_ptr_array_add (new_keywords, (gpointer) keywords[i]);
+      break;
+    case MS_FLAGS_ADD:
+      new_flags = message->flags | flags;
+      for (guint i = 0; message->keywords && message->keywords[i]; i++)
+        g_ptr_array_add (new_keywords, (gpointer) message->keywords[i]);
+      for (guint i = 0; keywords && keywords[i]; i++)
+        g_ptr_array_add (new_keywords, (gpointer) keywords[i]);
+      break;
+    case MS_FLAGS_REMOVE:
+      new_flags = message->flags & ~flags;
+      for (guint i = 0; message->keywords && message->keywords[i]; i++)
+        {
+          gboolean removed = FALSE;
+
+          for (guint j = 0; keywords && keywords[j] && !removed; j++)
+            removed = g_ascii_strcasecmp (message->keywords[i], keywords[j]) == 0;
+          if (!removed)
+            g_ptr_array_add (new_keywords, (gpointer) message->keywords[i]);
+        }
+      break;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+  g_ptr_array_add (new_keywords, NULL);
+
+  if (!ms_message_replace_flags (message, new_flags, (const char * const *) new_keywords->pdata))
+    return FALSE;
+
+  message->modseq = ++self->highest_modseq;
+  g_signal_emit (self, signals[FLAGS_CHANGED], 0, message, index);
+  return TRUE;
+}
+
+static int
+compare_uid (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+guint
+ms_mailbox_expunge_uids (MsMailbox     *self,
+                         const guint32 *uids,
+                         guint          n_uids)
+{
+  g_autofree guint32 *sorted = NULL;
+  guint removed = 0;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  g_return_val_if_fail (uids != NULL || n_uids == 0, 0);
+
+  if (n_uids == 0)
+    return 0;
+
+  sorted = g_memdup2 (uids, sizeof (guint32) * n_uids);
+  qsort (sorted, n_uids, sizeof (guint32), compare_uid);
+
+  for (guint i = 0; i < n_uids; i++)
+    {
+      MsMessage *message;
+      guint index;
+
+      if (i > 0 && sorted[i] == sorted[i - 1])
+        continue;
+      message = ms_mailbox_lookup_uid (self, sorted[i], &index);
+      if (message == NULL)
+        continue;
+
+      self->total_size -= ms_message_get_size (message);
+      /* Keep the message alive through the emission so handlers can still look at it. */
+      ms_message_ref (message);
+      g_ptr_array_remove_index (self->messages, index);
+      self->highest_modseq++;
+      g_signal_emit (self, signals[MESSAGE_EXPUNGED], 0, sorted[i], index);
+      ms_message_unref (message);
+      removed++;
+    }
+
+  if (removed > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+  return removed;
+}
+
+guint
+ms_mailbox_expunge_deleted (MsMailbox *self)
+{
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      MsMessage *message = g_ptr_array_index (self->messages, i);
+
+      if (message->flags & MS_FLAG_DELETED)
+        g_array_append_val (uids, message->uid);
+    }
+  return ms_mailbox_expunge_uids (self, (const guint32 *) uids->data, uids->len);
+}
+
+guint
+ms_mailbox_claim_recent (MsMailbox *self,
+                         GArray    *uids_out)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      MsMessage *message = g_ptr_array_index (self->messages, i);
+
+      if (!message->recent)
+        continue;
+      message->recent = FALSE;
+      if (uids_out)
+        g_array_append_val (uids_out, message->uid);
+      n++;
+    }
+  return n;
+}
+
+const char *
+ms_mailbox_role_to_string (MsMailboxRole role)
+{
+  g_return_val_if_fail (role <= MS_MAILBOX_ROLE_ARCHIVE, "none");
+  return role_names[role];
+}
+
+MsMailboxRole
+ms_mailbox_role_from_string (const char *name)
+{
+  g_return_val_if_fail (name != NULL, MS_MAILBOX_ROLE_NONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (g_ascii_strcasecmp (role_names[i], name) == 0)
+      return i;
+  return MS_MAILBOX_ROLE_NONE;
+}
+
+const char *
+ms_mailbox_role_to_attribute (MsMailboxRole role)
+{
+  g_return_val_if_fail (role <= MS_MAILBOX_ROLE_ARCHIVE, NULL);
+  return role_attributes[role];
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A mailbox (an IMAP folder; for POP3 only INBOX exists): messages in UID
+ * order, so that message sequence number n is index n-1. UIDs strictly
+ * ascend and are never reused within one UIDVALIDITY (RFC 3501 section
+ * 2.3.1.1). Every change bumps the modification sequence and is signalled so
+ * that live sessions and views can follow it. */
+#pragma once
+
+#include <glib-object.h>
+#include "ms-message.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MS_MAILBOX_ROLE_NONE,
+  MS_MAILBOX_ROLE_INBOX,
+  MS_MAILBOX_ROLE_SENT,
+  MS_MAILBOX_ROLE_DRAFTS,
+  MS_MAILBOX_ROLE_TRASH,
+  MS_MAILBOX_ROLE_JUNK,
+  MS_MAILBOX_ROLE_ARCHIVE,
+} MsMailboxRole;
+
+typedef enum {
+  MS_FLAGS_REPLACE,
+  MS_FLAGS_ADD,
+  MS_FLAGS_REMOVE,
+} MsFlagsMode;
+
+#define MS_MAILBOX_DELIMITER '/'
+
+#define MS_TYPE_MAILBOX (ms_mailbox_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsMailbox, ms_mailbox, MS, MAILBOX, GObject)
+
+const char    *ms_mailbox_get_name          (MsMailbox          *self);
+MsMailboxRole  ms_mailbox_get_role          (MsMailbox          *self);
+void           ms_mailbox_set_role          (MsMailbox          *self,
+                                             MsMailboxRole       role);
+guint32        ms_mailbox_get_uidvalidity   (MsMailbox          *self);
+guint32        ms_mailbox_get_uidnext       (MsMailbox          *self);
+guint64        ms_mailbox_get_highest_modseq (MsMailbox         *self);
+gboolean       ms_mailbox_get_subscribed    (MsMailbox          *self);
+void           ms_mailbox_set_subscribed    (MsMailbox          *self,
+                                             gboolean            subscribed);
+
+guint          ms_mailbox_get_n_messages    (MsMailbox          *self);
+/* index is 0-based: sequence number minus one. */
+MsMessage     *ms_mailbox_get_message       (MsMailbox          *self,
+                                             guint               index);
+MsMessage     *ms_mailbox_lookup_uid        (MsMailbox          *self,
+                                             guint32             uid,
+                                             guint              *index);
+guint          ms_mailbox_count_flag        (MsMailbox          *self,
+                                             MsFlags             flag,
+                                             gboolean            set);
+guint          ms_mailbox_count_recent      (MsMailbox          *self);
+guint64        ms_mailbox_get_total_size    (MsMailbox          *self);
+
+/* Adds a message with the next UID; raw must use CRLF line ends (see
+ * ms_store_normalize_crlf()). Returns the new message (owned by the mailbox). */
+MsMessage     *ms_mailbox_append            (MsMailbox          *self,
+                                             GBytes             *raw,
+                                             MsFlags             flags,
+                                             const char * const *keywords,
+                                             gint64              internal_date,
+                                             int                 tz_offset);
+/* Changes flags; TRUE when something changed (then "flags-changed" was emitted). */
+gboolean       ms_mailbox_store_flags       (MsMailbox          *self,
+                                             MsMessage          *message,
+                                             MsFlagsMode         mode,
+                                             MsFlags             flags,
+                                             const char * const *keywords);
+/* Removes the messages with these UIDs (those that exist), emitting
+ * "message-expunged" for each in ascending UID order with the sequence number
+ * it had just before its own removal. Returns how many were removed. */
+guint          ms_mailbox_expunge_uids      (MsMailbox          *self,
+                                             const guint32      *uids,
+                                             guint               n_uids);
+/* Removes every message flagged \Deleted; same signals as above. */
+guint          ms_mailbox_expunge_deleted   (MsMailbox          *self);
+/* Hands \Recent to the caller (the first session to see the mailbox, RFC 3501
+ * section 2.3.2): returns the number of recent messages and clears them. */
+guint          ms_mailbox_claim_recent      (MsMailbox          *self,
+                                             GArray             *uids_out);
+
+/* For loaders that restore saved state: adds a message with a given UID,
+ * which must be at least UIDNEXT, and raises UIDNEXT past it. */
+MsMessage     *ms_mailbox_restore_message   (MsMailbox          *self,
+                                             guint32             uid,
+                                             GBytes             *raw,
+                                             MsFlags             flags,
+                                             const char * const *keywords,
+                                             gint64              internal_date,
+                                             int                 tz_offset);
+void           ms_mailbox_restore_counters  (MsMailbox          *self,
+                                             guint32             uidvalidity,
+                                             guint32             uidnext,
+                                             guint64             highest_modseq);
+
+const char    *ms_mailbox_role_to_string    (MsMailboxRole       role);
+MsMailboxRole  ms_mailbox_role_from_string  (const char         *name);
+/* The IMAP SPECIAL-USE attribute ("\\Sent"), or NULL. */
+const char    *ms_mailbox_role_to_attribute (MsMailboxRole       role);
+
+G_END_DECLS

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-message"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-message-private.h"
+
+G_DEFINE_BOXED_TYPE (MsMessage, ms_message, ms_message_ref, ms_message_unref)
+
+static const struct {
+  MsFlags     flag;
+  const char *name;
+} flag_names[] = {
+  { MS_FLAG_SEEN,     "\\Seen" },
+  { MS_FLAG_ANSWERED, "\\Answered" },
+  { MS_FLAG_FLAGGED,  "\\Flagged" },
+  { MS_FLAG_DELETED,  "\\Deleted" },
+  { MS_FLAG_DRAFT,    "\\Draft" },
+};
+
+MsMessage *
+ms_message_new (guint32  uid,
+                GBytes  *raw,
+                gint64   internal_date,
+                int      tz_offset)
+{
+  MsMessage *self = g_new0 (MsMessage, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->uid = uid;
+  self->raw = g_bytes_ref (raw);
+  self->internal_date = internal_date;
+  self->tz_offset = tz_offset;
+  return self;
+}
+
+MsMessage *
+ms_message_ref (MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+ms_message_unref (MsMessage *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  if (self->cache_destroy != NULL)
+    self->cache_destroy (self->cache);
+  g_bytes_unref (self->raw);
+  g_free (self->keywords);
+  g_free (self);
+}
+
+guint32
+ms_message_get_uid (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->uid;
+}
+
+GBytes *
+ms_message_get_raw (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->raw;
+}
+
+gsize
+ms_message_get_size (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return g_bytes_get_size (self->raw);
+}
+
+gint64
+ms_message_get_internal_date (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->internal_date;
+}
+
+int
+ms_message_get_internal_date_offset (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->tz_offset;
+}
+
+MsFlags
+ms_message_get_flags (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->flags;
+}
+
+gboolean
+ms_message_has_flag (const MsMessage *self,
+                     MsFlags          flag)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return (self->flags & flag) == flag;
+}
+
+const char * const *
+ms_message_get_keywords (const MsMessage *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (self != NULL, none);
+  return self->keywords ? (const char * const *) self->keywords : none;
+}
+
+gboolean
+ms_message_has_keyword (const MsMessage *self,
+                        const char      *keyword)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (keyword != NULL, FALSE);
+
+  /* Keywords are case-insensitive in IMAP (RFC 3501 section 2.3.2 says flags are atoms
+   * compared case-insensitively), so look them up that way. */
+  for (guint i = 0; self->keywords && self->keywords[i]; i++)
+    if (g_ascii_strcasecmp (self->keywords[i], keyword) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+guint64
+ms_message_get_modseq (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->modseq;
+}
+
+gboolean
+ms_message_get_recent (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->recent;
+}
+
+gpointer
+ms_message_get_cache (const MsMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->cache;
+}
+
+void
+ms_message_set_cache (MsMessage      *self,
+                      gpointer        data,
+                      GDestroyNotify  destroy)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->cache_destroy != NULL)
+    self->cache_destroy (self->cache);
+  self->cache = data;
+  self->cache_destroy = destroy;
+}
+
+static int
+compare_keywords (gconstpointer a,
+                  gconstpointer b)
+{
+  return g_ascii_strcasecmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+gboolean
+ms_message_replace_flags (MsMessage          *self,
+                          MsFlags             flags,
+                          const char * const *keywords)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  gboolean changed = FALSE;
+  guint n_old = 0;
+
+  g_assert (self != NULL);
+
+  flags &= MS_FLAG_ALL;
+  if (self->flags != flags)
+    {
+      self->flags = flags;
+      changed = TRUE;
+    }
+
+  for (guint i = 0; keywords && keywords[i]; i++)
+    {
+      gboolean dup = FALSE;
+
+      for (guint j = 0; j < sorted->len && !dup; j++)
+        dup = g_ascii_strcasecmp (g_ptr_array_index (sorted, j), keywords[i]) == 0;
+      if (!dup)
+        g_ptr_array_add (sorted, (gpointer) g_intern_string (keywords[i]));
+    }
+  g_ptr_array_sort (sorted, compare_keywords);
+
+  while (self->keywords && self->keywords[n_old])
+    n_old++;
+  if (n_old != sorted->len)
+    changed = TRUE;
+  else
+    for (guint i = 0; i < n_old && !changed; i++)
+      changed = g_ascii_strcasecmp (self->keywords[i], g_ptr_array_index (sorted, i)) != 0;
+
+  if (changed)
+    {
+      g_clear_pointer (&self->keywords, g_free);
+      if (sorted->len > 0)
+        {
+          g_ptr_array_add (sorted, NULL);
+          self->keywords = (const char **) g_ptr_array_steal (sorted, NULL);
+        }
+    }
+  return changed;
+}
+
+const char *
+ms_flag_to_string (MsFlags flag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flag_names[i].flag == flag)
+      return flag_names[i].name;
+  return NULL;
+}
+
+MsFlags
+ms_flag_from_string (const char *name)
+{
+  g_return_val_if_fail (name != NULL, MS_FLAG_NONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (g_ascii_strcasecmp (flag_names[i].name, name) == 0)
+      return flag_names[i].flag;
+  return MS_FLAG_NONE;
+}
+
+gboolean
+ms_keyword_is_valid (const char *keyword)
+{
+  /* atom-char excludes "(){ %*"\]" and controls; a keyword also may not begin with '\'. */
+  static const char specials[] = "(){ %*\"\\]";
+  gsize len;
+
+  if (keyword == NULL || keyword[0] == '\0')
+    return FALSE;
+  len = strlen (keyword);
+  if (len > 255)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = keyword[i];
+
+      if (c <= 0x20 || c >= 0x7f || strchr (specials, c) != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
