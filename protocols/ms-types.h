@@ -12,5 +12,6 @@ typedef struct _MsMailbox          MsMailbox;
 typedef struct _MsMessage          MsMessage;
 typedef struct _MsProtocolEvent    MsProtocolEvent;
 typedef struct _MsServerSession    MsServerSession;
+typedef struct _MsClientSession    MsClientSession;
 
 G_END_DECLS
