@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-loaders"
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "ms-data-path.h"
+#include "ms-limits.h"
+#include "ms-store.h"
+#include "ms-store-loader.h"
+
+typedef struct {
+  const char *name;
+  const char *text;
+} TestFile;
+
+/* LF inputs, as a user would have them on disk. */
+static const TestFile eml_files[] = {
+  { "000001.eml",
+    "From: Bob <bob@example.net>\nTo: alice@example.org\nSubject: One\n"
+    "Date: Tue, 14 Jan 2025 09:30:12 +0100\n\nFirst body.\n.\n..two dots\n" },
+  { "000002.eml",
+    "From: Carol <carol@school.example>\nSubject: Two\nDate: Sat, 01 Feb 2025 23:59:59 -0500\n\n"
+    "From the trip: a line that an mbox would quote.\n\n\nTrailing blank lines follow.\n\n" },
+  { "000003.eml",
+    "Subject: No date header here\n\nBody without a final newline" },
+};
+
+static char *
+make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("ms-test-loaders-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *text,
+            gsize       len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir && (name = g_dir_read_name (dir)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_chmod (path, 0700);
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static GPtrArray *
+sorted_names (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+static void
+assert_file_equals (const char *path,
+                    const char *expected,
+                    gsize       expected_len)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, len, expected, expected_len);
+}
+
+static MsMailbox *
+new_inbox (MsStore **store)
+{
+  *store = ms_store_new ();
+  return ms_account_get_inbox (ms_store_add_account (*store, "alice", "wonderland", NULL));
+}
+
+static gboolean
+raw_contains (MsMessage  *message,
+              const char *needle)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (ms_message_get_raw (message), &len);
+  g_autofree char *copy = g_strndup (data, len);
+
+  return strstr (copy, needle) != NULL;
+}
+
+static void
+test_eml_round_trip (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autofree char *in = make_temp_dir ();
+  g_autofree char *out = make_temp_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  MsMessage *first;
+
+  for (guint i = 0; i < G_N_ELEMENTS (eml_files); i++)
+    write_file (in, eml_files[i].name, eml_files[i].text, strlen (eml_files[i].text));
+  write_file (in, "notes.txt", "not a message", 13);   /* ignored: not .eml */
+
+  g_assert_true (ms_store_loader_load (inbox, in, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 3);
+
+  /* Stored with CRLF; the Date: header became the internal date and offset. */
+  first = ms_mailbox_get_message (inbox, 0);
+  g_assert_true (raw_contains (first, "Subject: One\r\n"));
+  g_assert_false (raw_contains (first, "One\n"));
+  g_assert_cmpint (ms_message_get_internal_date (first), ==, 1736843412);
+  g_assert_cmpint (ms_message_get_internal_date_offset (first), ==, 60);
+  g_assert_cmpint (ms_message_get_internal_date_offset (ms_mailbox_get_message (inbox, 1)), ==, -300);
+  {
+    gsize lines = 0;
+
+    for (const char *p = eml_files[0].text; *p; p++)
+      lines += *p == '\n';
+    g_assert_cmpuint (ms_message_get_size (first), ==, strlen (eml_files[0].text) + lines);
+  }
+
+  g_assert_true (ms_store_loader_save_eml_folder (inbox, out, &error));
+  g_assert_no_error (error);
+  names = sorted_names (out);
+  g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (eml_files));
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (out, g_ptr_array_index (names, i), NULL);
+
+      g_assert_cmpstr (g_ptr_array_index (names, i), ==, eml_files[i].name);
+      assert_file_equals (path, eml_files[i].text, strlen (eml_files[i].text));
+    }
+  remove_tree (in);
+  remove_tree (out);
+}
+
+/* Written the way ms_store_loader_save_mbox() writes, so a round trip is exact. */
+static const char mbox_text[] =
+  "From MAILER-DAEMON Tue Jan 14 08:30:12 2025\n"
+  "From: Bob <bob@example.net>\n"
+  "Subject: quoting\n"
+  "\n"
+  ">From the start of a line.\n"
+  ">>From quoted once already.\n"
+  ">>>From quoted twice.\n"
+  " From with a space is left alone.\n"
+  ">Fromage is not a From_ line.\n"
+  "\n"
+  "From bounce@lists.example Sat Feb  1 04:05:06 2025\n"
+  "Return-Path: <bounce@lists.example>\n"
+  "Subject: second\n"
+  "\n"
+  "Short.\n"
+  "\n"
+  "\n"
+  "From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n"
+  "Subject: headers only\n"
+  "\n";
+
+static void
+test_mbox_round_trip (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *in = g_build_filename (dir, "in.mbox", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.mbox", NULL);
+  g_autoptr(GError) error = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  MsMessage *message;
+
+  write_file (dir, "in.mbox", mbox_text, strlen (mbox_text));
+  g_assert_true (ms_store_loader_load (inbox, in, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 3);
+
+  /* mboxrd: exactly one '>' comes off ^>+From  lines, nothing else changes. */
+  message = ms_mailbox_get_message (inbox, 0);
+  g_assert_true (raw_contains (message, "\r\n\r\nFrom the start of a line.\r\n"
+                                        ">From quoted once already.\r\n"
+                                        ">>From quoted twice.\r\n"
+                                        " From with a space is left alone.\r\n"
+                                        ">Fromage is not a From_ line.\r\n"));
+  g_assert_false (raw_contains (message, "From MAILER-DAEMON"));
+  g_assert_cmpint (ms_message_get_internal_date (message), ==, 1736843412);
+
+  /* The separator blank line is not part of a message; a blank line of its own is. */
+  message = ms_mailbox_get_message (inbox, 1);
+  g_assert_cmpint (ms_message_get_internal_date (message), ==, 1738382706);
+  {
+    gsize len;
+    const char *data = g_bytes_get_data (ms_message_get_raw (message), &len);
+
+    g_assert_true (len > 12);
+    g_assert_cmpmem (data + len - 10, 10, "Short.\r\n\r\n", 10);
+  }
+  message = ms_mailbox_get_message (inbox, 2);
+  g_assert_cmpuint (ms_message_get_size (message), ==, strlen ("Subject: headers only\r\n"));
+
+  g_assert_true (ms_store_loader_save_mbox (inbox, out, &error));
+  g_assert_no_error (error);
+  assert_file_equals (out, mbox_text, strlen (mbox_text));
+  remove_tree (dir);
+}
+
+static void
+test_mbox_quoting_writer (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out.mbox", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsStore) store2 = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  MsMailbox *again = new_inbox (&store2);
+  static const char raw_text[] = "Subject: q\r\n\r\nFrom a\r\n>From b\r\n>>From c\r\nFromX\r\n";
+  g_autoptr(GBytes) raw = g_bytes_new_static (raw_text, strlen (raw_text));
+  static const char expected[] =
+    "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"
+    "Subject: q\n\n>From a\n>>From b\n>>>From c\nFromX\n\n";
+
+  ms_mailbox_append (inbox, raw, MS_FLAG_NONE, NULL, 0, 0);
+  g_assert_true (ms_store_loader_save_mbox (inbox, out, &error));
+  g_assert_no_error (error);
+  assert_file_equals (out, expected, strlen (expected));
+
+  g_assert_true (ms_store_loader_load (again, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (raw, ms_message_get_raw (ms_mailbox_get_message (again, 0))));
+  remove_tree (dir);
+}
+
+static const struct {
+  const char *name;
+  MsFlags     flags;
+  gboolean    forwarded;
+} maildir_files[] = {
+  { "1736843412.1.mailscope:2,", MS_FLAG_NONE, FALSE },
+  { "1736843413.2.mailscope:2,S", MS_FLAG_SEEN, FALSE },
+  { "1736843414.3.mailscope:2,FRS", MS_FLAG_FLAGGED | MS_FLAG_ANSWERED | MS_FLAG_SEEN, FALSE },
+  { "1736843415.4.mailscope:2,DPT", MS_FLAG_DRAFT | MS_FLAG_DELETED, TRUE },
+  { "1736843416.5.mailscope:2,DFPRST", MS_FLAG_ALL, TRUE },
+};
+
+static void
+test_maildir_flags (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *in = g_build_filename (dir, "in", NULL);
+  g_autofree char *cur = g_build_filename (in, "cur", NULL);
+  g_autofree char *new_dir = g_build_filename (in, "new", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *out_cur = g_build_filename (out, "cur", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+
+  g_assert_cmpint (g_mkdir_with_parents (cur, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (new_dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (maildir_files); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Subject: maildir %u\n\nBody %u.\n", i, i);
+
+      /* The first one waits in new/, as a fresh delivery would. */
+      write_file (i == 0 ? new_dir : cur, maildir_files[i].name, text, strlen (text));
+    }
+
+  g_assert_true (ms_store_loader_load (inbox, in, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, G_N_ELEMENTS (maildir_files));
+  for (guint i = 0; i < G_N_ELEMENTS (maildir_files); i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (inbox, i);
+      g_autofree char *subject = g_strdup_printf ("Subject: maildir %u\r\n", i);
+
+      g_assert_true (raw_contains (message, subject));
+      g_assert_cmpint (ms_message_get_flags (message), ==, maildir_files[i].flags);
+      g_assert_cmpint (ms_message_has_keyword (message, "$Forwarded"), ==, maildir_files[i].forwarded);
+      g_assert_cmpint (ms_message_get_internal_date (message), ==, 1736843412 + i);
+    }
+
+  g_assert_true (ms_store_loader_save_maildir (inbox, out, &error));
+  g_assert_no_error (error);
+  names = sorted_names (out_cur);
+  g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (maildir_files));
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (out_cur, g_ptr_array_index (names, i), NULL);
+      g_autofree char *text = g_strdup_printf ("Subject: maildir %u\n\nBody %u.\n", i, i);
+      GStatBuf st;
+
+      g_assert_cmpstr (g_ptr_array_index (names, i), ==, maildir_files[i].name);
+      assert_file_equals (path, text, strlen (text));
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mtime, ==, 1736843412 + i);
+    }
+  remove_tree (dir);
+}
+
+static void
+assert_load_fails (const char   *path,
+                   int           code,
+                   const char   *must_mention)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+
+  g_assert_false (ms_store_loader_load (inbox, path, &error));
+  g_assert_error (error, MS_STORE_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, must_mention));
+  /* All or nothing: a failed load leaves the mailbox untouched. */
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 0);
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *missing = g_build_filename (dir, "missing.mbox", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *truncated = g_build_filename (dir, "truncated.mbox", NULL);
+  g_autofree char *cut_line = g_build_filename (dir, "cut-line.mbox", NULL);
+  g_autofree char *empty_dir = g_build_filename (dir, "empty", NULL);
+  g_autofree char *eml_dir = g_build_filename (dir, "emls", NULL);
+  g_autofree char *bad_eml = g_build_filename (eml_dir, "2-bad.eml", NULL);
+  static const char truncated_text[] =
+    "From MAILER-DAEMON Tue Jan 14 08:30:12 2025\nSubject: a\n\nbody\n\n"
+    "From MAILER-DAEMON Tue Jan 14 08:30:13 2025\nSubject: b\n";
+
+  assert_load_fails (missing, MS_STORE_ERROR_IO, "missing.mbox");
+
+  write_file (dir, "notes.txt", "Shopping list\nmilk\n", 19);
+  assert_load_fails (text, MS_STORE_ERROR_BAD_FILE, "notes.txt");
+
+  write_file (dir, "truncated.mbox", truncated_text, strlen (truncated_text));
+  assert_load_fails (truncated, MS_STORE_ERROR_BAD_FILE, "truncated.mbox: line 7");
+  write_file (dir, "cut-line.mbox", truncated_text, strlen (truncated_text) - 3);
+  assert_load_fails (cut_line, MS_STORE_ERROR_BAD_FILE, "cut-line.mbox: line 7");
+
+  g_assert_cmpint (g_mkdir (empty_dir, 0700), ==, 0);
+  assert_load_fails (empty_dir, MS_STORE_ERROR_BAD_FILE, "empty");
+
+  /* An unreadable message in a folder: mode 000 stops everyone but root, so
+   * for root the .eml is a folder instead, which no one can read as a file. */
+  g_assert_cmpint (g_mkdir (eml_dir, 0700), ==, 0);
+  write_file (eml_dir, "1-good.eml", "Subject: fine\n\nok\n", 18);
+  if (geteuid () == 0)
+    g_assert_cmpint (g_mkdir (bad_eml, 0700), ==, 0);
+  else
+    {
+      write_file (eml_dir, "2-bad.eml", "Subject: locked\n\nx\n", 19);
+      g_assert_cmpint (g_chmod (bad_eml, 0), ==, 0);
+    }
+  assert_load_fails (eml_dir, MS_STORE_ERROR_IO, "2-bad.eml");
+  remove_tree (dir);
+}
+
+static void
+test_sample_mailbox (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_build_filename (g_getenv ("MS_SOURCE_DIR"), "data", NULL);
+  g_autofree char *sample = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  gint64 previous = 0;
+  guint dot_messages = 0;
+
+  g_setenv ("MAILSCOPE_DATADIR", data_dir, TRUE);
+  sample = ms_data_path ("mail/sample");
+  g_assert_nonnull (sample);
+  g_assert_true (g_path_is_absolute (sample));
+  g_assert_null (ms_data_path ("no/such/thing"));
+
+  g_assert_true (ms_store_loader_load (inbox, sample, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 15);
+  for (guint i = 0; i < 15; i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (inbox, i);
+
+      /* File order is date order, over two years. */
+      g_assert_cmpint (ms_message_get_internal_date (message), >, previous);
+      previous = ms_message_get_internal_date (message);
+      if (raw_contains (message, "\r\n.\r\n") && raw_contains (message, "\r\n...and"))
+        dot_messages++;
+    }
+  g_assert_cmpuint (dot_messages, ==, 1);
+  g_assert_true (raw_contains (ms_mailbox_get_message (inbox, 3), "\r\n.\r\n"));
+  g_assert_cmpint (ms_message_get_internal_date (ms_mailbox_get_message (inbox, 0)), <, 1735689600 + 366 * 86400);
+  g_assert_cmpint (previous, >=, 1767225600);   /* the last one is in 2026 */
+  g_unsetenv ("MAILSCOPE_DATADIR");
+}
+
+static void
+test_mbox_bytes (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  static const char crlf[] = "From x Mon Mar  3 10:00:00 2025\r\nSubject: crlf\r\n\r\nbody\r\n\r\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (crlf, strlen (crlf));
+  g_autoptr(GBytes) empty_from = g_bytes_new_static ("From x\n\n", 8);
+
+  g_assert_true (ms_store_loader_load_mbox_bytes (inbox, bytes, "crlf.mbox", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 1);
+  g_assert_cmpuint (ms_message_get_size (ms_mailbox_get_message (inbox, 0)), ==, strlen ("Subject: crlf\r\n\r\nbody\r\n"));
+
+  g_assert_false (ms_store_loader_load_mbox_bytes (inbox, empty_from, "empty.mbox", &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE);
+  g_assert_nonnull (strstr (error->message, "empty.mbox: line 1"));
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/loader/eml/round-trip", test_eml_round_trip);
+  g_test_add_func ("/store/loader/mbox/round-trip", test_mbox_round_trip);
+  g_test_add_func ("/store/loader/mbox/quoting", test_mbox_quoting_writer);
+  g_test_add_func ("/store/loader/mbox/bytes", test_mbox_bytes);
+  g_test_add_func ("/store/loader/maildir/flags", test_maildir_flags);
+  g_test_add_func ("/store/loader/bad-files", test_bad_files);
+  g_test_add_func ("/store/loader/sample", test_sample_mailbox);
+  return g_test_run ();
+}
