@@ -10,5 +10,9 @@ MsMailbox *ms_mailbox_new      (const char *name,
                                 guint32     uidvalidity);
 void       ms_mailbox_set_name (MsMailbox  *self,
                                 const char *name);
+/* For the on-disk state before it restores a mailbox: forgets every message
+ * and resets UIDNEXT and the modification sequence, without signals, so that
+ * saved UIDs can be restored even below what a --mail load handed out. */
+void       ms_mailbox_reset    (MsMailbox  *self);
 
 G_END_DECLS

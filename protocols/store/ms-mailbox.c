@@ -179,6 +179,19 @@ ms_mailbox_init (MsMailbox *self)
   self->highest_modseq = 1;
 }
 
+void
+ms_mailbox_reset (MsMailbox *self)
+{
+  g_assert (MS_IS_MAILBOX (self));
+
+  g_ptr_array_set_size (self->messages, 0);
+  self->total_size = 0;
+  self->uidnext = 1;
+  self->highest_modseq = 1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UIDNEXT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+}
+
 const char *
 ms_mailbox_get_name (MsMailbox *self)
 {
