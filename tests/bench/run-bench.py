@@ -50,24 +50,25 @@ def generate(count):
 
 
 def read_mbox(path):
-    """The messages of an mboxrd file, unquoted, as bytes with LF line ends."""
+    """The messages of an mboxrd file, unquoted, as bytes with LF line ends:
+    a "From " line starts a message, the blank line before it belongs to the
+    separator, and one '>' comes off every ">From " line."""
     messages, current = [], None
+
+    def flush():
+        if current is not None:
+            if current and current[-1] == b"\n":
+                current.pop()
+            messages.append(b"".join(current))
+
     with open(path, "rb") as f:
         for line in f:
-            if line.startswith(b"From ") and (current is None or current[-1:] == [b"\n"] or True):
-                if current is not None:
-                    if current and current[-1] == b"\n":
-                        current.pop()
-                    messages.append(b"".join(current))
+            if line.startswith(b"From "):
+                flush()
                 current = []
-                continue
-            if re.match(rb"^>+From ", line):
-                line = line[1:]
-            current.append(line)
-    if current is not None:
-        if current and current[-1] == b"\n":
-            current.pop()
-        messages.append(b"".join(current))
+            elif current is not None:
+                current.append(line[1:] if re.match(rb"^>+From ", line) else line)
+    flush()
     return messages
 
 
