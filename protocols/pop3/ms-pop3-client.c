@@ -1,0 +1,861 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-pop3-client"
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "ms-pop3-client.h"
+#include "ms-pop3-client-local.h"
+#include "ms-client-local.h"
+#include "ms-protocol-event.h"
+#include "ms-store.h"
+
+/* RFC 2449 allows 512 octets for a response line; message lines are at most
+ * 998 octets by RFC 5322 but real mail breaks that, so data lines get more
+ * room. A message larger than MAX_MESSAGE is refused rather than buffered. */
+#define MAX_STATUS_LINE  8192
+#define MAX_DATA_LINE    (64 * 1024)
+#define MAX_MESSAGE      (64 * 1024 * 1024)
+#define MAX_LISTING      100000
+
+struct _MsPop3Client
+{
+  GObject            parent_instance;
+
+  MsStore           *store;
+  char              *user;
+  char              *password;
+  MsClientPolicy     policy;
+  MsClientTlsMode    tls;
+
+  MsPop3ClientState  state;
+  gboolean           tls_active;
+  MsClientAction    *action;        /* the action in progress (a check), or NULL */
+
+  GByteArray        *in;
+  GByteArray        *out;
+  gboolean           multiline;     /* reading a dot-terminated block */
+  GByteArray        *body;          /* RETR data being collected */
+
+  /* This check's listing and plan. */
+  GPtrArray         *uidls;         /* index msgnum-1: char* or NULL */
+  gboolean           have_uidl;
+  guint              n_listed;
+  GArray            *to_retr;       /* msgnums */
+  GArray            *to_dele;       /* msgnums */
+  guint              step;          /* index in to_retr or to_dele */
+  guint              current;       /* msgnum of the RETR/DELE in flight */
+  GPtrArray         *deleted_uidls; /* DELE accepted, effective at QUIT */
+
+  /* Results for the summary. */
+  guint              n_downloaded;
+  guint64            bytes_downloaded;
+  guint              n_failed;
+  char              *failure;       /* the first failure, for the summary */
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void ms_pop3_client_session_init (MsClientSessionInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MsPop3Client, ms_pop3_client, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (MS_TYPE_CLIENT_SESSION,
+                                                      ms_pop3_client_session_init))
+
+static const char *state_names[] = {
+  [MS_POP3_CLIENT_STATE_OFFLINE]       = "offline",
+  [MS_POP3_CLIENT_STATE_CONNECTING]    = "connecting",
+  [MS_POP3_CLIENT_STATE_GREETING]      = "greeting",
+  [MS_POP3_CLIENT_STATE_CAPA]          = "capa",
+  [MS_POP3_CLIENT_STATE_STLS]          = "stls",
+  [MS_POP3_CLIENT_STATE_TLS_HANDSHAKE] = "tls-handshake",
+  [MS_POP3_CLIENT_STATE_USER]          = "user",
+  [MS_POP3_CLIENT_STATE_PASS]          = "pass",
+  [MS_POP3_CLIENT_STATE_STAT]          = "stat",
+  [MS_POP3_CLIENT_STATE_UIDL]          = "uidl",
+  [MS_POP3_CLIENT_STATE_RETR]          = "retr",
+  [MS_POP3_CLIENT_STATE_DELE]          = "dele",
+  [MS_POP3_CLIENT_STATE_QUIT]          = "quit",
+  [MS_POP3_CLIENT_STATE_CLOSING]       = "closing",
+};
+
+const char *
+ms_pop3_client_state_to_string (MsPop3ClientState state)
+{
+  g_return_val_if_fail (state < G_N_ELEMENTS (state_names), "unknown");
+  return state_names[state];
+}
+
+static void
+emit (MsPop3Client        *self,
+      MsProtocolEventKind  kind,
+      const char          *name,
+      const char          *text)
+{
+  g_autoptr(MsProtocolEvent) event = ms_protocol_event_new (kind, "pop3", name, NULL, text);
+
+  ms_client_session_emit_event (MS_CLIENT_SESSION (self), event);
+}
+
+/* The only place the state changes, so every transition is reported. */
+static void
+set_state (MsPop3Client      *self,
+           MsPop3ClientState  state)
+{
+  MsPop3ClientState old = self->state;
+
+  if (old == state)
+    return;
+  self->state = state;
+  emit (self, MS_PROTOCOL_EVENT_STATE, state_names[state], state_names[old]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+send_command (MsPop3Client      *self,
+              MsPop3ClientState  waiting,
+              const char        *verb,
+              const char        *format,
+              ...) G_GNUC_PRINTF (4, 5);
+
+static void
+send_command (MsPop3Client      *self,
+              MsPop3ClientState  waiting,
+              const char        *verb,
+              const char        *format,
+              ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_byte_array_append (self->out, (const guint8 *) line, strlen (line));
+  g_byte_array_append (self->out, (const guint8 *) "\r\n", 2);
+  emit (self, MS_PROTOCOL_EVENT_COMMAND, verb, line);
+  set_state (self, waiting);
+}
+
+static void
+reset_check (MsPop3Client *self)
+{
+  g_ptr_array_set_size (self->uidls, 0);
+  self->have_uidl = FALSE;
+  self->n_listed = 0;
+  g_array_set_size (self->to_retr, 0);
+  g_array_set_size (self->to_dele, 0);
+  g_ptr_array_set_size (self->deleted_uidls, 0);
+  self->step = 0;
+  self->current = 0;
+  self->n_downloaded = 0;
+  self->bytes_downloaded = 0;
+  self->n_failed = 0;
+  self->multiline = FALSE;
+  g_byte_array_set_size (self->body, 0);
+  g_clear_pointer (&self->failure, g_free);
+}
+
+static void
+note_failure (MsPop3Client *self,
+              const char   *what)
+{
+  self->n_failed++;
+  if (self->failure == NULL)
+    self->failure = g_strdup (what);
+}
+
+static char *
+build_summary (MsPop3Client *self,
+               gboolean      completed)
+{
+  GString *summary = g_string_new (NULL);
+  g_autofree char *size = ms_client_local_format_size (self->bytes_downloaded);
+
+  if (self->n_downloaded == 0)
+    g_string_append (summary, "no new mail");
+  else
+    g_string_append_printf (summary, "downloaded %u message%s, %s", self->n_downloaded,
+                            self->n_downloaded == 1 ? "" : "s", size);
+  if (completed)
+    {
+      guint deleted = self->deleted_uidls->len;
+      guint left = self->n_listed > deleted ? self->n_listed - deleted : 0;
+
+      if (deleted > 0)
+        g_string_append_printf (summary, "; deleted %u from the server", deleted);
+      if (left > 0)
+        g_string_append_printf (summary, "; left %u on the server", left);
+    }
+  else if (self->deleted_uidls->len > 0)
+    g_string_append_printf (summary, "; the %u DELE%s never took effect (no QUIT)",
+                            self->deleted_uidls->len, self->deleted_uidls->len == 1 ? "" : "s");
+  if (self->failure)
+    g_string_append_printf (summary, "; %s", self->failure);
+  return g_string_free (summary, FALSE);
+}
+
+static void
+finish (MsPop3Client *self,
+        gboolean      success,
+        const char   *summary)
+{
+  g_autoptr(MsClientAction) action = g_steal_pointer (&self->action);
+
+  g_assert (action != NULL);
+  ms_client_session_emit_action_finished (MS_CLIENT_SESSION (self), action, success, summary);
+}
+
+/* Gives up on the check politely: QUIT, then close. Nothing DELE'd before
+ * takes effect unless the server answers QUIT (it does, in UPDATE state). */
+static void
+abort_with_quit (MsPop3Client *self,
+                 const char   *why)
+{
+  note_failure (self, why);
+  send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
+}
+
+/* A server that breaks the protocol gets no more commands. */
+static void
+protocol_error (MsPop3Client *self,
+                const char   *why)
+{
+  emit (self, MS_PROTOCOL_EVENT_NOTICE, "protocol-error", why);
+  note_failure (self, why);
+  g_byte_array_set_size (self->in, 0);
+  set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
+}
+
+static void
+after_capa (MsPop3Client *self)
+{
+  if (self->tls == MS_CLIENT_TLS_STARTTLS && !self->tls_active)
+    send_command (self, MS_POP3_CLIENT_STATE_STLS, "STLS", "STLS");
+  else
+    send_command (self, MS_POP3_CLIENT_STATE_USER, "USER", "USER %s", self->user);
+}
+
+static void
+plan_deletes (MsPop3Client *self)
+{
+  g_array_set_size (self->to_dele, 0);
+  for (guint n = 1; n <= self->n_listed; n++)
+    {
+      const char *uidl = n <= self->uidls->len ? g_ptr_array_index (self->uidls, n - 1) : NULL;
+
+      if (!self->have_uidl)
+        {
+          /* Without UIDL the client cannot recognise a message next time:
+           * it may only delete what it downloaded now, and must, or it
+           * would download the same messages again at every check. */
+          if (!self->policy.leave_on_server)
+            g_array_append_val (self->to_dele, n);
+          continue;
+        }
+      if (uidl == NULL || !ms_pop3_client_local_is_seen (self->store, self->user, uidl))
+        continue;
+      if (ms_pop3_client_local_should_delete (self->store, self->user, uidl, &self->policy,
+                                              self->action->now))
+        g_array_append_val (self->to_dele, n);
+    }
+  self->step = 0;
+}
+
+static void
+next_step (MsPop3Client *self)
+{
+  if (self->state == MS_POP3_CLIENT_STATE_UIDL || self->state == MS_POP3_CLIENT_STATE_RETR)
+    {
+      if (self->state == MS_POP3_CLIENT_STATE_UIDL)
+        self->step = 0;
+      if (self->step < self->to_retr->len)
+        {
+          self->current = g_array_index (self->to_retr, guint, self->step++);
+          send_command (self, MS_POP3_CLIENT_STATE_RETR, "RETR", "RETR %u", self->current);
+          return;
+        }
+      plan_deletes (self);
+    }
+  if (self->step < self->to_dele->len)
+    {
+      self->current = g_array_index (self->to_dele, guint, self->step++);
+      send_command (self, MS_POP3_CLIENT_STATE_DELE, "DELE", "DELE %u", self->current);
+      return;
+    }
+  send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
+}
+
+static void
+plan_downloads (MsPop3Client *self)
+{
+  g_array_set_size (self->to_retr, 0);
+  for (guint n = 1; n <= self->n_listed; n++)
+    {
+      const char *uidl = n <= self->uidls->len ? g_ptr_array_index (self->uidls, n - 1) : NULL;
+
+      if (!self->have_uidl || (uidl != NULL && !ms_pop3_client_local_is_seen (self->store, self->user, uidl)))
+        g_array_append_val (self->to_retr, n);
+    }
+  if (self->have_uidl)
+    ms_pop3_client_local_forget_missing (self->store, self->user, self->uidls);
+}
+
+static void
+store_retrieved (MsPop3Client *self)
+{
+  const char *uidl = self->current <= self->uidls->len ? g_ptr_array_index (self->uidls, self->current - 1) : NULL;
+  g_autoptr(GBytes) raw = g_bytes_new (self->body->data, self->body->len);
+
+  ms_pop3_client_local_store_download (self->store, self->user, uidl, raw, self->action->now);
+  self->n_downloaded++;
+  self->bytes_downloaded += self->body->len;
+  g_byte_array_set_size (self->body, 0);
+}
+
+static void
+handle_data_line (MsPop3Client *self,
+                  const char   *line,
+                  gsize         len)
+{
+  switch (self->state)
+    {
+    case MS_POP3_CLIENT_STATE_CAPA:
+      {
+        g_autofree char *text = g_utf8_make_valid (line, len);
+
+        emit (self, MS_PROTOCOL_EVENT_RESPONSE, "data", text);
+      }
+      break;
+    case MS_POP3_CLIENT_STATE_UIDL:
+      {
+        g_autofree char *text = g_utf8_make_valid (line, len);
+        g_auto(GStrv) parts = g_strsplit (text, " ", 3);
+        guint64 n = 0;
+
+        emit (self, MS_PROTOCOL_EVENT_RESPONSE, "data", text);
+        if (g_strv_length (parts) != 2 ||
+            !g_ascii_string_to_unsigned (parts[0], 10, 1, MAX_LISTING, &n, NULL) ||
+            parts[1][0] == '\0' || strlen (parts[1]) > 70)
+          {
+            note_failure (self, "the server sent a malformed UIDL line");
+            break;
+          }
+        if (n > self->uidls->len)
+          g_ptr_array_set_size (self->uidls, n);
+        g_free (g_ptr_array_index (self->uidls, n - 1));
+        g_ptr_array_index (self->uidls, n - 1) = g_strdup (parts[1]);
+        self->n_listed = MAX (self->n_listed, n);
+      }
+      break;
+    case MS_POP3_CLIENT_STATE_RETR:
+      if (self->body->len + len + 2 > MAX_MESSAGE)
+        {
+          protocol_error (self, "the message is larger than this client accepts");
+          return;
+        }
+      g_byte_array_append (self->body, (const guint8 *) line, len);
+      g_byte_array_append (self->body, (const guint8 *) "\r\n", 2);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+handle_multiline_end (MsPop3Client *self)
+{
+  self->multiline = FALSE;
+  switch (self->state)
+    {
+    case MS_POP3_CLIENT_STATE_CAPA:
+      after_capa (self);
+      break;
+    case MS_POP3_CLIENT_STATE_UIDL:
+      plan_downloads (self);
+      next_step (self);
+      break;
+    case MS_POP3_CLIENT_STATE_RETR:
+      {
+        g_autofree char *elided = g_strdup_printf ("{%u bytes}", self->body->len);
+
+        emit (self, MS_PROTOCOL_EVENT_RESPONSE, "data", elided);
+        store_retrieved (self);
+        next_step (self);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+handle_status (MsPop3Client *self,
+               const char   *line,
+               gsize         len)
+{
+  g_autofree char *text = g_utf8_make_valid (line, len);
+  gboolean ok = g_str_has_prefix (text, "+OK");
+  gboolean err = g_str_has_prefix (text, "-ERR");
+
+  emit (self, MS_PROTOCOL_EVENT_RESPONSE, ok ? "+OK" : err ? "-ERR" : "?", text);
+  if (!ok && !err)
+    {
+      protocol_error (self, "the server answered neither +OK nor -ERR");
+      return;
+    }
+
+  switch (self->state)
+    {
+    case MS_POP3_CLIENT_STATE_GREETING:
+      if (!ok)
+        {
+          protocol_error (self, "the server refused the connection");
+          return;
+        }
+      send_command (self, MS_POP3_CLIENT_STATE_CAPA, "CAPA", "CAPA");
+      break;
+    case MS_POP3_CLIENT_STATE_CAPA:
+      if (ok)
+        self->multiline = TRUE;
+      else
+        after_capa (self);  /* an RFC 1939-only server: carry on without CAPA */
+      break;
+    case MS_POP3_CLIENT_STATE_STLS:
+      if (!ok)
+        {
+          /* Falling back to plain text would send the password in clear. */
+          abort_with_quit (self, "the server refused STLS, so the client did not log in");
+          return;
+        }
+      set_state (self, MS_POP3_CLIENT_STATE_TLS_HANDSHAKE);
+      ms_client_session_emit_tls_requested (MS_CLIENT_SESSION (self));
+      break;
+    case MS_POP3_CLIENT_STATE_USER:
+      if (!ok)
+        abort_with_quit (self, "the server refused the user name");
+      else
+        send_command (self, MS_POP3_CLIENT_STATE_PASS, "PASS", "PASS %s", self->password);
+      break;
+    case MS_POP3_CLIENT_STATE_PASS:
+      if (!ok)
+        abort_with_quit (self, "login refused");
+      else
+        send_command (self, MS_POP3_CLIENT_STATE_STAT, "STAT", "STAT");
+      break;
+    case MS_POP3_CLIENT_STATE_STAT:
+      {
+        guint64 n = 0;
+
+        if (!ok || sscanf (text, "+OK %" G_GUINT64_FORMAT, &n) != 1 || n > MAX_LISTING)
+          {
+            abort_with_quit (self, "STAT failed");
+            return;
+          }
+        self->n_listed = n;
+        send_command (self, MS_POP3_CLIENT_STATE_UIDL, "UIDL", "UIDL");
+      }
+      break;
+    case MS_POP3_CLIENT_STATE_UIDL:
+      if (ok)
+        {
+          self->have_uidl = TRUE;
+          self->multiline = TRUE;
+        }
+      else
+        {
+          plan_downloads (self);
+          next_step (self);
+        }
+      break;
+    case MS_POP3_CLIENT_STATE_RETR:
+      if (ok)
+        {
+          g_byte_array_set_size (self->body, 0);
+          self->multiline = TRUE;
+        }
+      else
+        {
+          g_autofree char *what = g_strdup_printf ("RETR %u was refused", self->current);
+
+          note_failure (self, what);
+          next_step (self);
+        }
+      break;
+    case MS_POP3_CLIENT_STATE_DELE:
+      if (ok)
+        {
+          const char *uidl = self->current <= self->uidls->len ?
+                             g_ptr_array_index (self->uidls, self->current - 1) : NULL;
+
+          g_ptr_array_add (self->deleted_uidls, g_strdup (uidl ? uidl : ""));
+        }
+      else
+        {
+          g_autofree char *what = g_strdup_printf ("DELE %u was refused", self->current);
+
+          note_failure (self, what);
+        }
+      next_step (self);
+      break;
+    case MS_POP3_CLIENT_STATE_QUIT:
+      if (ok)
+        {
+          /* Only now, in the UPDATE state, did the server remove them. */
+          ms_pop3_client_local_confirm_deleted (self->store, self->user, self->deleted_uidls);
+        }
+      set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
+      break;
+    default:
+      protocol_error (self, "the server sent a line nobody asked for");
+      break;
+    }
+}
+
+static void
+process_input (MsPop3Client *self)
+{
+  gsize pos = 0;
+
+  while (pos < self->in->len && self->state != MS_POP3_CLIENT_STATE_CLOSING &&
+         self->state != MS_POP3_CLIENT_STATE_TLS_HANDSHAKE &&
+         self->state != MS_POP3_CLIENT_STATE_OFFLINE)
+    {
+      const char *start = (const char *) self->in->data + pos;
+      const char *eol = memchr (start, '\n', self->in->len - pos);
+      gsize limit = self->multiline ? MAX_DATA_LINE : MAX_STATUS_LINE;
+      gsize len;
+
+      if (eol == NULL)
+        {
+          if (self->in->len - pos > limit)
+            protocol_error (self, "a line from the server is too long");
+          break;
+        }
+      len = eol - start;
+      pos += len + 1;
+      if (len > limit)
+        {
+          protocol_error (self, "a line from the server is too long");
+          break;
+        }
+      if (len > 0 && start[len - 1] == '\r')
+        len--;
+
+      if (self->multiline)
+        {
+          if (len == 1 && start[0] == '.')
+            handle_multiline_end (self);
+          else if (len > 0 && start[0] == '.')
+            handle_data_line (self, start + 1, len - 1);  /* dot-unstuffing */
+          else
+            handle_data_line (self, start, len);
+        }
+      else
+        handle_status (self, start, len);
+    }
+  if (self->state == MS_POP3_CLIENT_STATE_CLOSING || self->state == MS_POP3_CLIENT_STATE_OFFLINE)
+    g_byte_array_set_size (self->in, 0);
+  else
+    g_byte_array_remove_range (self->in, 0, MIN (pos, self->in->len));
+}
+
+/* The interface. */
+
+static const char *
+client_get_protocol (MsClientSession *session)
+{
+  return "pop3";
+}
+
+static MsStore *
+client_get_local_store (MsClientSession *session)
+{
+  return MS_POP3_CLIENT (session)->store;
+}
+
+static gboolean
+client_begin_action (MsClientSession      *session,
+                     const MsClientAction *action,
+                     GError              **error)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (session);
+  g_autofree char *summary = NULL;
+  gboolean success;
+
+  g_return_val_if_fail (action != NULL, FALSE);
+
+  if (self->action != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "The POP3 client is busy with %s",
+                   ms_client_action_kind_to_string (self->action->kind));
+      return FALSE;
+    }
+
+  if (action->kind == MS_CLIENT_ACTION_CHECK || action->kind == MS_CLIENT_ACTION_RESYNC)
+    {
+      self->action = ms_client_action_copy (action);
+      reset_check (self);
+      if (self->state == MS_POP3_CLIENT_STATE_OFFLINE)
+        set_state (self, MS_POP3_CLIENT_STATE_CONNECTING);
+      return TRUE;
+    }
+
+  /* Everything else happens on this device only: POP3 has no commands for it. */
+  self->action = ms_client_action_copy (action);
+  success = ms_pop3_client_local_perform (self->store, self->user, &self->policy, action, &summary);
+  finish (self, success, summary);
+  return TRUE;
+}
+
+static gboolean
+client_is_busy (MsClientSession *session)
+{
+  return MS_POP3_CLIENT (session)->action != NULL;
+}
+
+static gboolean
+client_wants_connection (MsClientSession *session)
+{
+  return MS_POP3_CLIENT (session)->state == MS_POP3_CLIENT_STATE_CONNECTING;
+}
+
+static gboolean
+client_wants_close (MsClientSession *session)
+{
+  return MS_POP3_CLIENT (session)->state == MS_POP3_CLIENT_STATE_CLOSING;
+}
+
+static void
+client_connected (MsClientSession *session)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (session);
+
+  g_return_if_fail (self->state == MS_POP3_CLIENT_STATE_CONNECTING);
+
+  g_byte_array_set_size (self->in, 0);
+  g_byte_array_set_size (self->out, 0);
+  self->tls_active = (self->tls == MS_CLIENT_TLS_IMPLICIT);
+  set_state (self, MS_POP3_CLIENT_STATE_GREETING);
+}
+
+static void
+client_feed (MsClientSession *session,
+             const guint8    *data,
+             gsize            len)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (session);
+
+  if (self->state == MS_POP3_CLIENT_STATE_OFFLINE || self->state == MS_POP3_CLIENT_STATE_CONNECTING)
+    return;
+  g_byte_array_append (self->in, data, len);
+  process_input (self);
+}
+
+static gsize
+client_take_output (MsClientSession *session,
+                    GByteArray      *dest)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (session);
+  gsize n = self->out->len;
+
+  g_byte_array_append (dest, self->out->data, n);
+  g_byte_array_set_size (self->out, 0);
+  return n;
+}
+
+static void
+end_connection (MsPop3Client *self,
+                gboolean      lost)
+{
+  gboolean completed = (self->state == MS_POP3_CLIENT_STATE_CLOSING);
+  MsPop3ClientState was = self->state;
+  g_autofree char *summary = NULL;
+
+  g_byte_array_set_size (self->in, 0);
+  g_byte_array_set_size (self->out, 0);
+  g_byte_array_set_size (self->body, 0);
+  self->multiline = FALSE;
+  self->tls_active = FALSE;
+  set_state (self, MS_POP3_CLIENT_STATE_OFFLINE);
+
+  if (self->action == NULL)
+    return;
+  if (!completed)
+    {
+      g_autofree char *why = g_strdup_printf ("the connection was %s while waiting for %s",
+                                              lost ? "lost" : "closed by the server",
+                                              state_names[was]);
+      note_failure (self, why);
+    }
+  summary = build_summary (self, completed);
+  finish (self, completed && self->n_failed == 0, summary);
+}
+
+static void
+client_connection_closed (MsClientSession *session)
+{
+  end_connection (MS_POP3_CLIENT (session), FALSE);
+}
+
+static void
+client_connection_lost (MsClientSession *session)
+{
+  end_connection (MS_POP3_CLIENT (session), TRUE);
+}
+
+static void
+client_set_tls_active (MsClientSession *session,
+                       gboolean         active)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (session);
+
+  self->tls_active = active;
+  if (self->state != MS_POP3_CLIENT_STATE_TLS_HANDSHAKE)
+    return;
+  if (!active)
+    {
+      protocol_error (self, "the TLS handshake failed");
+      return;
+    }
+  /* RFC 2595 section 4: forget what was learnt before TLS and ask again. */
+  send_command (self, MS_POP3_CLIENT_STATE_CAPA, "CAPA", "CAPA");
+}
+
+static void
+ms_pop3_client_session_init (MsClientSessionInterface *iface)
+{
+  iface->get_protocol = client_get_protocol;
+  iface->get_local_store = client_get_local_store;
+  iface->begin_action = client_begin_action;
+  iface->is_busy = client_is_busy;
+  iface->wants_connection = client_wants_connection;
+  iface->wants_close = client_wants_close;
+  iface->connected = client_connected;
+  iface->feed = client_feed;
+  iface->take_output = client_take_output;
+  iface->connection_closed = client_connection_closed;
+  iface->connection_lost = client_connection_lost;
+  iface->set_tls_active = client_set_tls_active;
+}
+
+static void
+ms_pop3_client_finalize (GObject *object)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (object);
+
+  g_clear_object (&self->store);
+  g_free (self->user);
+  g_free (self->password);
+  g_clear_pointer (&self->action, ms_client_action_free);
+  g_byte_array_unref (self->in);
+  g_byte_array_unref (self->out);
+  g_byte_array_unref (self->body);
+  g_ptr_array_unref (self->uidls);
+  g_array_unref (self->to_retr);
+  g_array_unref (self->to_dele);
+  g_ptr_array_unref (self->deleted_uidls);
+  g_free (self->failure);
+
+  G_OBJECT_CLASS (ms_pop3_client_parent_class)->finalize (object);
+}
+
+static void
+ms_pop3_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  MsPop3Client *self = MS_POP3_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_pop3_client_class_init (MsPop3ClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ms_pop3_client_finalize;
+  object_class->get_property = ms_pop3_client_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, MS_POP3_CLIENT_STATE_CLOSING, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ms_pop3_client_init (MsPop3Client *self)
+{
+  self->in = g_byte_array_new ();
+  self->out = g_byte_array_new ();
+  self->body = g_byte_array_new ();
+  self->uidls = g_ptr_array_new_with_free_func (g_free);
+  self->to_retr = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->to_dele = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->deleted_uidls = g_ptr_array_new_with_free_func (g_free);
+}
+
+MsPop3Client *
+ms_pop3_client_new (MsStore              *local_store,
+                    const char           *user,
+                    const char           *password,
+                    const MsClientPolicy *policy,
+                    MsClientTlsMode       tls)
+{
+  MsPop3Client *self;
+
+  g_return_val_if_fail (MS_IS_STORE (local_store), NULL);
+  g_return_val_if_fail (user != NULL && password != NULL, NULL);
+
+  self = g_object_new (MS_TYPE_POP3_CLIENT, NULL);
+  self->store = g_object_ref (local_store);
+  self->user = g_strdup (user);
+  self->password = g_strdup (password);
+  if (policy)
+    self->policy = *policy;
+  else
+    ms_client_policy_init_defaults (&self->policy);
+  self->tls = tls;
+  ms_client_local_account (local_store, user);
+  return self;
+}
+
+MsPop3ClientState
+ms_pop3_client_get_state (MsPop3Client *self)
+{
+  g_return_val_if_fail (MS_IS_POP3_CLIENT (self), MS_POP3_CLIENT_STATE_OFFLINE);
+  return self->state;
+}
+
+guint
+ms_pop3_client_get_n_seen (MsPop3Client *self)
+{
+  g_return_val_if_fail (MS_IS_POP3_CLIENT (self), 0);
+  return ms_pop3_client_local_count (self->store, self->user, FALSE);
+}
+
+guint
+ms_pop3_client_get_n_pending_deletes (MsPop3Client *self)
+{
+  g_return_val_if_fail (MS_IS_POP3_CLIENT (self), 0);
+  return ms_pop3_client_local_count (self->store, self->user, TRUE);
+}
