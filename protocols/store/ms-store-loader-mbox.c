@@ -110,7 +110,13 @@ finish_message (MboxParser  *parser,
                    parser->name, parser->from_line);
       return FALSE;
     }
-  raw = g_byte_array_free_to_bytes (g_steal_pointer (&parser->current));
+  {
+    g_autoptr(GBytes) collected = g_byte_array_free_to_bytes (g_steal_pointer (&parser->current));
+
+    /* Line ends are CRLF already; this only turns a stray lone CR into one,
+     * since the store promises CRLF and nothing else. */
+    raw = ms_store_normalize_crlf (collected);
+  }
   if (parser->have_date)
     date = parser->from_date;
   else if (!ms_loader_date_from_header (raw, &date, &tz_offset))

@@ -456,6 +456,61 @@ test_mbox_bytes (void)
   g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 1);
 }
 
+/* The benchmark generator's output must load, and its planted words must be
+ * exactly where its summary says. */
+static void
+test_generated_mailbox (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "generated.mbox", NULL);
+  g_autofree char *script = g_build_filename (g_getenv ("MS_SOURCE_DIR"), "tests", "bench", "generate-mailbox", NULL);
+  g_autofree char *summary = NULL;
+  g_autofree char *again = NULL;
+  const char *argv[] = { "python3", script, "--count", "300", "--seed", "7", "--out", out, NULL };
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("'quetzalcoatl' in message\\(s\\) ([0-9]+), ([0-9]+), ([0-9]+)", 0, 0, NULL);
+  MsMailbox *inbox = new_inbox (&store);
+  guint found = 0;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &summary, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("%s", summary);
+
+  g_assert_true (ms_store_loader_load (inbox, out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 300);
+  g_assert_true (g_regex_match (regex, summary, 0, &match));
+  for (guint i = 0; i < 300; i++)
+    if (raw_contains (ms_mailbox_get_message (inbox, i), "quetzalcoatl"))
+      {
+        g_autofree char *number = g_match_info_fetch (match, ++found);
+
+        g_assert_cmpuint (found, <=, 3);
+        g_assert_cmpuint (i + 1, ==, g_ascii_strtoull (number, NULL, 10));
+      }
+  g_assert_cmpuint (found, ==, 3);
+
+  /* Deterministic: the same seed, the same bytes. */
+  {
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+    gsize first_len = 0, second_len = 0;
+
+    g_file_get_contents (out, &first, &first_len, &error);
+    g_assert_no_error (error);
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &again, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_file_get_contents (out, &second, &second_len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (first, first_len, second, second_len);
+  }
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -469,5 +524,6 @@ main (int    argc,
   g_test_add_func ("/store/loader/maildir/flags", test_maildir_flags);
   g_test_add_func ("/store/loader/bad-files", test_bad_files);
   g_test_add_func ("/store/loader/sample", test_sample_mailbox);
+  g_test_add_func ("/store/loader/generated", test_generated_mailbox);
   return g_test_run ();
 }
