@@ -2,7 +2,10 @@
 #define G_LOG_DOMAIN "test-state"
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "ms-data-path.h"
@@ -415,6 +418,107 @@ test_many_changes_compact (void)
   remove_tree (tmp);
 }
 
+/* The child changes the store as fast as it can and reports each change
+ * only after the store call returned (that is when a server would answer
+ * its client); the parent kills it with SIGKILL somewhere in the middle.
+ * Whatever was reported must be there after a restart. */
+static void
+kill_during_writes (const char *dir,
+                    guint       acks_before_kill)
+{
+  int fds[2];
+  pid_t pid;
+  FILE *acks;
+  char line[64];
+  guint32 acked_append = 0, acked_seen = 0;
+  guint n_acks = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      World world = { 0 };
+      MsMailbox *inbox;
+
+      close (fds[0]);
+      world_open (&world, dir, 0);
+      inbox = ms_account_get_inbox (world.account);
+      for (guint i = 0; ; i++)
+        {
+          g_autoptr(GBytes) raw = message_bytes (i);
+          MsMessage *message = ms_mailbox_append (inbox, raw, MS_FLAG_NONE, NULL, 1735689600 + i, 0);
+          g_autofree char *ack = g_strdup_printf ("A %u\n", ms_message_get_uid (message));
+
+          if (write (fds[1], ack, strlen (ack)) < 0)
+            _exit (1);
+          ms_mailbox_store_flags (inbox, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
+          g_free (ack);
+          ack = g_strdup_printf ("S %u\n", ms_message_get_uid (message));
+          if (write (fds[1], ack, strlen (ack)) < 0)
+            _exit (1);
+        }
+    }
+
+  close (fds[1]);
+  acks = fdopen (fds[0], "r");
+  while (n_acks < acks_before_kill && fgets (line, sizeof line, acks) != NULL)
+    {
+      guint32 uid = g_ascii_strtoull (line + 2, NULL, 10);
+
+      if (line[0] == 'A')
+        acked_append = uid;
+      else
+        acked_seen = uid;
+      n_acks++;
+    }
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  fclose (acks);
+  g_assert_cmpuint (n_acks, ==, acks_before_kill);
+
+  {
+    World world = { 0 };
+    MsMailbox *inbox;
+    guint n;
+
+    world_open (&world, dir, 0);
+    inbox = ms_account_get_inbox (world.account);
+    n = ms_mailbox_get_n_messages (inbox);
+    g_test_message ("killed after %u acks: %u messages survived, last acknowledged uid %u",
+                    acks_before_kill, n, acked_append);
+    /* Every acknowledged message is there, at most one more that was in flight. */
+    g_assert_cmpuint (n, >=, acked_append);
+    g_assert_cmpuint (n, <=, acked_append + 1);
+    for (guint i = 0; i < n; i++)
+      {
+        MsMessage *message = ms_mailbox_get_message (inbox, i);
+        g_autoptr(GBytes) expected = message_bytes (i);
+
+        g_assert_cmpuint (ms_message_get_uid (message), ==, i + 1);
+        g_assert_true (g_bytes_equal (ms_message_get_raw (message), expected));
+        if (ms_message_get_uid (message) <= acked_seen)
+          g_assert_true (ms_message_has_flag (message, MS_FLAG_SEEN));
+      }
+    world_close (&world);
+  }
+}
+
+static void
+test_kill_during_writes (void)
+{
+  static const guint kill_points[] = { 1, 7, 40, 131 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kill_points); i++)
+    {
+      g_autofree char *tmp = make_temp_dir ();
+      g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+
+      kill_during_writes (dir, kill_points[i]);
+      remove_tree (tmp);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -426,5 +530,6 @@ main (int    argc,
   g_test_add_func ("/store/state/wins-over-loaded-mail", test_state_wins_over_loaded_mail);
   g_test_add_func ("/store/state/refuses-foreign-dir", test_refuses_foreign_dir);
   g_test_add_func ("/store/state/compaction", test_many_changes_compact);
+  g_test_add_func ("/store/state/kill-during-writes", test_kill_during_writes);
   return g_test_run ();
 }
