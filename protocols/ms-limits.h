@@ -26,4 +26,34 @@ G_BEGIN_DECLS
 /* The most keywords one message may carry in the on-disk state. */
 #define MS_LIMIT_MESSAGE_KEYWORDS    256u
 
+/* --- POP3 server sessions ---------------------------------------------- */
+
+/* RFC 1939 section 3 allows 512 octets per command line, CRLF included, and
+ * RFC 2449 section 4 the same for responses. Real clients stay far below;
+ * AUTH with an initial response (RFC 5034) may be longer, so we accept twice
+ * the RFC figure and refuse more: the rest of the line is discarded, the
+ * client gets -ERR and the connection closes. */
+#define MS_LIMIT_POP3_LINE           1024u
+
+/* Input that arrived but was not processed yet (a pipelining client, or a
+ * session held after a failed login). Beyond this the client is not
+ * behaving like a POP3 client and is disconnected. */
+#define MS_LIMIT_POP3_PENDING_INPUT  (64u * 1024u)
+
+/* A session stops executing queued commands while this much output waits to
+ * be taken, so a client that pipelines RETRs without reading cannot make us
+ * buffer the whole mailbox. */
+#define MS_LIMIT_POP3_OUTPUT_HIGH    (256u * 1024u)
+
+/* Unknown commands, syntax errors and commands in the wrong state: after
+ * this many the session says goodbye. */
+#define MS_LIMIT_POP3_BAD_COMMANDS   10u
+
+/* Failed logins are answered after 1 s, 2 s, 4 s, ... at most this long
+ * (only this session waits; see ms_server_session_get_hold_ms()) and the
+ * session is closed after MS_LIMIT_POP3_AUTH_FAILURES of them. */
+#define MS_LIMIT_POP3_AUTH_DELAY_MS      1000u
+#define MS_LIMIT_POP3_AUTH_DELAY_MAX_MS  8000u
+#define MS_LIMIT_POP3_AUTH_FAILURES      5u
+
 G_END_DECLS
