@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ms-store-state"
+#define _GNU_SOURCE   /* syncfs() */
 #include "config.h"
 
 #include <errno.h>
@@ -88,6 +89,35 @@ ms_state_write_atomic (const char  *path,
                        gsize        len,
                        GError     **error)
 {
+  return ms_state_write_atomic_full (path, data, len, TRUE, error);
+}
+
+gboolean
+ms_state_sync_fs (const char  *path,
+                  GError     **error)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0 || syncfs (fd) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      set_errno_error (error, saved, "cannot flush the file system of", path);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+gboolean
+ms_state_write_atomic_full (const char  *path,
+                            const char  *data,
+                            gsize        len,
+                            gboolean     durable,
+                            GError     **error)
+{
   g_autofree char *tmp = g_strconcat (path, TEMP_MARK "XXXXXX", NULL);
   g_autofree char *dir = g_path_get_dirname (path);
   int fd;
@@ -98,7 +128,7 @@ ms_state_write_atomic (const char  *path,
       set_errno_error (error, errno, "cannot create a temporary file for", path);
       return FALSE;
     }
-  if (!write_all (fd, data, len) || fsync (fd) != 0)
+  if (!write_all (fd, data, len) || (durable && fsync (fd) != 0))
     {
       int saved = errno;
 
@@ -115,7 +145,7 @@ ms_state_write_atomic (const char  *path,
       set_errno_error (error, saved, "cannot replace", path);
       return FALSE;
     }
-  return ms_state_fsync_dir (dir, error);
+  return !durable || ms_state_fsync_dir (dir, error);
 }
 
 gboolean
@@ -160,6 +190,7 @@ gboolean
 ms_state_write_body (const char  *root,
                      GBytes      *raw,
                      const char  *digest,
+                     gboolean     durable,
                      GError     **error)
 {
   g_autofree char *path = ms_state_body_path (root, digest);
@@ -174,10 +205,11 @@ ms_state_write_body (const char  *root,
     {
       g_autofree char *parent = g_path_get_dirname (dir);
 
-      if (!ms_state_mkdir (dir, error) || !ms_state_fsync_dir (parent, error))
+      if (!ms_state_mkdir (dir, error) || (durable && !ms_state_fsync_dir (parent, error)))
         return FALSE;
     }
-  return ms_state_write_atomic (path, g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), error);
+  return ms_state_write_atomic_full (path, g_bytes_get_data (raw, NULL), g_bytes_get_size (raw),
+                                     durable, error);
 }
 
 GBytes *

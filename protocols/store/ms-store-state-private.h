@@ -35,6 +35,15 @@ gboolean    ms_state_write_atomic       (const char          *path,
                                          const char          *data,
                                          gsize                len,
                                          GError             **error);
+/* With @durable FALSE, skips both fsyncs: for writing many files at once
+ * and then making them durable together with ms_state_sync_fs(). */
+gboolean    ms_state_write_atomic_full  (const char          *path,
+                                         const char          *data,
+                                         gsize                len,
+                                         gboolean             durable,
+                                         GError             **error);
+gboolean    ms_state_sync_fs            (const char          *path,
+                                         GError             **error);
 gboolean    ms_state_is_temp_name       (const char          *name);
 void        ms_state_remove_temp_files  (const char          *dir);
 
@@ -44,6 +53,7 @@ char       *ms_state_body_path          (const char          *root,
 gboolean    ms_state_write_body         (const char          *root,
                                          GBytes              *raw,
                                          const char          *digest,
+                                         gboolean             durable,
                                          GError             **error);
 GBytes     *ms_state_read_body          (const char          *root,
                                          const char          *digest,
