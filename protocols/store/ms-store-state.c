@@ -432,12 +432,21 @@ track_account (MsStoreState  *self,
                MsAccount     *account,
                GError       **error)
 {
-  AccountState *astate = g_new0 (AccountState, 1);
+  AccountState *astate;
   g_autofree char *mailboxes_file = NULL;
+  const char *name = ms_account_get_name (account);
 
+  /* Account names become folder names; these two would name the wrong folder. */
+  if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_INVALID_NAME,
+                   "Account \"%s\" cannot be kept in a state folder", name);
+      return FALSE;
+    }
+  astate = g_new0 (AccountState, 1);
   astate->state = self;
   astate->account = g_object_ref (account);
-  astate->dir = g_build_filename (self->dir, "accounts", ms_account_get_name (account), NULL);
+  astate->dir = g_build_filename (self->dir, "accounts", name, NULL);
   astate->next_id = 1;
   astate->mailboxes = g_hash_table_new_full (NULL, NULL, NULL, mailbox_state_free);
   g_ptr_array_add (self->accounts, astate);

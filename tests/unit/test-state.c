@@ -418,6 +418,57 @@ test_many_changes_compact (void)
   remove_tree (tmp);
 }
 
+static void
+test_rename_inbox (void)
+{
+  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  World world = { 0 };
+
+  world_open (&world, dir, 3);
+  /* RFC 3501: the messages move to a new mailbox, INBOX stays, empty, and
+   * keeps counting UIDs from where it was. */
+  g_assert_true (ms_account_rename_mailbox (world.account, "INBOX", "Archive/Before 2026", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) raw = message_bytes (9);
+    ms_mailbox_append (ms_account_get_inbox (world.account), raw, MS_FLAG_NONE, NULL, 1767225600, 0);
+  }
+  before = describe_account (world.account);
+  world_close (&world);
+
+  world_open (&world, dir, 0);
+  after = describe_account (world.account);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (ms_message_get_uid (ms_mailbox_get_message (ms_account_get_inbox (world.account), 0)), ==, 4);
+  world_close (&world);
+  remove_tree (tmp);
+}
+
+static void
+test_dot_account_refused (void)
+{
+  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+  g_autoptr(MsStore) store = ms_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsStoreState) state = NULL;
+
+  if (ms_store_add_account (store, "..", "x", NULL) == NULL)
+    {
+      g_test_skip ("the store already refuses the account name \"..\"");
+      remove_tree (tmp);
+      return;
+    }
+  state = ms_store_state_new (store, dir, &error);
+  g_assert_null (state);
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_INVALID_NAME);
+  remove_tree (tmp);
+}
+
 /* The child changes the store as fast as it can and reports each change
  * only after the store call returned (that is when a server would answer
  * its client); the parent kills it with SIGKILL somewhere in the middle.
@@ -531,5 +582,7 @@ main (int    argc,
   g_test_add_func ("/store/state/refuses-foreign-dir", test_refuses_foreign_dir);
   g_test_add_func ("/store/state/compaction", test_many_changes_compact);
   g_test_add_func ("/store/state/kill-during-writes", test_kill_during_writes);
+  g_test_add_func ("/store/state/rename-inbox", test_rename_inbox);
+  g_test_add_func ("/store/state/dot-account", test_dot_account_refused);
   return g_test_run ();
 }
