@@ -1,13 +1,412 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `mailscope serve`: the in-process servers on real TCP, headless.
+ *
+ * Every protocol is one row of serve_protocols: its option, its default
+ * address and the factory that makes a session for each connection. A row
+ * without a factory is parsed but refused with a clear message until its
+ * session exists. With no listener option, every available protocol listens
+ * on its default address; with any, only those given do (so that tests can
+ * start one protocol on port 0 without colliding on the others' defaults). */
 #define G_LOG_DOMAIN "mailscope-serve"
 #include "config.h"
 
+#include <errno.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "ms-commands.h"
+#include "ms-data-path.h"
+#include "ms-listener.h"
+#include "ms-pop3-server-session.h"
+#include "ms-protocol-event.h"
+#include "ms-store-loader.h"
+#include "ms-store-state.h"
+#include "ms-store.h"
+
+typedef struct _Serve Serve;
+
+typedef struct {
+  const char              *name;             /* the option and the key of the ready line */
+  const char              *label;            /* for messages */
+  const char              *default_address;
+  gboolean                 implicit_tls;
+  MsServerSession       *(*factory)         (Serve *serve);
+} ServeProtocol;
+
+struct _Serve
+{
+  MsStore      *store;
+  MsStoreState *state;
+  GMainLoop    *loop;
+  GPtrArray    *listeners;   /* MsListener */
+  FILE         *transcript;
+  gboolean      require_tls;
+  int           exit_status;
+  char         *addresses[4];  /* per serve_protocols row, from the options */
+};
+
+static MsServerSession *
+serve_new_pop3 (Serve *serve)
+{
+  MsPop3ServerSession *session = ms_pop3_server_session_new (serve->store, g_get_host_name ());
+
+  g_object_set (session, "require-tls", serve->require_tls, NULL);
+  return MS_SERVER_SESSION (session);
+}
+
+static const ServeProtocol serve_protocols[] = {
+  { "pop3",  "POP3",             "127.0.0.1:1110", FALSE, serve_new_pop3 },
+  { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, NULL },
+  { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  NULL },
+  { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  NULL },
+};
+
+/* Passwords never reach stderr or the transcript file: PASS keeps only its
+ * keyword, AUTH its mechanism, LOGIN its user name, and a line that answers
+ * an AUTH challenge is hidden whole. */
+static char *
+mask_secret (const MsProtocolEvent *event)
+{
+  const char *text = event->text ? event->text : "";
+  g_auto(GStrv) words = NULL;
+  const char *name = event->name ? event->name : "";
+  guint keep = 0;
+
+  if (g_ascii_strcasecmp (name, "PASS") == 0)
+    keep = 1;
+  else if (g_ascii_strcasecmp (name, "AUTH") == 0 || g_ascii_strcasecmp (name, "AUTHENTICATE") == 0)
+    keep = 2;
+  else if (g_ascii_strcasecmp (name, "LOGIN") == 0)
+    keep = 2;
+  else
+    return g_strdup (text);
+
+  /* An IMAP line starts with its tag: keep that too. */
+  if (event->tag != NULL && g_str_has_prefix (text, event->tag))
+    keep++;
+
+  words = g_strsplit (text, " ", -1);
+  if (g_strv_length (words) <= 1 && g_ascii_strcasecmp (name, "PASS") != 0)
+    {
+      /* "AUTH" alone lists mechanisms; a bare word after AUTH is a
+       * response to a challenge. */
+      return g_ascii_strcasecmp (text, name) == 0 ? g_strdup (text) : g_strdup ("****");
+    }
+  if (g_strv_length (words) <= keep)
+    return g_strdup (text);
+  {
+    GString *masked = g_string_new (NULL);
+
+    for (guint i = 0; i < keep; i++)
+      g_string_append_printf (masked, "%s ", words[i]);
+    g_string_append (masked, "****");
+    return g_string_free (masked, FALSE);
+  }
+}
+
+static void
+write_transcript (Serve                 *serve,
+                  MsConnection          *connection,
+                  const MsProtocolEvent *event)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  g_autofree char *line = NULL;
+  const char *direction;
+
+  switch (event->kind)
+    {
+    case MS_PROTOCOL_EVENT_COMMAND:
+      direction = "C:";
+      line = mask_secret (event);
+      break;
+    case MS_PROTOCOL_EVENT_RESPONSE:
+      direction = "S:";
+      line = g_strdup (event->text ? event->text : "");
+      break;
+    case MS_PROTOCOL_EVENT_STATE:
+      direction = "==";
+      line = g_strdup_printf ("state %s -> %s", event->text ? event->text : "(start)", event->name);
+      break;
+    case MS_PROTOCOL_EVENT_NOTICE:
+    default:
+      direction = "**";
+      line = g_strdup_printf ("%s: %s", event->name ? event->name : "notice", event->text ? event->text : "");
+      break;
+    }
+  fprintf (serve->transcript, "%s.%03dZ #%u %s %s %s\n", stamp, g_date_time_get_microsecond (now) / 1000,
+           ms_connection_get_id (connection), ms_connection_get_protocol (connection), direction, line);
+  fflush (serve->transcript);
+}
+
+static void
+on_protocol_event (MsServerSession       *session,
+                   const MsProtocolEvent *event,
+                   MsConnection          *connection)
+{
+  Serve *serve = g_object_get_data (G_OBJECT (connection), "serve");
+
+  if (event->kind == MS_PROTOCOL_EVENT_NOTICE && g_strcmp0 (event->name, "login") == 0)
+    g_printerr ("%s #%u: login %s\n", ms_connection_get_protocol (connection),
+                ms_connection_get_id (connection), event->text ? event->text : "");
+  else if (event->kind == MS_PROTOCOL_EVENT_NOTICE && g_strcmp0 (event->name, "login-failed") == 0)
+    g_printerr ("%s #%u: login failed (%s)\n", ms_connection_get_protocol (connection),
+                ms_connection_get_id (connection), event->text ? event->text : "");
+
+  if (serve->transcript != NULL)
+    write_transcript (serve, connection, event);
+}
+
+static void
+on_connection_closed (MsConnection *connection,
+                      int           reason,
+                      Serve        *serve)
+{
+  g_printerr ("%s #%u: disconnect (%s)\n", ms_connection_get_protocol (connection),
+              ms_connection_get_id (connection),
+              ms_connection_close_reason_to_string ((MsConnectionCloseReason) reason));
+}
+
+static void
+on_connection_opened (MsListener   *listener,
+                      MsConnection *connection,
+                      Serve        *serve)
+{
+  g_printerr ("%s #%u: connect from %s\n", ms_connection_get_protocol (connection),
+              ms_connection_get_id (connection), ms_connection_get_peer (connection));
+  g_object_set_data (G_OBJECT (connection), "serve", serve);
+  g_signal_connect_object (ms_connection_get_session (connection), "protocol-event",
+                           G_CALLBACK (on_protocol_event), connection, 0);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), serve);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Serve *serve = user_data;
+
+  g_printerr ("mailscope serve: stopping\n");
+  for (guint i = 0; i < serve->listeners->len; i++)
+    ms_listener_stop (g_ptr_array_index (serve->listeners, i));
+  g_main_loop_quit (serve->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+add_users (Serve       *serve,
+           char       **users,
+           GError     **error)
+{
+  static const char *const default_users[] = { "alice:wonderland", NULL };
+  const char *const *list = users && users[0] ? (const char *const *) users : default_users;
+
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      const char *colon = strchr (list[i], ':');
+      g_autofree char *name = NULL;
+
+      if (colon == NULL || colon == list[i])
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--user wants NAME:PASSWORD, not “%s”", list[i]);
+          return FALSE;
+        }
+      name = g_strndup (list[i], (gsize) (colon - list[i]));
+      if (ms_store_add_account (serve->store, name, colon + 1, error) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_mail (Serve       *serve,
+           const char  *mail,
+           GError     **error)
+{
+  g_autofree char *path = mail ? g_strdup (mail) : ms_data_path ("mail/sample");
+  GPtrArray *accounts;
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "the sample mailbox (mail/sample) was not found; give --mail PATH");
+      return FALSE;
+    }
+  accounts = ms_store_list_accounts (serve->store);
+  for (guint i = 0; i < accounts->len; i++)
+    if (!ms_store_loader_load (ms_account_get_inbox (g_ptr_array_index (accounts, i)), path, error))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+serve_clear (Serve *serve)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (serve->addresses); i++)
+    g_clear_pointer (&serve->addresses[i], g_free);
+  g_clear_pointer (&serve->listeners, g_ptr_array_unref);
+  g_clear_object (&serve->state);
+  g_clear_object (&serve->store);
+  g_clear_pointer (&serve->loop, g_main_loop_unref);
+  if (serve->transcript != NULL)
+    fclose (serve->transcript);
+  serve->transcript = NULL;
+}
+
+static int
+fail (Serve      *serve,
+      const char *message)
+{
+  g_printerr ("mailscope serve: %s\n", message);
+  serve_clear (serve);
+  return 2;
+}
 
 int
 ms_command_serve (int    argc,
-               char **argv)
+                  char **argv)
 {
-  g_printerr ("mailscope serve: not built yet\n");
-  return 2;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) ready = g_string_new ("ready");
+  g_autofree char *mail = NULL;
+  g_autofree char *state_dir = NULL;
+  g_autofree char *transcript = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) users = NULL;
+  gboolean require_tls = FALSE;
+  gboolean any_given = FALSE;
+  Serve serve = { 0 };
+  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 9];
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
+    entries[n++] = (GOptionEntry) { serve_protocols[i].name, 0, 0, G_OPTION_ARG_STRING, &serve.addresses[i],
+                                    serve_protocols[i].label, "ADDR:PORT" };
+  entries[n++] = (GOptionEntry) { "mail", 0, 0, G_OPTION_ARG_FILENAME, &mail,
+                                  "A folder of .eml files, an mbox or a Maildir (default: the sample mailbox)", "PATH" };
+  entries[n++] = (GOptionEntry) { "user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &users,
+                                  "An account; repeatable (default: alice:wonderland)", "NAME:PASSWORD" };
+  entries[n++] = (GOptionEntry) { "require-tls", 0, 0, G_OPTION_ARG_NONE, &require_tls,
+                                  "Refuse logins before TLS", NULL };
+  entries[n++] = (GOptionEntry) { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+                                  "Keep the mailboxes in DIR across restarts", "DIR" };
+  entries[n++] = (GOptionEntry) { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
+                                  "Append every command and response to FILE (passwords masked)", "FILE" };
+  entries[n++] = (GOptionEntry) { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert,
+                                  "TLS certificate (PEM)", "FILE" };
+  entries[n++] = (GOptionEntry) { "key", 0, 0, G_OPTION_ARG_FILENAME, &key,
+                                  "TLS private key (PEM)", "FILE" };
+  entries[n++] = (GOptionEntry) { NULL };
+  g_assert (n <= G_N_ELEMENTS (entries));
+  G_STATIC_ASSERT (G_N_ELEMENTS (serve_protocols) == G_N_ELEMENTS (serve.addresses));
+
+  context = g_option_context_new ("- run the POP3 and IMAP servers headless");
+  g_option_context_set_help_enabled (context, TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      return fail (&serve, error->message);
+    }
+
+  serve.exit_status = 0;
+  serve.require_tls = require_tls;
+  serve.store = ms_store_new ();
+  serve.listeners = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf ("unexpected argument “%s”; try --help", argv[1]);
+      return fail (&serve, message);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
+    any_given |= serve.addresses[i] != NULL;
+
+  /* Everything that can be refused is refused before anything listens. */
+  {
+    g_autofree char *message = NULL;
+
+    if ((cert == NULL) != (key == NULL))
+      message = g_strdup ("--cert and --key go together");
+    else if (cert != NULL || key != NULL || require_tls)
+      message = g_strdup ("TLS (--cert, --key, --require-tls) is not available in this build");
+    for (guint i = 0; message == NULL && i < G_N_ELEMENTS (serve_protocols); i++)
+      if (serve.addresses[i] != NULL && serve_protocols[i].factory == NULL)
+        message = g_strdup_printf ("%s (--%s) is not available in this build",
+                                   serve_protocols[i].label, serve_protocols[i].name);
+    if (message != NULL)
+      {
+        return fail (&serve, message);
+      }
+  }
+
+  /* UIDVALIDITY from the clock: a restart without --state numbers the
+   * messages afresh, and a new UIDVALIDITY (so new UIDL values) tells every
+   * client so. --state restores the saved counter instead. */
+  ms_store_set_uidvalidity_base (serve.store, (guint32) (g_get_real_time () / G_USEC_PER_SEC));
+
+  if (!add_users (&serve, users, &error) || !load_mail (&serve, mail, &error))
+    {
+      return fail (&serve, error->message);
+    }
+  if (state_dir != NULL && (serve.state = ms_store_state_new (serve.store, state_dir, &error)) == NULL)
+    {
+      return fail (&serve, error->message);
+    }
+  if (transcript != NULL)
+    {
+      serve.transcript = fopen (transcript, "a");
+      if (serve.transcript == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("cannot open the transcript “%s”: %s",
+                                                      transcript, g_strerror (errno));
+          return fail (&serve, message);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
+    {
+      const ServeProtocol *protocol = &serve_protocols[i];
+      const char *address = serve.addresses[i];
+      g_autoptr(MsListener) listener = NULL;
+      g_autofree char *bound = NULL;
+
+      if (protocol->factory == NULL || (address == NULL && any_given))
+        continue;
+      if (address == NULL)
+        address = protocol->default_address;
+
+      listener = ms_listener_new (protocol->name, (MsServerSessionFactory) protocol->factory, &serve);
+      bound = ms_listener_listen (listener, address, &error);
+      if (bound == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("cannot listen for %s on %s: %s",
+                                                      protocol->label, address, error->message);
+          return fail (&serve, message);
+        }
+      g_signal_connect (listener, "connection-opened", G_CALLBACK (on_connection_opened), &serve);
+      g_ptr_array_add (serve.listeners, g_steal_pointer (&listener));
+      g_string_append_printf (ready, " %s=%s", protocol->name, bound);
+    }
+
+  serve.loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal, &serve);
+  g_unix_signal_add (SIGTERM, on_signal, &serve);
+  /* A client that vanishes mid-write must not kill the server. */
+  signal (SIGPIPE, SIG_IGN);
+
+  printf ("%s\n", ready->str);
+  fflush (stdout);
+
+  g_main_loop_run (serve.loop);
+
+  /* Let the closing sockets finish their last callbacks. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  serve_clear (&serve);
+  return serve.exit_status;
 }

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-net"
+#include "config.h"
+
+#include "ms-connection.h"
+
+#define READ_CHUNK 16384
+
+struct _MsConnection
+{
+  GObject            parent_instance;
+
+  GSocketConnection *socket;
+  MsServerSession   *session;
+  char              *protocol;
+  char              *peer;
+  guint              id;
+
+  GCancellable      *cancellable;
+  guint8            *read_buffer;
+  GByteArray        *out;          /* bytes being written; not touched while writing */
+  guint              hold_source;
+  gboolean           started;
+  gboolean           reading;
+  gboolean           writing;
+  gboolean           closed;
+};
+
+G_DEFINE_FINAL_TYPE (MsConnection, ms_connection, G_TYPE_OBJECT)
+
+enum {
+  CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void pump (MsConnection *self);
+
+const char *
+ms_connection_close_reason_to_string (MsConnectionCloseReason reason)
+{
+  switch (reason)
+    {
+    case MS_CONNECTION_CLOSED_FINISHED: return "session ended";
+    case MS_CONNECTION_CLOSED_LOST:     return "connection lost";
+    case MS_CONNECTION_CLOSED_SHUTDOWN: return "server stopping";
+    default:                            return "unknown";
+    }
+}
+
+static void
+close_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(MsConnection) self = user_data;
+
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+}
+
+static void
+finish (MsConnection            *self,
+        MsConnectionCloseReason  reason)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+
+  if (reason != MS_CONNECTION_CLOSED_FINISHED)
+    ms_server_session_connection_lost (self->session);
+
+  g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_io_stream_close_async (G_IO_STREAM (self->socket), G_PRIORITY_DEFAULT, NULL,
+                           close_cb, g_object_ref (self));
+  g_signal_emit (self, signals[CLOSED], 0, reason);
+}
+
+/* socket → session. A TLS filter decrypts here before feeding. */
+static void
+received (MsConnection *self,
+          const guint8 *data,
+          gsize         len)
+{
+  ms_server_session_feed (self->session, data, len);
+}
+
+/* session → socket. A TLS filter encrypts here; returns the bytes queued. */
+static gsize
+flush_output (MsConnection *self)
+{
+  return ms_server_session_take_output (self->session, self->out);
+}
+
+static gboolean
+hold_done_cb (gpointer user_data)
+{
+  MsConnection *self = user_data;
+
+  self->hold_source = 0;
+  ms_server_session_release_hold (self->session);
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+write_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(MsConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->writing = FALSE;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("#%u: write failed: %s", self->id, error->message);
+      finish (self, MS_CONNECTION_CLOSED_LOST);
+      return;
+    }
+  g_byte_array_set_size (self->out, 0);
+  pump (self);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(MsConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  self->reading = FALSE;
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (self->closed)
+    return;
+  if (n <= 0)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("#%u: read failed: %s", self->id, error->message);
+      finish (self, MS_CONNECTION_CLOSED_LOST);
+      return;
+    }
+  received (self, self->read_buffer, (gsize) n);
+  pump (self);
+}
+
+/* The one place that decides what happens next: wait out a hold, write
+ * what the session said, close when it is done, else read. */
+static void
+pump (MsConnection *self)
+{
+  guint hold;
+
+  if (self->closed || self->writing || self->reading || self->hold_source != 0)
+    return;
+
+  hold = ms_server_session_get_hold_ms (self->session);
+  if (hold > 0)
+    {
+      self->hold_source = g_timeout_add (hold, hold_done_cb, self);
+      return;
+    }
+
+  if (flush_output (self) > 0)
+    {
+      self->writing = TRUE;
+      g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->socket)),
+                                       self->out->data, self->out->len, G_PRIORITY_DEFAULT,
+                                       self->cancellable, write_cb, g_object_ref (self));
+      return;
+    }
+
+  if (ms_server_session_is_finished (self->session))
+    {
+      finish (self, MS_CONNECTION_CLOSED_FINISHED);
+      return;
+    }
+
+  self->reading = TRUE;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (self->socket)),
+                             self->read_buffer, READ_CHUNK, G_PRIORITY_DEFAULT,
+                             self->cancellable, read_cb, g_object_ref (self));
+}
+
+static void
+ms_connection_dispose (GObject *object)
+{
+  MsConnection *self = MS_CONNECTION (object);
+
+  g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_clear_object (&self->session);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ms_connection_parent_class)->dispose (object);
+}
+
+static void
+ms_connection_finalize (GObject *object)
+{
+  MsConnection *self = MS_CONNECTION (object);
+
+  g_free (self->protocol);
+  g_free (self->peer);
+  g_free (self->read_buffer);
+  g_byte_array_unref (self->out);
+
+  G_OBJECT_CLASS (ms_connection_parent_class)->finalize (object);
+}
+
+static void
+ms_connection_class_init (MsConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ms_connection_dispose;
+  object_class->finalize = ms_connection_finalize;
+
+  /**
+   * MsConnection::closed:
+   * @reason: an MsConnectionCloseReason
+   */
+  signals[CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+ms_connection_init (MsConnection *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->read_buffer = g_malloc (READ_CHUNK);
+  self->out = g_byte_array_new ();
+}
+
+MsConnection *
+ms_connection_new (GSocketConnection *socket,
+                   MsServerSession   *session,
+                   const char        *protocol,
+                   guint              id)
+{
+  MsConnection *self;
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  g_return_val_if_fail (G_IS_SOCKET_CONNECTION (socket), NULL);
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (session), NULL);
+
+  self = g_object_new (MS_TYPE_CONNECTION, NULL);
+  self->socket = g_object_ref (socket);
+  self->session = g_object_ref (session);
+  self->protocol = g_strdup (protocol);
+  self->id = id;
+
+  remote = g_socket_connection_get_remote_address (socket, NULL);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      GInetAddress *address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
+      g_autofree char *host = g_inet_address_to_string (address);
+      guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote));
+
+      if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+        self->peer = g_strdup_printf ("[%s]:%u", host, port);
+      else
+        self->peer = g_strdup_printf ("%s:%u", host, port);
+    }
+  else
+    self->peer = g_strdup ("unknown");
+
+  return self;
+}
+
+void
+ms_connection_start (MsConnection *self)
+{
+  g_return_if_fail (MS_IS_CONNECTION (self));
+  g_return_if_fail (!self->started);
+
+  self->started = TRUE;
+  ms_server_session_start (self->session);
+  pump (self);
+}
+
+void
+ms_connection_close (MsConnection *self)
+{
+  g_return_if_fail (MS_IS_CONNECTION (self));
+
+  finish (self, MS_CONNECTION_CLOSED_SHUTDOWN);
+}
+
+guint
+ms_connection_get_id (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), 0);
+  return self->id;
+}
+
+const char *
+ms_connection_get_protocol (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), NULL);
+  return self->protocol;
+}
+
+const char *
+ms_connection_get_peer (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), NULL);
+  return self->peer;
+}
+
+MsServerSession *
+ms_connection_get_session (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), NULL);
+  return self->session;
+}
+
+gboolean
+ms_connection_is_closed (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), TRUE);
+  return self->closed;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One real TCP connection driving one MsServerSession on the main context:
+ * reads and writes are asynchronous, so one slow or held client never
+ * blocks the others.
+ *
+ * The byte path is two functions in ms-connection.c, "socket → session"
+ * (received()) and "session → socket" (flush_output()): a TLS filter
+ * (STLS/STARTTLS, implicit TLS) goes between them and the socket.
+ *
+ * Flow control: the connection reads only when everything the session had
+ * to say has been written, and while the session asks to be held
+ * (ms_server_session_get_hold_ms()) it neither reads nor writes. */
+#pragma once
+
+#include <gio/gio.h>
+#include "ms-server-session.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MS_CONNECTION_CLOSED_FINISHED,  /* the session ended it (QUIT, LOGOUT, a limit) */
+  MS_CONNECTION_CLOSED_LOST,      /* the client went away or the socket failed */
+  MS_CONNECTION_CLOSED_SHUTDOWN,  /* the server is stopping */
+} MsConnectionCloseReason;
+
+#define MS_TYPE_CONNECTION (ms_connection_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsConnection, ms_connection, MS, CONNECTION, GObject)
+
+MsConnection    *ms_connection_new          (GSocketConnection *socket,
+                                             MsServerSession   *session,
+                                             const char        *protocol,
+                                             guint              id);
+/* Starts the session (its greeting goes out) and the read/write loop. */
+void             ms_connection_start        (MsConnection      *self);
+/* Ends the connection from the server's side: the session is told the
+ * connection was lost (so a POP3 session removes nothing), then the socket
+ * closes. "closed" is emitted with MS_CONNECTION_CLOSED_SHUTDOWN. */
+void             ms_connection_close        (MsConnection      *self);
+guint            ms_connection_get_id       (MsConnection      *self);
+const char      *ms_connection_get_protocol (MsConnection      *self);
+/* "ADDR:PORT" of the client. */
+const char      *ms_connection_get_peer     (MsConnection      *self);
+MsServerSession *ms_connection_get_session  (MsConnection      *self);
+gboolean         ms_connection_is_closed    (MsConnection      *self);
+const char      *ms_connection_close_reason_to_string (MsConnectionCloseReason reason);
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A TCP listener for one protocol: every accepted connection gets a fresh
+ * server session from the factory and an MsConnection that drives it. */
+#pragma once
+
+#include <gio/gio.h>
+#include "ms-connection.h"
+#include "ms-server-session.h"
+
+G_BEGIN_DECLS
+
+/* Returns a new session (full ownership) for one accepted connection. */
+typedef MsServerSession *(*MsServerSessionFactory) (gpointer user_data);
+
+#define MS_TYPE_LISTENER (ms_listener_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsListener, ms_listener, MS, LISTENER, GObject)
+
+/* @protocol names the listener in logs and connections ("pop3", "imap"). */
+MsListener *ms_listener_new            (const char              *protocol,
+                                        MsServerSessionFactory   factory,
+                                        gpointer                 user_data);
+/* Binds @address ("127.0.0.1:1110", "[::1]:0", "localhost:1143"; port 0
+ * picks a free port; the host must be an IP address or "localhost") and
+ * starts accepting. Returns the address actually bound, "ADDR:PORT". */
+char       *ms_listener_listen         (MsListener              *self,
+                                        const char              *address,
+                                        GError                 **error);
+/* Stops accepting and closes every open connection (their sessions are told
+ * the connection was lost). */
+void        ms_listener_stop           (MsListener              *self);
+const char *ms_listener_get_protocol   (MsListener              *self);
+guint       ms_listener_get_n_connections (MsListener           *self);
+
+/* Parses "HOST:PORT" for binding; "localhost" means 127.0.0.1. */
+GInetSocketAddress *ms_listener_parse_address (const char       *address,
+                                               GError          **error);
+
+G_END_DECLS
