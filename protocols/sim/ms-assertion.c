@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-assertion"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-assertion.h"
+#include "ms-device-private.h"
+#include "ms-sim-sessions.h"
+#include "ms-transcript-entry-private.h"
+
+typedef enum {
+  OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+} Op;
+
+typedef enum {
+  /* what              arguments (before the comparison, if any) */
+  A_SERVER_COUNT,      /* MAILBOX OP N */
+  A_DEVICE_COUNT,      /* DEVICE MAILBOX OP N */
+  A_SERVER_HAS,        /* SUBJECT [MAILBOX] */
+  A_SERVER_LACKS,
+  A_DEVICE_HAS,        /* DEVICE SUBJECT [MAILBOX] */
+  A_DEVICE_LACKS,
+  A_SERVER_FLAG,       /* SUBJECT FLAG */
+  A_SERVER_NOT_FLAG,
+  A_DEVICE_FLAG,       /* DEVICE SUBJECT FLAG */
+  A_DEVICE_NOT_FLAG,
+  A_SERVER_FOLDER,     /* NAME */
+  A_SERVER_NO_FOLDER,
+  A_DEVICE_FOLDER,     /* DEVICE NAME */
+  A_DEVICE_NO_FOLDER,
+  A_TRANSCRIPT_CONTAINS, /* TEXT */
+  A_TRANSCRIPT_LACKS,
+  A_STEP_CONTAINS,     /* TEXT: in this step's entries only */
+  A_STEP_LACKS,
+  A_BYTES_DOWN,        /* DEVICE OP N */
+  A_BYTES_UP,
+  A_STEP_BYTES_DOWN,   /* DEVICE OP N: in this step only */
+  A_ROUND_TRIPS,
+  A_CONNECTIONS,
+  A_BYTES_DOWN_LESS,   /* DEVICE DEVICE: the first received fewer bytes */
+  A_DEVICE_ONLINE,     /* DEVICE */
+  A_DEVICE_CONNECTED,
+  A_DEVICE_DISCONNECTED,
+  A_SERVER_STORAGE,    /* OP N */
+  A_DEVICE_STORAGE,    /* DEVICE OP N */
+} What;
+
+static const struct {
+  const char *name;
+  What        what;
+  guint       min_args;
+  guint       max_args;
+  gboolean    compares;
+  gint        device_arg;   /* index of a device name, -1 none */
+} table[] = {
+  { "server-count",        A_SERVER_COUNT,        1, 1, TRUE,  -1 },
+  { "device-count",        A_DEVICE_COUNT,        2, 2, TRUE,   0 },
+  { "server-has",          A_SERVER_HAS,          1, 2, FALSE, -1 },
+  { "server-lacks",        A_SERVER_LACKS,        1, 2, FALSE, -1 },
+  { "device-has",          A_DEVICE_HAS,          2, 3, FALSE,  0 },
+  { "device-lacks",        A_DEVICE_LACKS,        2, 3, FALSE,  0 },
+  { "server-flag",         A_SERVER_FLAG,         2, 2, FALSE, -1 },
+  { "server-not-flag",     A_SERVER_NOT_FLAG,     2, 2, FALSE, -1 },
+  { "device-flag",         A_DEVICE_FLAG,         3, 3, FALSE,  0 },
+  { "device-not-flag",     A_DEVICE_NOT_FLAG,     3, 3, FALSE,  0 },
+  { "server-folder",       A_SERVER_FOLDER,       1, 1, FALSE, -1 },
+  { "server-no-folder",    A_SERVER_NO_FOLDER,    1, 1, FALSE, -1 },
+  { "device-folder",       A_DEVICE_FOLDER,       2, 2, FALSE,  0 },
+  { "device-no-folder",    A_DEVICE_NO_FOLDER,    2, 2, FALSE,  0 },
+  { "transcript-contains", A_TRANSCRIPT_CONTAINS, 1, 1, FALSE, -1 },
+  { "transcript-lacks",    A_TRANSCRIPT_LACKS,    1, 1, FALSE, -1 },
+  { "step-contains",       A_STEP_CONTAINS,       1, 1, FALSE, -1 },
+  { "step-lacks",          A_STEP_LACKS,          1, 1, FALSE, -1 },
+  { "bytes-down",          A_BYTES_DOWN,          1, 1, TRUE,   0 },
+  { "bytes-up",            A_BYTES_UP,            1, 1, TRUE,   0 },
+  { "step-bytes-down",     A_STEP_BYTES_DOWN,     1, 1, TRUE,   0 },
+  { "round-trips",         A_ROUND_TRIPS,         1, 1, TRUE,   0 },
+  { "connections",         A_CONNECTIONS,         1, 1, TRUE,   0 },
+  { "bytes-down-less",     A_BYTES_DOWN_LESS,     2, 2, FALSE,  0 },
+  { "device-online",       A_DEVICE_ONLINE,       1, 1, FALSE,  0 },
+  { "device-connected",    A_DEVICE_CONNECTED,    1, 1, FALSE,  0 },
+  { "device-disconnected", A_DEVICE_DISCONNECTED, 1, 1, FALSE,  0 },
+  { "server-storage",      A_SERVER_STORAGE,      0, 0, TRUE,  -1 },
+  { "device-storage",      A_DEVICE_STORAGE,      1, 1, TRUE,   0 },
+};
+
+static const char * const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
+
+struct _MsAssertion
+{
+  char    *text;
+  What     what;
+  GStrv    args;
+  GStrv    devices;
+  Op       op;
+  guint64  number;
+};
+
+void
+ms_assertion_free (MsAssertion *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->text);
+  g_strfreev (self->args);
+  g_strfreev (self->devices);
+  g_free (self);
+}
+
+MsAssertion *
+ms_assertion_parse (const char  *text,
+                    GError     **error)
+{
+  g_autoptr(MsAssertion) self = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) local = NULL;
+  int argc = 0;
+  guint n_args;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!g_shell_parse_argv (text, &argc, &argv, &local))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "cannot read the assertion “%s”: %s", text, local->message);
+      return NULL;
+    }
+
+  self = g_new0 (MsAssertion, 1);
+  self->text = g_strdup (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      if (!g_str_equal (table[i].name, argv[0]))
+        continue;
+
+      n_args = (guint) argc - 1;
+      self->what = table[i].what;
+      if (table[i].compares)
+        {
+          /* "... OP N" or just "... N", which means "== N". */
+          guint64 number;
+          guint op_len = 0;
+
+          if (n_args < 1 || !g_ascii_string_to_unsigned (argv[argc - 1], 10, 0, G_MAXUINT64, &number, NULL))
+            goto bad;
+          self->number = number;
+          self->op = OP_EQ;
+          if (n_args >= 2)
+            for (guint o = 0; o < G_N_ELEMENTS (op_names); o++)
+              if (g_str_equal (argv[argc - 2], op_names[o]))
+                {
+                  self->op = (Op) o;
+                  op_len = 1;
+                }
+          n_args -= 1 + op_len;
+        }
+      if (n_args < table[i].min_args || n_args > table[i].max_args)
+        goto bad;
+      self->args = g_new0 (char *, n_args + 1);
+      for (guint a = 0; a < n_args; a++)
+        self->args[a] = g_strdup (argv[a + 1]);
+      if (table[i].device_arg >= 0)
+        {
+          gboolean two = self->what == A_BYTES_DOWN_LESS;
+
+          self->devices = g_new0 (char *, 3);
+          self->devices[0] = g_strdup (self->args[0]);
+          if (two)
+            self->devices[1] = g_strdup (self->args[1]);
+        }
+      else
+        self->devices = g_new0 (char *, 1);
+      if ((self->what == A_SERVER_FLAG || self->what == A_SERVER_NOT_FLAG ||
+           self->what == A_DEVICE_FLAG || self->what == A_DEVICE_NOT_FLAG))
+        {
+          const char *flag = self->args[n_args - 1];
+
+          if (flag[0] == '\\' ? ms_flag_from_string (flag) == MS_FLAG_NONE : !ms_keyword_is_valid (flag))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "“%s” is not a flag (\\Seen, \\Answered, \\Flagged, \\Deleted, \\Draft or a keyword)",
+                           flag);
+              return NULL;
+            }
+        }
+      return g_steal_pointer (&self);
+    }
+
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               "unknown assertion “%s”", argv[0]);
+  return NULL;
+
+bad:
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               "wrong arguments in the assertion “%s”", text);
+  return NULL;
+}
+
+const char *
+ms_assertion_get_text (MsAssertion *self)
+{
+  return self->text;
+}
+
+const char * const *
+ms_assertion_get_devices (MsAssertion *self)
+{
+  return (const char * const *) self->devices;
+}
+
+static gboolean
+compare (Op      op,
+         guint64 a,
+         guint64 b)
+{
+  switch (op)
+    {
+    case OP_EQ: return a == b;
+    case OP_NE: return a != b;
+    case OP_LT: return a < b;
+    case OP_LE: return a <= b;
+    case OP_GT: return a > b;
+    case OP_GE: return a >= b;
+    default: g_assert_not_reached ();
+    }
+}
+
+/* The unfolded Subject header of a raw message (not decoded: scenario
+ * subjects are plain ASCII). */
+static char *
+raw_subject (GBytes *raw)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (raw, &len);
+  GString *value = NULL;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      const char *eol = memchr (data + i, '\n', len - i);
+      gsize end = eol != NULL ? (gsize) (eol - data) : len;
+      gsize line_len = end - i;
+
+      if (line_len > 0 && data[end - 1] == '\r')
+        line_len--;
+      if (line_len == 0)
+        break;
+      if (value != NULL && (data[i] == ' ' || data[i] == '\t'))
+        g_string_append_len (value, data + i, (gssize) line_len);
+      else if (value != NULL)
+        break;
+      else if (line_len >= 8 && g_ascii_strncasecmp (data + i, "Subject:", 8) == 0)
+        value = g_string_new_len (data + i + 8, (gssize) line_len - 8);
+      i = end + 1;
+    }
+  if (value == NULL)
+    return g_strdup ("");
+  return g_strstrip (g_string_free (value, FALSE));
+}
+
+static MsMessage *
+find_message (MsAccount  *account,
+              const char *subject,
+              const char *mailbox_name)
+{
+  GPtrArray *boxes = NULL;
+
+  if (account == NULL)
+    return NULL;
+  boxes = ms_account_list_mailboxes (account);
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      MsMailbox *box = g_ptr_array_index (boxes, b);
+      guint n = ms_mailbox_get_n_messages (box);
+
+      if (mailbox_name != NULL && g_ascii_strcasecmp (ms_mailbox_get_name (box), mailbox_name) != 0)
+        continue;
+      for (guint i = 0; i < n; i++)
+        {
+          MsMessage *message = ms_mailbox_get_message (box, i);
+          g_autofree char *s = raw_subject (ms_message_get_raw (message));
+
+          if (strstr (s, subject) != NULL)
+            return message;
+        }
+    }
+  return NULL;
+}
+
+static MsAccount *
+device_account (MsDevice *device)
+{
+  MsStore *store = ms_device_get_local_store (device);
+  GPtrArray *accounts = NULL;
+
+  if (store == NULL)
+    return NULL;
+  accounts = ms_store_list_accounts (store);
+  return accounts->len > 0 ? g_ptr_array_index (accounts, 0) : NULL;
+}
+
+static gboolean
+has_flag (MsMessage  *message,
+          const char *flag)
+{
+  if (flag[0] == '\\')
+    return ms_message_has_flag (message, ms_flag_from_string (flag));
+  return ms_message_has_keyword (message, flag);
+}
+
+static guint64
+step_bytes_down (MsWorld    *world,
+                 const char *device,
+                 guint       step)
+{
+  MsTranscript *transcript = ms_world_get_transcript (world);
+  guint64 total = 0;
+
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    {
+      MsTranscriptEntry *e = ms_transcript_get_entry (transcript, i);
+
+      if (e->step == step && e->kind == MS_TRANSCRIPT_CHUNK &&
+          e->direction == MS_DIRECTION_TO_CLIENT && g_strcmp0 (e->device, device) == 0)
+        total += e->wire_size;
+    }
+  return total;
+}
+
+static gboolean
+step_contains (MsWorld    *world,
+               guint       step,
+               const char *needle)
+{
+  MsTranscript *transcript = ms_world_get_transcript (world);
+
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    {
+      MsTranscriptEntry *e = ms_transcript_get_entry (transcript, i);
+
+      if (e->step != step || e->kind == MS_TRANSCRIPT_NARRATION || e->kind == MS_TRANSCRIPT_STEP)
+        continue;
+      if (e->text != NULL && strstr (e->text, needle) != NULL)
+        return TRUE;
+      for (guint j = 0; e->lines != NULL && e->lines[j] != NULL; j++)
+        if (strstr (e->lines[j], needle) != NULL)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static guint64
+account_size (MsAccount *account)
+{
+  return account != NULL ? ms_account_get_total_size (account) : 0;
+}
+
+gboolean
+ms_assertion_check (MsAssertion  *self,
+                    MsWorld      *world,
+                    guint         step,
+                    char        **detail)
+{
+  MsAccount *server = ms_world_get_account (world);
+  MsDevice *device = NULL;
+  MsAccount *local = NULL;
+  char **a = self->args;
+  guint64 value = 0;
+  gboolean ok = FALSE;
+  g_autofree char *found = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (MS_IS_WORLD (world), FALSE);
+
+  if (self->devices[0] != NULL)
+    {
+      device = ms_world_lookup_device (world, self->devices[0]);
+      if (device == NULL)
+        {
+          *detail = g_strdup_printf ("there is no device “%s”", self->devices[0]);
+          return FALSE;
+        }
+      local = device_account (device);
+    }
+
+  switch (self->what)
+    {
+    case A_SERVER_COUNT:
+    case A_DEVICE_COUNT:
+      {
+        MsAccount *account = self->what == A_SERVER_COUNT ? server : local;
+        const char *name = self->what == A_SERVER_COUNT ? a[0] : a[1];
+        MsMailbox *box = account != NULL ? ms_account_lookup_mailbox (account, name) : NULL;
+
+        value = box != NULL ? ms_mailbox_get_n_messages (box) : 0;
+        ok = compare (self->op, value, self->number);
+        found = g_strdup_printf ("%s holds %" G_GUINT64_FORMAT " messages%s", name, value,
+                                 box == NULL ? " (there is no such folder)" : "");
+      }
+      break;
+
+    case A_SERVER_HAS:
+    case A_SERVER_LACKS:
+    case A_DEVICE_HAS:
+    case A_DEVICE_LACKS:
+      {
+        gboolean on_server = self->what == A_SERVER_HAS || self->what == A_SERVER_LACKS;
+        const char *subject = on_server ? a[0] : a[1];
+        const char *box = on_server ? a[1] : (a[1] != NULL ? a[2] : NULL);
+        MsMessage *m = find_message (on_server ? server : local, subject, box);
+        gboolean want = self->what == A_SERVER_HAS || self->what == A_DEVICE_HAS;
+
+        ok = (m != NULL) == want;
+        found = g_strdup_printf ("“%s” is %s", subject, m != NULL ? "there" : "not there");
+      }
+      break;
+
+    case A_SERVER_FLAG:
+    case A_SERVER_NOT_FLAG:
+    case A_DEVICE_FLAG:
+    case A_DEVICE_NOT_FLAG:
+      {
+        gboolean on_server = self->what == A_SERVER_FLAG || self->what == A_SERVER_NOT_FLAG;
+        const char *subject = on_server ? a[0] : a[1];
+        const char *flag = on_server ? a[1] : a[2];
+        MsMessage *m = find_message (on_server ? server : local, subject, NULL);
+        gboolean want = self->what == A_SERVER_FLAG || self->what == A_DEVICE_FLAG;
+
+        if (m == NULL)
+          found = g_strdup_printf ("there is no message “%s”", subject);
+        else
+          {
+            ok = has_flag (m, flag) == want;
+            found = g_strdup_printf ("“%s” %s %s", subject, has_flag (m, flag) ? "has" : "lacks", flag);
+          }
+      }
+      break;
+
+    case A_SERVER_FOLDER:
+    case A_SERVER_NO_FOLDER:
+    case A_DEVICE_FOLDER:
+    case A_DEVICE_NO_FOLDER:
+      {
+        gboolean on_server = self->what == A_SERVER_FOLDER || self->what == A_SERVER_NO_FOLDER;
+        const char *name = on_server ? a[0] : a[1];
+        MsAccount *account = on_server ? server : local;
+        gboolean exists = account != NULL && ms_account_lookup_mailbox (account, name) != NULL;
+        gboolean want = self->what == A_SERVER_FOLDER || self->what == A_DEVICE_FOLDER;
+
+        ok = exists == want;
+        found = g_strdup_printf ("folder “%s” %s", name, exists ? "exists" : "does not exist");
+      }
+      break;
+
+    case A_TRANSCRIPT_CONTAINS:
+    case A_TRANSCRIPT_LACKS:
+      {
+        gboolean has = ms_transcript_contains (ms_world_get_transcript (world), a[0]);
+
+        ok = has == (self->what == A_TRANSCRIPT_CONTAINS);
+        found = g_strdup_printf ("the transcript %s “%s”", has ? "contains" : "does not contain", a[0]);
+      }
+      break;
+
+    case A_STEP_CONTAINS:
+    case A_STEP_LACKS:
+      {
+        gboolean has = step_contains (world, step, a[0]);
+
+        ok = has == (self->what == A_STEP_CONTAINS);
+        found = g_strdup_printf ("this step %s “%s”", has ? "contains" : "does not contain", a[0]);
+      }
+      break;
+
+    case A_BYTES_DOWN:
+    case A_BYTES_UP:
+    case A_STEP_BYTES_DOWN:
+    case A_ROUND_TRIPS:
+    case A_CONNECTIONS:
+    case A_DEVICE_STORAGE:
+      {
+        const char *what = "";
+
+        switch (self->what)
+          {
+          case A_BYTES_DOWN: value = ms_device_get_bytes_down (device); what = "bytes from the server"; break;
+          case A_BYTES_UP: value = ms_device_get_bytes_up (device); what = "bytes to the server"; break;
+          case A_STEP_BYTES_DOWN: value = step_bytes_down (world, a[0], step); what = "bytes from the server in this step"; break;
+          case A_ROUND_TRIPS: value = ms_device_get_round_trips (device); what = "round trips"; break;
+          case A_CONNECTIONS: value = ms_device_get_connections (device); what = "connections"; break;
+          case A_DEVICE_STORAGE: value = account_size (local); what = "bytes stored on the device"; break;
+          default: g_assert_not_reached ();
+          }
+        ok = compare (self->op, value, self->number);
+        found = g_strdup_printf ("%s: %" G_GUINT64_FORMAT " %s", a[0], value, what);
+      }
+      break;
+
+    case A_SERVER_STORAGE:
+      value = account_size (server);
+      ok = compare (self->op, value, self->number);
+      found = g_strdup_printf ("the server stores %" G_GUINT64_FORMAT " bytes", value);
+      break;
+
+    case A_BYTES_DOWN_LESS:
+      {
+        MsDevice *other = ms_world_lookup_device (world, a[1]);
+
+        if (other == NULL)
+          {
+            *detail = g_strdup_printf ("there is no device “%s”", a[1]);
+            return FALSE;
+          }
+        ok = ms_device_get_bytes_down (device) < ms_device_get_bytes_down (other);
+        found = g_strdup_printf ("%s: %" G_GUINT64_FORMAT " bytes, %s: %" G_GUINT64_FORMAT " bytes",
+                                 a[0], ms_device_get_bytes_down (device),
+                                 a[1], ms_device_get_bytes_down (other));
+      }
+      break;
+
+    case A_DEVICE_ONLINE:
+      ok = ms_device_get_online (device);
+      found = g_strdup_printf ("%s is %s", a[0], ok ? "online" : "offline");
+      break;
+
+    case A_DEVICE_CONNECTED:
+    case A_DEVICE_DISCONNECTED:
+      {
+        gboolean connected = ms_device_get_connected (device);
+
+        ok = connected == (self->what == A_DEVICE_CONNECTED);
+        found = g_strdup_printf ("%s is %s", a[0], connected ? "connected" : "not connected");
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  *detail = g_steal_pointer (&found);
+  return ok;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Virtual time for the simulation. Nothing here reads the real clock or
+ * sleeps: callbacks are queued at a virtual time in microseconds and run in
+ * (time, sequence number) order, so two events at the same instant always run
+ * in the order they were scheduled and every run is the same. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_CLOCK (ms_clock_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsClock, ms_clock, MS, CLOCK, GObject)
+
+typedef void (*MsClockFunc) (gpointer user_data);
+
+MsClock *ms_clock_new            (void);
+gint64   ms_clock_get_now_us     (MsClock        *self);
+/* Schedules @func at @at_us (clamped to now: the past cannot be changed).
+ * Returns an id (never 0) for ms_clock_cancel(). */
+guint64  ms_clock_schedule       (MsClock        *self,
+                                  gint64          at_us,
+                                  MsClockFunc     func,
+                                  gpointer        user_data,
+                                  GDestroyNotify  destroy);
+gboolean ms_clock_cancel         (MsClock        *self,
+                                  guint64         id);
+guint    ms_clock_get_n_pending  (MsClock        *self);
+/* Runs the earliest callback, advancing time to it; FALSE when none is queued. */
+gboolean ms_clock_run_one        (MsClock        *self);
+/* Runs callbacks until none is left, or @max_events ran (0: no bound).
+ * Returns the number of callbacks that ran. */
+guint    ms_clock_run_until_idle (MsClock        *self,
+                                  guint           max_events);
+/* Formats a virtual time as "mm:ss.mmm" (minutes grow past 59). */
+char    *ms_clock_format_time    (gint64          time_us);
+
+G_END_DECLS

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-player"
+#include "config.h"
+
+#include "ms-link.h"
+#include "ms-player.h"
+
+struct _MsPlayer
+{
+  GObject     parent_instance;
+  MsScenario *scenario;
+  char       *protocol_override;
+  MsWorld    *world;
+  gboolean    prepared;
+  guint       position;
+  GPtrArray  *results;   /* MsAssertionResult* */
+};
+
+G_DEFINE_FINAL_TYPE (MsPlayer, ms_player, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SCENARIO,
+  PROP_WORLD,
+  PROP_N_STEPS,
+  PROP_POSITION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+result_free (gpointer data)
+{
+  MsAssertionResult *r = data;
+
+  g_free (r->key);
+  g_free (r->text);
+  g_free (r->detail);
+  g_free (r);
+}
+
+static void
+ms_player_dispose (GObject *object)
+{
+  MsPlayer *self = MS_PLAYER (object);
+
+  g_clear_object (&self->world);
+  g_clear_object (&self->scenario);
+  G_OBJECT_CLASS (ms_player_parent_class)->dispose (object);
+}
+
+static void
+ms_player_finalize (GObject *object)
+{
+  MsPlayer *self = MS_PLAYER (object);
+
+  g_free (self->protocol_override);
+  g_ptr_array_unref (self->results);
+  G_OBJECT_CLASS (ms_player_parent_class)->finalize (object);
+}
+
+static void
+ms_player_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  MsPlayer *self = MS_PLAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO:
+      g_value_set_object (value, self->scenario);
+      break;
+    case PROP_WORLD:
+      g_value_set_object (value, self->world);
+      break;
+    case PROP_N_STEPS:
+      g_value_set_uint (value, ms_scenario_get_n_steps (self->scenario));
+      break;
+    case PROP_POSITION:
+      g_value_set_uint (value, self->position);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_player_class_init (MsPlayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = ms_player_dispose;
+  object_class->finalize = ms_player_finalize;
+  object_class->get_property = ms_player_get_property;
+
+  properties[PROP_SCENARIO] = g_param_spec_object ("scenario", NULL, NULL, MS_TYPE_SCENARIO, ro);
+  properties[PROP_WORLD] = g_param_spec_object ("world", NULL, NULL, MS_TYPE_WORLD, ro);
+  properties[PROP_N_STEPS] = g_param_spec_uint ("n-steps", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_POSITION] = g_param_spec_uint ("position", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ms_player_init (MsPlayer *self)
+{
+  self->results = g_ptr_array_new_with_free_func (result_free);
+}
+
+MsPlayer *
+ms_player_new_with_protocol (MsScenario *scenario,
+                             const char *protocol_override)
+{
+  MsPlayer *self;
+
+  g_return_val_if_fail (MS_IS_SCENARIO (scenario), NULL);
+  g_return_val_if_fail (protocol_override == NULL || g_str_equal (protocol_override, "pop3") ||
+                        g_str_equal (protocol_override, "imap"), NULL);
+
+  self = g_object_new (MS_TYPE_PLAYER, NULL);
+  self->scenario = g_object_ref (scenario);
+  self->protocol_override = g_strdup (protocol_override);
+  self->world = ms_world_new ();
+  return self;
+}
+
+MsPlayer *
+ms_player_new (MsScenario *scenario)
+{
+  return ms_player_new_with_protocol (scenario, NULL);
+}
+
+MsScenario *
+ms_player_get_scenario (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), NULL);
+  return self->scenario;
+}
+
+MsWorld *
+ms_player_get_world (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), NULL);
+  return self->world;
+}
+
+const char *
+ms_player_get_protocol_override (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), NULL);
+  return self->protocol_override;
+}
+
+guint
+ms_player_get_n_steps (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), 0);
+  return ms_scenario_get_n_steps (self->scenario);
+}
+
+guint
+ms_player_get_position (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), 0);
+  return self->position;
+}
+
+GPtrArray *
+ms_player_get_results (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), NULL);
+  return self->results;
+}
+
+const MsAssertionResult *
+ms_player_get_first_failure (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), NULL);
+
+  for (guint i = 0; i < self->results->len; i++)
+    {
+      const MsAssertionResult *r = g_ptr_array_index (self->results, i);
+
+      if (!r->passed)
+        return r;
+    }
+  return NULL;
+}
+
+gboolean
+ms_player_prepare (MsPlayer  *self,
+                   GError   **error)
+{
+  MsScenario *s;
+  g_autoptr(MsLink) default_link = NULL;
+
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+
+  if (self->prepared)
+    return TRUE;
+
+  s = self->scenario;
+  if (!ms_world_load_mailbox (self->world, ms_scenario_get_mailbox (s), error))
+    return FALSE;
+  default_link = ms_link_parse (ms_scenario_get_link (s), error);
+  if (default_link == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < ms_scenario_get_n_devices (s); i++)
+    {
+      const MsScenarioDevice *d = ms_scenario_get_device (s, i);
+      g_autoptr(MsLink) link = d->link != NULL ? ms_link_parse (d->link, error) : ms_link_copy (default_link);
+      const char *protocol = self->protocol_override != NULL ? self->protocol_override : d->protocol;
+
+      if (link == NULL)
+        return FALSE;
+      if (ms_world_add_device (self->world, d->name, protocol, d->tls_mode, &d->policy, link,
+                               d->server_url, error) == NULL)
+        return FALSE;
+    }
+
+  {
+    g_autofree char *title = g_strdup_printf ("%s: %s", ms_scenario_get_id (s), ms_scenario_get_title (s));
+
+    ms_world_begin_step (self->world, 0, title);
+    if (ms_scenario_get_intro (s) != NULL)
+      ms_world_narrate (self->world, ms_scenario_get_intro (s),
+                        ms_scenario_get_teaching_ids (s), ms_scenario_get_myth_ids (s));
+  }
+  self->prepared = TRUE;
+  return TRUE;
+}
+
+gboolean
+ms_player_step_forward (MsPlayer  *self,
+                        GError   **error)
+{
+  const MsScenarioStep *step;
+  g_autofree char *what = NULL;
+  g_autofree char *title = NULL;
+  guint number;
+
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+
+  if (!ms_player_prepare (self, error))
+    return FALSE;
+  if (self->position >= ms_scenario_get_n_steps (self->scenario))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the scenario is over");
+      return FALSE;
+    }
+
+  step = ms_scenario_get_step (self->scenario, self->position);
+  number = self->position + 1;
+  what = ms_scenario_step_describe (step);
+  title = g_strdup_printf ("Step %u of %u - %s", number, ms_scenario_get_n_steps (self->scenario), what);
+
+  if (step->wait_us > 0)
+    ms_world_advance (self->world, step->wait_us);
+  ms_world_begin_step (self->world, number, title);
+  if (step->narration != NULL)
+    ms_world_narrate (self->world, step->narration,
+                      (const char * const *) step->teaching_ids,
+                      (const char * const *) step->myth_ids);
+
+  if (!ms_world_perform (self->world, step->actor, step->action, step->args, error))
+    {
+      g_prefix_error (error, "%s: step %u (%s): ", ms_scenario_get_file (self->scenario), number, what);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < step->assertions->len; i++)
+    {
+      MsAssertion *assertion = g_ptr_array_index (step->assertions, i);
+      MsAssertionResult *r = g_new0 (MsAssertionResult, 1);
+      g_autofree char *notice = NULL;
+
+      r->step = number;
+      r->index = i;
+      r->key = g_strdup (g_ptr_array_index (step->assertion_keys, i));
+      r->text = g_strdup (ms_assertion_get_text (assertion));
+      r->passed = ms_assertion_check (assertion, self->world, number, &r->detail);
+      g_ptr_array_add (self->results, r);
+
+      notice = g_strdup_printf ("check %s: %s (%s)", r->passed ? "ok" : "FAILED", r->text, r->detail);
+      ms_world_add_notice (self->world, "check", notice);
+    }
+
+  self->position = number;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  return TRUE;
+}
+
+static gboolean
+replay_to (MsPlayer  *self,
+           guint      target,
+           GError   **error)
+{
+  g_clear_object (&self->world);
+  self->world = ms_world_new ();
+  self->prepared = FALSE;
+  self->position = 0;
+  g_ptr_array_set_size (self->results, 0);
+
+  if (!ms_player_prepare (self, error))
+    goto out;
+  while (self->position < target)
+    if (!ms_player_step_forward (self, error))
+      goto out;
+
+out:
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORLD]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  return self->position == target && self->prepared;
+}
+
+gboolean
+ms_player_step_back (MsPlayer  *self,
+                     GError   **error)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+  return replay_to (self, self->position > 0 ? self->position - 1 : 0, error);
+}
+
+gboolean
+ms_player_restart (MsPlayer  *self,
+                   GError   **error)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+  return replay_to (self, 0, error);
+}
+
+gboolean
+ms_player_run_to_end (MsPlayer  *self,
+                      GError   **error)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+
+  if (!ms_player_prepare (self, error))
+    return FALSE;
+  while (self->position < ms_scenario_get_n_steps (self->scenario))
+    if (!ms_player_step_forward (self, error))
+      return FALSE;
+  return TRUE;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-transcript-entry"
+#include "config.h"
+
+#include "ms-transcript-entry-private.h"
+
+G_DEFINE_FINAL_TYPE (MsTranscriptEntry, ms_transcript_entry, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_KIND,
+  PROP_TIME_US,
+  PROP_DEVICE,
+  PROP_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+ms_transcript_entry_finalize (GObject *object)
+{
+  MsTranscriptEntry *self = MS_TRANSCRIPT_ENTRY (object);
+
+  g_free (self->device);
+  g_free (self->protocol);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_strfreev (self->lines);
+  g_free (self->command);
+  g_free (self->tls_record_type);
+  g_free (self->tls_handshake);
+  g_free (self->text);
+  g_strfreev (self->teaching_ids);
+  g_strfreev (self->myth_ids);
+  G_OBJECT_CLASS (ms_transcript_entry_parent_class)->finalize (object);
+}
+
+static void
+ms_transcript_entry_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  MsTranscriptEntry *self = MS_TRANSCRIPT_ENTRY (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_uint (value, self->kind);
+      break;
+    case PROP_TIME_US:
+      g_value_set_int64 (value, self->time_us);
+      break;
+    case PROP_DEVICE:
+      g_value_set_string (value, self->device);
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_transcript_entry_class_init (MsTranscriptEntryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ms_transcript_entry_finalize;
+  object_class->get_property = ms_transcript_entry_get_property;
+
+  /* Read-only properties so that GtkExpression-based list columns can bind. */
+  properties[PROP_KIND] =
+    g_param_spec_uint ("kind", NULL, NULL, 0, MS_TRANSCRIPT_TLS_RECORD, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIME_US] =
+    g_param_spec_int64 ("time-us", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEVICE] =
+    g_param_spec_string ("device", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ms_transcript_entry_init (MsTranscriptEntry *self)
+{
+}
+
+MsTranscriptEntry *
+ms_transcript_entry_new (MsTranscriptKind kind)
+{
+  MsTranscriptEntry *self = g_object_new (MS_TYPE_TRANSCRIPT_ENTRY, NULL);
+
+  self->kind = kind;
+  return self;
+}
+
+#define GETTER(type, name, field, fallback)                              \
+  type                                                                   \
+  ms_transcript_entry_get_##name (MsTranscriptEntry *self)               \
+  {                                                                      \
+    g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), fallback);      \
+    return self->field;                                                  \
+  }
+
+GETTER (MsTranscriptKind, kind, kind, MS_TRANSCRIPT_NOTICE)
+GETTER (gint64, time_us, time_us, 0)
+GETTER (gint64, arrival_us, arrival_us, 0)
+GETTER (guint, connection, connection, 0)
+GETTER (const char *, device, device, NULL)
+GETTER (const char *, protocol, protocol, NULL)
+GETTER (guint, port, port, 0)
+GETTER (MsDirection, direction, direction, MS_DIRECTION_NONE)
+GETTER (GBytes *, bytes, bytes, NULL)
+GETTER (gsize, wire_size, wire_size, 0)
+GETTER (const char *, command, command, NULL)
+GETTER (gboolean, encrypted, encrypted, FALSE)
+GETTER (const char *, tls_record_type, tls_record_type, NULL)
+GETTER (const char *, tls_handshake, tls_handshake, NULL)
+GETTER (guint, step, step, 0)
+GETTER (const char *, text, text, NULL)
+
+const char * const *
+ms_transcript_entry_get_lines (MsTranscriptEntry *self)
+{
+  g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), NULL);
+  return (const char * const *) self->lines;
+}
+
+const char * const *
+ms_transcript_entry_get_teaching_ids (MsTranscriptEntry *self)
+{
+  g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), NULL);
+  return (const char * const *) self->teaching_ids;
+}
+
+const char * const *
+ms_transcript_entry_get_myth_ids (MsTranscriptEntry *self)
+{
+  g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), NULL);
+  return (const char * const *) self->myth_ids;
+}
+
+const char *
+ms_transcript_kind_to_string (MsTranscriptKind kind)
+{
+  static const char * const names[] = {
+    [MS_TRANSCRIPT_CHUNK] = "chunk",
+    [MS_TRANSCRIPT_STATE] = "state",
+    [MS_TRANSCRIPT_NARRATION] = "narration",
+    [MS_TRANSCRIPT_STEP] = "step",
+    [MS_TRANSCRIPT_NOTICE] = "notice",
+    [MS_TRANSCRIPT_TLS_RECORD] = "tls-record",
+  };
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), "unknown");
+  return names[kind];
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One thing that happened in a simulated world: a chunk of bytes crossing a
+ * link, a state change, a TLS record, a notice, a step boundary, narration.
+ * Entries are immutable once added to an MsTranscript. */
+#pragma once
+
+#include <glib-object.h>
+#include "ms-link.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MS_TRANSCRIPT_CHUNK,
+  MS_TRANSCRIPT_STATE,
+  MS_TRANSCRIPT_NARRATION,
+  MS_TRANSCRIPT_STEP,
+  MS_TRANSCRIPT_NOTICE,
+  MS_TRANSCRIPT_TLS_RECORD,
+} MsTranscriptKind;
+
+#define MS_TYPE_TRANSCRIPT_ENTRY (ms_transcript_entry_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsTranscriptEntry, ms_transcript_entry, MS, TRANSCRIPT_ENTRY, GObject)
+
+MsTranscriptKind  ms_transcript_entry_get_kind          (MsTranscriptEntry *self);
+gint64            ms_transcript_entry_get_time_us       (MsTranscriptEntry *self);
+/* For chunks and TLS records: when the last byte arrives. Else the time. */
+gint64            ms_transcript_entry_get_arrival_us    (MsTranscriptEntry *self);
+/* 0 when the entry belongs to no connection. */
+guint             ms_transcript_entry_get_connection    (MsTranscriptEntry *self);
+const char       *ms_transcript_entry_get_device        (MsTranscriptEntry *self);
+const char       *ms_transcript_entry_get_protocol      (MsTranscriptEntry *self);
+guint             ms_transcript_entry_get_port          (MsTranscriptEntry *self);
+MsDirection       ms_transcript_entry_get_direction     (MsTranscriptEntry *self);
+/* The plaintext of a chunk (what the endpoints see), or NULL. */
+GBytes           *ms_transcript_entry_get_bytes         (MsTranscriptEntry *self);
+/* Bytes on the wire, TLS overhead included. */
+gsize             ms_transcript_entry_get_wire_size     (MsTranscriptEntry *self);
+/* Decoded lines without CRLF, literal and message data elided as "{N bytes}". */
+const char * const *ms_transcript_entry_get_lines       (MsTranscriptEntry *self);
+/* The command a chunk carries or answers ("RETR", "a4 UID FETCH"), or NULL. */
+const char       *ms_transcript_entry_get_command       (MsTranscriptEntry *self);
+/* TRUE when the chunk crossed the wire inside TLS. */
+gboolean          ms_transcript_entry_get_encrypted     (MsTranscriptEntry *self);
+/* TLS_RECORD: "handshake", "application_data", "alert", "change_cipher_spec". */
+const char       *ms_transcript_entry_get_tls_record_type (MsTranscriptEntry *self);
+/* TLS_RECORD of type handshake: "ClientHello", "ServerHello", … or NULL. */
+const char       *ms_transcript_entry_get_tls_handshake (MsTranscriptEntry *self);
+/* The step this entry belongs to, 1-based; 0 before the first step. */
+guint             ms_transcript_entry_get_step          (MsTranscriptEntry *self);
+/* NARRATION, NOTICE, STEP and STATE: the text. */
+const char       *ms_transcript_entry_get_text          (MsTranscriptEntry *self);
+/* NARRATION: the teaching ids ("T10") and myth ids ("M2") it explains. */
+const char * const *ms_transcript_entry_get_teaching_ids (MsTranscriptEntry *self);
+const char * const *ms_transcript_entry_get_myth_ids    (MsTranscriptEntry *self);
+
+const char       *ms_transcript_kind_to_string          (MsTranscriptKind   kind);
+
+G_END_DECLS

@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Connections: the bytes between a client session and a server session,
+ * carried by the device's link model and written to the transcript. */
+#define G_LOG_DOMAIN "ms-world"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-protocol-event.h"
+#include "ms-sim-sessions.h"
+#include "ms-smtp-server-session.h"
+#include "ms-world-private.h"
+
+typedef struct
+{
+  MsConnection *conn;
+  MsDirection   direction;
+  GBytes       *bytes;
+  gboolean      cut_after;
+} Delivery;
+
+static MsConnection *
+connection_ref (MsConnection *conn)
+{
+  g_atomic_ref_count_inc (&conn->ref_count);
+  return conn;
+}
+
+void
+ms_connection_unref (MsConnection *conn)
+{
+  if (!g_atomic_ref_count_dec (&conn->ref_count))
+    return;
+
+  g_assert (conn->closed);
+  g_clear_object (&conn->device);
+  g_clear_object (&conn->client);
+  g_clear_object (&conn->server);
+  g_free (conn->protocol);
+  g_free (conn->last_command);
+  g_clear_pointer (&conn->held_input, g_byte_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (conn->decoders); i++)
+    ms_line_decoder_clear (&conn->decoders[i]);
+  g_free (conn);
+}
+
+MsTranscriptEntry *
+ms_world_new_entry (MsWorld          *world,
+                    MsTranscriptKind  kind,
+                    MsConnection     *conn,
+                    const char       *device)
+{
+  MsTranscriptEntry *entry = ms_transcript_entry_new (kind);
+
+  entry->time_us = ms_clock_get_now_us (world->clock);
+  entry->arrival_us = entry->time_us;
+  entry->step = world->step;
+  if (conn != NULL)
+    {
+      entry->connection = conn->id;
+      entry->device = g_strdup (ms_device_get_name (conn->device));
+      entry->protocol = g_strdup (conn->protocol);
+      entry->port = conn->port;
+    }
+  else
+    entry->device = g_strdup (device);
+  return entry;
+}
+
+void
+ms_world_add_entry (MsWorld           *world,
+                    MsTranscriptEntry *entry)
+{
+  ms_transcript_append (world->transcript, entry);
+  g_object_unref (entry);
+}
+
+static void
+connection_notice (MsConnection *conn,
+                   const char   *text)
+{
+  MsTranscriptEntry *entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
+
+  entry->text = g_strdup (text);
+  ms_world_add_entry (conn->world, entry);
+}
+
+/* The command a client line carries: "RETR" for POP3 and SMTP, "a4 UID
+ * FETCH" for IMAP (tag, then the command name, with UID's sub-command). */
+static char *
+command_of_line (const char *protocol,
+                 const char *line)
+{
+  g_auto(GStrv) words = g_strsplit (line, " ", 4);
+  guint n = g_strv_length (words);
+
+  if (n == 0 || words[0][0] == '\0')
+    return NULL;
+  if (g_str_equal (protocol, "imap"))
+    {
+      if (n < 2)
+        return g_strdup (words[0]);
+      if (n >= 3 && g_ascii_strcasecmp (words[1], "UID") == 0)
+        return g_strdup_printf ("%s UID %s", words[0], words[2]);
+      return g_strdup_printf ("%s %s", words[0], words[1]);
+    }
+  return g_ascii_strup (words[0], -1);
+}
+
+static const char *
+bare_command (const char *command)
+{
+  const char *space;
+
+  /* For IMAP "a4 UID FETCH" the name after the tag. */
+  if (command == NULL)
+    return "";
+  space = strchr (command, ' ');
+  return space != NULL ? space + 1 : command;
+}
+
+static MsDropRule *
+find_drop (MsWorld      *world,
+           MsConnection *conn,
+           const char   *command,
+           gsize         len,
+           gsize        *keep)
+{
+  for (guint i = 0; i < world->drops->len; i++)
+    {
+      MsDropRule *rule = g_ptr_array_index (world->drops, i);
+
+      if (!g_str_equal (rule->device, ms_device_get_name (conn->device)) || !conn->is_mail)
+        continue;
+      if (rule->command != NULL)
+        {
+          const char *name = g_str_equal (conn->protocol, "imap") ? bare_command (command) : command;
+
+          if (command != NULL && g_ascii_strncasecmp (name, rule->command, strlen (rule->command)) == 0)
+            {
+              /* "In the middle of the command": half of it gets through. */
+              *keep = rule->after_bytes >= 0 ? MIN ((gsize) rule->after_bytes, len) : len / 2;
+              g_ptr_array_remove_index (world->drops, i);
+              return rule;
+            }
+        }
+      else if (rule->after_bytes >= 0 && conn->client_bytes + len > (guint64) rule->after_bytes)
+        {
+          *keep = (gsize) ((guint64) rule->after_bytes - MIN (conn->client_bytes, (guint64) rule->after_bytes));
+          g_ptr_array_remove_index (world->drops, i);
+          return rule;
+        }
+    }
+  return NULL;
+}
+
+static void
+drop_rule_free (MsDropRule *rule)
+{
+  g_free (rule->device);
+  g_free (rule->command);
+  g_free (rule);
+}
+
+static void deliver_cb (gpointer data);
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *d = data;
+
+  ms_connection_unref (d->conn);
+  g_bytes_unref (d->bytes);
+  g_free (d);
+}
+
+static void
+send_chunk (MsConnection *conn,
+            MsDirection   direction,
+            const guint8 *data,
+            gsize         len)
+{
+  MsWorld *world = conn->world;
+  MsLink *link = ms_device_get_link (conn->device);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *command = NULL;
+  MsTranscriptEntry *entry;
+  Delivery *d;
+  gint64 now = ms_clock_get_now_us (world->clock);
+  gint64 start;
+  gboolean cut = FALSE;
+
+  g_assert (direction == MS_DIRECTION_TO_SERVER || direction == MS_DIRECTION_TO_CLIENT);
+
+  if (direction == MS_DIRECTION_TO_SERVER)
+    {
+      const guint8 *nl = memchr (data, '\n', len);
+      g_autofree char *first = g_strndup ((const char *) data, nl != NULL ? (gsize) (nl - data) : len);
+      gsize keep = len;
+
+      g_strchomp (first);
+      command = command_of_line (conn->protocol, first);
+      if (find_drop (world, conn, command, len, &keep) != NULL)
+        {
+          cut = TRUE;
+          len = keep;
+        }
+      if (!cut && command != NULL && !conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data)
+        {
+          g_free (conn->last_command);
+          conn->last_command = g_strdup (command);
+          if (g_str_equal (conn->protocol, "pop3") &&
+              (g_str_equal (command, "RETR") || g_str_equal (command, "TOP")))
+            ms_line_decoder_expect_data (&conn->decoders[MS_DIRECTION_TO_CLIENT]);
+        }
+      conn->client_bytes += len;
+      if (!conn->awaiting_answer)
+        {
+          conn->awaiting_answer = TRUE;
+          ms_device_add_round_trip (conn->device);
+        }
+    }
+
+  ms_line_decoder_feed (&conn->decoders[direction], conn->protocol, data, len, lines);
+  if (direction == MS_DIRECTION_TO_CLIENT && g_str_equal (conn->protocol, "smtp"))
+    for (guint i = 0; i < lines->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (lines, i), "354"))
+        conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data = TRUE;
+  g_ptr_array_add (lines, NULL);
+
+  /* Chunks in one direction queue behind each other on the line. */
+  start = MAX (now, conn->line_free_at[direction]);
+  conn->line_free_at[direction] = start + ms_link_serialise_time_us (link, direction, len);
+
+  entry = ms_world_new_entry (world, MS_TRANSCRIPT_CHUNK, conn, NULL);
+  entry->time_us = start;
+  entry->arrival_us = conn->line_free_at[direction] + ms_link_get_latency_us (link);
+  entry->direction = direction;
+  entry->bytes = g_bytes_new (data, len);
+  entry->wire_size = len;
+  entry->lines = (GStrv) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+  entry->command = g_strdup (direction == MS_DIRECTION_TO_SERVER && command != NULL
+                             ? command : conn->last_command);
+
+  d = g_new0 (Delivery, 1);
+  d->conn = connection_ref (conn);
+  d->direction = direction;
+  d->bytes = g_bytes_ref (entry->bytes);
+  d->cut_after = cut;
+  conn->in_flight++;
+  ms_clock_schedule (world->clock, entry->arrival_us, deliver_cb, d, delivery_free);
+  ms_world_add_entry (world, entry);
+
+  ms_device_add_traffic (conn->device, direction, len);
+  if (cut)
+    {
+      conn->cutting = TRUE;
+      connection_notice (conn, "the network cuts the connection here: the rest of this command never arrives");
+    }
+}
+
+static void
+release_hold_cb (gpointer data)
+{
+  MsConnection *conn = data;
+
+  if (conn->closed)
+    return;
+  conn->held = FALSE;
+  ms_server_session_release_hold (conn->server);
+  if (conn->held_input != NULL && conn->held_input->len > 0)
+    {
+      g_autoptr(GByteArray) input = g_steal_pointer (&conn->held_input);
+
+      ms_server_session_feed (conn->server, input->data, input->len);
+    }
+  ms_world_pump_all (conn->world);
+}
+
+static void
+connection_maybe_close (MsConnection *conn)
+{
+  if (conn->closed || conn->in_flight > 0 || conn->cutting)
+    return;
+  if (ms_server_session_is_finished (conn->server))
+    ms_connection_close (conn, FALSE, "the server closes the connection");
+  else if (ms_client_session_wants_close (conn->client))
+    ms_connection_close (conn, FALSE, "the client closes the connection");
+}
+
+static void
+connection_pump (MsConnection *conn)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+
+  if (conn->closed || !conn->established || conn->cutting)
+    return;
+
+  if (ms_client_session_take_output (conn->client, buf) > 0)
+    {
+      send_chunk (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
+      g_byte_array_set_size (buf, 0);
+    }
+  if (conn->cutting)
+    return;
+
+  if (!conn->held && ms_server_session_get_hold_ms (conn->server) > 0)
+    {
+      guint hold = ms_server_session_get_hold_ms (conn->server);
+      g_autofree char *text = g_strdup_printf ("the server holds this connection for %u ms before answering", hold);
+
+      conn->held = TRUE;
+      connection_notice (conn, text);
+      ms_clock_schedule (conn->world->clock,
+                         ms_clock_get_now_us (conn->world->clock) + (gint64) hold * 1000,
+                         release_hold_cb, connection_ref (conn),
+                         (GDestroyNotify) ms_connection_unref);
+    }
+  if (!conn->held && ms_server_session_take_output (conn->server, buf) > 0)
+    {
+      send_chunk (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
+      g_byte_array_set_size (buf, 0);
+    }
+
+  connection_maybe_close (conn);
+}
+
+static void
+deliver_cb (gpointer data)
+{
+  Delivery *d = data;
+  MsConnection *conn = d->conn;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (d->bytes, &len);
+
+  conn->in_flight--;
+  if (conn->closed)
+    return;
+
+  if (d->direction == MS_DIRECTION_TO_SERVER)
+    {
+      if (conn->held)
+        {
+          if (conn->held_input == NULL)
+            conn->held_input = g_byte_array_new ();
+          g_byte_array_append (conn->held_input, bytes, (guint) len);
+        }
+      else if (len > 0)
+        ms_server_session_feed (conn->server, bytes, len);
+    }
+  else
+    {
+      conn->awaiting_answer = FALSE;
+      if (len > 0)
+        ms_client_session_feed (conn->client, bytes, len);
+    }
+
+  if (d->cut_after)
+    {
+      ms_connection_close (conn, TRUE, "connection lost: the network dropped it");
+      ms_world_pump_all (conn->world);
+      return;
+    }
+  ms_world_pump_all (conn->world);
+}
+
+static void
+on_server_event (MsServerSession       *server,
+                 const MsProtocolEvent *event,
+                 MsConnection          *conn)
+{
+  MsTranscriptEntry *entry;
+
+  if (event->kind == MS_PROTOCOL_EVENT_STATE)
+    {
+      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_STATE, conn, NULL);
+      entry->text = event->text != NULL
+        ? g_strdup_printf ("server: %s -> %s", event->text, event->name)
+        : g_strdup_printf ("server: %s", event->name);
+    }
+  else if (event->kind == MS_PROTOCOL_EVENT_NOTICE)
+    {
+      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
+      entry->text = event->text != NULL
+        ? g_strdup_printf ("server: %s: %s", event->name, event->text)
+        : g_strdup_printf ("server: %s", event->name);
+    }
+  else
+    return;   /* commands and responses are already in the chunks */
+  ms_world_add_entry (conn->world, entry);
+}
+
+static void
+on_server_tls_requested (MsServerSession *server,
+                         MsConnection    *conn)
+{
+  connection_notice (conn, "the server offers TLS, but TLS is not part of this build yet");
+}
+
+static void
+on_client_event (MsClientSession       *client,
+                 const MsProtocolEvent *event,
+                 MsConnection          *conn)
+{
+  MsTranscriptEntry *entry;
+
+  if (event->kind == MS_PROTOCOL_EVENT_STATE)
+    {
+      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_STATE, conn, NULL);
+      entry->text = event->text != NULL
+        ? g_strdup_printf ("client: %s -> %s", event->text, event->name)
+        : g_strdup_printf ("client: %s", event->name);
+    }
+  else if (event->kind == MS_PROTOCOL_EVENT_NOTICE)
+    {
+      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
+      entry->text = event->text != NULL
+        ? g_strdup_printf ("client: %s: %s", event->name, event->text)
+        : g_strdup_printf ("client: %s", event->name);
+    }
+  else
+    return;
+  ms_world_add_entry (conn->world, entry);
+}
+
+static void
+on_client_tls_requested (MsClientSession *client,
+                         MsConnection    *conn)
+{
+  connection_notice (conn, "the client asks for TLS, but TLS is not part of this build yet");
+}
+
+static void
+established_cb (gpointer data)
+{
+  MsConnection *conn = data;
+
+  if (conn->closed)
+    return;
+  conn->established = TRUE;
+  ms_server_session_start (conn->server);
+  ms_client_session_connected (conn->client);
+  ms_world_pump_all (conn->world);
+}
+
+MsConnection *
+ms_connection_open (MsWorld         *world,
+                    MsDevice        *device,
+                    MsClientSession *client,
+                    const char      *protocol,
+                    gboolean         is_mail,
+                    GError         **error)
+{
+  g_autoptr(MsServerSession) server = NULL;
+  MsConnection *conn;
+  MsLink *link = ms_device_get_link (device);
+  gboolean implicit = is_mail && ms_device_get_tls_mode (device) == MS_CLIENT_TLS_IMPLICIT;
+  g_autofree char *text = NULL;
+
+  server = ms_sim_new_server_session (protocol, world->server_store, implicit, error);
+  if (server == NULL)
+    return NULL;
+  /* The Received: line of delivered mail carries the virtual time, not the real one. */
+  if (MS_IS_SMTP_SERVER_SESSION (server))
+    ms_smtp_server_session_set_now (MS_SMTP_SERVER_SESSION (server), ms_world_get_unix_now (world));
+
+  conn = g_new0 (MsConnection, 1);
+  g_atomic_ref_count_init (&conn->ref_count);
+  conn->id = ++world->next_connection_id;
+  conn->world = world;
+  conn->device = g_object_ref (device);
+  conn->client = g_object_ref (client);
+  conn->server = g_steal_pointer (&server);
+  conn->protocol = g_strdup (protocol);
+  conn->port = ms_sim_default_port (protocol, implicit);
+  conn->is_mail = is_mail;
+  for (guint i = 0; i < G_N_ELEMENTS (conn->decoders); i++)
+    ms_line_decoder_init (&conn->decoders[i]);
+
+  conn->server_handlers[0] = g_signal_connect (conn->server, "protocol-event",
+                                               G_CALLBACK (on_server_event), conn);
+  conn->server_handlers[1] = g_signal_connect (conn->server, "tls-requested",
+                                               G_CALLBACK (on_server_tls_requested), conn);
+  conn->client_handlers[0] = g_signal_connect (conn->client, "protocol-event",
+                                               G_CALLBACK (on_client_event), conn);
+  conn->client_handlers[1] = g_signal_connect (conn->client, "tls-requested",
+                                               G_CALLBACK (on_client_tls_requested), conn);
+
+  g_ptr_array_add (world->connections, conn);
+  if (is_mail)
+    {
+      device->connection = conn;
+      ms_device_notify_connected (device);
+    }
+  ms_device_add_connection (device);
+
+  text = g_strdup_printf ("%s opens a TCP connection to the server, port %u (%s%s)",
+                          ms_device_get_name (device), conn->port,
+                          g_str_equal (protocol, "pop3") ? "POP3" :
+                          g_str_equal (protocol, "imap") ? "IMAP" : "SMTP submission",
+                          implicit ? " over TLS" : "");
+  connection_notice (conn, text);
+
+  /* TCP's handshake costs one round trip before the first byte of mail. */
+  ms_device_add_round_trip (device);
+  ms_clock_schedule (world->clock,
+                     ms_clock_get_now_us (world->clock) + 2 * ms_link_get_latency_us (link),
+                     established_cb, connection_ref (conn), (GDestroyNotify) ms_connection_unref);
+  return conn;
+}
+
+void
+ms_connection_close (MsConnection *conn,
+                     gboolean      lost,
+                     const char   *why)
+{
+  MsWorld *world = conn->world;
+
+  if (conn->closed)
+    return;
+
+  conn->closed = TRUE;
+  connection_notice (conn, why);
+
+  for (guint i = 0; i < G_N_ELEMENTS (conn->server_handlers); i++)
+    g_clear_signal_handler (&conn->server_handlers[i], conn->server);
+
+  if (lost || !ms_server_session_is_finished (conn->server))
+    ms_server_session_connection_lost (conn->server);
+
+  if (conn->is_mail && conn->device->connection == conn)
+    {
+      conn->device->connection = NULL;
+      ms_device_notify_connected (conn->device);
+    }
+
+  if (lost)
+    ms_client_session_connection_lost (conn->client);
+  else
+    ms_client_session_connection_closed (conn->client);
+
+  for (guint i = 0; i < G_N_ELEMENTS (conn->client_handlers); i++)
+    if (conn->client_handlers[i] != 0)
+      g_clear_signal_handler (&conn->client_handlers[i], conn->client);
+
+  /* Dropping the world's reference; deliveries still queued hold their own. */
+  g_ptr_array_remove (world->connections, conn);
+}
+
+void
+ms_world_pump_device (MsWorld  *world,
+                      MsDevice *device)
+{
+  MsClientSession *client = device->client;
+
+  if (device->connection != NULL)
+    {
+      connection_pump (device->connection);
+      return;
+    }
+  if (client == NULL || !ms_client_session_wants_connection (client))
+    return;
+
+  if (!device->online)
+    {
+      /* Tell the client once per action; it decides whether to queue. */
+      if (device->offline_refused)
+        return;
+      device->offline_refused = TRUE;
+      ms_world_add_notice (world, device->name,
+                           "offline: the device cannot reach the server");
+      ms_client_session_connection_lost (client);
+      return;
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (ms_connection_open (world, device, client, device->protocol, TRUE, &error) == NULL)
+      {
+        ms_world_add_notice (world, device->name, error->message);
+        ms_client_session_connection_lost (client);
+      }
+  }
+}
+
+void
+ms_world_pump_all (MsWorld *world)
+{
+  /* Connections may close (and be removed) while being pumped: copy first.
+   * The order is the order the connections were opened, so it is stable. */
+  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_connection_unref);
+  guint n_devices = g_list_model_get_n_items (G_LIST_MODEL (world->devices));
+
+  for (guint i = 0; i < world->connections->len; i++)
+    g_ptr_array_add (conns, connection_ref (g_ptr_array_index (world->connections, i)));
+  for (guint i = 0; i < conns->len; i++)
+    connection_pump (g_ptr_array_index (conns, i));
+
+  for (guint i = 0; i < n_devices; i++)
+    {
+      g_autoptr(MsDevice) device = g_list_model_get_item (G_LIST_MODEL (world->devices), i);
+
+      if (device->connection == NULL)
+        ms_world_pump_device (world, device);
+    }
+}
+
+void
+ms_world_free_drop_rule (gpointer rule);
+
+void
+ms_world_free_drop_rule (gpointer rule)
+{
+  drop_rule_free (rule);
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the world's files share: the world's fields and the connection
+ * machinery (ms-world-connection.c) that the actions (ms-world-actions.c) use. */
+#pragma once
+
+#include "ms-device-private.h"
+#include "ms-line-decoder.h"
+#include "ms-transcript-entry-private.h"
+#include "ms-world.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *device;
+  char   *command;       /* cut when the client sends this command, or NULL */
+  gint64  after_bytes;   /* or after this many client bytes on the connection; -1 */
+} MsDropRule;
+
+struct _MsWorld
+{
+  GObject       parent_instance;
+  MsClock      *clock;
+  MsStore      *server_store;
+  MsAccount    *account;
+  GListStore   *devices;
+  MsTranscript *transcript;
+  GPtrArray    *connections;   /* MsConnection*, live ones, by id */
+  guint         next_connection_id;
+  guint         step;
+  GPtrArray    *drops;         /* MsDropRule* */
+  guint         message_counter;
+  gint64        epoch;
+};
+
+struct _MsConnection
+{
+  gatomicrefcount  ref_count;
+  guint            id;
+  MsWorld         *world;       /* not owned: the world outlives its connections */
+  MsDevice        *device;
+  MsClientSession *client;
+  MsServerSession *server;
+  char            *protocol;
+  guint            port;
+  gboolean         is_mail;     /* the device's mail connection, not an SMTP one */
+  gboolean         established;
+  gboolean         closed;
+  gboolean         cutting;
+  gboolean         held;
+  gboolean         awaiting_answer;
+  GByteArray      *held_input;
+  gint64           line_free_at[3];
+  guint            in_flight;
+  MsLineDecoder    decoders[3];
+  char            *last_command;
+  guint64          client_bytes;
+  gulong           client_handlers[3];
+  gulong           server_handlers[2];
+  gboolean         client_finished;
+  gboolean         client_success;
+};
+
+/* ms-world-connection.c */
+MsConnection *ms_connection_open   (MsWorld         *world,
+                                    MsDevice        *device,
+                                    MsClientSession *client,
+                                    const char      *protocol,
+                                    gboolean         is_mail,
+                                    GError         **error);
+void          ms_connection_close  (MsConnection    *conn,
+                                    gboolean         lost,
+                                    const char      *why);
+void          ms_connection_unref  (MsConnection    *conn);
+void          ms_world_pump_all    (MsWorld         *world);
+void          ms_world_pump_device (MsWorld         *world,
+                                    MsDevice        *device);
+void          ms_world_free_drop_rule (gpointer rule);
+/* Installs @client as the device's mail client and follows its "action-finished". */
+void          ms_world_set_device_client (MsWorld         *world,
+                                          MsDevice        *device,
+                                          MsClientSession *client);
+MsTranscriptEntry *ms_world_new_entry (MsWorld          *world,
+                                       MsTranscriptKind  kind,
+                                       MsConnection     *conn,
+                                       const char       *device);
+void          ms_world_add_entry   (MsWorld           *world,
+                                    MsTranscriptEntry *entry);
+
+/* ms-world-actions.c */
+gboolean      ms_world_perform_device  (MsWorld     *world,
+                                        MsDevice    *device,
+                                        const char  *action,
+                                        GHashTable  *args,
+                                        GError     **error);
+gboolean      ms_world_perform_server  (MsWorld     *world,
+                                        const char  *actor,
+                                        const char  *action,
+                                        GHashTable  *args,
+                                        GError     **error);
+gboolean      ms_world_perform_network (MsWorld     *world,
+                                        const char  *action,
+                                        GHashTable  *args,
+                                        GError     **error);
+
+/* ms-world-mail.c: deterministic messages */
+GBytes       *ms_world_compose_message (MsWorld     *world,
+                                        const char  *from,
+                                        const char  *to,
+                                        const char  *subject,
+                                        const char  *body,
+                                        gsize        attachment_size,
+                                        const char  *attachment_name);
+char         *ms_world_format_date     (gint64       unix_time);
+
+G_END_DECLS

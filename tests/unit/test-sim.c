@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-sim"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-clock.h"
+#include "ms-line-decoder.h"
+#include "ms-link.h"
+#include "ms-player.h"
+#include "ms-scenario.h"
+
+/* --- Clock ---------------------------------------------------------------- */
+
+typedef struct { GString *log; char tag; } Mark;
+
+static void
+mark_cb (gpointer data)
+{
+  Mark *m = data;
+
+  g_string_append_c (m->log, m->tag);
+}
+
+static void
+test_clock_order (void)
+{
+  g_autoptr(MsClock) clock = ms_clock_new ();
+  g_autoptr(GString) log = g_string_new (NULL);
+  /* Ties run in the order they were scheduled. */
+  static const struct { gint64 at; char tag; } table[] = {
+    { 300, 'd' }, { 100, 'a' }, { 200, 'b' }, { 200, 'c' }, { 300, 'e' }, { 0, '0' },
+  };
+  Mark marks[G_N_ELEMENTS (table)];
+  guint64 cancelled;
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      marks[i].log = log;
+      marks[i].tag = table[i].tag;
+      ms_clock_schedule (clock, table[i].at, mark_cb, &marks[i], NULL);
+    }
+  cancelled = ms_clock_schedule (clock, 250, mark_cb, &marks[0], NULL);
+  g_assert_true (ms_clock_cancel (clock, cancelled));
+  g_assert_false (ms_clock_cancel (clock, cancelled));
+  g_assert_cmpuint (ms_clock_get_n_pending (clock), ==, 6);
+  g_assert_cmpuint (ms_clock_run_until_idle (clock, 0), ==, 6);
+  g_assert_cmpstr (log->str, ==, "0abcde");
+  g_assert_cmpint (ms_clock_get_now_us (clock), ==, 300);
+
+  /* The past cannot be scheduled: it becomes now. */
+  ms_clock_schedule (clock, 10, mark_cb, &marks[0], NULL);
+  ms_clock_run_one (clock);
+  g_assert_cmpint (ms_clock_get_now_us (clock), ==, 300);
+}
+
+static void
+test_clock_format (void)
+{
+  static const struct { gint64 us; const char *text; } table[] = {
+    { 0, "00:00.000" }, { 999, "00:00.000" }, { 1000, "00:00.001" },
+    { 61234000, "01:01.234" }, { G_GINT64_CONSTANT (6000000000), "100:00.000" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autofree char *text = ms_clock_format_time (table[i].us);
+
+      g_assert_cmpstr (text, ==, table[i].text);
+    }
+}
+
+/* --- Links ---------------------------------------------------------------- */
+
+static void
+test_link_timing (void)
+{
+  static const struct {
+    const char *preset;
+    MsDirection direction;
+    gsize bytes;
+    gint64 us;
+  } table[] = {
+    /* latency + ceil(bytes * 8 / bandwidth) */
+    { "modem-56k", MS_DIRECTION_TO_CLIENT, 1000, 100000 + 142858 },
+    { "modem-56k", MS_DIRECTION_TO_SERVER, 1000, 100000 + 238096 },
+    { "modem-56k", MS_DIRECTION_TO_CLIENT, 0, 100000 },
+    { "modem-56k", MS_DIRECTION_TO_CLIENT, 1, 100000 + 143 },
+    { "dsl-16m", MS_DIRECTION_TO_CLIENT, 1000, 20000 + 500 },
+    { "dsl-16m", MS_DIRECTION_TO_SERVER, 1000, 20000 + 8000 },
+    { "dsl-16m", MS_DIRECTION_TO_CLIENT, 1000000, 20000 + 500000 },
+    { "fibre-1g", MS_DIRECTION_TO_CLIENT, 1000, 2000 + 8 },
+    { "fibre-1g", MS_DIRECTION_TO_SERVER, 125000000, 2000 + 1000000 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(MsLink) link = ms_link_new_preset (table[i].preset);
+
+      g_assert_nonnull (link);
+      g_assert_cmpint (ms_link_transfer_time_dir_us (link, table[i].direction, table[i].bytes), ==,
+                       table[i].us);
+    }
+
+  {
+    g_autoptr(MsLink) link = ms_link_new_preset ("modem-56k");
+
+    g_assert_cmpint (ms_link_transfer_time_us (link, 1000), ==, 242858);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsLink) custom = ms_link_parse ("custom:50:2000:500", &error);
+    g_autoptr(MsLink) bad = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (ms_link_get_latency_us (custom), ==, 50000);
+    g_assert_cmpuint (ms_link_get_down_bps (custom), ==, 2000000);
+    g_assert_cmpuint (ms_link_get_up_bps (custom), ==, 500000);
+    bad = ms_link_parse ("carrier-pigeon", &error);
+    g_assert_null (bad);
+    g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+  }
+}
+
+/* --- Line decoder --------------------------------------------------------- */
+
+static void
+test_decoder_literal_bytewise (void)
+{
+  const char *input = "* 1 FETCH (UID 7 BODY[] {5}\r\nhello)\r\na1 OK done\r\n";
+  MsLineDecoder dec;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  ms_line_decoder_init (&dec);
+  for (gsize i = 0; i < strlen (input); i++)
+    ms_line_decoder_feed (&dec, "imap", (const guint8 *) input + i, 1, lines);
+  ms_line_decoder_clear (&dec);
+
+  g_assert_cmpuint (lines->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "* 1 FETCH (UID 7 BODY[] {5}");
+  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==, "{5 bytes}");
+  g_assert_cmpstr (g_ptr_array_index (lines, 2), ==, "  )");
+  g_assert_cmpstr (g_ptr_array_index (lines, 3), ==, "a1 OK done");
+}
+
+static void
+test_decoder_dot_data (void)
+{
+  const char *input = "+OK 12 octets\r\nHi\r\n..dot\r\n.\r\n+OK next\r\n";
+  MsLineDecoder dec;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  ms_line_decoder_init (&dec);
+  ms_line_decoder_expect_data (&dec);
+  for (gsize i = 0; i < strlen (input); i++)
+    ms_line_decoder_feed (&dec, "pop3", (const guint8 *) input + i, 1, lines);
+  ms_line_decoder_clear (&dec);
+
+  g_assert_cmpuint (lines->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "+OK 12 octets");
+  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==, "{11 bytes of message data}");
+  g_assert_cmpstr (g_ptr_array_index (lines, 2), ==, ".");
+  g_assert_cmpstr (g_ptr_array_index (lines, 3), ==, "+OK next");
+}
+
+/* --- Scenarios ------------------------------------------------------------ */
+
+static const char pop_scenario[] =
+  "[scenario]\n"
+  "id=unit\n"
+  "title=Unit test\n"
+  "teaching=T10;T22\n"
+  "mailbox=sample\n"
+  "\n"
+  "[device laptop]\n"
+  "protocol=pop3\n"
+  "\n"
+  "[device phone]\n"
+  "protocol=pop3\n"
+  "leave-on-server=true\n"
+  "link=modem-56k\n"
+  "\n"
+  "[step 1]\n"
+  "actor=phone\n"
+  "action=check\n"
+  "narration=The phone looks first and leaves copies.\n"
+  "assert=server-count INBOX 15\n"
+  "\n"
+  "[step 2]\n"
+  "actor=server\n"
+  "action=deliver\n"
+  "subject=Lunch\n"
+  "\n"
+  "[step 3]\n"
+  "actor=network\n"
+  "action=drop\n"
+  "device=laptop\n"
+  "command=QUIT\n"
+  "\n"
+  "[step 4]\n"
+  "actor=laptop\n"
+  "action=check\n"
+  "assert=server-count INBOX 16\n"
+  "assert-2=transcript-contains \"DELE 16\"\n"
+  "\n"
+  "[step 5]\n"
+  "actor=laptop\n"
+  "action=check\n"
+  "wait=5m\n"
+  "assert=server-count INBOX == 0\n"
+  "assert-2=bytes-down phone < 100000\n";
+
+static MsScenario *
+load_pop_scenario (void)
+{
+  g_autoptr(GError) error = NULL;
+  MsScenario *scenario = ms_scenario_load_from_data (pop_scenario, strlen (pop_scenario),
+                                                     "unit.scenario", &error);
+
+  g_assert_no_error (error);
+  return scenario;
+}
+
+static char *
+run_text (MsPlayer *player)
+{
+  GString *out = g_string_new (NULL);
+
+  ms_transcript_format_text (ms_world_get_transcript (ms_player_get_world (player)), out);
+  ms_world_format_summary (ms_player_get_world (player), out);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_scenario_runs_deterministically (void)
+{
+  g_autoptr(MsScenario) scenario = load_pop_scenario ();
+  g_autoptr(MsPlayer) a = ms_player_new (scenario);
+  g_autoptr(MsPlayer) b = ms_player_new (scenario);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text_a = NULL;
+  g_autofree char *text_b = NULL;
+
+  g_assert_true (ms_player_run_to_end (a, &error));
+  g_assert_no_error (error);
+  g_assert_true (ms_player_run_to_end (b, &error));
+  g_assert_no_error (error);
+  g_assert_null (ms_player_get_first_failure (a));
+  g_assert_cmpuint (ms_player_get_results (a)->len, ==, 5);
+
+  text_a = run_text (a);
+  text_b = run_text (b);
+  g_assert_cmpstr (text_a, ==, text_b);
+  /* The drop really cut QUIT, and the POP3 server kept the mail (T22). */
+  g_assert_nonnull (strstr (text_a, "connection lost"));
+}
+
+static void
+test_player_step_back (void)
+{
+  g_autoptr(MsScenario) scenario = load_pop_scenario ();
+  g_autoptr(MsPlayer) straight = ms_player_new (scenario);
+  g_autoptr(MsPlayer) back = ms_player_new (scenario);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text_straight = NULL;
+  g_autofree char *text_back = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (ms_player_step_forward (straight, &error));
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (ms_player_step_forward (back, &error));
+  g_assert_true (ms_player_step_back (back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_player_get_position (back), ==, 3);
+
+  text_straight = run_text (straight);
+  text_back = run_text (back);
+  g_assert_cmpstr (text_straight, ==, text_back);
+
+  g_assert_true (ms_player_restart (back, &error));
+  g_assert_cmpuint (ms_player_get_position (back), ==, 0);
+  g_assert_true (ms_player_run_to_end (back, &error));
+  g_assert_cmpuint (ms_player_get_position (back), ==, 5);
+}
+
+static void
+test_player_compare_mode (void)
+{
+  g_autoptr(MsScenario) scenario = load_pop_scenario ();
+  g_autoptr(MsPlayer) player = ms_player_new_with_protocol (scenario, "pop3");
+  g_autoptr(GError) error = NULL;
+  MsDevice *device;
+
+  g_assert_true (ms_player_prepare (player, &error));
+  g_assert_no_error (error);
+  device = ms_world_lookup_device (ms_player_get_world (player), "laptop");
+  g_assert_cmpstr (ms_device_get_protocol (device), ==, "pop3");
+  g_assert_cmpstr (ms_player_get_protocol_override (player), ==, "pop3");
+}
+
+static void
+test_scenario_errors (void)
+{
+  static const struct {
+    const char *text;
+    const char *message;
+  } table[] = {
+    { "", "x.scenario:1: [scenario]: the group is missing" },
+    { "[scenario]\nid=a\ntitle=b\n", "x.scenario: no [step 1]" },
+    { "[scenario]\nid=a\n", "x.scenario:1: [scenario] title: is required" },
+    { "[scenario]\nid=a\ntitle=b\nbogus=1\n", "x.scenario:4: [scenario] bogus: unknown key" },
+    { "[scenario]\nid=a\ntitle=b\nteaching=T1x\n", "x.scenario:4: [scenario] teaching: “T1x” is not an id like T10" },
+    { "[scenario]\nid=a\ntitle=b\n\nnot a key\n", "x.scenario:5: expected “key=value”, a [group] or a # comment" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=smtp\n",
+      "x.scenario:5: [device laptop] protocol: “smtp” is not pop3 or imap" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\nlink=warp\n",
+      "x.scenario:6: [device laptop] link: unknown link “warp”" },
+    { "[scenario]\nid=a\ntitle=b\n[step 2]\nactor=server\naction=deliver\n",
+      "x.scenario:4: [step 2]: expected [step 1] here" },
+    { "[scenario]\nid=a\ntitle=b\n[step 1]\nactor=tablet\naction=check\n",
+      "x.scenario:5: [step 1] actor: no device called “tablet”" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=fly\n",
+      "x.scenario:8: [step 1] action: laptop cannot “fly”" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nassert=server-count\n",
+      "x.scenario:9: [step 1] assert: wrong arguments" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nassert-2=device-count tablet INBOX 1\n",
+      "x.scenario:9: [step 1] assert-2: no device called “tablet”" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nwait=soon\n",
+      "x.scenario:9: [step 1] wait: “soon” is not a duration" },
+    { "[scenario]\nid=a\ntitle=b\nid=c\n", "x.scenario:4: [scenario] id: the key appears twice" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsScenario) scenario = ms_scenario_load_from_data (table[i].text, strlen (table[i].text),
+                                                                   "x.scenario", &error);
+
+      g_assert_null (scenario);
+      g_assert_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID);
+      if (!g_str_has_prefix (error->message, table[i].message))
+        g_error ("case %u: got “%s”, want “%s…”", i, error->message, table[i].message);
+    }
+}
+
+static void
+test_scenario_not_found (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load ("no-such-scenario", &error);
+
+  g_assert_null (scenario);
+  g_assert_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_NOT_FOUND);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sim/clock/order", test_clock_order);
+  g_test_add_func ("/sim/clock/format", test_clock_format);
+  g_test_add_func ("/sim/link/timing", test_link_timing);
+  g_test_add_func ("/sim/decoder/literal-bytewise", test_decoder_literal_bytewise);
+  g_test_add_func ("/sim/decoder/dot-data", test_decoder_dot_data);
+  g_test_add_func ("/sim/scenario/deterministic", test_scenario_runs_deterministically);
+  g_test_add_func ("/sim/player/step-back", test_player_step_back);
+  g_test_add_func ("/sim/player/compare-mode", test_player_compare_mode);
+  g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
+  g_test_add_func ("/sim/scenario/not-found", test_scenario_not_found);
+  return g_test_run ();
+}
