@@ -15,16 +15,55 @@ struct _MsApplication
 G_DEFINE_FINAL_TYPE (MsApplication, ms_application, GTK_TYPE_APPLICATION)
 
 static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *authors[] = { "The Mailscope contributors", NULL };
+  GtkApplication *application = user_data;
+
+  gtk_show_about_dialog (gtk_application_get_active_window (application),
+                         "program-name", "Mailscope",
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See what POP3 and IMAP really send, step by step"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = about_action },
+  { .name = "quit", .activate = quit_action },
+};
+
+static void
 ms_application_startup (GApplication *application)
 {
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (ms_application_parent_class)->startup (application);
 
+  /* The window type pulls the resource bundle in (see ms_window_class_init). */
+  g_type_ensure (MS_TYPE_WINDOW);
+
   gtk_css_provider_load_from_resource (css, "/io/github/mailscope/Mailscope/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
 }
 
 static void

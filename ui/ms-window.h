@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MsWindow, ms_window, MS, WINDOW, GtkApplicationWindow)
 
-MsWindow *ms_window_new (GtkApplication *application);
+MsWindow  *ms_window_new           (GtkApplication *application);
+/* For the UI tests and the measurements in their report. */
+GtkWidget *ms_window_get_stage     (MsWindow       *self);
+const char *ms_window_get_narration (MsWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Drives the window through its actions under Xvfb and saves a screenshot
+ * of every mode in $MS_BUILD_DIR/ui-screenshots/ for a person to look at.
+ * Also measures start-up time to the first frame, frame times while the
+ * stage animates, and RSS; they go to ui-screenshots/metrics.txt (figures,
+ * not assertions: timing is not asserted in tests). */
+#define G_LOG_DOMAIN "test-window"
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "ms-application.h"
+#include "ms-mailbox-view.h"
+#include "ms-stage.h"
+#include "ms-store.h"
+#include "ms-window.h"
+
+static gint64 process_start_us;
+static MsApplication *app;
+static GString *metrics;
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits until the window has drawn at least one new frame. */
+static void
+wait_for_frame (GtkWidget *window)
+{
+  gboolean painted = FALSE;
+  GdkFrameClock *clock;
+  gulong id;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (window);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (window);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_true (painted);
+}
+
+static char *
+screenshot_dir (void)
+{
+  const char *build = g_getenv ("MS_BUILD_DIR");
+  char *dir = g_build_filename (build ? build : ".", "ui-screenshots", NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  return dir;
+}
+
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = screenshot_dir ();
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  /* The paintable takes its picture when made: make it after a frame, so
+   * it shows the window as laid out now. */
+  wait_for_frame (window);
+  paintable = gtk_widget_paintable_new (window);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  {
+    int min_h, min_w;
+    gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, -1, &min_h, NULL, NULL, NULL);
+    gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+    g_test_message ("%s: allocated %dx%d, minimum %dx%d", name, width, height, min_w, min_h);
+  }
+  if (node == NULL)
+    g_error ("nothing drawn for %s at %dx%d (mapped %d)", name, width, height, gtk_widget_get_mapped (window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s-%dx%d.png", name, width, height);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static GtkWidget *
+new_window (int width,
+            int height)
+{
+  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  return window;
+}
+
+static void
+test_startup (void)
+{
+  GtkWidget *window;
+  gint64 start = g_get_monotonic_time ();
+  gint64 first_frame;
+
+  window = new_window (1280, 800);
+  first_frame = g_get_monotonic_time ();
+  g_string_append_printf (metrics, "start-up to first frame: %.1f ms since main(), %.1f ms to build and draw the window\n",
+                          (first_frame - process_start_us) / 1000.0, (first_frame - start) / 1000.0);
+  g_string_append_printf (metrics, "RSS after the first window: %ld KiB\n", rss_kib ());
+
+  g_assert_nonnull (ms_window_get_stage (MS_WINDOW (window)));
+  g_assert_true (strstr (ms_window_get_narration (MS_WINDOW (window)), "mail server") != NULL);
+  save_screenshot (window, "start");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+drive_modes (int width,
+             int height)
+{
+  GtkWidget *window = new_window (width, height);
+  g_autofree char *name = NULL;
+
+  save_screenshot (window, "window");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.link-preset", "s", "modem-56k"));
+  g_assert_true (gtk_widget_activate_action (window, "win.speed", "d", 2.0));
+  {
+    gboolean compare = FALSE;
+    double speed = 0;
+    g_object_get (window, "compare", &compare, "speed", &speed, NULL);
+    g_assert_true (compare);
+    g_assert_cmpfloat (speed, ==, 2.0);
+  }
+  save_screenshot (window, "compare");
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-transcript", NULL));
+  save_screenshot (window, "no-transcript");
+  g_assert_true (gtk_widget_activate_action (window, "win.show-transcript", NULL));
+
+  g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
+  iterate (300);
+  save_screenshot (window, "presentation");
+  g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
+  {
+    gboolean presentation = TRUE;
+    g_object_get (window, "presentation", &presentation, NULL);
+    g_assert_false (presentation);
+  }
+  iterate (200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_modes_1280 (void)
+{
+  drive_modes (1280, 800);
+}
+
+static void
+test_modes_1920 (void)
+{
+  drive_modes (1920, 1080);
+}
+
+/* The stage on its own: what it draws for a POP3 download and an IMAP
+ * fetch, and how fast it draws it. */
+static void
+test_stage_animation (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  MsStage *stage = MS_STAGE (ms_window_get_stage (MS_WINDOW (window)));
+  guint n_frames;
+  double mean_ms, max_ms;
+
+  ms_stage_set_link (stage, MS_STAGE_LEFT, "DSL · 16 Mbit/s", TRUE, FALSE);
+  ms_stage_set_link (stage, MS_STAGE_RIGHT, "DSL · 16 Mbit/s", TRUE, TRUE);
+  ms_stage_reset_frame_stats (stage);
+  ms_stage_add_envelope (stage, MS_STAGE_LEFT, TRUE, MS_ENVELOPE_COMMAND, "RETR 5", 8, 0, 20000, FALSE);
+  ms_stage_add_envelope (stage, MS_STAGE_LEFT, FALSE, MS_ENVELOPE_MESSAGE, "+OK 48213 octets: Invoice", 48213, 20000, 60000, FALSE);
+  ms_stage_add_envelope (stage, MS_STAGE_RIGHT, TRUE, MS_ENVELOPE_COMMAND, "a4 UID FETCH 5 (ENVELOPE FLAGS)", 34, 0, 20000, TRUE);
+  g_assert_true (ms_stage_get_busy (stage));
+
+  iterate (450);
+  save_screenshot (window, "stage-envelopes");
+  ms_stage_set_show_inside (stage, TRUE);
+  iterate (600);
+  save_screenshot (window, "stage-envelopes-inside");
+  ms_stage_add_vanish (stage, MS_STAGE_CENTER, "Invoice");
+  iterate (300);
+  save_screenshot (window, "stage-vanish");
+
+  while (ms_stage_get_busy (stage))
+    g_main_context_iteration (NULL, TRUE);
+  ms_stage_get_frame_stats (stage, &n_frames, &mean_ms, &max_ms);
+  g_assert_cmpuint (n_frames, >, 10);
+  g_string_append_printf (metrics, "stage animation: %u frames, mean frame interval %.2f ms (%.1f fps), worst %.2f ms\n",
+                          n_frames, mean_ms, mean_ms > 0 ? 1000.0 / mean_ms : 0, max_ms);
+  g_string_append_printf (metrics, "RSS after animating: %ld KiB\n", rss_kib ());
+
+  ms_stage_clear (stage);
+  g_assert_false (ms_stage_get_busy (stage));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A mailbox of 100,000 messages in a view: it must open at once because
+ * only the visible rows are made. */
+static void
+test_big_mailbox (void)
+{
+  g_autoptr(MsStore) store = ms_store_new ();
+  MsAccount *account = ms_store_add_account (store, "alice", "wonderland", NULL);
+  MsMailbox *inbox = ms_account_get_inbox (account);
+  const char *text = "From: Bob <bob@example.org>\r\nSubject: Number\r\n\r\nHello\r\n";
+  g_autoptr(GBytes) raw = g_bytes_new_static (text, strlen (text));
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = ms_mailbox_view_new ();
+  gint64 start;
+  GListModel *model;
+
+  for (guint i = 0; i < 100000; i++)
+    ms_mailbox_append (inbox, raw, (i % 2) ? MS_FLAG_SEEN : MS_FLAG_NONE, NULL, 0, 0);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 700);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  start = g_get_monotonic_time ();
+  ms_mailbox_view_set_account (MS_MAILBOX_VIEW (view), account);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  model = ms_mailbox_view_get_model (MS_MAILBOX_VIEW (view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 100000);
+  g_string_append_printf (metrics, "100,000-message mailbox view: first frame after %.1f ms\n",
+                          (g_get_monotonic_time () - start) / 1000.0);
+
+  /* Changes while shown: a flag, an expunge, a new message. */
+  ms_mailbox_store_flags (inbox, ms_mailbox_get_message (inbox, 0), MS_FLAGS_ADD, MS_FLAG_FLAGGED | MS_FLAG_DELETED, NULL);
+  ms_mailbox_store_flags (inbox, ms_mailbox_get_message (inbox, 2), MS_FLAGS_ADD, MS_FLAG_FLAGGED, NULL);
+  save_screenshot (window, "mailbox-100k");
+  g_assert_cmpuint (ms_mailbox_expunge_deleted (inbox), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 99999);
+  wait_for_frame (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *display = NULL;
+  GTestDBus *bus;
+  int status;
+
+  process_start_us = g_get_monotonic_time ();
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
+      return g_test_run ();
+    }
+
+  /* Xvfb comes without a session bus; GtkApplication wants one. A private
+   * bus keeps the tests from touching anyone's desktop session too. */
+  display = g_strdup (g_getenv ("DISPLAY"));
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  /* g_test_dbus_up() unsets DISPLAY on purpose; this test needs it. */
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+
+  app = ms_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  metrics = g_string_new (NULL);
+
+  g_test_add_func ("/ui/window/startup", test_startup);
+  g_test_add_func ("/ui/window/modes-1280x800", test_modes_1280);
+  g_test_add_func ("/ui/window/modes-1920x1080", test_modes_1920);
+  g_test_add_func ("/ui/stage/animation", test_stage_animation);
+  g_test_add_func ("/ui/mailbox-view/100k", test_big_mailbox);
+
+  status = g_test_run ();
+
+  dir = screenshot_dir ();
+  path = g_build_filename (dir, "metrics.txt", NULL);
+  g_file_set_contents (path, metrics->str, -1, NULL);
+  g_test_message ("%s", metrics->str);
+  g_string_free (metrics, TRUE);
+  g_clear_object (&app);
+  g_test_dbus_down (bus);
+  g_object_unref (bus);
+  return status;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The stage: the server's panel in the middle, a device's panel on each
+ * side, and between them the network links, drawn with the frame clock.
+ * What crosses a link travels as an envelope whose size follows its bytes;
+ * TLS traffic travels sealed unless the viewer asks to see inside. Virtual
+ * time (microseconds of the simulation) is mapped to screen time so that
+ * every exchange is visible: slower links give longer journeys, and the
+ * speed factor (0.25x to 4x) scales everything. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MS_STAGE_LEFT,
+  MS_STAGE_CENTER,
+  MS_STAGE_RIGHT,
+} MsStagePosition;
+
+typedef enum {
+  MS_ENVELOPE_COMMAND,   /* a command or a response */
+  MS_ENVELOPE_MESSAGE,   /* a whole message being copied */
+  MS_ENVELOPE_TLS,       /* TLS handshake or alert records */
+} MsEnvelopeKind;
+
+#define MS_TYPE_STAGE (ms_stage_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsStage, ms_stage, MS, STAGE, GtkWidget)
+
+GtkWidget *ms_stage_new             (void);
+void       ms_stage_set_panel       (MsStage         *self,
+                                     MsStagePosition  position,
+                                     GtkWidget       *panel);
+/* What the link on one side is: "DSL · 16 Mbit/s · 20 ms". */
+void       ms_stage_set_link        (MsStage         *self,
+                                     MsStagePosition  side,
+                                     const char      *label,
+                                     gboolean         connected,
+                                     gboolean         tls);
+double     ms_stage_get_speed       (MsStage         *self);
+void       ms_stage_set_speed       (MsStage         *self,
+                                     double           speed);
+gboolean   ms_stage_get_show_inside (MsStage         *self);
+void       ms_stage_set_show_inside (MsStage         *self,
+                                     gboolean         show_inside);
+/* Queues one envelope on the link of @side. @label is what it says
+ * ("a4 UID FETCH 2 BODY[]"); @sealed hides it behind a padlock unless
+ * show-inside is on. Envelopes travel in the order they were queued;
+ * @start_us and @arrival_us (virtual time) set how long the journey looks. */
+void       ms_stage_add_envelope    (MsStage         *self,
+                                     MsStagePosition  side,
+                                     gboolean         to_server,
+                                     MsEnvelopeKind   kind,
+                                     const char      *label,
+                                     gsize            wire_bytes,
+                                     gint64           start_us,
+                                     gint64           arrival_us,
+                                     gboolean         sealed);
+/* Shows a message going away at @position (deleted, expunged). */
+void       ms_stage_add_vanish      (MsStage         *self,
+                                     MsStagePosition  position,
+                                     const char      *label);
+/* Lights up one link (a transcript line the user selected); -1 for none. */
+void       ms_stage_highlight       (MsStage         *self,
+                                     int              side,
+                                     gboolean         to_server,
+                                     const char      *label);
+/* TRUE while anything is travelling: the player waits for it before the
+ * next step, so nobody misses an exchange. */
+gboolean   ms_stage_get_busy        (MsStage         *self);
+/* Drops everything in flight (step back, restart). */
+void       ms_stage_clear           (MsStage         *self);
+/* Frame statistics since the last reset, for the measurements in tests. */
+void       ms_stage_get_frame_stats (MsStage         *self,
+                                     guint           *n_frames,
+                                     double          *mean_ms,
+                                     double          *max_ms);
+void       ms_stage_reset_frame_stats (MsStage       *self);
+
+G_END_DECLS

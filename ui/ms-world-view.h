@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One world on screen: the stage with the server in the middle and the two
+ * devices on either side, and a line of counters (bytes, round trips, time).
+ * Compare mode shows two of these, one above the other. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "ms-account.h"
+#include "ms-device-panel.h"
+#include "ms-stage.h"
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_WORLD_VIEW (ms_world_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (MsWorldView, ms_world_view, MS, WORLD_VIEW, GtkWidget)
+
+GtkWidget     *ms_world_view_new          (void);
+MsStage       *ms_world_view_get_stage    (MsWorldView *self);
+MsDevicePanel *ms_world_view_get_panel    (MsWorldView *self,
+                                           MsStagePosition position);
+void           ms_world_view_set_caption  (MsWorldView *self,
+                                           const char  *caption);
+void           ms_world_view_set_counters (MsWorldView *self,
+                                           const char  *counters);
+void           ms_world_view_set_compact  (MsWorldView *self,
+                                           gboolean     compact);
+
+G_END_DECLS
