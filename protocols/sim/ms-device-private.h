@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct _MsConnection MsConnection;
+typedef struct _MsSimConnection MsSimConnection;
 
 struct _MsDevice
 {
@@ -20,7 +20,7 @@ struct _MsDevice
   MsClientSession *client;
   guint            generation;
   gboolean         online;
-  MsConnection    *connection;     /* the mail connection, or NULL */
+  MsSimConnection    *connection;     /* the mail connection, or NULL */
   guint64          bytes_down;
   guint64          bytes_up;
   guint            round_trips;

@@ -99,7 +99,7 @@ do_crash (MsWorld   *world,
   g_autofree char *text = NULL;
 
   if (device->connection != NULL)
-    ms_connection_close (device->connection, TRUE,
+    ms_sim_connection_close (device->connection, TRUE,
                          "the device crashed: its connection is gone");
 
   client = ms_sim_new_client_session (device->protocol, local, &device->policy,
@@ -142,7 +142,7 @@ do_send (MsWorld     *world,
   smtp = ms_sim_new_smtp_client (raw, MS_SIM_ADDRESS, rcpt, error);
   if (smtp == NULL)
     return FALSE;
-  if (ms_connection_open (world, device, smtp, "smtp", FALSE, error) == NULL)
+  if (ms_sim_connection_open (world, device, smtp, "smtp", FALSE, error) == NULL)
     return FALSE;
   run_exchange (world);
   ms_device_add_busy (device, ms_clock_get_now_us (world->clock) - start);
@@ -170,7 +170,7 @@ ms_world_perform_device (MsWorld     *world,
   if (g_str_equal (action, "go-offline"))
     {
       if (device->connection != NULL)
-        ms_connection_close (device->connection, TRUE, "the device went offline: connection lost");
+        ms_sim_connection_close (device->connection, TRUE, "the device went offline: connection lost");
       ms_device_set_online (device, FALSE);
       ms_world_add_notice (world, device->name, "offline");
       return TRUE;

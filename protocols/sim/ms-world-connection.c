@@ -13,21 +13,21 @@
 
 typedef struct
 {
-  MsConnection *conn;
+  MsSimConnection *conn;
   MsDirection   direction;
   GBytes       *bytes;
   gboolean      cut_after;
 } Delivery;
 
-static MsConnection *
-connection_ref (MsConnection *conn)
+static MsSimConnection *
+connection_ref (MsSimConnection *conn)
 {
   g_atomic_ref_count_inc (&conn->ref_count);
   return conn;
 }
 
 void
-ms_connection_unref (MsConnection *conn)
+ms_sim_connection_unref (MsSimConnection *conn)
 {
   if (!g_atomic_ref_count_dec (&conn->ref_count))
     return;
@@ -47,7 +47,7 @@ ms_connection_unref (MsConnection *conn)
 MsTranscriptEntry *
 ms_world_new_entry (MsWorld          *world,
                     MsTranscriptKind  kind,
-                    MsConnection     *conn,
+                    MsSimConnection     *conn,
                     const char       *device)
 {
   MsTranscriptEntry *entry = ms_transcript_entry_new (kind);
@@ -76,7 +76,7 @@ ms_world_add_entry (MsWorld           *world,
 }
 
 static void
-connection_notice (MsConnection *conn,
+connection_notice (MsSimConnection *conn,
                    const char   *text)
 {
   MsTranscriptEntry *entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
@@ -121,7 +121,7 @@ bare_command (const char *command)
 
 static MsDropRule *
 find_drop (MsWorld      *world,
-           MsConnection *conn,
+           MsSimConnection *conn,
            const char   *command,
            gsize         len,
            gsize        *keep)
@@ -169,13 +169,13 @@ delivery_free (gpointer data)
 {
   Delivery *d = data;
 
-  ms_connection_unref (d->conn);
+  ms_sim_connection_unref (d->conn);
   g_bytes_unref (d->bytes);
   g_free (d);
 }
 
 static void
-send_chunk (MsConnection *conn,
+send_chunk (MsSimConnection *conn,
             MsDirection   direction,
             const guint8 *data,
             gsize         len)
@@ -262,7 +262,7 @@ send_chunk (MsConnection *conn,
 static void
 release_hold_cb (gpointer data)
 {
-  MsConnection *conn = data;
+  MsSimConnection *conn = data;
 
   if (conn->closed)
     return;
@@ -278,18 +278,18 @@ release_hold_cb (gpointer data)
 }
 
 static void
-connection_maybe_close (MsConnection *conn)
+connection_maybe_close (MsSimConnection *conn)
 {
   if (conn->closed || conn->in_flight > 0 || conn->cutting)
     return;
   if (ms_server_session_is_finished (conn->server))
-    ms_connection_close (conn, FALSE, "the server closes the connection");
+    ms_sim_connection_close (conn, FALSE, "the server closes the connection");
   else if (ms_client_session_wants_close (conn->client))
-    ms_connection_close (conn, FALSE, "the client closes the connection");
+    ms_sim_connection_close (conn, FALSE, "the client closes the connection");
 }
 
 static void
-connection_pump (MsConnection *conn)
+connection_pump (MsSimConnection *conn)
 {
   g_autoptr(GByteArray) buf = g_byte_array_new ();
 
@@ -314,7 +314,7 @@ connection_pump (MsConnection *conn)
       ms_clock_schedule (conn->world->clock,
                          ms_clock_get_now_us (conn->world->clock) + (gint64) hold * 1000,
                          release_hold_cb, connection_ref (conn),
-                         (GDestroyNotify) ms_connection_unref);
+                         (GDestroyNotify) ms_sim_connection_unref);
     }
   if (!conn->held && ms_server_session_take_output (conn->server, buf) > 0)
     {
@@ -329,7 +329,7 @@ static void
 deliver_cb (gpointer data)
 {
   Delivery *d = data;
-  MsConnection *conn = d->conn;
+  MsSimConnection *conn = d->conn;
   gsize len;
   const guint8 *bytes = g_bytes_get_data (d->bytes, &len);
 
@@ -357,7 +357,7 @@ deliver_cb (gpointer data)
 
   if (d->cut_after)
     {
-      ms_connection_close (conn, TRUE, "connection lost: the network dropped it");
+      ms_sim_connection_close (conn, TRUE, "connection lost: the network dropped it");
       ms_world_pump_all (conn->world);
       return;
     }
@@ -367,7 +367,7 @@ deliver_cb (gpointer data)
 static void
 on_server_event (MsServerSession       *server,
                  const MsProtocolEvent *event,
-                 MsConnection          *conn)
+                 MsSimConnection          *conn)
 {
   MsTranscriptEntry *entry;
 
@@ -392,7 +392,7 @@ on_server_event (MsServerSession       *server,
 
 static void
 on_server_tls_requested (MsServerSession *server,
-                         MsConnection    *conn)
+                         MsSimConnection    *conn)
 {
   connection_notice (conn, "the server offers TLS, but TLS is not part of this build yet");
 }
@@ -400,7 +400,7 @@ on_server_tls_requested (MsServerSession *server,
 static void
 on_client_event (MsClientSession       *client,
                  const MsProtocolEvent *event,
-                 MsConnection          *conn)
+                 MsSimConnection          *conn)
 {
   MsTranscriptEntry *entry;
 
@@ -425,7 +425,7 @@ on_client_event (MsClientSession       *client,
 
 static void
 on_client_tls_requested (MsClientSession *client,
-                         MsConnection    *conn)
+                         MsSimConnection    *conn)
 {
   connection_notice (conn, "the client asks for TLS, but TLS is not part of this build yet");
 }
@@ -433,7 +433,7 @@ on_client_tls_requested (MsClientSession *client,
 static void
 established_cb (gpointer data)
 {
-  MsConnection *conn = data;
+  MsSimConnection *conn = data;
 
   if (conn->closed)
     return;
@@ -443,8 +443,8 @@ established_cb (gpointer data)
   ms_world_pump_all (conn->world);
 }
 
-MsConnection *
-ms_connection_open (MsWorld         *world,
+MsSimConnection *
+ms_sim_connection_open (MsWorld         *world,
                     MsDevice        *device,
                     MsClientSession *client,
                     const char      *protocol,
@@ -452,7 +452,7 @@ ms_connection_open (MsWorld         *world,
                     GError         **error)
 {
   g_autoptr(MsServerSession) server = NULL;
-  MsConnection *conn;
+  MsSimConnection *conn;
   MsLink *link = ms_device_get_link (device);
   gboolean implicit = is_mail && ms_device_get_tls_mode (device) == MS_CLIENT_TLS_IMPLICIT;
   g_autofree char *text = NULL;
@@ -464,7 +464,7 @@ ms_connection_open (MsWorld         *world,
   if (MS_IS_SMTP_SERVER_SESSION (server))
     ms_smtp_server_session_set_now (MS_SMTP_SERVER_SESSION (server), ms_world_get_unix_now (world));
 
-  conn = g_new0 (MsConnection, 1);
+  conn = g_new0 (MsSimConnection, 1);
   g_atomic_ref_count_init (&conn->ref_count);
   conn->id = ++world->next_connection_id;
   conn->world = world;
@@ -505,12 +505,12 @@ ms_connection_open (MsWorld         *world,
   ms_device_add_round_trip (device);
   ms_clock_schedule (world->clock,
                      ms_clock_get_now_us (world->clock) + 2 * ms_link_get_latency_us (link),
-                     established_cb, connection_ref (conn), (GDestroyNotify) ms_connection_unref);
+                     established_cb, connection_ref (conn), (GDestroyNotify) ms_sim_connection_unref);
   return conn;
 }
 
 void
-ms_connection_close (MsConnection *conn,
+ms_sim_connection_close (MsSimConnection *conn,
                      gboolean      lost,
                      const char   *why)
 {
@@ -576,7 +576,7 @@ ms_world_pump_device (MsWorld  *world,
   {
     g_autoptr(GError) error = NULL;
 
-    if (ms_connection_open (world, device, client, device->protocol, TRUE, &error) == NULL)
+    if (ms_sim_connection_open (world, device, client, device->protocol, TRUE, &error) == NULL)
       {
         ms_world_add_notice (world, device->name, error->message);
         ms_client_session_connection_lost (client);
@@ -589,7 +589,7 @@ ms_world_pump_all (MsWorld *world)
 {
   /* Connections may close (and be removed) while being pumped: copy first.
    * The order is the order the connections were opened, so it is stable. */
-  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_connection_unref);
+  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sim_connection_unref);
   guint n_devices = g_list_model_get_n_items (G_LIST_MODEL (world->devices));
 
   for (guint i = 0; i < world->connections->len; i++)

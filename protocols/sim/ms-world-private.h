@@ -25,7 +25,7 @@ struct _MsWorld
   MsAccount    *account;
   GListStore   *devices;
   MsTranscript *transcript;
-  GPtrArray    *connections;   /* MsConnection*, live ones, by id */
+  GPtrArray    *connections;   /* MsSimConnection*, live ones, by id */
   guint         next_connection_id;
   guint         step;
   GPtrArray    *drops;         /* MsDropRule* */
@@ -33,7 +33,7 @@ struct _MsWorld
   gint64        epoch;
 };
 
-struct _MsConnection
+struct _MsSimConnection
 {
   gatomicrefcount  ref_count;
   guint            id;
@@ -62,16 +62,16 @@ struct _MsConnection
 };
 
 /* ms-world-connection.c */
-MsConnection *ms_connection_open   (MsWorld         *world,
+MsSimConnection *ms_sim_connection_open   (MsWorld         *world,
                                     MsDevice        *device,
                                     MsClientSession *client,
                                     const char      *protocol,
                                     gboolean         is_mail,
                                     GError         **error);
-void          ms_connection_close  (MsConnection    *conn,
+void          ms_sim_connection_close  (MsSimConnection    *conn,
                                     gboolean         lost,
                                     const char      *why);
-void          ms_connection_unref  (MsConnection    *conn);
+void          ms_sim_connection_unref  (MsSimConnection    *conn);
 void          ms_world_pump_all    (MsWorld         *world);
 void          ms_world_pump_device (MsWorld         *world,
                                     MsDevice        *device);
@@ -82,7 +82,7 @@ void          ms_world_set_device_client (MsWorld         *world,
                                           MsClientSession *client);
 MsTranscriptEntry *ms_world_new_entry (MsWorld          *world,
                                        MsTranscriptKind  kind,
-                                       MsConnection     *conn,
+                                       MsSimConnection     *conn,
                                        const char       *device);
 void          ms_world_add_entry   (MsWorld           *world,
                                     MsTranscriptEntry *entry);

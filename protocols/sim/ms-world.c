@@ -34,7 +34,7 @@ ms_world_dispose (GObject *object)
   /* Close what is still open (an IDLE connection) so the sessions let go. */
   while (self->connections != NULL && self->connections->len > 0)
     {
-      MsConnection *conn = g_ptr_array_index (self->connections, 0);
+      MsSimConnection *conn = g_ptr_array_index (self->connections, 0);
 
       conn->closed = TRUE;
       for (guint i = 0; i < G_N_ELEMENTS (conn->server_handlers); i++)
@@ -132,7 +132,7 @@ ms_world_init (MsWorld *self)
   g_assert_no_error (error);
   self->devices = g_list_store_new (MS_TYPE_DEVICE);
   self->transcript = ms_transcript_new ();
-  self->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_connection_unref);
+  self->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sim_connection_unref);
   self->drops = g_ptr_array_new_with_free_func (ms_world_free_drop_rule);
   self->epoch = g_date_time_to_unix (epoch);
 }
