@@ -285,7 +285,7 @@ ms_connection_start (MsConnection *self)
 }
 
 void
-ms_connection_close (MsConnection *self)
+ms_connection_shutdown (MsConnection *self)
 {
   g_return_if_fail (MS_IS_CONNECTION (self));
 

@@ -36,7 +36,7 @@ void             ms_connection_start        (MsConnection      *self);
 /* Ends the connection from the server's side: the session is told the
  * connection was lost (so a POP3 session removes nothing), then the socket
  * closes. "closed" is emitted with MS_CONNECTION_CLOSED_SHUTDOWN. */
-void             ms_connection_close        (MsConnection      *self);
+void             ms_connection_shutdown     (MsConnection      *self);
 guint            ms_connection_get_id       (MsConnection      *self);
 const char      *ms_connection_get_protocol (MsConnection      *self);
 /* "ADDR:PORT" of the client. */

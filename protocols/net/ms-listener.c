@@ -206,7 +206,7 @@ ms_listener_stop (MsListener *self)
   open = g_ptr_array_copy (self->connections, (GCopyFunc) g_object_ref, NULL);
   g_ptr_array_set_free_func (open, g_object_unref);
   for (guint i = 0; i < open->len; i++)
-    ms_connection_close (g_ptr_array_index (open, i));
+    ms_connection_shutdown (g_ptr_array_index (open, i));
 }
 
 const char *
