@@ -56,4 +56,23 @@ G_BEGIN_DECLS
 #define MS_LIMIT_POP3_AUTH_DELAY_MAX_MS  8000u
 #define MS_LIMIT_POP3_AUTH_FAILURES      5u
 
+/* --- MIME structure (protocols/mime/) ----------------------------------- */
+
+/* How deep multiparts and attached messages may nest before a part is taken
+ * as a leaf: Dovecot's default max_nested_mime_parts, so that BODYSTRUCTURE
+ * answers agree, and it bounds the parser's recursion. */
+#define MS_LIMIT_MIME_DEPTH          100u
+
+/* The most parts one message is split into; further boundaries are read as
+ * body text (Dovecot's default max_total_mime_parts). */
+#define MS_LIMIT_MIME_PARTS          10000u
+
+/* The most bytes of one part's header that are read for Content-* fields and
+ * the ENVELOPE; a header block may be longer (it is still returned whole by
+ * BODY[HEADER]) but nothing past this is interpreted. */
+#define MS_LIMIT_MIME_HEADER_SIZE    (1024u * 1024u)
+
+/* The longest boundary parameter honoured (RFC 2046 allows 70 characters). */
+#define MS_LIMIT_MIME_BOUNDARY       1024u
+
 G_END_DECLS

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Splitting a message into its parts: where each header and body begins and
+ * ends, which is what BODY[section] offsets, sizes and line counts need. The
+ * rules are Dovecot's (so that answers agree): a body ends at the first line
+ * that begins with "--" and a boundary of this part or any enclosing
+ * multipart; the line end before that line belongs to the boundary; text
+ * before the first boundary and after the closing one belongs to the
+ * multipart but to no child. Nothing is decoded here.
+ *
+ * The result is a flat array of small records, cached in the message: a
+ * 100,000-message mailbox costs a few megabytes, not a parsed object tree. */
+#define G_LOG_DOMAIN "ms-mime"
+#include "config.h"
+
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "ms-limits.h"
+#include "ms-mime-private.h"
+
+void
+ms_mime_ensure_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_mime_init ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+typedef struct {
+  const guint8 *data;
+  gsize         len;
+  GArray       *parts;       /* MsMimePart */
+  GPtrArray    *boundaries;  /* char *, innermost last */
+} Parser;
+
+typedef struct {
+  gsize    line;    /* where the boundary line starts (len when none) */
+  guint    level;   /* index into boundaries of the one that matched */
+  gboolean close;   /* "--boundary--" */
+} Stop;
+
+/* Does the line at pos start a boundary of any enclosing multipart? The
+ * innermost is tried first; a boundary matches as a prefix of the line. */
+static gboolean
+match_boundary (Parser *p,
+                gsize   pos,
+                Stop   *stop)
+{
+  const guint8 *d = p->data + pos;
+  gsize avail = p->len - pos;
+
+  if (avail < 2 || d[0] != '-' || d[1] != '-')
+    return FALSE;
+  for (guint i = p->boundaries->len; i-- > 0; )
+    {
+      const char *b = p->boundaries->pdata[i];
+      gsize blen = strlen (b);
+
+      if (avail >= 2 + blen && memcmp (d + 2, b, blen) == 0)
+        {
+          stop->line = pos;
+          stop->level = i;
+          stop->close = avail >= 4 + blen && d[2 + blen] == '-' && d[3 + blen] == '-';
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gsize
+next_line (Parser *p,
+           gsize   pos)
+{
+  const guint8 *nl = memchr (p->data + pos, '\n', p->len - pos);
+
+  return nl == NULL ? p->len : (gsize) (nl - p->data) + 1;
+}
+
+/* Scans lines from pos (a line start) to the next boundary line or the end. */
+static Stop
+find_stop (Parser *p,
+           gsize   pos)
+{
+  Stop stop = { p->len, 0, FALSE };
+
+  if (p->boundaries->len == 0)
+    return stop;
+  while (pos < p->len)
+    {
+      if (match_boundary (p, pos, &stop))
+        return stop;
+      pos = next_line (p, pos);
+    }
+  stop.line = p->len;
+  return stop;
+}
+
+/* The body ends before the line end that precedes the boundary line. */
+static gsize
+body_end_before (Parser *p,
+                 gsize   body_start,
+                 gsize   line)
+{
+  gsize end = line;
+
+  if (line >= p->len)
+    return p->len;
+  if (end > body_start && p->data[end - 1] == '\n')
+    end--;
+  if (end > body_start && p->data[end - 1] == '\r')
+    end--;
+  return end;
+}
+
+static guint32
+count_lines (const guint8 *d,
+             gsize         start,
+             gsize         end)
+{
+  guint32 n = 0;
+
+  while (start < end)
+    {
+      const guint8 *nl = memchr (d + start, '\n', end - start);
+
+      if (nl == NULL)
+        break;
+      n++;
+      start = (gsize) (nl - d) + 1;
+    }
+  return n;
+}
+
+typedef enum {
+  TYPE_OTHER,
+  TYPE_MULTIPART,
+  TYPE_RFC822,
+} ContentKind;
+
+/* The first Content-Type of the header decides what the body holds. */
+static ContentKind
+read_content_type (Parser    *p,
+                   gsize      hdr_start,
+                   gsize      hdr_end,
+                   gboolean   digest_parent,
+                   gboolean  *has_type,
+                   gboolean  *is_digest,
+                   char     **boundary)
+{
+  MsMimeHeaderIter iter;
+  gsize limit = MIN (hdr_end, hdr_start + MS_LIMIT_MIME_HEADER_SIZE);
+
+  *has_type = FALSE;
+  *is_digest = FALSE;
+  *boundary = NULL;
+  ms_mime_header_iter_init (&iter, p->data, hdr_start, limit);
+  while (ms_mime_header_iter_next (&iter))
+    {
+      g_autoptr(GString) value = NULL;
+      MsMimeContentValue cv;
+      ContentKind kind = TYPE_OTHER;
+
+      if (!ms_mime_header_iter_is (&iter, "Content-Type"))
+        continue;
+      value = g_string_new (NULL);
+      ms_mime_header_iter_value (&iter, value);
+      ms_mime_content_value_init (&cv);
+      if (ms_mime_content_value_parse (&cv, value->str, value->len, TRUE))
+        {
+          *has_type = TRUE;
+          if (g_ascii_strcasecmp (cv.type->str, "multipart") == 0)
+            {
+              const char *b = ms_mime_content_value_param (&cv, "boundary");
+
+              kind = TYPE_MULTIPART;
+              *is_digest = g_ascii_strcasecmp (cv.subtype->str, "digest") == 0;
+              if (b != NULL && *b != '\0' && strlen (b) <= MS_LIMIT_MIME_BOUNDARY)
+                *boundary = g_strdup (b);
+            }
+          else if (g_ascii_strcasecmp (cv.type->str, "message") == 0 &&
+                   g_ascii_strcasecmp (cv.subtype->str, "rfc822") == 0)
+            kind = TYPE_RFC822;
+        }
+      ms_mime_content_value_clear (&cv);
+      if (*has_type)
+        return kind;
+      /* An unreadable Content-Type counts as none, like Dovecot. */
+      break;
+    }
+  return digest_parent ? TYPE_RFC822 : TYPE_OTHER;
+}
+
+/* Where the header that starts at pos ends: after the blank line, or at a
+ * boundary line, or at the end of the data. As in a body, the line end just
+ * before a boundary line belongs to the boundary, even a blank line's. */
+static gsize
+header_end (Parser  *p,
+            gsize    start,
+            Stop    *stop)
+{
+  gsize pos = start;
+
+  while (pos < p->len)
+    {
+      const guint8 *d = p->data + pos;
+      gsize after = 0;
+
+      if (d[0] == '\n')
+        after = pos + 1;
+      else if (d[0] == '\r' && pos + 1 < p->len && d[1] == '\n')
+        after = pos + 2;
+      if (after != 0)
+        return match_boundary (p, after, stop) ? pos : after;
+      if (match_boundary (p, pos, stop))
+        return body_end_before (p, start, pos);
+      pos = next_line (p, pos);
+    }
+  return p->len;
+}
+
+static guint32
+add_part (Parser  *p,
+          guint32  parent)
+{
+  MsMimePart part = { 0 };
+
+  part.parent = parent;
+  part.first_child = MS_MIME_NONE;
+  part.next = MS_MIME_NONE;
+  g_array_append_val (p->parts, part);
+  if (parent != MS_MIME_NONE)
+    {
+      MsMimePart *par = &g_array_index (p->parts, MsMimePart, parent);
+
+      if (par->first_child == MS_MIME_NONE)
+        par->first_child = p->parts->len - 1;
+      else
+        {
+          guint32 c = par->first_child;
+
+          while (g_array_index (p->parts, MsMimePart, c).next != MS_MIME_NONE)
+            c = g_array_index (p->parts, MsMimePart, c).next;
+          g_array_index (p->parts, MsMimePart, c).next = p->parts->len - 1;
+        }
+    }
+  return p->parts->len - 1;
+}
+
+#define PART(i) (&g_array_index (p->parts, MsMimePart, (i)))
+
+/* Parses the part whose header starts at start; returns the boundary line
+ * (or the end of data) that ends it. */
+static Stop
+parse_part (Parser   *p,
+            gsize     start,
+            guint32   parent,
+            guint     depth,
+            gboolean  is_message,
+            gboolean  digest_parent)
+{
+  guint32 idx = add_part (p, parent);
+  Stop stop = { p->len, 0, FALSE };
+  gboolean has_type = FALSE, is_digest = FALSE;
+  g_autofree char *boundary = NULL;
+  ContentKind kind;
+  gsize body_start;
+
+  PART (idx)->hdr_start = start;
+  PART (idx)->is_message = is_message;
+  body_start = header_end (p, start, &stop);
+  PART (idx)->body_start = body_start;
+  kind = read_content_type (p, start, body_start, digest_parent, &has_type, &is_digest, &boundary);
+  PART (idx)->digest_default = !has_type && digest_parent;
+
+  if (depth >= MS_LIMIT_MIME_DEPTH || p->parts->len >= MS_LIMIT_MIME_PARTS)
+    {
+      /* Too deep or too many parts: the body is read as one leaf (a
+       * multipart shows no parts). */
+      if (kind == TYPE_RFC822)
+        kind = TYPE_OTHER;
+      g_clear_pointer (&boundary, g_free);
+    }
+
+  switch (kind)
+    {
+    case TYPE_RFC822:
+      PART (idx)->kind = MS_MIME_PART_RFC822;
+      stop = parse_part (p, body_start, idx, depth + 1, TRUE, FALSE);
+      break;
+
+    case TYPE_MULTIPART:
+      PART (idx)->kind = MS_MIME_PART_MULTIPART;
+      if (boundary == NULL)
+        {
+          stop = find_stop (p, body_start);
+          break;
+        }
+      {
+        guint level = p->boundaries->len;
+
+        g_ptr_array_add (p->boundaries, g_steal_pointer (&boundary));
+        stop = find_stop (p, body_start);
+        /* Each delimiter of ours starts a child, until the closing one. */
+        while (stop.line < p->len && stop.level == level && !stop.close &&
+               p->parts->len < MS_LIMIT_MIME_PARTS)
+          stop = parse_part (p, next_line (p, stop.line), idx, depth + 1, FALSE, is_digest);
+        if (stop.line < p->len && stop.level == level)
+          {
+            /* The closing delimiter (or too many parts): the epilogue runs to
+             * an enclosing boundary. Only a line end inside the epilogue can
+             * belong to that boundary. */
+            gsize epilogue = next_line (p, stop.line);
+
+            g_ptr_array_set_size (p->boundaries, level);
+            stop = find_stop (p, epilogue);
+            PART (idx)->body_end = body_end_before (p, epilogue, stop.line);
+            PART (idx)->body_lines = count_lines (p->data, body_start, PART (idx)->body_end);
+            return stop;
+          }
+        else
+          g_ptr_array_set_size (p->boundaries, level);
+      }
+      break;
+
+    case TYPE_OTHER:
+    default:
+      PART (idx)->kind = MS_MIME_PART_LEAF;
+      stop = find_stop (p, body_start);
+      break;
+    }
+
+  PART (idx)->body_end = body_end_before (p, body_start, stop.line);
+  PART (idx)->body_lines = count_lines (p->data, body_start, PART (idx)->body_end);
+  return stop;
+}
+
+MsMimeInfo *
+ms_mime_info_parse (const guint8 *data,
+                    gsize         len)
+{
+  Parser p = { data, len, NULL, NULL };
+  MsMimeInfo *info;
+
+  p.parts = g_array_new (FALSE, TRUE, sizeof (MsMimePart));
+  p.boundaries = g_ptr_array_new_with_free_func (g_free);
+  parse_part (&p, 0, MS_MIME_NONE, 0, TRUE, FALSE);
+
+  info = g_malloc (sizeof (MsMimeInfo) + p.parts->len * sizeof (MsMimePart));
+  info->n_parts = p.parts->len;
+  memcpy (info->parts, p.parts->data, p.parts->len * sizeof (MsMimePart));
+  g_array_unref (p.parts);
+  g_ptr_array_unref (p.boundaries);
+  return info;
+}
+
+const MsMimeInfo *
+ms_mime_get_info (MsMessage *message)
+{
+  MsMimeInfo *info = ms_message_get_cache (message);
+
+  if (info == NULL)
+    {
+      GBytes *raw = ms_message_get_raw (message);
+      gsize len = 0;
+      const guint8 *data = g_bytes_get_data (raw, &len);
+
+      info = ms_mime_info_parse (data != NULL ? data : (const guint8 *) "", len);
+      ms_message_set_cache (message, info, g_free);
+    }
+  return info;
+}
+
+const MsMimePart *
+ms_mime_info_find (const MsMimeInfo *info,
+                   const guint      *parts,
+                   guint             n_parts)
+{
+  const MsMimePart *part = &info->parts[0];
+  gboolean at_leaf_body = FALSE;
+
+  for (guint i = 0; i < n_parts; i++)
+    {
+      guint num = parts[i];
+
+      /* Below a leaf's own "1" nothing is left to number. */
+      if (num == 0 || at_leaf_body)
+        return NULL;
+      /* A number below a message/rfc822 part counts within its message. */
+      if (part->kind == MS_MIME_PART_RFC822)
+        {
+          part = ms_mime_part_child (info, part);
+          if (part == NULL)
+            return NULL;
+        }
+      if (part->kind == MS_MIME_PART_MULTIPART)
+        {
+          part = ms_mime_part_child (info, part);
+          for (guint k = 1; part != NULL && k < num; k++)
+            part = ms_mime_part_next (info, part);
+          if (part == NULL)
+            return NULL;
+        }
+      else if (num != 1)
+        return NULL;
+      else
+        {
+          /* Part 1 of a single-part message, or of a leaf, is itself; once. */
+          at_leaf_body = TRUE;
+        }
+    }
+  return part;
+}

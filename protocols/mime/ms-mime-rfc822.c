@@ -1,0 +1,761 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Reading header values the way IMAP servers do: header fields and their
+ * folding, RFC 5322 tokens (atoms, quoted strings, comments, domains), MIME
+ * parameters with RFC 2231 continuations joined (but, like Dovecot, not
+ * decoded), and writing IMAP strings. This is lexing of header syntax, not
+ * decoding: everything that decodes content is GMime's. */
+#define G_LOG_DOMAIN "ms-mime"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-mime-private.h"
+
+/* RFC 5322 atext, with bytes >= 0x80 allowed as Dovecot does (UTF-8 names). */
+static inline gboolean
+is_atext (guint8 c)
+{
+  if (c >= 0x80)
+    return TRUE;
+  if (g_ascii_isalnum (c))
+    return TRUE;
+  return c != 0 && strchr ("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+}
+
+/* A MIME token character: atext without the tspecials '/', '?', '='. */
+static inline gboolean
+is_token (guint8 c)
+{
+  return is_atext (c) && c != '/' && c != '?' && c != '=';
+}
+
+/* ------------------------------------------------------------------ */
+/* Header fields                                                       */
+
+void
+ms_mime_header_iter_init (MsMimeHeaderIter *iter,
+                          const guint8     *data,
+                          gsize             start,
+                          gsize             end)
+{
+  memset (iter, 0, sizeof *iter);
+  iter->data = data;
+  iter->pos = start;
+  iter->end = end;
+}
+
+static gsize
+line_end_after (const guint8 *data, gsize pos, gsize end)
+{
+  const guint8 *nl = memchr (data + pos, '\n', end - pos);
+
+  return nl == NULL ? end : (gsize) (nl - data) + 1;
+}
+
+gboolean
+ms_mime_header_iter_next (MsMimeHeaderIter *iter)
+{
+  const guint8 *d = iter->data;
+  gsize pos = iter->pos;
+  gsize next;
+  gsize colon;
+
+  for (;;)
+    {
+      if (pos >= iter->end)
+        return FALSE;
+      /* The blank line ends the header. */
+      if (d[pos] == '\n' || (d[pos] == '\r' && pos + 1 < iter->end && d[pos + 1] == '\n'))
+        return FALSE;
+      if (d[pos] == ' ' || d[pos] == '\t')
+        {
+          /* A continuation without a field before it: skip it. */
+          pos = line_end_after (d, pos, iter->end);
+          continue;
+        }
+      break;
+    }
+
+  iter->line_start = pos;
+  next = line_end_after (d, pos, iter->end);
+  while (next < iter->end && (d[next] == ' ' || d[next] == '\t'))
+    next = line_end_after (d, next, iter->end);
+  iter->line_end = next;
+  iter->pos = next;
+
+  iter->value_end = next;
+  if (iter->value_end > pos && d[iter->value_end - 1] == '\n')
+    iter->value_end--;
+  if (iter->value_end > pos && d[iter->value_end - 1] == '\r')
+    iter->value_end--;
+
+  for (colon = pos; colon < iter->value_end && d[colon] != ':'; colon++)
+    ;
+  iter->name = d + pos;
+  iter->has_colon = colon < iter->value_end;
+  iter->name_len = colon - pos;
+  /* "Subject :" names the field Subject. */
+  while (iter->name_len > 0 && (iter->name[iter->name_len - 1] == ' ' || iter->name[iter->name_len - 1] == '\t'))
+    iter->name_len--;
+  iter->value_start = iter->has_colon ? colon + 1 : iter->value_end;
+  while (iter->value_start < iter->value_end && (d[iter->value_start] == ' ' || d[iter->value_start] == '\t'))
+    iter->value_start++;
+  return TRUE;
+}
+
+gboolean
+ms_mime_header_iter_is (const MsMimeHeaderIter *iter,
+                        const char             *name)
+{
+  gsize len = strlen (name);
+
+  return iter->has_colon && iter->name_len == len &&
+         g_ascii_strncasecmp ((const char *) iter->name, name, len) == 0;
+}
+
+void
+ms_mime_header_iter_value (const MsMimeHeaderIter *iter,
+                           GString                *out)
+{
+  const guint8 *d = iter->data;
+
+  for (gsize i = iter->value_start; i < iter->value_end; i++)
+    {
+      if (d[i] == '\r' && i + 1 < iter->value_end && d[i + 1] == '\n')
+        continue;
+      if (d[i] == '\n')
+        continue;
+      g_string_append_c (out, d[i]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Tokens. Each returns -1 on a syntax error, 0 at the end of the value,
+ * 1 when more follows (after skipping whitespace and comments).        */
+
+void
+ms_rfc822_init (MsRfc822     *ctx,
+                const guint8 *data,
+                gsize         len,
+                GString      *last_comment)
+{
+  ctx->data = data;
+  ctx->end = data + len;
+  ctx->last_comment = last_comment;
+}
+
+static int
+skip_comment (MsRfc822 *ctx)
+{
+  int level = 1;
+  const guint8 *start;
+
+  g_assert (*ctx->data == '(');
+  if (ctx->last_comment != NULL)
+    g_string_truncate (ctx->last_comment, 0);
+  start = ++ctx->data;
+  for (; ctx->data < ctx->end; ctx->data++)
+    {
+      if (*ctx->data == '(')
+        level++;
+      else if (*ctx->data == ')')
+        {
+          if (--level == 0)
+            {
+              if (ctx->last_comment != NULL)
+                g_string_append_len (ctx->last_comment, (const char *) start, ctx->data - start);
+              ctx->data++;
+              return ctx->data < ctx->end;
+            }
+        }
+      else if (*ctx->data == '\\')
+        {
+          if (ctx->last_comment != NULL)
+            g_string_append_len (ctx->last_comment, (const char *) start, ctx->data - start);
+          start = ctx->data + 1;
+          ctx->data++;
+          if (ctx->data >= ctx->end)
+            return -1;
+        }
+    }
+  return -1;
+}
+
+int
+ms_rfc822_skip_lwsp (MsRfc822 *ctx)
+{
+  while (ctx->data < ctx->end)
+    {
+      guint8 c = *ctx->data;
+
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+        {
+          ctx->data++;
+          continue;
+        }
+      if (c != '(')
+        break;
+      if (skip_comment (ctx) < 0)
+        return -1;
+    }
+  return ctx->data < ctx->end;
+}
+
+int
+ms_rfc822_atom (MsRfc822 *ctx,
+                GString  *out)
+{
+  const guint8 *start = ctx->data;
+
+  if (ctx->data >= ctx->end || !is_atext (*ctx->data))
+    return -1;
+  while (ctx->data < ctx->end && is_atext (*ctx->data))
+    ctx->data++;
+  g_string_append_len (out, (const char *) start, ctx->data - start);
+  return ms_rfc822_skip_lwsp (ctx);
+}
+
+int
+ms_rfc822_dot_atom (MsRfc822 *ctx,
+                    GString  *out)
+{
+  int ret;
+
+  if (ctx->data >= ctx->end || !is_atext (*ctx->data))
+    return -1;
+  for (;;)
+    {
+      const guint8 *start = ctx->data;
+
+      while (ctx->data < ctx->end && is_atext (*ctx->data))
+        ctx->data++;
+      g_string_append_len (out, (const char *) start, ctx->data - start);
+      if (ctx->data >= ctx->end)
+        return 0;
+      /* RFC 822 allowed whitespace around the dots. */
+      if ((ret = ms_rfc822_skip_lwsp (ctx)) <= 0)
+        return ret;
+      if (*ctx->data != '.')
+        return 1;
+      ctx->data++;
+      g_string_append_c (out, '.');
+      if ((ret = ms_rfc822_skip_lwsp (ctx)) <= 0)
+        return ret;
+    }
+}
+
+int
+ms_rfc822_mime_token (MsRfc822 *ctx,
+                      GString  *out)
+{
+  const guint8 *start = ctx->data;
+
+  while (ctx->data < ctx->end && (is_token (*ctx->data) || *ctx->data == '.'))
+    ctx->data++;
+  g_string_append_len (out, (const char *) start, ctx->data - start);
+  if (ctx->data >= ctx->end)
+    return 0;
+  return ms_rfc822_skip_lwsp (ctx);
+}
+
+int
+ms_rfc822_quoted_string (MsRfc822 *ctx,
+                         GString  *out)
+{
+  const guint8 *start;
+
+  g_assert (*ctx->data == '"');
+  start = ++ctx->data;
+  for (; ctx->data < ctx->end; ctx->data++)
+    {
+      switch (*ctx->data)
+        {
+        case '"':
+          g_string_append_len (out, (const char *) start, ctx->data - start);
+          ctx->data++;
+          return ms_rfc822_skip_lwsp (ctx);
+        case '\n':
+          {
+            /* Folding inside the quotes: drop the line end. */
+            gsize len = ctx->data - start;
+
+            if (len > 0 && start[len - 1] == '\r')
+              len--;
+            g_string_append_len (out, (const char *) start, len);
+            start = ctx->data + 1;
+          }
+          break;
+        case '\\':
+          ctx->data++;
+          if (ctx->data >= ctx->end)
+            return -1;
+          g_string_append_len (out, (const char *) start, ctx->data - start - 1);
+          start = ctx->data;
+          break;
+        default:
+          break;
+        }
+    }
+  return -1;
+}
+
+static int
+atom_or_dot (MsRfc822 *ctx,
+             GString  *out)
+{
+  const guint8 *start = ctx->data;
+
+  while (ctx->data < ctx->end && (is_atext (*ctx->data) || *ctx->data == '.'))
+    ctx->data++;
+  g_string_append_len (out, (const char *) start, ctx->data - start);
+  if (ctx->data >= ctx->end)
+    return 0;
+  return ms_rfc822_skip_lwsp (ctx);
+}
+
+int
+ms_rfc822_phrase (MsRfc822 *ctx,
+                  GString  *out)
+{
+  int ret;
+
+  if (ctx->data >= ctx->end)
+    return 0;
+  if (*ctx->data == '.')
+    return -1;
+  for (;;)
+    {
+      if (*ctx->data == '"')
+        ret = ms_rfc822_quoted_string (ctx, out);
+      else
+        ret = atom_or_dot (ctx, out);
+      if (ret <= 0)
+        return ret;
+      if (!is_atext (*ctx->data) && *ctx->data != '"' && *ctx->data != '.')
+        break;
+      g_string_append_c (out, ' ');
+    }
+  return ms_rfc822_skip_lwsp (ctx);
+}
+
+static int
+domain_literal (MsRfc822 *ctx,
+                GString  *out)
+{
+  const guint8 *start = ctx->data;
+
+  for (; ctx->data < ctx->end; ctx->data++)
+    {
+      if (*ctx->data == '\\')
+        {
+          ctx->data++;
+          if (ctx->data >= ctx->end)
+            break;
+        }
+      else if (*ctx->data == ']')
+        {
+          ctx->data++;
+          g_string_append_len (out, (const char *) start, ctx->data - start);
+          return ms_rfc822_skip_lwsp (ctx);
+        }
+    }
+  return -1;
+}
+
+int
+ms_rfc822_domain (MsRfc822 *ctx,
+                  GString  *out)
+{
+  g_assert (*ctx->data == '@');
+  ctx->data++;
+  if (ms_rfc822_skip_lwsp (ctx) <= 0)
+    return -1;
+  if (*ctx->data == '[')
+    return domain_literal (ctx, out);
+  return ms_rfc822_dot_atom (ctx, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Content-Type and Content-Disposition                                */
+
+void
+ms_mime_content_value_init (MsMimeContentValue *cv)
+{
+  cv->type = g_string_new (NULL);
+  cv->subtype = g_string_new (NULL);
+  cv->has_slash = FALSE;
+  cv->params = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+ms_mime_content_value_clear (MsMimeContentValue *cv)
+{
+  g_string_free (cv->type, TRUE);
+  g_string_free (cv->subtype, TRUE);
+  g_ptr_array_unref (cv->params);
+}
+
+/* One "; key=value"; -1 on error, 0 at the end, 1 when one was read. */
+static int
+parse_param (MsRfc822 *ctx,
+             GString  *key,
+             GString  *value)
+{
+  int ret;
+
+  if (ctx->data >= ctx->end)
+    return 0;
+  if (*ctx->data != ';')
+    return -1;
+  ctx->data++;
+  if (ms_rfc822_skip_lwsp (ctx) <= 0)
+    return -1;
+  if (ms_rfc822_mime_token (ctx, key) <= 0)
+    return -1;
+  if (*ctx->data != '=')
+    return -1;
+  ctx->data++;
+  if ((ret = ms_rfc822_skip_lwsp (ctx)) <= 0)
+    {
+      /* "name=" at the end: an empty value. */
+    }
+  else if (*ctx->data == '"')
+    ret = ms_rfc822_quoted_string (ctx, value);
+  else if (*ctx->data == '=')
+    {
+      /* name==?utf-8?b?...?= from broken mailers: take it up to a separator. */
+      while (ctx->data < ctx->end && *ctx->data != ';' && *ctx->data != ' ' &&
+             *ctx->data != '\t' && *ctx->data != '\r' && *ctx->data != '\n')
+        g_string_append_c (value, *ctx->data++);
+    }
+  else
+    ret = ms_rfc822_mime_token (ctx, value);
+  return ret < 0 ? -1 : 1;
+}
+
+typedef struct {
+  char    *base;     /* name before the first '*' */
+  guint    index;
+  gboolean extended; /* the segment carries charset'lang' or %XX */
+  char    *value;
+} Segment;
+
+static int
+compare_segments (gconstpointer a,
+                  gconstpointer b)
+{
+  const Segment *sa = a, *sb = b;
+  int c = g_ascii_strcasecmp (sa->base, sb->base);
+
+  if (c != 0)
+    return c;
+  return sa->index < sb->index ? -1 : sa->index > sb->index;
+}
+
+/* RFC 2231: "name*0*=", "name*1=" ... are joined into one "name*" (or
+ * "name" when no segment is extended). The value stays encoded, as Dovecot
+ * leaves it; plain parameters come first, in their order. */
+static void
+add_params (MsMimeContentValue *cv,
+            GPtrArray          *keys,
+            GPtrArray          *values)
+{
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+      const char *star = strchr (key, '*');
+
+      if (star == NULL)
+        {
+          g_ptr_array_add (cv->params, g_strdup (key));
+          g_ptr_array_add (cv->params, g_strdup (values->pdata[i]));
+          continue;
+        }
+      {
+        Segment seg = { 0 };
+        const char *p = star + 1;
+
+        seg.base = g_strndup (key, star - key);
+        seg.value = g_strdup (values->pdata[i]);
+        if (*p == '\0')
+          {
+            /* "name*": a single extended value. */
+            seg.index = 0;
+            seg.extended = TRUE;
+          }
+        else
+          {
+            guint64 n = 0;
+            const char *digits = p;
+
+            while (g_ascii_isdigit (*p) && n < 100000)
+              n = n * 10 + (*p++ - '0');
+            if (p == digits || (*p != '\0' && !(p[0] == '*' && p[1] == '\0')))
+              {
+                /* Not a continuation after all: keep it as it is. */
+                g_free (seg.base);
+                g_free (seg.value);
+                g_ptr_array_add (cv->params, g_strdup (key));
+                g_ptr_array_add (cv->params, g_strdup (values->pdata[i]));
+                continue;
+              }
+            seg.index = (guint) n;
+            seg.extended = *p == '*';
+          }
+        g_array_append_val (segs, seg);
+      }
+    }
+
+  g_array_sort (segs, compare_segments);
+  for (guint i = 0; i < segs->len; )
+    {
+      Segment *first = &g_array_index (segs, Segment, i);
+      g_autoptr(GString) value = g_string_new (NULL);
+      gboolean extended = FALSE;
+      guint expect = 0;
+      guint j;
+
+      for (j = i; j < segs->len; j++)
+        {
+          Segment *s = &g_array_index (segs, Segment, j);
+
+          if (g_ascii_strcasecmp (s->base, first->base) != 0)
+            break;
+          if (s->index == expect)
+            {
+              g_string_append (value, s->value);
+              extended |= s->extended;
+              expect++;
+            }
+        }
+      g_ptr_array_add (cv->params, g_strconcat (first->base, extended ? "*" : "", NULL));
+      g_ptr_array_add (cv->params, g_string_free (g_steal_pointer (&value), FALSE));
+      for (guint k = i; k < j; k++)
+        {
+          g_free (g_array_index (segs, Segment, k).base);
+          g_free (g_array_index (segs, Segment, k).value);
+        }
+      i = j;
+    }
+}
+
+gboolean
+ms_mime_content_value_parse (MsMimeContentValue *cv,
+                             const char         *value,
+                             gsize               len,
+                             gboolean            content_type)
+{
+  MsRfc822 ctx;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GString) val = g_string_new (NULL);
+
+  ms_rfc822_init (&ctx, (const guint8 *) value, len, NULL);
+  if (ms_rfc822_skip_lwsp (&ctx) <= 0)
+    return FALSE;
+  ms_rfc822_mime_token (&ctx, cv->type);
+  if (content_type && ctx.data < ctx.end && *ctx.data == '/')
+    {
+      cv->has_slash = TRUE;
+      ctx.data++;
+      if (ms_rfc822_skip_lwsp (&ctx) > 0)
+        ms_rfc822_mime_token (&ctx, cv->subtype);
+    }
+  if (cv->type->len == 0)
+    return FALSE;
+
+  /* Parameters up to the first one that does not parse. */
+  for (;;)
+    {
+      g_string_truncate (key, 0);
+      g_string_truncate (val, 0);
+      if (parse_param (&ctx, key, val) <= 0)
+        break;
+      g_ptr_array_add (keys, g_strdup (key->str));
+      g_ptr_array_add (values, g_strdup (val->str));
+    }
+  add_params (cv, keys, values);
+  return TRUE;
+}
+
+const char *
+ms_mime_content_value_param (const MsMimeContentValue *cv,
+                             const char               *key)
+{
+  for (guint i = 0; i + 1 < cv->params->len; i += 2)
+    if (g_ascii_strcasecmp (cv->params->pdata[i], key) == 0)
+      return cv->params->pdata[i + 1];
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* IMAP strings                                                        */
+
+/* Past four quoted-specials a literal is shorter than the escapes. */
+#define MAX_QUOTED_ESCAPES 4
+
+static void
+append_literal (GString    *out,
+                const char *str,
+                gsize       len)
+{
+  g_string_append_printf (out, "{%" G_GSIZE_FORMAT "}\r\n", len);
+  g_string_append_len (out, str, len);
+}
+
+void
+ms_imap_append_nstring (GString    *out,
+                        const char *str,
+                        gsize       len)
+{
+  guint escapes = 0;
+
+  if (str == NULL)
+    {
+      g_string_append (out, "NIL");
+      return;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = str[i];
+
+      if (c == '"' || c == '\\')
+        {
+          if (escapes++ < MAX_QUOTED_ESCAPES)
+            continue;
+          append_literal (out, str, len);
+          return;
+        }
+      if (c == '\r' || c == '\n' || c >= 0x80 || c == 0)
+        {
+          append_literal (out, str, len);
+          return;
+        }
+    }
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      if (str[i] == '"' || str[i] == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, str[i]);
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+ms_imap_append_for_humans (GString    *out,
+                           const char *str,
+                           gsize       len)
+{
+  gboolean modify = FALSE;
+  gboolean last_space = TRUE;
+  gsize start;
+  gsize n;
+
+  /* Quoted as it is when nothing needs changing or escaping. */
+  for (gsize i = 0; i < len && !modify; i++)
+    {
+      guint8 c = str[i];
+
+      if (c == '\t' || c == '\r' || c == '\n' || c == 0 || c == '"' || c == '\\' || c >= 0x80)
+        modify = TRUE;
+      else if (c == ' ')
+        {
+          if (last_space)
+            modify = TRUE;
+          last_space = TRUE;
+        }
+      else
+        last_space = FALSE;
+    }
+  if (len > 0 && str[len - 1] == ' ')
+    modify = TRUE;
+  if (!modify)
+    {
+      g_string_append_c (out, '"');
+      g_string_append_len (out, str, len);
+      g_string_append_c (out, '"');
+      return;
+    }
+
+  /* Otherwise a literal with whitespace runs collapsed and trimmed, line
+   * ends dropped and NUL shown as 0x80 (which a client cannot mistake for
+   * the end of the string). */
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    last_space = TRUE;
+    for (gsize i = 0; i < len; i++)
+      {
+        guint8 c = str[i];
+
+        if (c == ' ' || c == '\t')
+          {
+            if (!last_space)
+              g_string_append_c (text, ' ');
+            last_space = TRUE;
+          }
+        else if (c == '\r' || c == '\n')
+          ;
+        else
+          {
+            g_string_append_c (text, c == 0 ? (char) 0x80 : (char) c);
+            last_space = FALSE;
+          }
+      }
+    if (last_space && text->len > 0)
+      g_string_truncate (text, text->len - 1);
+    if (text->len == 0)
+      {
+        g_string_append (out, "\"\"");
+        return;
+      }
+    start = out->len;
+    n = text->len;
+    append_literal (out, text->str, n);
+    (void) start;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+
+gboolean
+ms_mime_memcasemem (const guint8 *hay,
+                    gsize         hay_len,
+                    const char   *needle,
+                    gsize         needle_len)
+{
+  guint8 lo, up;
+
+  if (needle_len == 0)
+    return TRUE;
+  if (needle_len > hay_len)
+    return FALSE;
+  lo = g_ascii_tolower (needle[0]);
+  up = g_ascii_toupper (needle[0]);
+  /* memchr finds candidates for the first byte (in either case) at memory
+   * speed; only they are compared in full. Each memchr result is kept until
+   * passed, so no byte is scanned twice. */
+  {
+    gsize last = hay_len - needle_len + 1;
+    const guint8 *a = memchr (hay, lo, last);
+    const guint8 *b = lo == up ? NULL : memchr (hay, up, last);
+
+    while (a != NULL || b != NULL)
+      {
+        const guint8 *hit = a == NULL ? b : (b == NULL || a < b) ? a : b;
+        gsize next = (gsize) (hit - hay) + 1;
+
+        if (g_ascii_strncasecmp ((const char *) hit + 1, needle + 1, needle_len - 1) == 0)
+          return TRUE;
+        if (hit == a)
+          a = next < last ? memchr (hay + next, lo, last - next) : NULL;
+        else
+          b = next < last ? memchr (hay + next, up, last - next) : NULL;
+      }
+  }
+  return FALSE;
+}

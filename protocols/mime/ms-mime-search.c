@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The SEARCH tests (RFC 3501 section 6.4.4): HEADER, BODY, TEXT, and the
+ * sent date, plus decoded header values for display. Substring matches are
+ * case-insensitive. For speed, text that is already readable as it is
+ * (7bit/8bit in US-ASCII or UTF-8) is scanned in place, without a copy;
+ * only base64 and quoted-printable bodies are decoded, and other charsets
+ * converted to UTF-8, which is GMime's work. */
+#define G_LOG_DOMAIN "ms-mime"
+#include "config.h"
+
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "ms-limits.h"
+#include "ms-mime-private.h"
+
+static const guint8 *
+raw_data (MsMessage *message,
+          gsize     *len)
+{
+  const guint8 *data = g_bytes_get_data (ms_message_get_raw (message), len);
+
+  return data != NULL ? data : (const guint8 *) "";
+}
+
+static gboolean
+is_ascii (const char *s)
+{
+  for (; *s; s++)
+    if ((guint8) *s >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Case-insensitive containment of UTF-8 text. */
+static gboolean
+text_contains (const char *text,
+               gsize       len,
+               const char *needle)
+{
+  g_autofree char *hay = NULL;
+  g_autofree char *pin = NULL;
+
+  if (is_ascii (needle))
+    return ms_mime_memcasemem ((const guint8 *) text, len, needle, strlen (needle));
+  hay = g_utf8_casefold (text, len);
+  pin = g_utf8_casefold (needle, -1);
+  return strstr (hay, pin) != NULL;
+}
+
+/* An unfolded header value with RFC 2047 words decoded to UTF-8. */
+static char *
+decode_value (const MsMimeHeaderIter *iter)
+{
+  g_autoptr(GString) value = g_string_new (NULL);
+  char *decoded;
+
+  ms_mime_ensure_init ();
+  ms_mime_header_iter_value (iter, value);
+  decoded = g_mime_utils_header_decode_text (NULL, value->str);
+  if (decoded != NULL && !g_utf8_validate (decoded, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (decoded, -1);
+
+      g_free (decoded);
+      decoded = valid;
+    }
+  return decoded;
+}
+
+gboolean
+ms_mime_header_contains (MsMessage  *message,
+                         const char *field,
+                         const char *needle)
+{
+  const MsMimeInfo *info;
+  MsMimeHeaderIter iter;
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (field != NULL, FALSE);
+  g_return_val_if_fail (needle != NULL, FALSE);
+
+  data = raw_data (message, &len);
+  info = ms_mime_get_info (message);
+  ms_mime_header_iter_init (&iter, data, info->parts[0].hdr_start,
+                            MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE));
+  while (ms_mime_header_iter_next (&iter))
+    {
+      g_autofree char *value = NULL;
+
+      if (*field != '\0' && !ms_mime_header_iter_is (&iter, field))
+        continue;
+      if (*needle == '\0')
+        return TRUE;
+      value = decode_value (&iter);
+      if (value != NULL && text_contains (value, strlen (value), needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct {
+  gboolean has_type;
+  gboolean is_text;
+  char    *charset;
+  GMimeContentEncoding encoding;
+} LeafInfo;
+
+static void
+leaf_info (const guint8     *data,
+           const MsMimePart *part,
+           LeafInfo         *li)
+{
+  MsMimeHeaderIter iter;
+  g_autoptr(GString) value = g_string_new (NULL);
+
+  memset (li, 0, sizeof *li);
+  li->is_text = !part->digest_default;
+  li->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
+  ms_mime_header_iter_init (&iter, data, part->hdr_start,
+                            MIN (part->body_start, part->hdr_start + MS_LIMIT_MIME_HEADER_SIZE));
+  while (ms_mime_header_iter_next (&iter))
+    {
+      g_string_truncate (value, 0);
+      if (ms_mime_header_iter_is (&iter, "Content-Type") && !li->has_type)
+        {
+          MsMimeContentValue cv;
+
+          ms_mime_header_iter_value (&iter, value);
+          ms_mime_content_value_init (&cv);
+          if (ms_mime_content_value_parse (&cv, value->str, value->len, TRUE))
+            {
+              const char *cs = ms_mime_content_value_param (&cv, "charset");
+
+              li->has_type = TRUE;
+              li->is_text = g_ascii_strcasecmp (cv.type->str, "text") == 0;
+              li->charset = cs ? g_strdup (cs) : NULL;
+            }
+          ms_mime_content_value_clear (&cv);
+        }
+      else if (ms_mime_header_iter_is (&iter, "Content-Transfer-Encoding"))
+        {
+          ms_mime_header_iter_value (&iter, value);
+          g_strstrip (value->str);
+          li->encoding = g_mime_content_encoding_from_string (value->str);
+        }
+    }
+}
+
+static gboolean
+charset_is_plain (const char *charset)
+{
+  return charset == NULL ||
+         g_ascii_strcasecmp (charset, "us-ascii") == 0 ||
+         g_ascii_strcasecmp (charset, "utf-8") == 0 ||
+         g_ascii_strcasecmp (charset, "utf8") == 0;
+}
+
+static gboolean
+leaf_contains (const guint8     *data,
+               const MsMimePart *part,
+               const char       *needle)
+{
+  LeafInfo li;
+  const guint8 *body = data + part->body_start;
+  gsize len = part->body_end - part->body_start;
+  gboolean decode;
+  gboolean found = FALSE;
+
+  leaf_info (data, part, &li);
+  if (!li.is_text)
+    {
+      g_free (li.charset);
+      return FALSE;
+    }
+  decode = li.encoding == GMIME_CONTENT_ENCODING_BASE64 ||
+           li.encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+           li.encoding == GMIME_CONTENT_ENCODING_UUENCODE;
+
+  if (!decode && charset_is_plain (li.charset) && is_ascii (needle))
+    {
+      /* The fast path: the raw bytes are the text. */
+      found = ms_mime_memcasemem (body, len, needle, strlen (needle));
+    }
+  else
+    {
+      g_autofree char *decoded = NULL;
+      g_autofree char *utf8 = NULL;
+      gsize dlen = len;
+
+      ms_mime_ensure_init ();
+      if (decode)
+        {
+          GMimeEncoding state;
+
+          g_mime_encoding_init_decode (&state, li.encoding);
+          decoded = g_malloc (g_mime_encoding_outlen (&state, len) + 1);
+          dlen = g_mime_encoding_step (&state, (const char *) body, len, decoded);
+          dlen += g_mime_encoding_flush (&state, "", 0, decoded + dlen);
+        }
+      else
+        decoded = g_strndup ((const char *) body, len);
+      decoded[dlen] = '\0';
+
+      if (!charset_is_plain (li.charset))
+        {
+          iconv_t cd = g_mime_iconv_open ("UTF-8", li.charset);
+
+          if (cd != (iconv_t) -1)
+            {
+              utf8 = g_mime_iconv_strndup (cd, decoded, dlen);
+              g_mime_iconv_close (cd);
+            }
+        }
+      if (utf8 == NULL)
+        utf8 = g_utf8_make_valid (decoded, dlen);
+      found = text_contains (utf8, strlen (utf8), needle);
+    }
+  g_free (li.charset);
+  return found;
+}
+
+gboolean
+ms_mime_body_contains (MsMessage  *message,
+                       const char *needle)
+{
+  const MsMimeInfo *info;
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (needle != NULL, FALSE);
+
+  if (*needle == '\0')
+    return TRUE;
+  data = raw_data (message, &len);
+  info = ms_mime_get_info (message);
+  for (guint i = 0; i < info->n_parts; i++)
+    {
+      const MsMimePart *part = &info->parts[i];
+
+      if (part->kind != MS_MIME_PART_LEAF)
+        continue;
+      if (leaf_contains (data, part, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ms_mime_text_contains (MsMessage  *message,
+                       const char *needle)
+{
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (needle != NULL, FALSE);
+
+  return ms_mime_header_contains (message, "", needle) ||
+         ms_mime_body_contains (message, needle);
+}
+
+gint64
+ms_mime_get_sent_date (MsMessage *message)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GDateTime) date = NULL;
+  const MsMimeInfo *info;
+  MsMimeHeaderIter iter;
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (message != NULL, -1);
+
+  data = raw_data (message, &len);
+  info = ms_mime_get_info (message);
+  ms_mime_header_iter_init (&iter, data, 0, MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE));
+  while (ms_mime_header_iter_next (&iter))
+    {
+      g_autoptr(GString) raw = NULL;
+
+      if (!ms_mime_header_iter_is (&iter, "Date"))
+        continue;
+      raw = g_string_new (NULL);
+      ms_mime_header_iter_value (&iter, raw);
+      ms_mime_ensure_init ();
+      date = g_mime_utils_header_decode_date (raw->str);
+      break;
+    }
+  return date != NULL ? g_date_time_to_unix (date) : -1;
+}
+
+char *
+ms_mime_get_header (MsMessage  *message,
+                    const char *field)
+{
+  const MsMimeInfo *info;
+  MsMimeHeaderIter iter;
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  data = raw_data (message, &len);
+  info = ms_mime_get_info (message);
+  ms_mime_header_iter_init (&iter, data, 0, MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE));
+  while (ms_mime_header_iter_next (&iter))
+    {
+      if (ms_mime_header_iter_is (&iter, field))
+        {
+          char *value = decode_value (&iter);
+
+          return value != NULL ? g_strstrip (value) : g_strdup ("");
+        }
+    }
+  return NULL;
+}
