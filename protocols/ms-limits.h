@@ -75,4 +75,36 @@ G_BEGIN_DECLS
 /* The longest boundary parameter honoured (RFC 2046 allows 70 characters). */
 #define MS_LIMIT_MIME_BOUNDARY       1024u
 
+/* --- TLS (protocols/tls/) ----------------------------------------------- */
+
+/* The largest TLSPlaintext fragment a record may carry (RFC 8446 5.1,
+ * RFC 5246 6.2.1): 2^14 bytes. An unencrypted record longer than this is an
+ * error, not something to buffer. */
+#define MS_LIMIT_TLS_PLAINTEXT_RECORD   16384u
+
+/* The largest protected record: TLS 1.2 allows 2^14 + 2048 (RFC 5246 6.2.3),
+ * TLS 1.3 only 2^14 + 256 (RFC 8446 5.2). An observer of one direction does
+ * not always know the version, so it applies the 1.3 bound once it saw a
+ * 1.3 ServerHello and the 1.2 bound otherwise. */
+#define MS_LIMIT_TLS_CIPHERTEXT_RECORD  (16384u + 2048u)
+#define MS_LIMIT_TLS13_CIPHERTEXT_RECORD (16384u + 256u)
+
+/* The longest handshake message whose body the observer keeps to look
+ * inside (only ServerHello, for supported_versions). Other messages are
+ * counted and skipped, never buffered. */
+#define MS_LIMIT_TLS_SERVER_HELLO       4096u
+
+/* The longest handshake message the observer accepts at all (a certificate
+ * chain is the largest; OpenSSL's own default cap is 100 KiB). */
+#define MS_LIMIT_TLS_HANDSHAKE_MESSAGE  (256u * 1024u)
+
+/* Plaintext a TLS filter holds decrypted and not yet taken by its driver:
+ * past this the filter stops reading records until the driver drains it. */
+#define MS_LIMIT_TLS_PLAINTEXT_BACKLOG  (1024u * 1024u)
+
+/* Key-log text kept per connection: a TLS 1.3 handshake writes five lines of
+ * roughly 170 bytes; the cap only guards against a runaway peer forcing key
+ * updates. */
+#define MS_LIMIT_TLS_KEYLOG             (64u * 1024u)
+
 G_END_DECLS
