@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* COPY (RFC 3501 section 6.4.7) and MOVE (RFC 6851), with COPYUID
+ * (RFC 4315). MOVE copies, tells the new UIDs in an untagged OK, then
+ * expunges the originals, whose EXPUNGE responses follow. */
+#define G_LOG_DOMAIN "ms-imap"
+#include "config.h"
+
+#include "ms-imap-server-session-private.h"
+
+/* UIDs as a compact set: 1:3,7. */
+static void
+append_uid_set (GString      *out,
+                const GArray *uids)
+{
+  for (guint i = 0; i < uids->len; i++)
+    {
+      guint32 first = g_array_index (uids, guint32, i);
+      guint32 last = first;
+
+      while (i + 1 < uids->len && g_array_index (uids, guint32, i + 1) == last + 1)
+        last = g_array_index (uids, guint32, ++i);
+      if (out->len > 0 && out->str[out->len - 1] != ' ')
+        g_string_append_c (out, ',');
+      if (first == last)
+        g_string_append_printf (out, "%u", first);
+      else
+        g_string_append_printf (out, "%u:%u", first, last);
+    }
+}
+
+void
+ms_imap_cmd_copy (MsImapServerSession *self,
+                  MsImapCommand       *cmd,
+                  gboolean             uid)
+{
+  gboolean move = g_str_equal (cmd->name, "MOVE");
+  const MsImapArg *set;
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) src = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) dst = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GString) code = g_string_new (NULL);
+  g_autofree char *name = NULL;
+  const char *error = NULL;
+  MsMailbox *target;
+
+  if (cmd->args->len != 2 || ((MsImapArg *) g_ptr_array_index (cmd->args, 0))->type != MS_IMAP_ARG_ATOM)
+    {
+      ms_imap_session_bad (self, cmd, "Needs a message set and a mailbox.");
+      return;
+    }
+  set = g_ptr_array_index (cmd->args, 0);
+  if (!ms_imap_view_resolve_set (self, set->str, uid, indices, &error))
+    {
+      ms_imap_session_bad (self, cmd, error);
+      return;
+    }
+  name = ms_imap_session_mailbox_arg (self, cmd, g_ptr_array_index (cmd->args, 1));
+  if (name == NULL)
+    return;
+  target = ms_account_lookup_mailbox (self->account, name);
+  if (target == NULL)
+    {
+      ms_imap_session_done (self, cmd, "NO", "[TRYCREATE] Mailbox doesn't exist: %s", name);
+      return;
+    }
+  if (move && self->read_only)
+    {
+      ms_imap_session_done (self, cmd, "NO", "[READ-ONLY] Mailbox is read-only.");
+      return;
+    }
+
+  for (guint i = 0; i < indices->len; i++)
+    {
+      guint index = g_array_index (indices, guint, i);
+      MsMessage *message = g_ptr_array_index (self->view, index);
+      GBytes *raw = ms_message_get_raw (message);
+      MsMessage *copy;
+      guint32 u;
+
+      if (!ms_imap_view_is_live (self, index))
+        continue;
+      copy = ms_mailbox_append (target, raw, ms_message_get_flags (message),
+                                ms_message_get_keywords (message),
+                                ms_message_get_internal_date (message),
+                                ms_message_get_internal_date_offset (message));
+      u = ms_message_get_uid (message);
+      g_array_append_val (src, u);
+      u = ms_message_get_uid (copy);
+      g_array_append_val (dst, u);
+    }
+
+  if (src->len == 0)
+    {
+      ms_imap_session_done (self, cmd, "OK", "No messages %s.", move ? "moved" : "copied");
+      return;
+    }
+  g_string_append_printf (code, "COPYUID %u ", ms_mailbox_get_uidvalidity (target));
+  append_uid_set (code, src);
+  g_string_append_c (code, ' ');
+  append_uid_set (code, dst);
+  if (!move)
+    {
+      ms_imap_session_done (self, cmd, "OK", "[%s] Copy completed.", code->str);
+      return;
+    }
+  ms_imap_session_untagged (self, "OK [%s] Moved UIDs.", code->str);
+  ms_mailbox_expunge_uids (self->mailbox, (const guint32 *) src->data, src->len);
+  ms_imap_session_done (self, cmd, "OK", "Move completed.");
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* FETCH and UID FETCH (RFC 3501 section 6.4.5). What a message looks like
+ * inside (ENVELOPE, BODYSTRUCTURE, the bytes of a section) comes from the
+ * mime module; this file chooses the messages, sets \Seen where BODY[]
+ * (not BODY.PEEK[]) asks for it, and writes the answer. */
+#define G_LOG_DOMAIN "ms-imap"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-imap-fetch-item.h"
+#include "ms-imap-server-session-private.h"
+
+static gboolean
+sets_seen (const MsImapFetchItem *item)
+{
+  switch (item->kind)
+    {
+    case MS_IMAP_FETCH_RFC822:
+    case MS_IMAP_FETCH_RFC822_TEXT:
+      return TRUE;
+    case MS_IMAP_FETCH_SECTION:
+      return !item->peek;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+append_bytes (MsImapResponse *r,
+              GBytes         *bytes)
+{
+  gsize len = 0;
+  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+
+  ms_imap_response_literal (r, data ? data : "", len);
+}
+
+static gboolean
+append_item (MsImapServerSession   *self,
+             MsImapResponse        *r,
+             const MsImapFetchItem *item,
+             MsMessage             *message,
+             guint                  index)
+{
+  g_autoptr(GError) error = NULL;
+
+  switch (item->kind)
+    {
+    case MS_IMAP_FETCH_UID:
+      ms_imap_response_printf (r, "UID %u", ms_message_get_uid (message));
+      break;
+    case MS_IMAP_FETCH_FLAGS:
+      {
+        g_autoptr(GString) flags = g_string_new (NULL);
+
+        ms_imap_format_flags (flags, message,
+                              g_hash_table_contains (self->recent,
+                                                     GUINT_TO_POINTER (ms_message_get_uid (message))));
+        ms_imap_response_printf (r, "FLAGS %s", flags->str);
+      }
+      break;
+    case MS_IMAP_FETCH_INTERNALDATE:
+      {
+        g_autofree char *date = ms_imap_format_internal_date (ms_message_get_internal_date (message),
+                                                              ms_message_get_internal_date_offset (message));
+        ms_imap_response_printf (r, "INTERNALDATE \"%s\"", date);
+      }
+      break;
+    case MS_IMAP_FETCH_RFC822_SIZE:
+      ms_imap_response_printf (r, "RFC822.SIZE %" G_GSIZE_FORMAT, ms_message_get_size (message));
+      break;
+    case MS_IMAP_FETCH_ENVELOPE:
+      {
+        g_autofree char *envelope = ms_mime_envelope (message);
+        ms_imap_response_printf (r, "ENVELOPE %s", envelope);
+      }
+      break;
+    case MS_IMAP_FETCH_BODY:
+    case MS_IMAP_FETCH_BODYSTRUCTURE:
+      {
+        gboolean ext = item->kind == MS_IMAP_FETCH_BODYSTRUCTURE;
+        g_autofree char *bs = ms_mime_bodystructure (message, ext);
+        ms_imap_response_printf (r, "%s %s", ext ? "BODYSTRUCTURE" : "BODY", bs);
+      }
+      break;
+    case MS_IMAP_FETCH_RFC822:
+      ms_imap_response_append (r, "RFC822 ");
+      append_bytes (r, ms_message_get_raw (message));
+      break;
+    case MS_IMAP_FETCH_RFC822_HEADER:
+    case MS_IMAP_FETCH_RFC822_TEXT:
+      {
+        MsMimeSection section = { 0 };
+        g_autoptr(GBytes) bytes = NULL;
+
+        section.kind = item->kind == MS_IMAP_FETCH_RFC822_HEADER ? MS_MIME_SECTION_HEADER
+                                                                 : MS_MIME_SECTION_TEXT;
+        bytes = ms_mime_get_section (message, &section, &error);
+        ms_imap_response_append (r, item->kind == MS_IMAP_FETCH_RFC822_HEADER ? "RFC822.HEADER "
+                                                                              : "RFC822.TEXT ");
+        append_bytes (r, bytes);
+      }
+      break;
+    case MS_IMAP_FETCH_SECTION:
+      {
+        g_autoptr(GBytes) bytes = ms_mime_get_section (message, &item->section, &error);
+        g_autoptr(GBytes) slice = NULL;
+
+        if (bytes == NULL)
+          return FALSE;
+        ms_imap_response_append (r, item->name);
+        if (item->partial)
+          {
+            gsize size = g_bytes_get_size (bytes);
+            gsize start = MIN ((gsize) item->offset, size);
+            gsize len = MIN ((gsize) item->length, size - start);
+
+            slice = g_bytes_new_from_bytes (bytes, start, len);
+            ms_imap_response_printf (r, "<%u>", item->offset);
+          }
+        ms_imap_response_append (r, " ");
+        append_bytes (r, slice ? slice : bytes);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+void
+ms_imap_cmd_fetch (MsImapServerSession *self,
+                   MsImapCommand       *cmd,
+                   gboolean             uid)
+{
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) items = NULL;
+  const MsImapArg *set;
+  const char *error = NULL;
+  gboolean want_seen = FALSE;
+  gboolean has_flags = FALSE;
+  gboolean has_uid = FALSE;
+
+  if (cmd->args->len != 2 || ((MsImapArg *) g_ptr_array_index (cmd->args, 0))->type != MS_IMAP_ARG_ATOM)
+    {
+      ms_imap_session_bad (self, cmd, "FETCH needs a message set and items.");
+      return;
+    }
+  set = g_ptr_array_index (cmd->args, 0);
+  items = ms_imap_fetch_items_parse (g_ptr_array_index (cmd->args, 1), &error);
+  if (items == NULL)
+    {
+      ms_imap_session_bad (self, cmd, error);
+      return;
+    }
+  if (!ms_imap_view_resolve_set (self, set->str, uid, indices, &error))
+    {
+      ms_imap_session_bad (self, cmd, error);
+      return;
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      const MsImapFetchItem *item = g_ptr_array_index (items, i);
+
+      want_seen |= sets_seen (item);
+      has_flags |= item->kind == MS_IMAP_FETCH_FLAGS;
+      has_uid |= item->kind == MS_IMAP_FETCH_UID;
+    }
+
+  for (guint i = 0; i < indices->len; i++)
+    {
+      guint index = g_array_index (indices, guint, i);
+      MsMessage *message = g_ptr_array_index (self->view, index);
+      MsImapResponse *r = ms_imap_response_new ();
+      gboolean first = TRUE;
+      gboolean add_flags = FALSE;
+
+      /* Reading the body marks the message read (RFC 3501 section 6.4.5),
+       * and the changed flags are reported with it. */
+      if (want_seen && !self->read_only && ms_imap_view_is_live (self, index) &&
+          !ms_message_has_flag (message, MS_FLAG_SEEN))
+        {
+          self->own_change = TRUE;
+          ms_mailbox_store_flags (self->mailbox, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
+          self->own_change = FALSE;
+          add_flags = !has_flags;
+        }
+
+      ms_imap_response_printf (r, "* %u FETCH (", index + 1);
+      if (uid && !has_uid)
+        {
+          ms_imap_response_printf (r, "UID %u", ms_message_get_uid (message));
+          first = FALSE;
+        }
+      for (guint k = 0; k < items->len; k++)
+        {
+          if (!first)
+            ms_imap_response_append (r, " ");
+          first = FALSE;
+          if (!append_item (self, r, g_ptr_array_index (items, k), message, index))
+            {
+              ms_imap_response_free (r);
+              ms_imap_session_bad (self, cmd, "Invalid section for this message.");
+              return;
+            }
+        }
+      if (add_flags)
+        {
+          MsImapFetchItem flags_item = { .kind = MS_IMAP_FETCH_FLAGS };
+
+          ms_imap_response_append (r, " ");
+          append_item (self, r, &flags_item, message, index);
+        }
+      ms_imap_response_append (r, ")");
+      ms_imap_session_send (self, r);
+    }
+  ms_imap_session_done (self, cmd, "OK", "Fetch completed.");
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the IMAP session shares with its command handlers. */
+#pragma once
+
+#include <stdarg.h>
+
+#include "ms-imap-parser.h"
+#include "ms-imap-server-session.h"
+
+G_BEGIN_DECLS
+
+/* After this many BAD replies the session says BYE and ends. */
+#define MS_IMAP_LIMIT_BAD_COMMANDS 20u
+/* How long a driver holds the session after a failed login. */
+#define MS_IMAP_FAILED_LOGIN_HOLD_MS 1000u
+/* The longest line accepted while reading an AUTHENTICATE answer or DONE. */
+#define MS_IMAP_LIMIT_RAW_LINE 8192u
+
+typedef enum {
+  MS_IMAP_INPUT_COMMANDS,
+  MS_IMAP_INPUT_AUTHENTICATE,   /* waiting for the SASL answer line */
+  MS_IMAP_INPUT_IDLE,           /* waiting for DONE */
+  MS_IMAP_INPUT_DISCARD,        /* after STARTTLS or LOGOUT: input is dropped */
+} MsImapInputMode;
+
+typedef void (*MsImapHandler) (MsImapServerSession *self,
+                               MsImapCommand       *cmd,
+                               gboolean             uid);
+
+#define MS_IMAP_IN_NOT_AUTH  (1u << MS_IMAP_STATE_NOT_AUTHENTICATED)
+#define MS_IMAP_IN_AUTH      (1u << MS_IMAP_STATE_AUTHENTICATED)
+#define MS_IMAP_IN_SELECTED  (1u << MS_IMAP_STATE_SELECTED)
+#define MS_IMAP_IN_ANY       (MS_IMAP_IN_NOT_AUTH | MS_IMAP_IN_AUTH | MS_IMAP_IN_SELECTED)
+#define MS_IMAP_IN_LOGGED_IN (MS_IMAP_IN_AUTH | MS_IMAP_IN_SELECTED)
+
+typedef struct
+{
+  const char    *name;
+  MsImapHandler  handler;
+  guint          states;
+  /* May untagged EXPUNGE be sent when this command completes? Not after
+   * FETCH, STORE or SEARCH (RFC 3501 section 7.4.1); their UID forms may. */
+  gboolean       expunge_ok;
+  gboolean       uid_form;     /* valid after "UID" */
+} MsImapCommandSpec;
+
+const MsImapCommandSpec *ms_imap_command_lookup (const char *name);
+
+/* A response under construction: the wire bytes and the same with literal
+ * data elided, for the event. */
+typedef struct
+{
+  GString *wire;
+  GString *text;
+} MsImapResponse;
+
+struct _MsImapServerSession
+{
+  GObject          parent_instance;
+
+  MsStore         *store;
+  gboolean         tls_available;
+  gboolean         require_tls;
+  gboolean         tls_active;
+  MsImapState      state;
+  MsAccount       *account;
+
+  MsImapParser    *parser;
+  GByteArray      *output;
+  MsImapInputMode  mode;
+  GByteArray      *raw_line;
+  MsImapCommand   *pending;          /* the AUTHENTICATE or IDLE that waits */
+  gboolean         in_feed;
+  gboolean         finished;
+  guint            n_bad;
+  guint            hold_ms;
+  gboolean         cur_expunge_ok;
+
+  /* The selected mailbox and this session's view of it. */
+  MsMailbox       *mailbox;
+  gboolean         read_only;
+  GPtrArray       *view;             /* of MsMessage, referenced: seq n is index n-1 */
+  GHashTable      *recent;           /* UIDs with \Recent for this session */
+  GArray          *pending_expunges; /* UIDs expunged by anyone, not yet announced */
+  GHashTable      *pending_flags;    /* UIDs whose flags changed, not yet announced */
+  gboolean         pending_new;
+  gboolean         own_change;       /* changes made by this session's own STORE */
+  gulong           handlers[3];
+};
+
+/* Output. */
+void      ms_imap_session_untagged     (MsImapServerSession *self,
+                                        const char          *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
+void      ms_imap_session_continuation (MsImapServerSession *self,
+                                        const char          *text);
+/* Ends a command: sends the untagged updates the command allows, then the
+ * tagged status line. */
+void      ms_imap_session_done         (MsImapServerSession *self,
+                                        MsImapCommand       *cmd,
+                                        const char          *status,
+                                        const char          *format,
+                                        ...) G_GNUC_PRINTF (4, 5);
+void      ms_imap_session_bad          (MsImapServerSession *self,
+                                        MsImapCommand       *cmd,
+                                        const char          *text);
+void      ms_imap_session_set_state    (MsImapServerSession *self,
+                                        MsImapState          state);
+void      ms_imap_session_notice       (MsImapServerSession *self,
+                                        const char          *name,
+                                        const char          *text);
+void      ms_imap_session_emit_output_ready (MsImapServerSession *self);
+char     *ms_imap_session_capabilities (MsImapServerSession *self);
+
+MsImapResponse *ms_imap_response_new      (void);
+void            ms_imap_response_append   (MsImapResponse *r,
+                                           const char     *text);
+void            ms_imap_response_printf   (MsImapResponse *r,
+                                           const char     *format,
+                                           ...) G_GNUC_PRINTF (2, 3);
+/* A string: quoted when it can be, a literal otherwise; NULL gives NIL. */
+void            ms_imap_response_string   (MsImapResponse *r,
+                                           const char     *data,
+                                           gsize           len);
+void            ms_imap_response_literal  (MsImapResponse *r,
+                                           const char     *data,
+                                           gsize           len);
+/* Sends the response (adding CRLF) and frees it. */
+void            ms_imap_session_send      (MsImapServerSession *self,
+                                           MsImapResponse      *r);
+void            ms_imap_response_free     (MsImapResponse *r);
+
+/* The selected mailbox (ms-imap-view.c). */
+void      ms_imap_view_select          (MsImapServerSession *self,
+                                        MsMailbox           *mailbox,
+                                        gboolean             read_only);
+void      ms_imap_view_close           (MsImapServerSession *self);
+/* Announces what changed since the last time, as far as allowed. */
+void      ms_imap_view_flush           (MsImapServerSession *self,
+                                        gboolean             expunge_ok);
+guint32   ms_imap_view_uid             (MsImapServerSession *self,
+                                        guint                index);
+/* Is the message still in the mailbox (not expunged by anyone)? */
+gboolean  ms_imap_view_is_live         (MsImapServerSession *self,
+                                        guint                index);
+/* Resolves a sequence set (or UID set) to ascending 0-based view indices.
+ * FALSE (with a message for BAD) when the set is malformed. */
+gboolean  ms_imap_view_resolve_set     (MsImapServerSession *self,
+                                        const char          *set,
+                                        gboolean             uid,
+                                        GArray              *indices,
+                                        const char         **error);
+void      ms_imap_format_flags         (GString             *out,
+                                        MsMessage           *message,
+                                        gboolean             recent);
+
+/* Arguments. */
+/* A mailbox name argument in modified UTF-7 to UTF-8; NULL (after a BAD or
+ * NO reply) when it is not valid. */
+char     *ms_imap_session_mailbox_arg  (MsImapServerSession *self,
+                                        MsImapCommand       *cmd,
+                                        const MsImapArg     *arg);
+/* Parses a list of flags (or one flag); FALSE when one is invalid. */
+gboolean  ms_imap_parse_flags          (const MsImapArg     *arg,
+                                        MsFlags             *flags,
+                                        GPtrArray           *keywords);
+char     *ms_imap_format_internal_date (gint64               date,
+                                        int                  offset_minutes);
+gboolean  ms_imap_parse_date_time      (const char          *text,
+                                        gint64              *date,
+                                        int                 *offset_minutes);
+/* An RFC 3501 "date" (1-Feb-1994) as days since the epoch. */
+gboolean  ms_imap_parse_date           (const char          *text,
+                                        gint64              *days);
+
+gint      ms_imap_compare_uint         (gconstpointer        a,
+                                        gconstpointer        b);
+/* The mailbox name as the client sees it (modified UTF-7). */
+char     *ms_imap_wire_name            (const char          *utf8);
+
+/* The command handlers, one file each. */
+void ms_imap_cmd_capability  (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_noop        (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_logout      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_starttls    (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_login       (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_authenticate (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_authenticate_answer (MsImapServerSession *self, const char *line);
+void ms_imap_cmd_id          (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_enable      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_namespace   (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_select      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_create      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_delete      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_rename      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_subscribe   (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_list        (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_status      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_append      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_close       (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_expunge     (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_search      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_fetch       (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_store       (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_copy        (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_idle        (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
+void ms_imap_cmd_idle_line   (MsImapServerSession *self, const char *line);
+
+G_END_DECLS

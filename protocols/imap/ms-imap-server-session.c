@@ -1,0 +1,718 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The IMAP session's machinery: properties, the input loop around the
+ * parser, command dispatch through the table of ms-imap-commands.c, output,
+ * events and the MsServerSession interface. */
+#define G_LOG_DOMAIN "ms-imap"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-protocol-event.h"
+#include "ms-imap-server-session-private.h"
+
+static void ms_imap_server_session_iface_init (MsServerSessionInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MsImapServerSession, ms_imap_server_session, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (MS_TYPE_SERVER_SESSION,
+                                                      ms_imap_server_session_iface_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_TLS_AVAILABLE,
+  PROP_REQUIRE_TLS,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum {
+  OUTPUT_READY,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+const char *
+ms_imap_state_to_string (MsImapState state)
+{
+  switch (state)
+    {
+    case MS_IMAP_STATE_NOT_AUTHENTICATED: return "NOT AUTHENTICATED";
+    case MS_IMAP_STATE_AUTHENTICATED:     return "AUTHENTICATED";
+    case MS_IMAP_STATE_SELECTED:          return "SELECTED";
+    case MS_IMAP_STATE_LOGOUT:            return "LOGOUT";
+    default:                              return "UNKNOWN";
+    }
+}
+
+static void
+emit (MsImapServerSession *self,
+      MsProtocolEventKind  kind,
+      const char          *name,
+      const char          *tag,
+      const char          *text)
+{
+  g_autoptr(MsProtocolEvent) event = ms_protocol_event_new (kind, "imap", name, tag, text);
+
+  ms_server_session_emit_event (MS_SERVER_SESSION (self), event);
+}
+
+void
+ms_imap_session_notice (MsImapServerSession *self,
+                        const char          *name,
+                        const char          *text)
+{
+  emit (self, MS_PROTOCOL_EVENT_NOTICE, name, NULL, text);
+}
+
+void
+ms_imap_session_set_state (MsImapServerSession *self,
+                           MsImapState          state)
+{
+  MsImapState old = self->state;
+
+  if (old == state)
+    return;
+  self->state = state;
+  emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (state), NULL,
+        ms_imap_state_to_string (old));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+void
+ms_imap_session_emit_output_ready (MsImapServerSession *self)
+{
+  if (!self->in_feed && self->output->len > 0)
+    g_signal_emit (self, signals[OUTPUT_READY], 0);
+}
+
+/* --- Responses ---------------------------------------------------------- */
+
+MsImapResponse *
+ms_imap_response_new (void)
+{
+  MsImapResponse *r = g_new0 (MsImapResponse, 1);
+
+  r->wire = g_string_new (NULL);
+  r->text = g_string_new (NULL);
+  return r;
+}
+
+void
+ms_imap_response_free (MsImapResponse *r)
+{
+  if (r == NULL)
+    return;
+  g_string_free (r->wire, TRUE);
+  g_string_free (r->text, TRUE);
+  g_free (r);
+}
+
+void
+ms_imap_response_append (MsImapResponse *r,
+                         const char     *text)
+{
+  g_string_append (r->wire, text);
+  g_string_append (r->text, text);
+}
+
+void
+ms_imap_response_printf (MsImapResponse *r,
+                         const char     *format,
+                         ...)
+{
+  g_autofree char *s = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+  ms_imap_response_append (r, s);
+}
+
+void
+ms_imap_response_literal (MsImapResponse *r,
+                          const char     *data,
+                          gsize           len)
+{
+  g_string_append_printf (r->wire, "{%" G_GSIZE_FORMAT "}\r\n", len);
+  g_string_append_len (r->wire, data, len);
+  g_string_append_printf (r->text, "{%" G_GSIZE_FORMAT "}", len);
+}
+
+void
+ms_imap_response_string (MsImapResponse *r,
+                         const char     *data,
+                         gsize           len)
+{
+  gboolean quotable = len < 1024;
+
+  if (data == NULL)
+    {
+      ms_imap_response_append (r, "NIL");
+      return;
+    }
+  for (gsize i = 0; quotable && i < len; i++)
+    if (data[i] == '\r' || data[i] == '\n' || data[i] == '\0' || (guchar) data[i] >= 0x80)
+      quotable = FALSE;
+  if (!quotable)
+    {
+      ms_imap_response_literal (r, data, len);
+      return;
+    }
+  ms_imap_response_append (r, "\"");
+  for (gsize i = 0; i < len; i++)
+    {
+      char c[3] = { '\\', data[i], 0 };
+
+      ms_imap_response_append (r, (data[i] == '"' || data[i] == '\\') ? c : c + 1);
+    }
+  ms_imap_response_append (r, "\"");
+}
+
+static const char *
+response_name (const char *line,
+               char       *buf,
+               gsize       size)
+{
+  const char *p = line;
+  gsize n = 0;
+
+  /* "* 3 EXISTS" -> EXISTS, "* OK [..]" -> OK, "a1 OK" -> OK. */
+  p = strchr (p, ' ');
+  if (p == NULL)
+    return line;
+  p++;
+  if (g_ascii_isdigit (*p) && line[0] == '*')
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return line;
+      p++;
+    }
+  while (p[n] && p[n] != ' ' && n + 1 < size)
+    {
+      buf[n] = p[n];
+      n++;
+    }
+  buf[n] = '\0';
+  return buf;
+}
+
+void
+ms_imap_session_send (MsImapServerSession *self,
+                      MsImapResponse      *r)
+{
+  char name[32];
+  char tag[64] = "*";
+  const char *sp;
+
+  g_byte_array_append (self->output, (const guint8 *) r->wire->str, r->wire->len);
+  g_byte_array_append (self->output, (const guint8 *) "\r\n", 2);
+
+  sp = strchr (r->text->str, ' ');
+  if (sp && (gsize) (sp - r->text->str) < sizeof tag)
+    {
+      memcpy (tag, r->text->str, sp - r->text->str);
+      tag[sp - r->text->str] = '\0';
+    }
+  if (r->text->str[0] == '+')
+    emit (self, MS_PROTOCOL_EVENT_RESPONSE, "+", NULL, r->text->str);
+  else
+    emit (self, MS_PROTOCOL_EVENT_RESPONSE, response_name (r->text->str, name, sizeof name),
+          tag, r->text->str);
+  ms_imap_response_free (r);
+}
+
+static void
+send_line (MsImapServerSession *self,
+           const char          *line)
+{
+  MsImapResponse *r = ms_imap_response_new ();
+
+  ms_imap_response_append (r, line);
+  ms_imap_session_send (self, r);
+}
+
+void
+ms_imap_session_untagged (MsImapServerSession *self,
+                          const char          *format,
+                          ...)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+  line = g_strconcat ("* ", s, NULL);
+  send_line (self, line);
+}
+
+void
+ms_imap_session_continuation (MsImapServerSession *self,
+                              const char          *text)
+{
+  g_autofree char *line = g_strconcat ("+ ", text ? text : "", NULL);
+
+  send_line (self, line);
+}
+
+void
+ms_imap_session_done (MsImapServerSession *self,
+                      MsImapCommand       *cmd,
+                      const char          *status,
+                      const char          *format,
+                      ...)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (self->state == MS_IMAP_STATE_SELECTED)
+    ms_imap_view_flush (self, self->cur_expunge_ok);
+  line = g_strdup_printf ("%s %s %s", cmd->tag, status, s);
+  send_line (self, line);
+  if (g_str_equal (status, "BAD"))
+    self->n_bad++;
+}
+
+void
+ms_imap_session_bad (MsImapServerSession *self,
+                     MsImapCommand       *cmd,
+                     const char          *text)
+{
+  ms_imap_session_done (self, cmd, "BAD", "%s", text);
+}
+
+char *
+ms_imap_session_capabilities (MsImapServerSession *self)
+{
+  GString *s = g_string_new ("IMAP4rev1 SASL-IR LITERAL- ID ENABLE IDLE NAMESPACE UNSELECT "
+                             "UIDPLUS MOVE CHILDREN SPECIAL-USE");
+
+  if (self->state == MS_IMAP_STATE_NOT_AUTHENTICATED)
+    {
+      if (self->tls_available && !self->tls_active)
+        g_string_append (s, " STARTTLS");
+      if (self->require_tls && !self->tls_active)
+        g_string_append (s, " LOGINDISABLED");
+      else
+        g_string_append (s, " AUTH=PLAIN");
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* --- Input -------------------------------------------------------------- */
+
+static void
+too_many_errors (MsImapServerSession *self)
+{
+  ms_imap_session_untagged (self, "BYE Too many invalid commands.");
+  ms_imap_session_notice (self, "too-many-errors", NULL);
+  ms_imap_view_close (self);
+  ms_imap_session_set_state (self, MS_IMAP_STATE_LOGOUT);
+  self->mode = MS_IMAP_INPUT_DISCARD;
+  self->finished = TRUE;
+}
+
+static void
+dispatch (MsImapServerSession *self,
+          MsImapCommand       *cmd)
+{
+  const MsImapCommandSpec *spec;
+  gboolean uid = FALSE;
+
+  emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
+
+  if (g_str_equal (cmd->name, "UID"))
+    {
+      MsImapArg *sub = cmd->args->len > 0 ? g_ptr_array_index (cmd->args, 0) : NULL;
+
+      if (sub == NULL || sub->type != MS_IMAP_ARG_ATOM)
+        {
+          ms_imap_session_bad (self, cmd, "UID needs a command.");
+          return;
+        }
+      g_free (cmd->name);
+      cmd->name = g_ascii_strup (sub->str, -1);
+      g_ptr_array_remove_index (cmd->args, 0);
+      uid = TRUE;
+    }
+
+  spec = ms_imap_command_lookup (cmd->name);
+  if (spec == NULL || (uid && !spec->uid_form))
+    {
+      self->cur_expunge_ok = FALSE;
+      ms_imap_session_bad (self, cmd, "Unknown command.");
+      return;
+    }
+  self->cur_expunge_ok = spec->expunge_ok || uid;
+  if ((spec->states & (1u << self->state)) == 0)
+    {
+      ms_imap_session_bad (self, cmd,
+                           self->state == MS_IMAP_STATE_NOT_AUTHENTICATED ? "Not logged in yet." :
+                           self->state == MS_IMAP_STATE_AUTHENTICATED ? "No mailbox selected." :
+                           "Not allowed in this state.");
+      return;
+    }
+  spec->handler (self, cmd, uid);
+}
+
+static void
+parser_error (MsImapServerSession *self)
+{
+  const char *tag = ms_imap_parser_get_error_tag (self->parser);
+  const char *code = ms_imap_parser_get_error_code (self->parser);
+  const char *error = ms_imap_parser_get_error (self->parser);
+  g_autofree char *line = g_strdup_printf ("%s BAD %s%s%s%s", tag ? tag : "*",
+                                           code ? "[" : "", code ? code : "", code ? "] " : "",
+                                           error);
+
+  emit (self, MS_PROTOCOL_EVENT_NOTICE, "bad-input", tag, error);
+  send_line (self, line);
+  self->n_bad++;
+  if (ms_imap_parser_get_error_fatal (self->parser))
+    {
+      ms_imap_session_untagged (self, "BYE Cannot continue after that.");
+      ms_imap_view_close (self);
+      ms_imap_session_set_state (self, MS_IMAP_STATE_LOGOUT);
+      self->mode = MS_IMAP_INPUT_DISCARD;
+      self->finished = TRUE;
+    }
+}
+
+/* Reads one raw line (AUTHENTICATE answer, DONE); returns how much it used. */
+static gsize
+feed_raw_line (MsImapServerSession *self,
+               const guint8        *data,
+               gsize                len)
+{
+  const guint8 *lf = memchr (data, '\n', len);
+  gsize used = lf ? (gsize) (lf - data) + 1 : len;
+  g_autofree char *line = NULL;
+  MsImapInputMode mode = self->mode;
+
+  if (self->raw_line->len + used <= MS_IMAP_LIMIT_RAW_LINE)
+    g_byte_array_append (self->raw_line, data, used);
+  if (lf == NULL)
+    return used;
+
+  line = g_strndup ((const char *) self->raw_line->data, self->raw_line->len);
+  g_byte_array_set_size (self->raw_line, 0);
+  g_strchomp (line);
+  self->mode = MS_IMAP_INPUT_COMMANDS;
+  if (mode == MS_IMAP_INPUT_AUTHENTICATE)
+    ms_imap_cmd_authenticate_answer (self, line);
+  else
+    ms_imap_cmd_idle_line (self, line);
+  return used;
+}
+
+static void
+ms_imap_server_session_feed (MsServerSession *session,
+                             const guint8    *data,
+                             gsize            len)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+  gsize pos = 0;
+
+  g_object_ref (self);
+  self->in_feed = TRUE;
+  while (pos < len && !self->finished && self->mode != MS_IMAP_INPUT_DISCARD)
+    {
+      gsize used = 0;
+      MsImapParseResult result;
+
+      if (self->mode != MS_IMAP_INPUT_COMMANDS)
+        {
+          pos += feed_raw_line (self, data + pos, len - pos);
+          continue;
+        }
+
+      result = ms_imap_parser_feed (self->parser, data + pos, len - pos, &used);
+      pos += used;
+      switch (result)
+        {
+        case MS_IMAP_PARSE_NEED_MORE:
+          break;
+        case MS_IMAP_PARSE_CONTINUE:
+          ms_imap_session_continuation (self, "Ready for literal data");
+          break;
+        case MS_IMAP_PARSE_ERROR:
+          parser_error (self);
+          break;
+        case MS_IMAP_PARSE_READY:
+          {
+            g_autoptr(MsImapCommand) cmd = ms_imap_parser_take_command (self->parser);
+
+            dispatch (self, cmd);
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (!self->finished && self->n_bad >= MS_IMAP_LIMIT_BAD_COMMANDS)
+        too_many_errors (self);
+    }
+  self->in_feed = FALSE;
+  g_object_unref (self);
+}
+
+/* --- MsServerSession ---------------------------------------------------- */
+
+static void
+ms_imap_server_session_start (MsServerSession *session)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+  g_autofree char *caps = ms_imap_session_capabilities (self);
+
+  emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (self->state), NULL, NULL);
+  ms_imap_session_untagged (self, "OK [CAPABILITY %s] Mailscope IMAP server ready.", caps);
+}
+
+static gsize
+ms_imap_server_session_take_output (MsServerSession *session,
+                                    GByteArray      *dest)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+  gsize n = self->output->len;
+
+  g_byte_array_append (dest, self->output->data, n);
+  g_byte_array_set_size (self->output, 0);
+  return n;
+}
+
+static gboolean
+ms_imap_server_session_is_finished (MsServerSession *session)
+{
+  return MS_IMAP_SERVER_SESSION (session)->finished;
+}
+
+static void
+ms_imap_server_session_connection_lost (MsServerSession *session)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+
+  if (self->finished)
+    return;
+  ms_imap_session_notice (self, "connection-lost", NULL);
+  ms_imap_view_close (self);
+  ms_imap_session_set_state (self, MS_IMAP_STATE_LOGOUT);
+  self->mode = MS_IMAP_INPUT_DISCARD;
+  self->finished = TRUE;
+}
+
+static guint
+ms_imap_server_session_get_hold_ms (MsServerSession *session)
+{
+  return MS_IMAP_SERVER_SESSION (session)->hold_ms;
+}
+
+static void
+ms_imap_server_session_release_hold (MsServerSession *session)
+{
+  MS_IMAP_SERVER_SESSION (session)->hold_ms = 0;
+}
+
+static void
+ms_imap_server_session_set_tls_active (MsServerSession *session,
+                                       gboolean         active)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+
+  active = !!active;
+  if (self->tls_active == active)
+    return;
+  self->tls_active = active;
+  if (active)
+    {
+      ms_imap_session_notice (self, "tls", "active");
+      /* Input sent before the handshake was dropped; read afresh. */
+      if (self->mode == MS_IMAP_INPUT_DISCARD && !self->finished)
+        self->mode = MS_IMAP_INPUT_COMMANDS;
+      ms_imap_parser_reset (self->parser);
+    }
+}
+
+static gboolean
+ms_imap_server_session_get_tls_active (MsServerSession *session)
+{
+  return MS_IMAP_SERVER_SESSION (session)->tls_active;
+}
+
+static void
+ms_imap_server_session_iface_init (MsServerSessionInterface *iface)
+{
+  iface->start = ms_imap_server_session_start;
+  iface->feed = ms_imap_server_session_feed;
+  iface->take_output = ms_imap_server_session_take_output;
+  iface->is_finished = ms_imap_server_session_is_finished;
+  iface->connection_lost = ms_imap_server_session_connection_lost;
+  iface->get_hold_ms = ms_imap_server_session_get_hold_ms;
+  iface->release_hold = ms_imap_server_session_release_hold;
+  iface->set_tls_active = ms_imap_server_session_set_tls_active;
+  iface->get_tls_active = ms_imap_server_session_get_tls_active;
+}
+
+/* --- GObject ------------------------------------------------------------ */
+
+static void
+ms_imap_server_session_dispose (GObject *object)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
+
+  ms_imap_view_close (self);
+  g_clear_object (&self->account);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (ms_imap_server_session_parent_class)->dispose (object);
+}
+
+static void
+ms_imap_server_session_finalize (GObject *object)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
+
+  ms_imap_parser_free (self->parser);
+  g_byte_array_unref (self->output);
+  g_byte_array_unref (self->raw_line);
+  g_clear_pointer (&self->pending, ms_imap_command_free);
+  g_ptr_array_unref (self->view);
+  g_hash_table_unref (self->recent);
+  g_array_unref (self->pending_expunges);
+  g_hash_table_unref (self->pending_flags);
+  G_OBJECT_CLASS (ms_imap_server_session_parent_class)->finalize (object);
+}
+
+static void
+ms_imap_server_session_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_TLS_AVAILABLE:
+      g_value_set_boolean (value, self->tls_available);
+      break;
+    case PROP_REQUIRE_TLS:
+      g_value_set_boolean (value, self->require_tls);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_imap_server_session_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_TLS_AVAILABLE:
+      if (self->tls_available != g_value_get_boolean (value))
+        {
+          self->tls_available = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_REQUIRE_TLS:
+      if (self->require_tls != g_value_get_boolean (value))
+        {
+          self->require_tls = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_imap_server_session_class_init (MsImapServerSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ms_imap_server_session_dispose;
+  object_class->finalize = ms_imap_server_session_finalize;
+  object_class->get_property = ms_imap_server_session_get_property;
+  object_class->set_property = ms_imap_server_session_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, MS_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TLS_AVAILABLE] =
+    g_param_spec_boolean ("tls-available", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REQUIRE_TLS] =
+    g_param_spec_boolean ("require-tls", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, MS_IMAP_STATE_LOGOUT, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MsImapServerSession::output-ready:
+   *
+   * Output was queued outside feed() (untagged updates during IDLE); the
+   * driver should call take_output() and send it.
+   */
+  signals[OUTPUT_READY] =
+    g_signal_new ("output-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ms_imap_server_session_init (MsImapServerSession *self)
+{
+  self->parser = ms_imap_parser_new ();
+  self->output = g_byte_array_new ();
+  self->raw_line = g_byte_array_new ();
+  self->view = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+  self->recent = g_hash_table_new (NULL, NULL);
+  self->pending_expunges = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->pending_flags = g_hash_table_new (NULL, NULL);
+}
+
+MsImapServerSession *
+ms_imap_server_session_new (MsStore *store)
+{
+  g_return_val_if_fail (MS_IS_STORE (store), NULL);
+  return g_object_new (MS_TYPE_IMAP_SERVER_SESSION, "store", store, NULL);
+}
+
+MsImapState
+ms_imap_server_session_get_state (MsImapServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), MS_IMAP_STATE_LOGOUT);
+  return self->state;
+}
+
+const char *
+ms_imap_server_session_get_user (MsImapServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), NULL);
+  return self->account ? ms_account_get_name (self->account) : NULL;
+}

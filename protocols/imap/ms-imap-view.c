@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One session's view of its selected mailbox. The view holds the messages
+ * this session has announced, in order, so that sequence numbers stay what
+ * the client believes until the session is allowed to tell it otherwise.
+ * Changes made by anyone (this session included) arrive as the mailbox's
+ * signals and are queued; ms_imap_view_flush() turns them into untagged
+ * EXPUNGE, FETCH FLAGS, EXISTS and RECENT when the RFC allows. A message
+ * expunged but not yet announced stays referenced in the view, so a FETCH
+ * of it still answers from the copy the session holds. */
+#define G_LOG_DOMAIN "ms-imap"
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ms-imap-server-session-private.h"
+
+static void
+on_message_added (MsImapServerSession *self,
+                  MsMessage           *message,
+                  MsMailbox           *mailbox)
+{
+  self->pending_new = TRUE;
+  if (self->mode == MS_IMAP_INPUT_IDLE)
+    {
+      ms_imap_view_flush (self, TRUE);
+      ms_imap_session_emit_output_ready (self);
+    }
+}
+
+static void
+on_flags_changed (MsImapServerSession *self,
+                  MsMessage           *message,
+                  guint                index,
+                  MsMailbox           *mailbox)
+{
+  if (self->own_change)
+    return;
+  g_hash_table_add (self->pending_flags, GUINT_TO_POINTER (ms_message_get_uid (message)));
+  if (self->mode == MS_IMAP_INPUT_IDLE)
+    {
+      ms_imap_view_flush (self, TRUE);
+      ms_imap_session_emit_output_ready (self);
+    }
+}
+
+static void
+on_message_expunged (MsImapServerSession *self,
+                     guint                uid,
+                     guint                index,
+                     MsMailbox           *mailbox)
+{
+  guint32 u = uid;
+
+  g_array_append_val (self->pending_expunges, u);
+  if (self->mode == MS_IMAP_INPUT_IDLE)
+    {
+      ms_imap_view_flush (self, TRUE);
+      ms_imap_session_emit_output_ready (self);
+    }
+}
+
+void
+ms_imap_view_close (MsImapServerSession *self)
+{
+  if (self->mailbox == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
+    g_clear_signal_handler (&self->handlers[i], self->mailbox);
+  g_clear_object (&self->mailbox);
+  g_ptr_array_set_size (self->view, 0);
+  g_hash_table_remove_all (self->recent);
+  g_array_set_size (self->pending_expunges, 0);
+  g_hash_table_remove_all (self->pending_flags);
+  self->pending_new = FALSE;
+}
+
+void
+ms_imap_view_select (MsImapServerSession *self,
+                     MsMailbox           *mailbox,
+                     gboolean             read_only)
+{
+  guint n;
+
+  ms_imap_view_close (self);
+  self->mailbox = g_object_ref (mailbox);
+  self->read_only = read_only;
+  n = ms_mailbox_get_n_messages (mailbox);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (self->view, ms_message_ref (ms_mailbox_get_message (mailbox, i)));
+
+  /* \Recent belongs to the first session to see a message (RFC 3501
+   * section 2.3.2); EXAMINE only looks, so it leaves it to others. */
+  if (!read_only)
+    {
+      g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+      ms_mailbox_claim_recent (mailbox, uids);
+      for (guint i = 0; i < uids->len; i++)
+        g_hash_table_add (self->recent, GUINT_TO_POINTER (g_array_index (uids, guint32, i)));
+    }
+
+  self->handlers[0] = g_signal_connect_swapped (mailbox, "message-added",
+                                                G_CALLBACK (on_message_added), self);
+  self->handlers[1] = g_signal_connect_swapped (mailbox, "flags-changed",
+                                                G_CALLBACK (on_flags_changed), self);
+  self->handlers[2] = g_signal_connect_swapped (mailbox, "message-expunged",
+                                                G_CALLBACK (on_message_expunged), self);
+}
+
+guint32
+ms_imap_view_uid (MsImapServerSession *self,
+                  guint                index)
+{
+  g_assert (index < self->view->len);
+  return ms_message_get_uid (g_ptr_array_index (self->view, index));
+}
+
+gboolean
+ms_imap_view_is_live (MsImapServerSession *self,
+                      guint                index)
+{
+  guint32 uid = ms_imap_view_uid (self, index);
+
+  for (guint i = 0; i < self->pending_expunges->len; i++)
+    if (g_array_index (self->pending_expunges, guint32, i) == uid)
+      return FALSE;
+  return TRUE;
+}
+
+void
+ms_imap_format_flags (GString   *out,
+                      MsMessage *message,
+                      gboolean   recent)
+{
+  static const MsFlags order[] = { MS_FLAG_SEEN, MS_FLAG_ANSWERED, MS_FLAG_FLAGGED,
+                                   MS_FLAG_DELETED, MS_FLAG_DRAFT };
+  const char * const *keywords = ms_message_get_keywords (message);
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '(');
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (ms_message_has_flag (message, order[i]))
+      {
+        g_string_append_printf (out, "%s%s", first ? "" : " ", ms_flag_to_string (order[i]));
+        first = FALSE;
+      }
+  for (guint i = 0; keywords && keywords[i]; i++)
+    {
+      g_string_append_printf (out, "%s%s", first ? "" : " ", keywords[i]);
+      first = FALSE;
+    }
+  if (recent)
+    g_string_append_printf (out, "%s\\Recent", first ? "" : " ");
+  g_string_append_c (out, ')');
+}
+
+static gint
+find_in_view (MsImapServerSession *self,
+              guint32              uid)
+{
+  guint lo = 0, hi = self->view->len;
+
+  /* The view is in ascending UID order: bisect. */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      guint32 u = ms_imap_view_uid (self, mid);
+
+      if (u == uid)
+        return (gint) mid;
+      if (u < uid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
+void
+ms_imap_view_flush (MsImapServerSession *self,
+                    gboolean             expunge_ok)
+{
+  guint old_len;
+  guint32 last_uid;
+  guint n;
+
+  if (self->mailbox == NULL)
+    return;
+
+  if (expunge_ok && self->pending_expunges->len > 0)
+    {
+      for (guint i = 0; i < self->pending_expunges->len; i++)
+        {
+          guint32 uid = g_array_index (self->pending_expunges, guint32, i);
+          gint index = find_in_view (self, uid);
+
+          g_hash_table_remove (self->pending_flags, GUINT_TO_POINTER (uid));
+          g_hash_table_remove (self->recent, GUINT_TO_POINTER (uid));
+          if (index < 0)
+            continue;   /* arrived and left before this session announced it */
+          g_ptr_array_remove_index (self->view, index);
+          ms_imap_session_untagged (self, "%d EXPUNGE", index + 1);
+        }
+      g_array_set_size (self->pending_expunges, 0);
+    }
+
+  if (g_hash_table_size (self->pending_flags) > 0)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      g_hash_table_iter_init (&iter, self->pending_flags);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          gint index = find_in_view (self, GPOINTER_TO_UINT (key));
+
+          if (index >= 0 && ms_imap_view_is_live (self, index))
+            {
+              guint u = index;
+              g_array_append_val (indices, u);
+            }
+          g_hash_table_iter_remove (&iter);
+        }
+      g_array_sort (indices, (GCompareFunc) ms_imap_compare_uint);
+      for (guint i = 0; i < indices->len; i++)
+        {
+          guint index = g_array_index (indices, guint, i);
+          MsMessage *message = g_ptr_array_index (self->view, index);
+          g_autoptr(GString) flags = g_string_new (NULL);
+
+          ms_imap_format_flags (flags, message,
+                                g_hash_table_contains (self->recent,
+                                                       GUINT_TO_POINTER (ms_message_get_uid (message))));
+          ms_imap_session_untagged (self, "%u FETCH (FLAGS %s)", index + 1, flags->str);
+        }
+    }
+
+  if (!self->pending_new)
+    return;
+  self->pending_new = FALSE;
+
+  old_len = self->view->len;
+  last_uid = old_len > 0 ? ms_imap_view_uid (self, old_len - 1) : 0;
+  n = ms_mailbox_get_n_messages (self->mailbox);
+  {
+    guint start = n;
+
+    while (start > 0 && ms_message_get_uid (ms_mailbox_get_message (self->mailbox, start - 1)) > last_uid)
+      start--;
+    for (guint i = start; i < n; i++)
+      g_ptr_array_add (self->view, ms_message_ref (ms_mailbox_get_message (self->mailbox, i)));
+  }
+  if (self->view->len == old_len)
+    return;
+  if (!self->read_only)
+    {
+      g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+      ms_mailbox_claim_recent (self->mailbox, uids);
+      for (guint i = 0; i < uids->len; i++)
+        g_hash_table_add (self->recent, GUINT_TO_POINTER (g_array_index (uids, guint32, i)));
+    }
+  ms_imap_session_untagged (self, "%u EXISTS", self->view->len);
+  ms_imap_session_untagged (self, "%u RECENT", g_hash_table_size (self->recent));
+}
+
+/* --- Sequence sets ------------------------------------------------------ */
+
+static gboolean
+parse_number (const char **p,
+              guint32      star,
+              guint32     *out)
+{
+  guint64 v = 0;
+  const char *s = *p;
+
+  if (*s == '*')
+    {
+      *out = star;
+      *p = s + 1;
+      return TRUE;
+    }
+  if (!g_ascii_isdigit (*s) || *s == '0')
+    return FALSE;
+  while (g_ascii_isdigit (*s))
+    {
+      v = v * 10 + (*s - '0');
+      if (v > G_MAXUINT32)
+        return FALSE;
+      s++;
+    }
+  *out = (guint32) v;
+  *p = s;
+  return TRUE;
+}
+
+gboolean
+ms_imap_view_resolve_set (MsImapServerSession *self,
+                          const char          *set,
+                          gboolean             uid,
+                          GArray              *indices,
+                          const char         **error)
+{
+  guint n = self->view->len;
+  guint32 star = uid ? (n > 0 ? ms_imap_view_uid (self, n - 1) : 0) : n;
+  g_autofree guint8 *chosen = g_malloc0 (n > 0 ? n : 1);
+  const char *p = set;
+
+  *error = "Invalid message set";
+  if (set == NULL || *set == '\0')
+    return FALSE;
+
+  for (;;)
+    {
+      guint32 a, b;
+
+      if (!parse_number (&p, star, &a))
+        return FALSE;
+      b = a;
+      if (*p == ':')
+        {
+          p++;
+          if (!parse_number (&p, star, &b))
+            return FALSE;
+        }
+      if (a > b)
+        {
+          guint32 t = a;
+          a = b;
+          b = t;
+        }
+      if (uid)
+        {
+          /* UIDs with no message are simply skipped (RFC 3501 section 6.4.8). */
+          for (guint i = 0; i < n; i++)
+            {
+              guint32 u = ms_imap_view_uid (self, i);
+              if (u >= a && u <= b)
+                chosen[i] = 1;
+            }
+        }
+      else
+        {
+          if (b > n || a == 0)
+            {
+              *error = "Invalid message number";
+              return FALSE;
+            }
+          for (guint32 s = a; s <= b; s++)
+            chosen[s - 1] = 1;
+        }
+      if (*p == '\0')
+        break;
+      if (*p != ',')
+        return FALSE;
+      p++;
+    }
+
+  for (guint i = 0; i < n; i++)
+    if (chosen[i])
+      g_array_append_val (indices, i);
+  *error = NULL;
+  return TRUE;
+}
