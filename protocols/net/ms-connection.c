@@ -36,6 +36,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void pump (MsConnection *self);
+static void write_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
 const char *
 ms_connection_close_reason_to_string (MsConnectionCloseReason reason)
@@ -93,6 +94,31 @@ flush_output (MsConnection *self)
   return ms_server_session_take_output (self->session, self->out);
 }
 
+/* Starts writing what the session has queued, if nothing is being written.
+ * This may run while a read is pending: a session can produce output on its
+ * own (IMAP IDLE pushing "* 4 EXISTS"), and that must not wait for the
+ * client to send something. Returns TRUE when a write was started. */
+static gboolean
+start_write (MsConnection *self)
+{
+  if (self->closed || self->writing || self->hold_source != 0)
+    return FALSE;
+  if (flush_output (self) == 0)
+    return FALSE;
+  self->writing = TRUE;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->socket)),
+                                   self->out->data, self->out->len, G_PRIORITY_DEFAULT,
+                                   self->cancellable, write_cb, g_object_ref (self));
+  return TRUE;
+}
+
+/* The session's "output-ready" signal: output queued outside feed(). */
+static void
+output_ready_cb (MsConnection *self)
+{
+  start_write (self);
+}
+
 static gboolean
 hold_done_cb (gpointer user_data)
 {
@@ -121,6 +147,9 @@ write_cb (GObject      *source,
       return;
     }
   g_byte_array_set_size (self->out, 0);
+  /* More output may have been queued while writing, with a read pending. */
+  if (start_write (self))
+    return;
   pump (self);
 }
 
@@ -165,14 +194,8 @@ pump (MsConnection *self)
       return;
     }
 
-  if (flush_output (self) > 0)
-    {
-      self->writing = TRUE;
-      g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->socket)),
-                                       self->out->data, self->out->len, G_PRIORITY_DEFAULT,
-                                       self->cancellable, write_cb, g_object_ref (self));
-      return;
-    }
+  if (start_write (self))
+    return;
 
   if (ms_server_session_is_finished (self->session))
     {
@@ -254,6 +277,10 @@ ms_connection_new (GSocketConnection *socket,
   self->session = g_object_ref (session);
   self->protocol = g_strdup (protocol);
   self->id = id;
+  /* Sessions that can speak unprompted (IMAP IDLE) say so with this signal. */
+  if (g_signal_lookup ("output-ready", G_OBJECT_TYPE (session)) != 0)
+    g_signal_connect_object (session, "output-ready", G_CALLBACK (output_ready_cb), self,
+                             G_CONNECT_SWAPPED);
 
   remote = g_socket_connection_get_remote_address (socket, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (remote))
