@@ -18,6 +18,7 @@
 
 #include "ms-commands.h"
 #include "ms-data-path.h"
+#include "ms-imap-server-session.h"
 #include "ms-listener.h"
 #include "ms-pop3-server-session.h"
 #include "ms-protocol-event.h"
@@ -56,9 +57,18 @@ serve_new_pop3 (Serve *serve)
   return MS_SERVER_SESSION (session);
 }
 
+static MsServerSession *
+serve_new_imap (Serve *serve)
+{
+  MsImapServerSession *session = ms_imap_server_session_new (serve->store);
+
+  g_object_set (session, "require-tls", serve->require_tls, NULL);
+  return MS_SERVER_SESSION (session);
+}
+
 static const ServeProtocol serve_protocols[] = {
   { "pop3",  "POP3",             "127.0.0.1:1110", FALSE, serve_new_pop3 },
-  { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, NULL },
+  { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, serve_new_imap },
   { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  NULL },
   { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  NULL },
 };
