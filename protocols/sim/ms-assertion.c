@@ -36,10 +36,12 @@ typedef enum {
   A_BYTES_DOWN,        /* DEVICE OP N */
   A_BYTES_UP,
   A_STEP_BYTES_DOWN,   /* DEVICE OP N: in this step only */
+  A_STEP_TRAFFIC,      /* DEVICE OP N: bytes either way in this step */
   A_ROUND_TRIPS,
   A_CONNECTIONS,
   A_BYTES_DOWN_LESS,   /* DEVICE DEVICE: the first received fewer bytes */
   A_DEVICE_ONLINE,     /* DEVICE */
+  A_DEVICE_OFFLINE,
   A_DEVICE_CONNECTED,
   A_DEVICE_DISCONNECTED,
   A_SERVER_STORAGE,    /* OP N */
@@ -75,10 +77,12 @@ static const struct {
   { "bytes-down",          A_BYTES_DOWN,          1, 1, TRUE,   0 },
   { "bytes-up",            A_BYTES_UP,            1, 1, TRUE,   0 },
   { "step-bytes-down",     A_STEP_BYTES_DOWN,     1, 1, TRUE,   0 },
+  { "step-traffic",        A_STEP_TRAFFIC,        1, 1, TRUE,   0 },
   { "round-trips",         A_ROUND_TRIPS,         1, 1, TRUE,   0 },
   { "connections",         A_CONNECTIONS,         1, 1, TRUE,   0 },
   { "bytes-down-less",     A_BYTES_DOWN_LESS,     2, 2, FALSE,  0 },
   { "device-online",       A_DEVICE_ONLINE,       1, 1, FALSE,  0 },
+  { "device-offline",      A_DEVICE_OFFLINE,      1, 1, FALSE,  0 },
   { "device-connected",    A_DEVICE_CONNECTED,    1, 1, FALSE,  0 },
   { "device-disconnected", A_DEVICE_DISCONNECTED, 1, 1, FALSE,  0 },
   { "server-storage",      A_SERVER_STORAGE,      0, 0, TRUE,  -1 },
@@ -311,9 +315,10 @@ has_flag (MsMessage  *message,
 }
 
 static guint64
-step_bytes_down (MsWorld    *world,
-                 const char *device,
-                 guint       step)
+step_bytes (MsWorld    *world,
+            const char *device,
+            guint       step,
+            gboolean    both_ways)
 {
   MsTranscript *transcript = ms_world_get_transcript (world);
   guint64 total = 0;
@@ -323,7 +328,7 @@ step_bytes_down (MsWorld    *world,
       MsTranscriptEntry *e = ms_transcript_get_entry (transcript, i);
 
       if (e->step == step && e->kind == MS_TRANSCRIPT_CHUNK &&
-          e->direction == MS_DIRECTION_TO_CLIENT && g_strcmp0 (e->device, device) == 0)
+          (both_ways || e->direction == MS_DIRECTION_TO_CLIENT) && g_strcmp0 (e->device, device) == 0)
         total += e->wire_size;
     }
   return total;
@@ -477,6 +482,7 @@ ms_assertion_check (MsAssertion  *self,
     case A_BYTES_DOWN:
     case A_BYTES_UP:
     case A_STEP_BYTES_DOWN:
+    case A_STEP_TRAFFIC:
     case A_ROUND_TRIPS:
     case A_CONNECTIONS:
     case A_DEVICE_STORAGE:
@@ -487,7 +493,8 @@ ms_assertion_check (MsAssertion  *self,
           {
           case A_BYTES_DOWN: value = ms_device_get_bytes_down (device); what = "bytes from the server"; break;
           case A_BYTES_UP: value = ms_device_get_bytes_up (device); what = "bytes to the server"; break;
-          case A_STEP_BYTES_DOWN: value = step_bytes_down (world, a[0], step); what = "bytes from the server in this step"; break;
+          case A_STEP_BYTES_DOWN: value = step_bytes (world, a[0], step, FALSE); what = "bytes from the server in this step"; break;
+          case A_STEP_TRAFFIC: value = step_bytes (world, a[0], step, TRUE); what = "bytes on the network in this step"; break;
           case A_ROUND_TRIPS: value = ms_device_get_round_trips (device); what = "round trips"; break;
           case A_CONNECTIONS: value = ms_device_get_connections (device); what = "connections"; break;
           case A_DEVICE_STORAGE: value = account_size (local); what = "bytes stored on the device"; break;
@@ -521,8 +528,9 @@ ms_assertion_check (MsAssertion  *self,
       break;
 
     case A_DEVICE_ONLINE:
-      ok = ms_device_get_online (device);
-      found = g_strdup_printf ("%s is %s", a[0], ok ? "online" : "offline");
+    case A_DEVICE_OFFLINE:
+      ok = ms_device_get_online (device) == (self->what == A_DEVICE_ONLINE);
+      found = g_strdup_printf ("%s is %s", a[0], ms_device_get_online (device) ? "online" : "offline");
       break;
 
     case A_DEVICE_CONNECTED:
