@@ -85,6 +85,12 @@ step (MsTestPump *pump)
   if (pump->server == NULL && ms_client_session_wants_connection (pump->client))
     {
       pump->server = pump->factory (pump->factory_data);
+      if (pump->server == NULL)
+        {
+          /* No network: as the simulation does, tell the client the connection failed. */
+          ms_client_session_connection_lost (pump->client);
+          return TRUE;
+        }
       pump->server_bytes = 0;
       pump->n_connections++;
       ms_server_session_start (pump->server);

@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-imap-client"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-imap-client-private.h"
+#include "ms-client-local.h"
+
+static gboolean
+same_folder (const char *a,
+             const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_ascii_strcasecmp (a, "INBOX") == 0)
+    return g_ascii_strcasecmp (b, "INBOX") == 0;
+  return strcmp (a, b) == 0;
+}
+
+static void
+note (MsImapClient *self,
+      const char   *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+note (MsImapClient *self,
+      const char   *format,
+      ...)
+{
+  va_list args;
+
+  if (self->job_note->len > 0)
+    g_string_append (self->job_note, "; ");
+  va_start (args, format);
+  g_string_append_vprintf (self->job_note, format, args);
+  va_end (args);
+}
+
+void
+ms_imap_client_plan_select (MsImapClient *self,
+                            const char   *mailbox,
+                            gboolean      sync)
+{
+  const char *name = mailbox ? mailbox : "INBOX";
+
+  if (!same_folder (self->planned, name))
+    {
+      g_autofree char *quoted = ms_imap_client_quote (name);
+
+      ms_imap_client_queue (self, CMD_SELECT, name, "SELECT", "SELECT %s", quoted);
+      g_free (self->planned);
+      self->planned = g_strdup (name);
+    }
+  if (sync)
+    ms_imap_client_queue (self, CMD_SYNC, name, "SYNC", NULL);
+}
+
+const char *
+ms_imap_client_role_name (MsImapClient  *self,
+                          MsMailboxRole  role,
+                          const char    *fallback)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->listed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_INT (value) == (int) role)
+      return key;
+  {
+    MsAccount *account = ms_client_local_account (self->store, self->user);
+    MsMailbox *local = ms_account_lookup_role (account, role);
+
+    if (local)
+      return ms_mailbox_get_name (local);
+  }
+  return fallback;
+}
+
+/* The message an action names: "uid:N" (queued offline) or a local selector. */
+static MsImapCachedMessage *
+resolve (MsImapClient         *self,
+         const MsClientAction *action,
+         MsMessage           **message_out,
+         char                **subject_out)
+{
+  const char *mbox = action->mailbox ? action->mailbox : "INBOX";
+  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, mbox);
+  MsMailbox *local = ms_imap_client_local_mailbox (self, mbox, FALSE);
+  MsImapCachedMessage *entry = NULL;
+  MsMessage *message = NULL;
+
+  if (action->message && g_str_has_prefix (action->message, "uid:"))
+    {
+      guint64 uid = 0;
+
+      if (g_ascii_string_to_unsigned (action->message + 4, 10, 1, G_MAXUINT32, &uid, NULL))
+        {
+          static MsImapCachedMessage detached;
+
+          /* Deleted or moved locally while offline: no entry is left, only the UID. */
+          entry = ms_imap_cache_lookup (cache, uid);
+          if (entry == NULL)
+            {
+              memset (&detached, 0, sizeof detached);
+              detached.server_uid = uid;
+              entry = &detached;
+            }
+        }
+    }
+  else if (local)
+    {
+      message = ms_client_local_find (local, action->message, NULL);
+      entry = message ? ms_imap_cache_find_local (cache, ms_message_get_uid (message)) : NULL;
+    }
+  if (entry && entry->local_uid && local && message == NULL)
+    message = ms_mailbox_lookup_uid (local, entry->local_uid, NULL);
+  if (message_out)
+    *message_out = message;
+  if (subject_out)
+    {
+      g_autofree char *subject = message ? ms_client_local_header (ms_message_get_raw (message), "Subject") : NULL;
+
+      *subject_out = g_strdup_printf ("“%s”", subject ? subject : action->message ? action->message : "?");
+    }
+  return entry;
+}
+
+static void
+queue_store (MsImapClient *self,
+             const char   *mailbox,
+             guint32       uid,
+             MsFlags       flag,
+             const char   *keyword,
+             gboolean      remove,
+             gboolean      silent)
+{
+  MsImapCommand *cmd;
+
+  cmd = ms_imap_client_queue (self, CMD_STORE, mailbox, "UID STORE", "UID STORE %u %cFLAGS%s (%s)", uid,
+                              remove ? '-' : '+', silent ? ".SILENT" : "",
+                              keyword ? keyword : ms_flag_to_string (flag));
+  cmd->uid = uid;
+  cmd->flags = flag;
+  cmd->keyword = g_strdup (keyword);
+  cmd->remove = remove;
+}
+
+static void
+queue_move (MsImapClient *self,
+            const char   *mailbox,
+            guint32       uid,
+            const char   *target)
+{
+  g_autofree char *quoted = ms_imap_client_quote (target);
+  MsImapCommand *cmd;
+
+  if (g_hash_table_contains (self->caps, "MOVE"))
+    {
+      cmd = ms_imap_client_queue (self, CMD_MOVE, mailbox, "UID MOVE", "UID MOVE %u %s", uid, quoted);
+      cmd->uid = uid;
+      cmd->argument = g_strdup (target);
+      return;
+    }
+  /* Without MOVE (RFC 6851): copy, mark deleted, expunge. */
+  cmd = ms_imap_client_queue (self, CMD_COPY, mailbox, "UID COPY", "UID COPY %u %s", uid, quoted);
+  cmd->uid = uid;
+  queue_store (self, mailbox, uid, MS_FLAG_DELETED, NULL, FALSE, TRUE);
+  ms_imap_client_queue (self, CMD_EXPUNGE, mailbox, "EXPUNGE", "EXPUNGE");
+}
+
+static gboolean
+plan_message_action (MsImapClient         *self,
+                     const MsClientAction *action,
+                     char                **summary)
+{
+  const char *mbox = action->mailbox ? action->mailbox : "INBOX";
+  g_autofree char *what = NULL;
+  MsMessage *message = NULL;
+  MsImapCachedMessage *entry = resolve (self, action, &message, &what);
+  MsImapCommand *cmd;
+
+  if (entry == NULL)
+    {
+      *summary = g_strdup_printf ("no message matches “%s” in %s here (check mail first)",
+                                  action->message ? action->message : "", mbox);
+      return FALSE;
+    }
+  ms_imap_client_plan_select (self, mbox, FALSE);
+
+  switch (action->kind)
+    {
+    case MS_CLIENT_ACTION_OPEN:
+      {
+        gboolean text_only = !self->policy.fetch_attachments_on_open && entry->attachment_mask != 0;
+        gboolean have = entry->level == MS_IMAP_CACHE_FULL || (text_only && entry->level == MS_IMAP_CACHE_TEXT);
+        gboolean seen = message && ms_message_has_flag (message, MS_FLAG_SEEN);
+        const char *section = text_only ? "1" : "";
+
+        if (have)
+          {
+            note (self, "opened %s from the local cache, no download", what);
+            if (!seen)
+              queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, FALSE, FALSE);
+            return TRUE;
+          }
+        cmd = ms_imap_client_queue (self, CMD_FETCH_BODY, mbox, "UID FETCH", "UID FETCH %u (BODY%s[%s])",
+                                    entry->server_uid, self->policy.peek ? ".PEEK" : "", section);
+        cmd->uid = entry->server_uid;
+        if (self->policy.peek && !seen)
+          queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, FALSE, FALSE);
+        if (text_only)
+          {
+            guint n_att = 0;
+            guint64 att_bytes = 0;
+
+            for (guint i = 0; i < 32 && i < entry->n_parts; i++)
+              if (entry->attachment_mask & (1u << i))
+                {
+                  n_att++;
+                  att_bytes += i < G_N_ELEMENTS (entry->part_size) ? entry->part_size[i] : 0;
+                }
+            {
+              g_autofree char *size = ms_client_local_format_size (att_bytes);
+
+              note (self, "opened %s: fetched only the text part (BODY%s[1]); %u attachment%s (%s) %s on the server until opened",
+                    what, self->policy.peek ? ".PEEK" : "", n_att, n_att == 1 ? "" : "s", size,
+                    n_att == 1 ? "stays" : "stay");
+            }
+          }
+        else if (self->policy.peek)
+          note (self, "opened %s: fetched it with BODY.PEEK[] (no \\Seen) and then set \\Seen with STORE", what);
+        else
+          note (self, "opened %s: fetched it with BODY[], which made the server set \\Seen", what);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_OPEN_PART:
+      {
+        const char *part = action->argument ? action->argument : "2";
+        guint64 n = 0;
+
+        if (!g_ascii_string_to_unsigned (part, 10, 1, 32, &n, NULL))
+          {
+            *summary = g_strdup_printf ("“%s” is not a part number", part);
+            return FALSE;
+          }
+        if (entry->level == MS_IMAP_CACHE_FULL || (entry->parts_here & (1u << (n - 1))))
+          {
+            note (self, "opened part %s of %s from the local cache", part, what);
+            return TRUE;
+          }
+        cmd = ms_imap_client_queue (self, CMD_FETCH_BODY, mbox, "UID FETCH", "UID FETCH %u (BODY.PEEK[%s])",
+                                    entry->server_uid, part);
+        cmd->uid = entry->server_uid;
+        note (self, "opened part %s of %s: fetched just that part (BODY.PEEK[%s])", part, what, part);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_MARK_READ:
+      queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, FALSE, FALSE);
+      note (self, "marked %s read on the server (every device will see it)", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_MARK_UNREAD:
+      queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, TRUE, FALSE);
+      note (self, "marked %s unread on the server", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_FLAG:
+      queue_store (self, mbox, entry->server_uid, MS_FLAG_FLAGGED, NULL, FALSE, FALSE);
+      note (self, "flagged %s on the server", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_UNFLAG:
+      queue_store (self, mbox, entry->server_uid, MS_FLAG_FLAGGED, NULL, TRUE, FALSE);
+      note (self, "removed the flag from %s on the server", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_REPLY:
+      queue_store (self, mbox, entry->server_uid, MS_FLAG_ANSWERED, NULL, FALSE, FALSE);
+      note (self, "marked %s \\Answered on the server", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_FORWARD:
+      queue_store (self, mbox, entry->server_uid, MS_FLAG_NONE, "$Forwarded", FALSE, FALSE);
+      note (self, "marked %s $Forwarded on the server", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_DELETE:
+      {
+        const char *trash = ms_imap_client_role_name (self, MS_MAILBOX_ROLE_TRASH, "Trash");
+
+        if (self->policy.delete_mode == MS_DELETE_MODE_MOVE_TO_TRASH && !same_folder (mbox, trash))
+          {
+            queue_move (self, mbox, entry->server_uid, trash);
+            note (self, "deleted %s by moving it to %s on the server", what, trash);
+          }
+        else if (self->policy.delete_mode == MS_DELETE_MODE_FLAG_ONLY)
+          {
+            queue_store (self, mbox, entry->server_uid, MS_FLAG_DELETED, NULL, FALSE, FALSE);
+            note (self, "marked %s \\Deleted; it stays on the server until some client expunges", what);
+          }
+        else
+          {
+            queue_store (self, mbox, entry->server_uid, MS_FLAG_DELETED, NULL, FALSE, TRUE);
+            ms_imap_client_queue (self, CMD_EXPUNGE, mbox, "EXPUNGE", "EXPUNGE");
+            note (self, "deleted %s on the server (\\Deleted, then EXPUNGE)", what);
+          }
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_MOVE:
+      if (action->argument == NULL || same_folder (action->argument, mbox))
+        {
+          *summary = g_strdup ("move needs another folder as its argument");
+          return FALSE;
+        }
+      queue_move (self, mbox, entry->server_uid, action->argument);
+      note (self, "moved %s to %s on the server", what, action->argument);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+plan_online (MsImapClient         *self,
+             const MsClientAction *action,
+             char                **summary)
+{
+  const char *mbox = action->mailbox ? action->mailbox : "INBOX";
+  MsImapCommand *cmd;
+
+  switch (action->kind)
+    {
+    case MS_CLIENT_ACTION_CHECK:
+      ms_imap_client_plan_select (self, mbox, TRUE);
+      note (self, "synced %s", mbox);
+      return TRUE;
+    case MS_CLIENT_ACTION_SEARCH:
+      {
+        g_autofree char *quoted = ms_imap_client_quote (action->argument);
+
+        ms_imap_client_plan_select (self, mbox, FALSE);
+        cmd = ms_imap_client_queue (self, CMD_SEARCH, mbox, "UID SEARCH", "UID SEARCH TEXT %s", quoted);
+        note (self, "asked the server to search %s for %s", mbox, quoted);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_CREATE_FOLDER:
+      {
+        g_autofree char *quoted = ms_imap_client_quote (action->argument);
+
+        cmd = ms_imap_client_queue (self, CMD_CREATE, NULL, "CREATE", "CREATE %s", quoted);
+        cmd->argument = g_strdup (action->argument);
+        note (self, "created the folder %s on the server", action->argument);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_RENAME_FOLDER:
+      {
+        g_autofree char *from = ms_imap_client_quote (action->mailbox);
+        g_autofree char *to = ms_imap_client_quote (action->argument);
+
+        if (action->mailbox == NULL || action->argument == NULL)
+          {
+            *summary = g_strdup ("rename needs the folder (mailbox) and the new name (argument)");
+            return FALSE;
+          }
+        cmd = ms_imap_client_queue (self, CMD_RENAME, action->mailbox, "RENAME", "RENAME %s %s", from, to);
+        cmd->argument = g_strdup (action->argument);
+        if (same_folder (self->planned, action->mailbox))
+          {
+            g_free (self->planned);
+            self->planned = g_strdup (action->argument);
+          }
+        note (self, "renamed the folder %s to %s on the server", action->mailbox, action->argument);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_DELETE_FOLDER:
+      {
+        g_autofree char *quoted = ms_imap_client_quote (action->argument);
+
+        if (same_folder (self->planned, action->argument))
+          ms_imap_client_plan_select (self, "INBOX", FALSE);
+        cmd = ms_imap_client_queue (self, CMD_DELETE, NULL, "DELETE", "DELETE %s", quoted);
+        cmd->argument = g_strdup (action->argument);
+        note (self, "deleted the folder %s on the server", action->argument);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_SAVE_SENT:
+      {
+        const char *sent = ms_imap_client_role_name (self, MS_MAILBOX_ROLE_SENT, "Sent");
+        g_autofree char *quoted = ms_imap_client_quote (sent);
+        g_autoptr(GBytes) raw = NULL;
+
+        if (action->raw == NULL)
+          {
+            *summary = g_strdup ("nothing to save");
+            return FALSE;
+          }
+        raw = ms_store_normalize_crlf (action->raw);
+        if (!g_hash_table_contains (self->listed, sent))
+          {
+            cmd = ms_imap_client_queue (self, CMD_CREATE, NULL, "CREATE", "CREATE %s", quoted);
+            cmd->argument = g_strdup (sent);
+            cmd->optional = TRUE;   /* it may exist unlisted; APPEND will tell */
+          }
+        cmd = ms_imap_client_queue (self, CMD_APPEND, sent, "APPEND", "APPEND %s (\\Seen) {%" G_GSIZE_FORMAT "}",
+                                    quoted, g_bytes_get_size (raw));
+        cmd->literal = g_bytes_ref (raw);
+        note (self, "saved the sent message in %s on the server (APPEND), so every device sees it", sent);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_IDLE:
+      ms_imap_client_plan_select (self, mbox, FALSE);
+      ms_imap_client_queue (self, CMD_IDLE, mbox, "IDLE", "IDLE");
+      note (self, "idling in %s: the server will push new mail", mbox);
+      return TRUE;
+    case MS_CLIENT_ACTION_DISCONNECT:
+      ms_imap_client_queue (self, CMD_LOGOUT, NULL, "LOGOUT", "LOGOUT");
+      note (self, "logged out");
+      return TRUE;
+    case MS_CLIENT_ACTION_RESYNC:
+      {
+        GPtrArray *queued = ms_imap_cache_offline_queue (self->store, self->user);
+        guint n = queued->len;
+
+        for (guint i = 0; i < queued->len; i++)
+          {
+            g_autofree char *ignored = NULL;
+
+            plan_online (self, g_ptr_array_index (queued, i), &ignored);
+          }
+        g_ptr_array_set_size (queued, 0);
+        g_string_truncate (self->job_note, 0);
+        ms_imap_client_plan_select (self, "INBOX", TRUE);
+        note (self, "replayed %u action%s done offline and synced INBOX", n, n == 1 ? "" : "s");
+        return TRUE;
+      }
+    default:
+      return plan_message_action (self, action, summary);
+    }
+}
+
+gboolean
+ms_imap_client_plan_action (MsImapClient         *self,
+                            const MsClientAction *action,
+                            char                **summary)
+{
+  if (g_queue_is_empty (self->queue) && self->current == NULL)
+    {
+      g_free (self->planned);
+      self->planned = g_strdup (self->selected);
+    }
+  else if (self->current && self->current->kind == CMD_IDLE)
+    {
+      g_free (self->planned);
+      self->planned = g_strdup (self->selected);
+    }
+  g_string_truncate (self->job_note, 0);
+  if (!plan_online (self, action, summary))
+    return FALSE;
+  if (summary && *summary == NULL)
+    *summary = g_strdup (self->job_note->str);
+  return TRUE;
+}
+
+static void
+queue_offline (MsImapClient         *self,
+               const MsClientAction *action,
+               guint32               uid)
+{
+  MsClientAction *copy = ms_client_action_copy (action);
+
+  if (uid != 0)
+    {
+      g_free (copy->message);
+      copy->message = g_strdup_printf ("uid:%u", uid);
+    }
+  g_ptr_array_add (ms_imap_cache_offline_queue (self->store, self->user), copy);
+}
+
+gboolean
+ms_imap_client_perform_offline (MsImapClient         *self,
+                                const MsClientAction *action,
+                                char                **summary)
+{
+  const char *mbox = action->mailbox ? action->mailbox : "INBOX";
+  MsAccount *account = ms_client_local_account (self->store, self->user);
+  MsMailbox *local = ms_imap_client_local_mailbox (self, mbox, FALSE);
+  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, mbox);
+  g_autofree char *what = NULL;
+  MsMessage *message = NULL;
+  MsImapCachedMessage *entry;
+  MsFlags flag = MS_FLAG_NONE;
+  const char *keyword = NULL;
+  gboolean remove = FALSE;
+
+  switch (action->kind)
+    {
+    case MS_CLIENT_ACTION_CHECK:
+    case MS_CLIENT_ACTION_RESYNC:
+    case MS_CLIENT_ACTION_IDLE:
+      *summary = g_strdup ("offline: the server cannot be reached");
+      return FALSE;
+    case MS_CLIENT_ACTION_DISCONNECT:
+      *summary = g_strdup ("already offline");
+      return TRUE;
+    case MS_CLIENT_ACTION_SEARCH:
+      {
+        guint found = 0, total = local ? ms_mailbox_get_n_messages (local) : 0;
+
+        for (guint i = 0; i < total; i++)
+          if (ms_client_local_matches (ms_message_get_raw (ms_mailbox_get_message (local, i)), action->argument))
+            found++;
+        *summary = g_strdup_printf ("offline: searched only the local cache, %u of %u match (bodies never "
+                                    "downloaded were not searched)", found, total);
+        return TRUE;
+      }
+    case MS_CLIENT_ACTION_CREATE_FOLDER:
+      if (ms_account_create_mailbox (account, action->argument ? action->argument : "", NULL) == NULL)
+        break;
+      queue_offline (self, action, 0);
+      *summary = g_strdup_printf ("offline: created %s here; queued for the server", action->argument);
+      return TRUE;
+    case MS_CLIENT_ACTION_RENAME_FOLDER:
+      if (!ms_account_rename_mailbox (account, action->mailbox ? action->mailbox : "",
+                                      action->argument ? action->argument : "", NULL))
+        break;
+      ms_imap_cache_rename_mailbox (self->store, self->user, action->mailbox, action->argument);
+      queue_offline (self, action, 0);
+      *summary = g_strdup_printf ("offline: renamed %s to %s here; queued for the server", action->mailbox, action->argument);
+      return TRUE;
+    case MS_CLIENT_ACTION_DELETE_FOLDER:
+      if (!ms_account_delete_mailbox (account, action->argument ? action->argument : "", NULL))
+        break;
+      ms_imap_cache_drop_mailbox (self->store, self->user, action->argument);
+      queue_offline (self, action, 0);
+      *summary = g_strdup_printf ("offline: deleted %s here; queued for the server", action->argument);
+      return TRUE;
+    case MS_CLIENT_ACTION_SAVE_SENT:
+      queue_offline (self, action, 0);
+      *summary = g_strdup ("offline: the sent message waits in the queue for APPEND");
+      return TRUE;
+    default:
+      break;
+    }
+  if (action->kind == MS_CLIENT_ACTION_CREATE_FOLDER || action->kind == MS_CLIENT_ACTION_RENAME_FOLDER ||
+      action->kind == MS_CLIENT_ACTION_DELETE_FOLDER)
+    {
+      *summary = g_strdup ("offline: the folder change failed locally");
+      return FALSE;
+    }
+
+  entry = resolve (self, action, &message, &what);
+  if (entry == NULL || message == NULL || local == NULL)
+    {
+      *summary = g_strdup_printf ("offline: no cached message matches “%s”", action->message ? action->message : "");
+      return FALSE;
+    }
+  switch (action->kind)
+    {
+    case MS_CLIENT_ACTION_OPEN:
+      if (entry->level < MS_IMAP_CACHE_TEXT)
+        {
+          *summary = g_strdup_printf ("offline: %s was never downloaded (headers only), so it cannot be read", what);
+          return FALSE;
+        }
+      if (!ms_message_has_flag (message, MS_FLAG_SEEN))
+        {
+          MsClientAction mark = *action;
+
+          mark.kind = MS_CLIENT_ACTION_MARK_READ;
+          ms_mailbox_store_flags (local, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
+          queue_offline (self, &mark, entry->server_uid);
+        }
+      *summary = g_strdup_printf ("offline: opened %s from the cache; \\Seen is queued for the server", what);
+      return TRUE;
+    case MS_CLIENT_ACTION_OPEN_PART:
+      *summary = g_strdup_printf ("offline: the attachment of %s %s", what,
+                                  entry->level == MS_IMAP_CACHE_FULL ? "was opened from the cache" : "was never downloaded");
+      return entry->level == MS_IMAP_CACHE_FULL;
+    case MS_CLIENT_ACTION_MARK_READ:   flag = MS_FLAG_SEEN; break;
+    case MS_CLIENT_ACTION_MARK_UNREAD: flag = MS_FLAG_SEEN; remove = TRUE; break;
+    case MS_CLIENT_ACTION_FLAG:        flag = MS_FLAG_FLAGGED; break;
+    case MS_CLIENT_ACTION_UNFLAG:      flag = MS_FLAG_FLAGGED; remove = TRUE; break;
+    case MS_CLIENT_ACTION_REPLY:       flag = MS_FLAG_ANSWERED; break;
+    case MS_CLIENT_ACTION_FORWARD:     keyword = "$Forwarded"; break;
+    case MS_CLIENT_ACTION_DELETE:
+    case MS_CLIENT_ACTION_MOVE:
+      {
+        guint32 uid = entry->server_uid;
+
+        queue_offline (self, action, uid);
+        ms_imap_cache_remove (cache, local, uid);
+        *summary = g_strdup_printf ("offline: %s %s here; queued for the server",
+                                    action->kind == MS_CLIENT_ACTION_DELETE ? "deleted" : "moved", what);
+        return TRUE;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+  {
+    const char *keywords[] = { keyword, NULL };
+
+    ms_mailbox_store_flags (local, message, remove ? MS_FLAGS_REMOVE : MS_FLAGS_ADD, flag, keyword ? keywords : NULL);
+  }
+  queue_offline (self, action, entry->server_uid);
+  *summary = g_strdup_printf ("offline: changed %s here; the change is queued for the server", what);
+  return TRUE;
+}
+
+char *
+ms_imap_client_job_summary (MsImapClient *self)
+{
+  GString *s = g_string_new (self->job_note->str);
+  g_autofree char *in = ms_client_local_format_size (self->job_bytes_in);
+
+  if (self->job_new > 0)
+    g_string_append_printf (s, "; %u new message%s (headers only)", self->job_new, self->job_new == 1 ? "" : "s");
+  if (self->job_flag_updates > 0)
+    g_string_append_printf (s, "; %u flag change%s from the server", self->job_flag_updates,
+                            self->job_flag_updates == 1 ? "" : "s");
+  if (self->job_vanished > 0)
+    g_string_append_printf (s, "; %u removed here because the server no longer has them", self->job_vanished);
+  if (self->action && self->action->kind == MS_CLIENT_ACTION_SEARCH && !self->job_failed)
+    g_string_append_printf (s, "; the server found %u", self->search_result->len);
+  if (self->job_bytes_in > 0)
+    g_string_append_printf (s, "; %s from the server", in);
+  if (self->job_failed)
+    g_string_append_printf (s, "; failed: %s", self->job_failure);
+  return g_string_free (s, FALSE);
+}

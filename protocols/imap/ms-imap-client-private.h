@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the IMAP client's files share: the instance struct and the command
+ * queue. Only ms-imap-client*.c include this. */
+#pragma once
+
+#include "ms-imap-client.h"
+#include "ms-imap-client-parser.h"
+#include "ms-imap-client-cache.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CMD_CAPABILITY,
+  CMD_STARTTLS,
+  CMD_LOGIN,
+  CMD_LIST,
+  CMD_SELECT,
+  CMD_SYNC,          /* not sent: expands into the FETCHes a sync needs when reached */
+  CMD_FETCH_FLAGS,   /* UID FETCH 1:H (FLAGS) */
+  CMD_FETCH_NEW,     /* UID FETCH H+1:* (UID FLAGS ENVELOPE RFC822.SIZE BODYSTRUCTURE) */
+  CMD_FETCH_BODY,
+  CMD_STORE,
+  CMD_EXPUNGE,
+  CMD_MOVE,
+  CMD_COPY,
+  CMD_SEARCH,
+  CMD_CREATE,
+  CMD_RENAME,
+  CMD_DELETE,
+  CMD_APPEND,
+  CMD_IDLE,
+  CMD_LOGOUT,
+} MsImapCommandKind;
+
+typedef struct
+{
+  MsImapCommandKind  kind;
+  char              *tag;
+  char              *verb;       /* for events: "UID FETCH", "LOGIN" */
+  char              *line;       /* without CRLF; for APPEND ends with the literal size */
+  GBytes            *literal;    /* APPEND data, sent after the "+" */
+  char              *mailbox;    /* the folder it concerns */
+  char              *argument;   /* target folder, new name, part number… */
+  guint32            uid;        /* server UID, 0 if none */
+  MsFlags            flags;      /* STORE */
+  char              *keyword;    /* STORE */
+  gboolean           remove;     /* STORE -FLAGS */
+  gboolean           optional;   /* a NO does not fail the action */
+} MsImapCommand;
+
+struct _MsImapClient
+{
+  GObject              parent_instance;
+
+  MsStore             *store;
+  char                *user;
+  char                *password;
+  MsClientPolicy       policy;
+  MsClientTlsMode      tls;
+
+  MsImapClientState    state;
+  gboolean             online;
+  gboolean             tls_active;
+  MsImapClientParser  *parser;
+  GByteArray          *out;
+  guint                next_tag;
+
+  /* Server knowledge. */
+  GHashTable          *caps;          /* upper-case capability atoms */
+  GHashTable          *listed;        /* folder names seen in LIST → role (GINT) */
+  char                *selected;      /* the selected folder, or NULL */
+  char                *planned;       /* the folder selected once the queue has run */
+  guint32              select_uidvalidity;
+  guint                exists;
+  GArray              *seq_uids;      /* sequence number n-1 → server UID (0 unknown) */
+
+  /* Commands. */
+  GQueue              *queue;         /* MsImapCommand waiting */
+  MsImapCommand       *current;       /* in flight */
+  gboolean             awaiting_continuation;
+  gboolean             logged_in;
+
+  /* The job: an action (or a spontaneous sync after a push). */
+  MsClientAction      *action;
+  gboolean             job_failed;
+  char                *job_failure;
+  guint64              job_bytes_in;
+  guint                job_new;
+  guint                job_vanished;
+  guint                job_flag_updates;
+  guint                job_bodies;
+  guint64              job_body_bytes;
+  GHashTable          *refreshed;     /* server UIDs answered by the FLAGS refresh */
+  GArray              *search_result;
+  gboolean             new_mail_pending;
+  gboolean             idle_done_sent;
+  gboolean             replaying;
+  GString             *job_note;      /* what the action did, for the summary */
+};
+
+/* ms-imap-client.c */
+void           ms_imap_client_set_state        (MsImapClient       *self,
+                                                MsImapClientState   state);
+MsImapCommand *ms_imap_client_queue            (MsImapClient       *self,
+                                                MsImapCommandKind   kind,
+                                                const char         *mailbox,
+                                                const char         *verb,
+                                                const char         *format,
+                                                ...) G_GNUC_PRINTF (5, 6);
+void           ms_imap_client_note_failure     (MsImapClient       *self,
+                                                const char         *why);
+char          *ms_imap_client_quote            (const char         *text);
+MsMailbox     *ms_imap_client_local_mailbox    (MsImapClient       *self,
+                                                const char         *name,
+                                                gboolean            create);
+
+/* ms-imap-client-actions.c */
+/* Queues the commands for an action (connected); FALSE with *summary if it cannot start. */
+gboolean       ms_imap_client_plan_action      (MsImapClient         *self,
+                                                const MsClientAction *action,
+                                                char                **summary);
+/* Applies an action locally while offline and queues it; the summary says so. */
+gboolean       ms_imap_client_perform_offline  (MsImapClient         *self,
+                                                const MsClientAction *action,
+                                                char                **summary);
+/* Queues SELECT (when another folder is selected) and optionally a sync. */
+void           ms_imap_client_plan_select      (MsImapClient         *self,
+                                                const char           *mailbox,
+                                                gboolean              sync);
+/* The folder that has this SPECIAL-USE role on the server, or the usual name. */
+const char    *ms_imap_client_role_name        (MsImapClient         *self,
+                                                MsMailboxRole         role,
+                                                const char           *fallback);
+char          *ms_imap_client_job_summary      (MsImapClient         *self);
+
+G_END_DECLS
