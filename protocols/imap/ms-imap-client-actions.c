@@ -86,7 +86,7 @@ resolve (MsImapClient         *self,
          char                **subject_out)
 {
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, mbox);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, mbox);
   MsMailbox *local = ms_imap_client_local_mailbox (self, mbox, FALSE);
   MsImapCachedMessage *entry = NULL;
   MsMessage *message = NULL;
@@ -100,7 +100,7 @@ resolve (MsImapClient         *self,
           static MsImapCachedMessage detached;
 
           /* Deleted or moved locally while offline: no entry is left, only the UID. */
-          entry = ms_imap_cache_lookup (cache, uid);
+          entry = ms_imap_client_cache_lookup (cache, uid);
           if (entry == NULL)
             {
               memset (&detached, 0, sizeof detached);
@@ -112,7 +112,7 @@ resolve (MsImapClient         *self,
   else if (local)
     {
       message = ms_client_local_find (local, action->message, NULL);
-      entry = message ? ms_imap_cache_find_local (cache, ms_message_get_uid (message)) : NULL;
+      entry = message ? ms_imap_client_cache_find_local (cache, ms_message_get_uid (message)) : NULL;
     }
   if (entry && entry->local_uid && local && message == NULL)
     message = ms_mailbox_lookup_uid (local, entry->local_uid, NULL);
@@ -136,7 +136,7 @@ queue_store (MsImapClient *self,
              gboolean      remove,
              gboolean      silent)
 {
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   cmd = ms_imap_client_queue (self, CMD_STORE, mailbox, "UID STORE", "UID STORE %u %cFLAGS%s (%s)", uid,
                               remove ? '-' : '+', silent ? ".SILENT" : "",
@@ -154,7 +154,7 @@ queue_move (MsImapClient *self,
             const char   *target)
 {
   g_autofree char *quoted = ms_imap_client_quote (target);
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   if (g_hash_table_contains (self->caps, "MOVE"))
     {
@@ -179,7 +179,7 @@ plan_message_action (MsImapClient         *self,
   g_autofree char *what = NULL;
   MsMessage *message = NULL;
   MsImapCachedMessage *entry = resolve (self, action, &message, &what);
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   if (entry == NULL)
     {
@@ -322,7 +322,7 @@ plan_online (MsImapClient         *self,
              char                **summary)
 {
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   switch (action->kind)
     {
@@ -414,7 +414,7 @@ plan_online (MsImapClient         *self,
       return TRUE;
     case MS_CLIENT_ACTION_RESYNC:
       {
-        GPtrArray *queued = ms_imap_cache_offline_queue (self->store, self->user);
+        GPtrArray *queued = ms_imap_client_cache_offline_queue (self->store, self->user);
         guint n = queued->len;
 
         for (guint i = 0; i < queued->len; i++)
@@ -469,7 +469,7 @@ queue_offline (MsImapClient         *self,
       g_free (copy->message);
       copy->message = g_strdup_printf ("uid:%u", uid);
     }
-  g_ptr_array_add (ms_imap_cache_offline_queue (self->store, self->user), copy);
+  g_ptr_array_add (ms_imap_client_cache_offline_queue (self->store, self->user), copy);
 }
 
 gboolean
@@ -480,7 +480,7 @@ ms_imap_client_perform_offline (MsImapClient         *self,
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
   MsAccount *account = ms_client_local_account (self->store, self->user);
   MsMailbox *local = ms_imap_client_local_mailbox (self, mbox, FALSE);
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, mbox);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, mbox);
   g_autofree char *what = NULL;
   MsMessage *message = NULL;
   MsImapCachedMessage *entry;
@@ -519,14 +519,14 @@ ms_imap_client_perform_offline (MsImapClient         *self,
       if (!ms_account_rename_mailbox (account, action->mailbox ? action->mailbox : "",
                                       action->argument ? action->argument : "", NULL))
         break;
-      ms_imap_cache_rename_mailbox (self->store, self->user, action->mailbox, action->argument);
+      ms_imap_client_cache_rename_mailbox (self->store, self->user, action->mailbox, action->argument);
       queue_offline (self, action, 0);
       *summary = g_strdup_printf ("offline: renamed %s to %s here; queued for the server", action->mailbox, action->argument);
       return TRUE;
     case MS_CLIENT_ACTION_DELETE_FOLDER:
       if (!ms_account_delete_mailbox (account, action->argument ? action->argument : "", NULL))
         break;
-      ms_imap_cache_drop_mailbox (self->store, self->user, action->argument);
+      ms_imap_client_cache_drop_mailbox (self->store, self->user, action->argument);
       queue_offline (self, action, 0);
       *summary = g_strdup_printf ("offline: deleted %s here; queued for the server", action->argument);
       return TRUE;
@@ -584,7 +584,7 @@ ms_imap_client_perform_offline (MsImapClient         *self,
         guint32 uid = entry->server_uid;
 
         queue_offline (self, action, uid);
-        ms_imap_cache_remove (cache, local, uid);
+        ms_imap_client_cache_remove (cache, local, uid);
         *summary = g_strdup_printf ("offline: %s %s here; queued for the server",
                                     action->kind == MS_CLIENT_ACTION_DELETE ? "deleted" : "moved", what);
         return TRUE;

@@ -59,7 +59,7 @@ fold_name (const char *name)
 }
 
 MsImapCachedMailbox *
-ms_imap_cache_mailbox (MsStore    *store,
+ms_imap_client_cache_mailbox (MsStore    *store,
                        const char *user,
                        const char *name)
 {
@@ -78,7 +78,7 @@ ms_imap_cache_mailbox (MsStore    *store,
 }
 
 void
-ms_imap_cache_drop_mailbox (MsStore    *store,
+ms_imap_client_cache_drop_mailbox (MsStore    *store,
                             const char *user,
                             const char *name)
 {
@@ -88,7 +88,7 @@ ms_imap_cache_drop_mailbox (MsStore    *store,
 }
 
 void
-ms_imap_cache_rename_mailbox (MsStore    *store,
+ms_imap_client_cache_rename_mailbox (MsStore    *store,
                               const char *user,
                               const char *old_name,
                               const char *new_name)
@@ -109,14 +109,14 @@ ms_imap_cache_rename_mailbox (MsStore    *store,
 }
 
 MsImapCachedMessage *
-ms_imap_cache_lookup (MsImapCachedMailbox *mailbox,
+ms_imap_client_cache_lookup (MsImapCachedMailbox *mailbox,
                       guint32              server_uid)
 {
   return g_hash_table_lookup (mailbox->by_uid, GUINT_TO_POINTER (server_uid));
 }
 
 MsImapCachedMessage *
-ms_imap_cache_find_local (MsImapCachedMailbox *mailbox,
+ms_imap_client_cache_find_local (MsImapCachedMailbox *mailbox,
                           guint32              local_uid)
 {
   GHashTableIter iter;
@@ -130,9 +130,9 @@ ms_imap_cache_find_local (MsImapCachedMailbox *mailbox,
 }
 
 static void
-append_address_list (GString *s, const char *field, const MsImapItem *list)
+append_address_list (GString *s, const char *field, const MsImapClientItem *list)
 {
-  guint n = ms_imap_item_n_children (list);
+  guint n = ms_imap_client_item_n_children (list);
   gboolean first = TRUE;
 
   if (n == 0)
@@ -140,10 +140,10 @@ append_address_list (GString *s, const char *field, const MsImapItem *list)
   g_string_append_printf (s, "%s: ", field);
   for (guint i = 0; i < n; i++)
     {
-      const MsImapItem *addr = ms_imap_item_child (list, i);
-      const char *name = ms_imap_item_text (ms_imap_item_child (addr, 0));
-      const char *mailbox = ms_imap_item_text (ms_imap_item_child (addr, 2));
-      const char *host = ms_imap_item_text (ms_imap_item_child (addr, 3));
+      const MsImapClientItem *addr = ms_imap_client_item_child (list, i);
+      const char *name = ms_imap_client_item_text (ms_imap_client_item_child (addr, 0));
+      const char *mailbox = ms_imap_client_item_text (ms_imap_client_item_child (addr, 2));
+      const char *host = ms_imap_client_item_text (ms_imap_client_item_child (addr, 3));
 
       if (mailbox == NULL || host == NULL)
         continue;  /* group syntax markers */
@@ -159,9 +159,9 @@ append_address_list (GString *s, const char *field, const MsImapItem *list)
 }
 
 static void
-append_field (GString *s, const char *field, const MsImapItem *item)
+append_field (GString *s, const char *field, const MsImapClientItem *item)
 {
-  const char *text = ms_imap_item_text (item);
+  const char *text = ms_imap_client_item_text (item);
 
   if (text == NULL)
     return;
@@ -174,27 +174,27 @@ append_field (GString *s, const char *field, const MsImapItem *item)
 }
 
 char *
-ms_imap_envelope_to_header (const MsImapItem *envelope)
+ms_imap_client_envelope_to_header (const MsImapClientItem *envelope)
 {
   GString *s = g_string_new (NULL);
 
   /* RFC 3501 section 7.4.2: date, subject, from, sender, reply-to, to, cc,
    * bcc, in-reply-to, message-id. */
-  append_field (s, "Date", ms_imap_item_child (envelope, 0));
-  append_address_list (s, "From", ms_imap_item_child (envelope, 2));
-  append_address_list (s, "To", ms_imap_item_child (envelope, 5));
-  append_address_list (s, "Cc", ms_imap_item_child (envelope, 6));
-  append_field (s, "Subject", ms_imap_item_child (envelope, 1));
-  append_field (s, "Message-ID", ms_imap_item_child (envelope, 9));
+  append_field (s, "Date", ms_imap_client_item_child (envelope, 0));
+  append_address_list (s, "From", ms_imap_client_item_child (envelope, 2));
+  append_address_list (s, "To", ms_imap_client_item_child (envelope, 5));
+  append_address_list (s, "Cc", ms_imap_client_item_child (envelope, 6));
+  append_field (s, "Subject", ms_imap_client_item_child (envelope, 1));
+  append_field (s, "Message-ID", ms_imap_client_item_child (envelope, 9));
   g_string_append (s, "\r\n");
   return g_string_free (s, FALSE);
 }
 
 static void
 describe_structure (MsImapCachedMessage *entry,
-                    const MsImapItem    *bs)
+                    const MsImapClientItem    *bs)
 {
-  guint n = ms_imap_item_n_children (bs);
+  guint n = ms_imap_client_item_n_children (bs);
   guint parts = 0;
   const char *subtype = NULL;
 
@@ -202,28 +202,28 @@ describe_structure (MsImapCachedMessage *entry,
   entry->attachment_mask = 0;
   if (n == 0)
     return;
-  if (ms_imap_item_child (bs, 0)->kind != MS_IMAP_ITEM_LIST)
+  if (ms_imap_client_item_child (bs, 0)->kind != MS_IMAP_CLIENT_ITEM_LIST)
     {
       /* One part; the message "has attachments" only if it is not text. */
-      const char *type = ms_imap_item_text (ms_imap_item_child (bs, 0));
+      const char *type = ms_imap_client_item_text (ms_imap_client_item_child (bs, 0));
       guint32 size = 0;
 
-      if (ms_imap_item_uint32 (ms_imap_item_child (bs, 6), &size))
+      if (ms_imap_client_item_uint32 (ms_imap_client_item_child (bs, 6), &size))
         entry->part_size[0] = size;
       if (type && g_ascii_strcasecmp (type, "text") != 0)
         entry->attachment_mask = 1;
       return;
     }
-  while (parts < n && ms_imap_item_child (bs, parts)->kind == MS_IMAP_ITEM_LIST)
+  while (parts < n && ms_imap_client_item_child (bs, parts)->kind == MS_IMAP_CLIENT_ITEM_LIST)
     {
-      const MsImapItem *part = ms_imap_item_child (bs, parts);
+      const MsImapClientItem *part = ms_imap_client_item_child (bs, parts);
       guint32 size = 0;
 
-      if (parts < G_N_ELEMENTS (entry->part_size) && ms_imap_item_uint32 (ms_imap_item_child (part, 6), &size))
+      if (parts < G_N_ELEMENTS (entry->part_size) && ms_imap_client_item_uint32 (ms_imap_client_item_child (part, 6), &size))
         entry->part_size[parts] = size;
       parts++;
     }
-  subtype = ms_imap_item_text (ms_imap_item_child (bs, parts));
+  subtype = ms_imap_client_item_text (ms_imap_client_item_child (bs, parts));
   entry->n_parts = MAX (parts, 1);
   /* multipart/mixed: the first part is the text, the others are attached.
    * alternative and related are all "the text" in different forms. */
@@ -233,17 +233,17 @@ describe_structure (MsImapCachedMessage *entry,
 }
 
 MsImapCachedMessage *
-ms_imap_cache_add_headers (MsImapCachedMailbox *cache,
+ms_imap_client_cache_add_headers (MsImapCachedMailbox *cache,
                            MsMailbox           *local,
                            guint32              server_uid,
-                           const MsImapItem    *envelope,
-                           const MsImapItem    *bodystructure,
+                           const MsImapClientItem    *envelope,
+                           const MsImapClientItem    *bodystructure,
                            guint64              size,
                            MsFlags              flags,
                            const char * const  *keywords,
                            gint64               now)
 {
-  g_autofree char *header = ms_imap_envelope_to_header (envelope);
+  g_autofree char *header = ms_imap_client_envelope_to_header (envelope);
   g_autoptr(GBytes) raw = g_bytes_new (header, strlen (header));
   MsImapCachedMessage *entry = g_new0 (MsImapCachedMessage, 1);
   MsMessage *message;
@@ -263,7 +263,7 @@ ms_imap_cache_add_headers (MsImapCachedMailbox *cache,
 }
 
 void
-ms_imap_cache_replace_raw (MsImapCachedMailbox *cache,
+ms_imap_client_cache_replace_raw (MsImapCachedMailbox *cache,
                            MsMailbox           *local,
                            MsImapCachedMessage *entry,
                            GBytes              *raw)
@@ -289,7 +289,7 @@ ms_imap_cache_replace_raw (MsImapCachedMailbox *cache,
   for (guint i = 0; i < tail->len; i++)
     {
       MsMessage *old = g_ptr_array_index (tail, i);
-      MsImapCachedMessage *e = ms_imap_cache_find_local (cache, ms_message_get_uid (old));
+      MsImapCachedMessage *e = ms_imap_client_cache_find_local (cache, ms_message_get_uid (old));
       MsMessage *copy = ms_mailbox_append (local, i == 0 ? normal : ms_message_get_raw (old),
                                            ms_message_get_flags (old), ms_message_get_keywords (old),
                                            ms_message_get_internal_date (old),
@@ -301,11 +301,11 @@ ms_imap_cache_replace_raw (MsImapCachedMailbox *cache,
 }
 
 void
-ms_imap_cache_remove (MsImapCachedMailbox *cache,
+ms_imap_client_cache_remove (MsImapCachedMailbox *cache,
                       MsMailbox           *local,
                       guint32              server_uid)
 {
-  MsImapCachedMessage *entry = ms_imap_cache_lookup (cache, server_uid);
+  MsImapCachedMessage *entry = ms_imap_client_cache_lookup (cache, server_uid);
 
   if (entry == NULL)
     return;
@@ -315,7 +315,7 @@ ms_imap_cache_remove (MsImapCachedMailbox *cache,
 }
 
 void
-ms_imap_cache_clear (MsImapCachedMailbox *cache,
+ms_imap_client_cache_clear (MsImapCachedMailbox *cache,
                      MsMailbox           *local)
 {
   g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -335,23 +335,23 @@ ms_imap_cache_clear (MsImapCachedMailbox *cache,
 }
 
 GPtrArray *
-ms_imap_cache_offline_queue (MsStore    *store,
+ms_imap_client_cache_offline_queue (MsStore    *store,
                              const char *user)
 {
   return get_table (store, user)->offline;
 }
 
 void
-ms_imap_flags_from_item (const MsImapItem *list,
+ms_imap_client_flags_from_item (const MsImapClientItem *list,
                          MsFlags          *flags,
                          GStrv            *keywords)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   *flags = MS_FLAG_NONE;
-  for (guint i = 0; i < ms_imap_item_n_children (list); i++)
+  for (guint i = 0; i < ms_imap_client_item_n_children (list); i++)
     {
-      const char *name = ms_imap_item_text (ms_imap_item_child (list, i));
+      const char *name = ms_imap_client_item_text (ms_imap_client_item_child (list, i));
 
       if (name == NULL)
         continue;

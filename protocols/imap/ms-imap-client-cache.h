@@ -41,53 +41,53 @@ typedef struct
   GHashTable  *by_uid;         /* server UID → MsImapCachedMessage */
 } MsImapCachedMailbox;
 
-MsImapCachedMailbox *ms_imap_cache_mailbox       (MsStore             *store,
+MsImapCachedMailbox *ms_imap_client_cache_mailbox       (MsStore             *store,
                                                   const char          *user,
                                                   const char          *name);
-void                 ms_imap_cache_drop_mailbox  (MsStore             *store,
+void                 ms_imap_client_cache_drop_mailbox  (MsStore             *store,
                                                   const char          *user,
                                                   const char          *name);
-void                 ms_imap_cache_rename_mailbox (MsStore            *store,
+void                 ms_imap_client_cache_rename_mailbox (MsStore            *store,
                                                   const char          *user,
                                                   const char          *old_name,
                                                   const char          *new_name);
-MsImapCachedMessage *ms_imap_cache_lookup        (MsImapCachedMailbox *mailbox,
+MsImapCachedMessage *ms_imap_client_cache_lookup        (MsImapCachedMailbox *mailbox,
                                                   guint32              server_uid);
-MsImapCachedMessage *ms_imap_cache_find_local    (MsImapCachedMailbox *mailbox,
+MsImapCachedMessage *ms_imap_client_cache_find_local    (MsImapCachedMailbox *mailbox,
                                                   guint32              local_uid);
 /* Adds a headers-only local copy built from an ENVELOPE, keeping the server
  * UID as the local UID whenever the local UIDNEXT allows it. */
-MsImapCachedMessage *ms_imap_cache_add_headers   (MsImapCachedMailbox *cache,
+MsImapCachedMessage *ms_imap_client_cache_add_headers   (MsImapCachedMailbox *cache,
                                                   MsMailbox           *local,
                                                   guint32              server_uid,
-                                                  const MsImapItem    *envelope,
-                                                  const MsImapItem    *bodystructure,
+                                                  const MsImapClientItem    *envelope,
+                                                  const MsImapClientItem    *bodystructure,
                                                   guint64              size,
                                                   MsFlags              flags,
                                                   const char * const  *keywords,
                                                   gint64               now);
 /* Replaces the local copy's bytes (keeping flags and the folder's order). */
-void                 ms_imap_cache_replace_raw   (MsImapCachedMailbox *cache,
+void                 ms_imap_client_cache_replace_raw   (MsImapCachedMailbox *cache,
                                                   MsMailbox           *local,
                                                   MsImapCachedMessage *entry,
                                                   GBytes              *raw);
 /* Removes the local copy and the entry. */
-void                 ms_imap_cache_remove        (MsImapCachedMailbox *cache,
+void                 ms_imap_client_cache_remove        (MsImapCachedMailbox *cache,
                                                   MsMailbox           *local,
                                                   guint32              server_uid);
 /* Forgets every message of the folder (a changed UIDVALIDITY, T71). */
-void                 ms_imap_cache_clear         (MsImapCachedMailbox *cache,
+void                 ms_imap_client_cache_clear         (MsImapCachedMailbox *cache,
                                                   MsMailbox           *local);
 
 /* The offline queue: actions done while offline, replayed by RESYNC. */
-GPtrArray           *ms_imap_cache_offline_queue (MsStore             *store,
+GPtrArray           *ms_imap_client_cache_offline_queue (MsStore             *store,
                                                   const char          *user);
 
 /* FLAGS list → flags and keywords (\Recent and unknown system flags ignored). */
-void                 ms_imap_flags_from_item     (const MsImapItem    *list,
+void                 ms_imap_client_flags_from_item     (const MsImapClientItem    *list,
                                                   MsFlags             *flags,
                                                   GStrv               *keywords);
 /* An ENVELOPE as header lines (Date, Subject, From, To, Cc, Message-ID), ending with the blank line. */
-char                *ms_imap_envelope_to_header  (const MsImapItem    *envelope);
+char                *ms_imap_client_envelope_to_header  (const MsImapClientItem    *envelope);
 
 G_END_DECLS

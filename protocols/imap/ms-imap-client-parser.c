@@ -66,7 +66,7 @@ ms_imap_client_parser_feed (MsImapClientParser *parser,
 static void
 item_free (gpointer data)
 {
-  MsImapItem *item = data;
+  MsImapClientItem *item = data;
 
   if (item == NULL)
     return;
@@ -77,7 +77,7 @@ item_free (gpointer data)
 }
 
 void
-ms_imap_response_free (MsImapResponse *response)
+ms_imap_client_response_free (MsImapClientResponse *response)
 {
   if (response == NULL)
     return;
@@ -91,13 +91,13 @@ ms_imap_response_free (MsImapResponse *response)
   g_free (response);
 }
 
-static MsImapItem *
-item_new (MsImapItemKind kind)
+static MsImapClientItem *
+item_new (MsImapClientItemKind kind)
 {
-  MsImapItem *item = g_new0 (MsImapItem, 1);
+  MsImapClientItem *item = g_new0 (MsImapClientItem, 1);
 
   item->kind = kind;
-  if (kind == MS_IMAP_ITEM_LIST)
+  if (kind == MS_IMAP_CLIENT_ITEM_LIST)
     item->children = g_ptr_array_new_with_free_func (item_free);
   return item;
 }
@@ -132,11 +132,11 @@ is_atom_char (char ch)
   return (guchar) ch > ' ' && ch != '(' && ch != ')' && ch != '{' && ch != '"' && (guchar) ch < 0x7f;
 }
 
-static MsImapItem *
+static MsImapClientItem *
 parse_atom (Cursor *c)
 {
   const char *start = c->p;
-  MsImapItem *item;
+  MsImapClientItem *item;
 
   while (c->p < c->end && (is_atom_char (*c->p) || *c->p == '{'))
     {
@@ -157,18 +157,18 @@ parse_atom (Cursor *c)
   if (c->p == start)
     return fail (c, "expected an atom"), NULL;
   if (c->p - start == 3 && g_ascii_strncasecmp (start, "NIL", 3) == 0)
-    return item_new (MS_IMAP_ITEM_NIL);
-  item = item_new (MS_IMAP_ITEM_ATOM);
+    return item_new (MS_IMAP_CLIENT_ITEM_NIL);
+  item = item_new (MS_IMAP_CLIENT_ITEM_ATOM);
   item->data = g_strndup (start, c->p - start);
   item->len = c->p - start;
   return item;
 }
 
-static MsImapItem *
+static MsImapClientItem *
 parse_quoted (Cursor *c)
 {
   GString *s = g_string_new (NULL);
-  MsImapItem *item;
+  MsImapClientItem *item;
 
   c->p++;  /* the opening quote */
   while (TRUE)
@@ -190,17 +190,17 @@ parse_quoted (Cursor *c)
         }
     }
   c->p++;
-  item = item_new (MS_IMAP_ITEM_STRING);
+  item = item_new (MS_IMAP_CLIENT_ITEM_STRING);
   item->len = s->len;
   item->data = g_string_free (s, FALSE);
   return item;
 }
 
-static MsImapItem *
+static MsImapClientItem *
 parse_literal (Cursor *c)
 {
   guint64 n = 0;
-  MsImapItem *item;
+  MsImapClientItem *item;
 
   c->p++;
   while (c->p < c->end && g_ascii_isdigit (*c->p))
@@ -216,7 +216,7 @@ parse_literal (Cursor *c)
   c->p += 3;
   if ((guint64) (c->end - c->p) < n)
     return fail (c, "literal shorter than announced"), NULL;
-  item = item_new (MS_IMAP_ITEM_STRING);
+  item = item_new (MS_IMAP_CLIENT_ITEM_STRING);
   item->literal = TRUE;
   item->data = g_malloc (n + 1);
   memcpy (item->data, c->p, n);
@@ -228,7 +228,7 @@ parse_literal (Cursor *c)
 
 static gboolean
 parse_items (Cursor     *c,
-             MsImapItem *list,
+             MsImapClientItem *list,
              guint       depth,
              gboolean    in_parens)
 {
@@ -237,7 +237,7 @@ parse_items (Cursor     *c,
 
   while (TRUE)
     {
-      MsImapItem *item = NULL;
+      MsImapClientItem *item = NULL;
 
       while (c->p < c->end && *c->p == ' ')
         c->p++;
@@ -255,7 +255,7 @@ parse_items (Cursor     *c,
       if (*c->p == '(')
         {
           c->p++;
-          item = item_new (MS_IMAP_ITEM_LIST);
+          item = item_new (MS_IMAP_CLIENT_ITEM_LIST);
           if (!parse_items (c, item, depth + 1, TRUE))
             {
               item_free (item);
@@ -317,7 +317,7 @@ is_status (const char *word)
 }
 
 static void
-parse_status_text (Cursor *c, MsImapResponse *r)
+parse_status_text (Cursor *c, MsImapClientResponse *r)
 {
   skip_space (c);
   if (c->p < c->end && *c->p == '[')
@@ -334,17 +334,17 @@ parse_status_text (Cursor *c, MsImapResponse *r)
   r->text = rest_of_line (c);
 }
 
-static MsImapResponse *
+static MsImapClientResponse *
 tokenize (const char *data, gsize len, char **error)
 {
   Cursor c = { data, data + len, 0, NULL };
-  g_autoptr(MsImapResponse) r = g_new0 (MsImapResponse, 1);
+  g_autoptr(MsImapClientResponse) r = g_new0 (MsImapClientResponse, 1);
   g_autofree char *first = NULL;
 
-  r->items = item_new (MS_IMAP_ITEM_LIST);
+  r->items = item_new (MS_IMAP_CLIENT_ITEM_LIST);
   if (len >= 1 && data[0] == '+')
     {
-      r->kind = MS_IMAP_RESPONSE_CONTINUATION;
+      r->kind = MS_IMAP_CLIENT_RESPONSE_CONTINUATION;
       c.p++;
       skip_space (&c);
       r->text = rest_of_line (&c);
@@ -362,7 +362,7 @@ tokenize (const char *data, gsize len, char **error)
       g_autofree char *word = next_word (&c);
       guint64 n;
 
-      r->kind = MS_IMAP_RESPONSE_UNTAGGED;
+      r->kind = MS_IMAP_CLIENT_RESPONSE_UNTAGGED;
       if (word && g_ascii_string_to_unsigned (word, 10, 0, G_MAXUINT32, &n, NULL))
         {
           r->number = n;
@@ -391,7 +391,7 @@ tokenize (const char *data, gsize len, char **error)
       return g_steal_pointer (&r);
     }
 
-  r->kind = MS_IMAP_RESPONSE_TAGGED;
+  r->kind = MS_IMAP_CLIENT_RESPONSE_TAGGED;
   r->tag = g_steal_pointer (&first);
   r->status = next_word (&c);
   if (r->status == NULL || !is_status (r->status))
@@ -481,18 +481,18 @@ ends_with_literal (const guint8 *start, const guint8 *eol, guint64 *size, gboole
   return TRUE;
 }
 
-MsImapParseResult
+MsImapClientParseResult
 ms_imap_client_parser_next (MsImapClientParser  *parser,
-                            MsImapResponse     **response,
+                            MsImapClientResponse     **response,
                             char               **error)
 {
-  g_return_val_if_fail (parser != NULL, MS_IMAP_PARSE_ERROR);
+  g_return_val_if_fail (parser != NULL, MS_IMAP_CLIENT_PARSE_ERROR);
 
   *response = NULL;
   if (parser->failed)
     {
       *error = g_strdup ("the parser already failed");
-      return MS_IMAP_PARSE_ERROR;
+      return MS_IMAP_CLIENT_PARSE_ERROR;
     }
   while (TRUE)
     {
@@ -509,7 +509,7 @@ ms_imap_client_parser_next (MsImapClientParser  *parser,
           parser->scan += take;
           parser->literal_remaining -= take;
           if (parser->literal_remaining > 0)
-            return MS_IMAP_PARSE_NEED_MORE;
+            return MS_IMAP_CLIENT_PARSE_NEED_MORE;
         }
       seg_start = parser->scan;
       eol = memchr (data + seg_start, '\n', parser->buf->len - seg_start);
@@ -517,7 +517,7 @@ ms_imap_client_parser_next (MsImapClientParser  *parser,
         {
           if (parser->line_bytes + (parser->buf->len - seg_start) > MS_IMAP_CLIENT_MAX_LINE)
             goto too_long;
-          return MS_IMAP_PARSE_NEED_MORE;
+          return MS_IMAP_CLIENT_PARSE_NEED_MORE;
         }
       parser->line_bytes += eol - (data + seg_start) + 1;
       if (parser->line_bytes > MS_IMAP_CLIENT_MAX_LINE)
@@ -531,7 +531,7 @@ ms_imap_client_parser_next (MsImapClientParser  *parser,
             {
               parser->failed = TRUE;
               *error = g_strdup ("a literal from the server is larger than this client accepts");
-              return MS_IMAP_PARSE_ERROR;
+              return MS_IMAP_CLIENT_PARSE_ERROR;
             }
           g_array_append_val (parser->literals, span);
           parser->literal_remaining = size;
@@ -540,13 +540,13 @@ ms_imap_client_parser_next (MsImapClientParser  *parser,
       {
         gsize len = parser->scan;
         char *why = NULL;
-        MsImapResponse *r = tokenize ((const char *) data, len, &why);
+        MsImapClientResponse *r = tokenize ((const char *) data, len, &why);
 
         if (r == NULL)
           {
             parser->failed = TRUE;
             *error = why;
-            return MS_IMAP_PARSE_ERROR;
+            return MS_IMAP_CLIENT_PARSE_ERROR;
           }
         r->line = elided_line (parser, len);
         r->wire_size = len;
@@ -555,69 +555,69 @@ ms_imap_client_parser_next (MsImapClientParser  *parser,
         parser->scan = 0;
         parser->line_bytes = 0;
         *response = r;
-        return MS_IMAP_PARSE_READY;
+        return MS_IMAP_CLIENT_PARSE_READY;
       }
     }
 
 too_long:
   parser->failed = TRUE;
   *error = g_strdup ("a response line from the server is too long");
-  return MS_IMAP_PARSE_ERROR;
+  return MS_IMAP_CLIENT_PARSE_ERROR;
 }
 
-MsImapItem *
-ms_imap_item_child (const MsImapItem *list,
+MsImapClientItem *
+ms_imap_client_item_child (const MsImapClientItem *list,
                     guint             index)
 {
-  if (list == NULL || list->kind != MS_IMAP_ITEM_LIST || index >= list->children->len)
+  if (list == NULL || list->kind != MS_IMAP_CLIENT_ITEM_LIST || index >= list->children->len)
     return NULL;
   return g_ptr_array_index (list->children, index);
 }
 
 guint
-ms_imap_item_n_children (const MsImapItem *list)
+ms_imap_client_item_n_children (const MsImapClientItem *list)
 {
-  if (list == NULL || list->kind != MS_IMAP_ITEM_LIST)
+  if (list == NULL || list->kind != MS_IMAP_CLIENT_ITEM_LIST)
     return 0;
   return list->children->len;
 }
 
 gboolean
-ms_imap_item_is (const MsImapItem *item,
+ms_imap_client_item_is (const MsImapClientItem *item,
                  const char       *atom)
 {
-  return item != NULL && item->kind == MS_IMAP_ITEM_ATOM && g_ascii_strcasecmp (item->data, atom) == 0;
+  return item != NULL && item->kind == MS_IMAP_CLIENT_ITEM_ATOM && g_ascii_strcasecmp (item->data, atom) == 0;
 }
 
 const char *
-ms_imap_item_text (const MsImapItem *item)
+ms_imap_client_item_text (const MsImapClientItem *item)
 {
-  if (item == NULL || (item->kind != MS_IMAP_ITEM_ATOM && item->kind != MS_IMAP_ITEM_STRING))
+  if (item == NULL || (item->kind != MS_IMAP_CLIENT_ITEM_ATOM && item->kind != MS_IMAP_CLIENT_ITEM_STRING))
     return NULL;
   return item->data;
 }
 
 gboolean
-ms_imap_item_uint32 (const MsImapItem *item,
+ms_imap_client_item_uint32 (const MsImapClientItem *item,
                      guint32          *value)
 {
   guint64 n;
 
-  if (item == NULL || item->kind != MS_IMAP_ITEM_ATOM ||
+  if (item == NULL || item->kind != MS_IMAP_CLIENT_ITEM_ATOM ||
       !g_ascii_string_to_unsigned (item->data, 10, 0, G_MAXUINT32, &n, NULL))
     return FALSE;
   *value = n;
   return TRUE;
 }
 
-MsImapItem *
-ms_imap_item_lookup (const MsImapItem *list,
+MsImapClientItem *
+ms_imap_client_item_lookup (const MsImapClientItem *list,
                      const char       *name)
 {
-  guint n = ms_imap_item_n_children (list);
+  guint n = ms_imap_client_item_n_children (list);
 
   for (guint i = 0; i + 1 < n; i += 2)
-    if (ms_imap_item_is (ms_imap_item_child (list, i), name))
-      return ms_imap_item_child (list, i + 1);
+    if (ms_imap_client_item_is (ms_imap_client_item_child (list, i), name))
+      return ms_imap_client_item_child (list, i + 1);
   return NULL;
 }

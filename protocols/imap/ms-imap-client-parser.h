@@ -21,32 +21,32 @@ G_BEGIN_DECLS
 #define MS_IMAP_CLIENT_MAX_ITEMS       100000
 
 typedef enum {
-  MS_IMAP_ITEM_ATOM,     /* also numbers, flags and section specs like BODY[1]<0> */
-  MS_IMAP_ITEM_STRING,   /* quoted or literal */
-  MS_IMAP_ITEM_NIL,
-  MS_IMAP_ITEM_LIST,
-} MsImapItemKind;
+  MS_IMAP_CLIENT_ITEM_ATOM,     /* also numbers, flags and section specs like BODY[1]<0> */
+  MS_IMAP_CLIENT_ITEM_STRING,   /* quoted or literal */
+  MS_IMAP_CLIENT_ITEM_NIL,
+  MS_IMAP_CLIENT_ITEM_LIST,
+} MsImapClientItemKind;
 
-typedef struct _MsImapItem MsImapItem;
+typedef struct _MsImapClientItem MsImapClientItem;
 
-struct _MsImapItem
+struct _MsImapClientItem
 {
-  MsImapItemKind  kind;
+  MsImapClientItemKind  kind;
   char           *data;      /* ATOM/STRING: the bytes, NUL-terminated (may hold NULs if a literal) */
   gsize           len;
   gboolean        literal;
-  GPtrArray      *children;  /* LIST: MsImapItem* */
+  GPtrArray      *children;  /* LIST: MsImapClientItem* */
 };
 
 typedef enum {
-  MS_IMAP_RESPONSE_TAGGED,
-  MS_IMAP_RESPONSE_UNTAGGED,
-  MS_IMAP_RESPONSE_CONTINUATION,
-} MsImapResponseKind;
+  MS_IMAP_CLIENT_RESPONSE_TAGGED,
+  MS_IMAP_CLIENT_RESPONSE_UNTAGGED,
+  MS_IMAP_CLIENT_RESPONSE_CONTINUATION,
+} MsImapClientResponseKind;
 
 typedef struct
 {
-  MsImapResponseKind  kind;
+  MsImapClientResponseKind  kind;
   char               *tag;     /* TAGGED only */
   char               *status;  /* "OK", "NO", "BAD", "BYE", "PREAUTH", or NULL for data */
   char               *code;    /* the response code inside [ ] without brackets, or NULL */
@@ -54,16 +54,16 @@ typedef struct
   guint32             number;  /* "* 12 EXISTS": 12 (has_number) */
   gboolean            has_number;
   char               *name;    /* data name, upper case: "EXISTS", "FETCH", "LIST", "CAPABILITY"… */
-  MsImapItem         *items;   /* LIST of the data after the name (never NULL) */
+  MsImapClientItem         *items;   /* LIST of the data after the name (never NULL) */
   char               *line;    /* the response as text, literal data elided as {N bytes} */
   gsize               wire_size;
-} MsImapResponse;
+} MsImapClientResponse;
 
 typedef enum {
-  MS_IMAP_PARSE_READY,
-  MS_IMAP_PARSE_NEED_MORE,
-  MS_IMAP_PARSE_ERROR,
-} MsImapParseResult;
+  MS_IMAP_CLIENT_PARSE_READY,
+  MS_IMAP_CLIENT_PARSE_NEED_MORE,
+  MS_IMAP_CLIENT_PARSE_ERROR,
+} MsImapClientParseResult;
 
 typedef struct _MsImapClientParser MsImapClientParser;
 
@@ -73,29 +73,29 @@ void                ms_imap_client_parser_reset (MsImapClientParser *parser);
 void                ms_imap_client_parser_feed  (MsImapClientParser *parser,
                                                  const guint8       *data,
                                                  gsize               len);
-/* READY: *response is set (free with ms_imap_response_free). ERROR: *error
+/* READY: *response is set (free with ms_imap_client_response_free). ERROR: *error
  * says why; the parser is then unusable until reset. */
-MsImapParseResult   ms_imap_client_parser_next  (MsImapClientParser *parser,
-                                                 MsImapResponse    **response,
+MsImapClientParseResult   ms_imap_client_parser_next  (MsImapClientParser *parser,
+                                                 MsImapClientResponse    **response,
                                                  char              **error);
 
-void                ms_imap_response_free       (MsImapResponse     *response);
+void                ms_imap_client_response_free       (MsImapClientResponse     *response);
 
 /* Helpers for reading items. */
-MsImapItem         *ms_imap_item_child          (const MsImapItem   *list,
+MsImapClientItem         *ms_imap_client_item_child          (const MsImapClientItem   *list,
                                                  guint               index);
-guint               ms_imap_item_n_children     (const MsImapItem   *list);
-gboolean            ms_imap_item_is             (const MsImapItem   *item,
+guint               ms_imap_client_item_n_children     (const MsImapClientItem   *list);
+gboolean            ms_imap_client_item_is             (const MsImapClientItem   *item,
                                                  const char         *atom);
 /* ATOM or STRING as text; NULL for NIL or a list. */
-const char         *ms_imap_item_text           (const MsImapItem   *item);
-gboolean            ms_imap_item_uint32         (const MsImapItem   *item,
+const char         *ms_imap_client_item_text           (const MsImapClientItem   *item);
+gboolean            ms_imap_client_item_uint32         (const MsImapClientItem   *item,
                                                  guint32            *value);
 /* In a FETCH list (name value name value…), the value after name (case-insensitive). */
-MsImapItem         *ms_imap_item_lookup         (const MsImapItem   *list,
+MsImapClientItem         *ms_imap_client_item_lookup         (const MsImapClientItem   *list,
                                                  const char         *name);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsImapResponse, ms_imap_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsImapClientResponse, ms_imap_client_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsImapClientParser, ms_imap_client_parser_free)
 
 G_END_DECLS

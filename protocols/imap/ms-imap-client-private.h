@@ -30,11 +30,11 @@ typedef enum {
   CMD_APPEND,
   CMD_IDLE,
   CMD_LOGOUT,
-} MsImapCommandKind;
+} MsImapClientCommandKind;
 
 typedef struct
 {
-  MsImapCommandKind  kind;
+  MsImapClientCommandKind  kind;
   char              *tag;
   char              *verb;       /* for events: "UID FETCH", "LOGIN" */
   char              *line;       /* without CRLF; for APPEND ends with the literal size */
@@ -46,7 +46,7 @@ typedef struct
   char              *keyword;    /* STORE */
   gboolean           remove;     /* STORE -FLAGS */
   gboolean           optional;   /* a NO does not fail the action */
-} MsImapCommand;
+} MsImapClientCommand;
 
 struct _MsImapClient
 {
@@ -75,8 +75,8 @@ struct _MsImapClient
   GArray              *seq_uids;      /* sequence number n-1 → server UID (0 unknown) */
 
   /* Commands. */
-  GQueue              *queue;         /* MsImapCommand waiting */
-  MsImapCommand       *current;       /* in flight */
+  GQueue              *queue;         /* MsImapClientCommand waiting */
+  MsImapClientCommand       *current;       /* in flight */
   gboolean             awaiting_continuation;
   gboolean             logged_in;
 
@@ -101,8 +101,8 @@ struct _MsImapClient
 /* ms-imap-client.c */
 void           ms_imap_client_set_state        (MsImapClient       *self,
                                                 MsImapClientState   state);
-MsImapCommand *ms_imap_client_queue            (MsImapClient       *self,
-                                                MsImapCommandKind   kind,
+MsImapClientCommand *ms_imap_client_queue            (MsImapClient       *self,
+                                                MsImapClientCommandKind   kind,
                                                 const char         *mailbox,
                                                 const char         *verb,
                                                 const char         *format,

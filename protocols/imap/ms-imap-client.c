@@ -73,7 +73,7 @@ ms_imap_client_set_state (MsImapClient      *self,
 }
 
 static void
-command_free (MsImapCommand *cmd)
+command_free (MsImapClientCommand *cmd)
 {
   if (cmd == NULL)
     return;
@@ -87,15 +87,15 @@ command_free (MsImapCommand *cmd)
   g_free (cmd);
 }
 
-MsImapCommand *
+MsImapClientCommand *
 ms_imap_client_queue (MsImapClient      *self,
-                      MsImapCommandKind  kind,
+                      MsImapClientCommandKind  kind,
                       const char        *mailbox,
                       const char        *verb,
                       const char        *format,
                       ...)
 {
-  MsImapCommand *cmd = g_new0 (MsImapCommand, 1);
+  MsImapClientCommand *cmd = g_new0 (MsImapClientCommand, 1);
   va_list args;
 
   cmd->kind = kind;
@@ -154,7 +154,7 @@ ms_imap_client_local_mailbox (MsImapClient *self,
 static void
 clear_queue (MsImapClient *self)
 {
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   while ((cmd = g_queue_pop_head (self->queue)) != NULL)
     command_free (cmd);
@@ -198,7 +198,7 @@ send_raw_line (MsImapClient *self,
 
 static void
 send_command (MsImapClient  *self,
-              MsImapCommand *cmd)
+              MsImapClientCommand *cmd)
 {
   g_autofree char *full = NULL;
 
@@ -216,12 +216,12 @@ send_command (MsImapClient  *self,
  * shows what vanished), then the headers of what is new. */
 static void
 expand_sync (MsImapClient  *self,
-             MsImapCommand *sync)
+             MsImapClientCommand *sync)
 {
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, self->selected);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, self->selected);
   guint32 high = cache->max_uid;
   g_autoptr(GQueue) expansion = g_queue_new ();
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   g_hash_table_remove_all (self->refreshed);
   if (self->exists == 0)
@@ -231,13 +231,13 @@ expand_sync (MsImapClient  *self,
 
       self->job_vanished += g_hash_table_size (cache->by_uid);
       if (g_hash_table_size (cache->by_uid) > 0)
-        ms_imap_cache_clear (cache, local);
+        ms_imap_client_cache_clear (cache, local);
       cache->uidvalidity = self->select_uidvalidity;
       return;
     }
   if (high > 0 && g_hash_table_size (cache->by_uid) > 0)
     {
-      cmd = g_new0 (MsImapCommand, 1);
+      cmd = g_new0 (MsImapClientCommand, 1);
       cmd->kind = CMD_FETCH_FLAGS;
       cmd->verb = g_strdup ("UID FETCH");
       cmd->mailbox = g_strdup (self->selected);
@@ -245,7 +245,7 @@ expand_sync (MsImapClient  *self,
       cmd->line = g_strdup_printf ("UID FETCH 1:%u (FLAGS)", high);
       g_queue_push_tail (expansion, cmd);
     }
-  cmd = g_new0 (MsImapCommand, 1);
+  cmd = g_new0 (MsImapClientCommand, 1);
   cmd->kind = CMD_FETCH_NEW;
   cmd->verb = g_strdup ("UID FETCH");
   cmd->mailbox = g_strdup (self->selected);
@@ -294,7 +294,7 @@ job_complete (MsImapClient *self)
 static void
 send_next (MsImapClient *self)
 {
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   if (self->state == MS_IMAP_CLIENT_STATE_TLS_HANDSHAKE || self->state == MS_IMAP_CLIENT_STATE_CLOSING ||
       self->state == MS_IMAP_CLIENT_STATE_OFFLINE || self->state == MS_IMAP_CLIENT_STATE_CONNECTING ||
@@ -358,19 +358,19 @@ parse_caps (MsImapClient *self,
 
 static void
 handle_list (MsImapClient         *self,
-             const MsImapResponse *r)
+             const MsImapClientResponse *r)
 {
-  const MsImapItem *attrs = ms_imap_item_child (r->items, 0);
-  const char *name = ms_imap_item_text (ms_imap_item_child (r->items, 2));
+  const MsImapClientItem *attrs = ms_imap_client_item_child (r->items, 0);
+  const char *name = ms_imap_client_item_text (ms_imap_client_item_child (r->items, 2));
   MsMailboxRole role = MS_MAILBOX_ROLE_NONE;
   MsMailbox *local;
   gboolean noselect = FALSE;
 
   if (name == NULL)
     return;
-  for (guint i = 0; i < ms_imap_item_n_children (attrs); i++)
+  for (guint i = 0; i < ms_imap_client_item_n_children (attrs); i++)
     {
-      const char *attr = ms_imap_item_text (ms_imap_item_child (attrs, i));
+      const char *attr = ms_imap_client_item_text (ms_imap_client_item_child (attrs, i));
       MsMailboxRole r2;
 
       if (attr == NULL)
@@ -412,9 +412,9 @@ apply_body (MsImapClient        *self,
             MsMailbox           *local,
             MsImapCachedMessage *entry,
             const char          *section,
-            const MsImapItem    *value)
+            const MsImapClientItem    *value)
 {
-  const char *data = ms_imap_item_text (value);
+  const char *data = ms_imap_client_item_text (value);
   gsize len = value ? value->len : 0;
   guint64 part = 0;
 
@@ -426,7 +426,7 @@ apply_body (MsImapClient        *self,
     {
       g_autoptr(GBytes) raw = g_bytes_new (data, len);
 
-      ms_imap_cache_replace_raw (cache, local, entry, raw);
+      ms_imap_client_cache_replace_raw (cache, local, entry, raw);
       entry->level = MS_IMAP_CACHE_FULL;
       entry->parts_here = (entry->n_parts >= 32) ? G_MAXUINT32 : (1u << entry->n_parts) - 1;
       return;
@@ -449,7 +449,7 @@ apply_body (MsImapClient        *self,
         }
       g_byte_array_append (raw, (const guint8 *) data, len);
       bytes = g_byte_array_free_to_bytes (g_steal_pointer (&raw));
-      ms_imap_cache_replace_raw (cache, local, entry, bytes);
+      ms_imap_client_cache_replace_raw (cache, local, entry, bytes);
       entry->level = MS_IMAP_CACHE_TEXT;
     }
   entry->parts_here |= 1u << (part - 1);
@@ -459,19 +459,19 @@ apply_body (MsImapClient        *self,
 
 static void
 handle_fetch (MsImapClient         *self,
-              const MsImapResponse *r)
+              const MsImapClientResponse *r)
 {
-  const MsImapItem *list = ms_imap_item_child (r->items, 0);
+  const MsImapClientItem *list = ms_imap_client_item_child (r->items, 0);
   MsImapCachedMailbox *cache;
   MsMailbox *local;
   MsImapCachedMessage *entry;
-  const MsImapItem *flags_item, *envelope;
+  const MsImapClientItem *flags_item, *envelope;
   guint32 uid = 0, size = 0;
   guint seq = r->number;
 
-  if (self->selected == NULL || list == NULL || list->kind != MS_IMAP_ITEM_LIST || seq == 0)
+  if (self->selected == NULL || list == NULL || list->kind != MS_IMAP_CLIENT_ITEM_LIST || seq == 0)
     return;
-  if (!ms_imap_item_uint32 (ms_imap_item_lookup (list, "UID"), &uid))
+  if (!ms_imap_client_item_uint32 (ms_imap_client_item_lookup (list, "UID"), &uid))
     uid = seq <= self->seq_uids->len ? g_array_index (self->seq_uids, guint32, seq - 1) : 0;
   if (uid == 0)
     return;
@@ -480,11 +480,11 @@ handle_fetch (MsImapClient         *self,
   if (seq <= self->seq_uids->len)
     g_array_index (self->seq_uids, guint32, seq - 1) = uid;
 
-  cache = ms_imap_cache_mailbox (self->store, self->user, self->selected);
+  cache = ms_imap_client_cache_mailbox (self->store, self->user, self->selected);
   local = ms_imap_client_local_mailbox (self, self->selected, TRUE);
-  entry = ms_imap_cache_lookup (cache, uid);
-  flags_item = ms_imap_item_lookup (list, "FLAGS");
-  envelope = ms_imap_item_lookup (list, "ENVELOPE");
+  entry = ms_imap_client_cache_lookup (cache, uid);
+  flags_item = ms_imap_client_item_lookup (list, "FLAGS");
+  envelope = ms_imap_client_item_lookup (list, "ENVELOPE");
 
   if (self->current && self->current->kind == CMD_FETCH_FLAGS)
     g_hash_table_add (self->refreshed, GUINT_TO_POINTER (uid));
@@ -494,9 +494,9 @@ handle_fetch (MsImapClient         *self,
       MsFlags flags = MS_FLAG_NONE;
       g_auto(GStrv) keywords = NULL;
 
-      ms_imap_flags_from_item (flags_item, &flags, &keywords);
-      ms_imap_item_uint32 (ms_imap_item_lookup (list, "RFC822.SIZE"), &size);
-      entry = ms_imap_cache_add_headers (cache, local, uid, envelope, ms_imap_item_lookup (list, "BODYSTRUCTURE"),
+      ms_imap_client_flags_from_item (flags_item, &flags, &keywords);
+      ms_imap_client_item_uint32 (ms_imap_client_item_lookup (list, "RFC822.SIZE"), &size);
+      entry = ms_imap_client_cache_add_headers (cache, local, uid, envelope, ms_imap_client_item_lookup (list, "BODYSTRUCTURE"),
                                          size, flags, (const char * const *) keywords,
                                          self->action ? self->action->now : 0);
       self->job_new++;
@@ -507,20 +507,20 @@ handle_fetch (MsImapClient         *self,
       MsFlags flags = MS_FLAG_NONE;
       g_auto(GStrv) keywords = NULL;
 
-      ms_imap_flags_from_item (flags_item, &flags, &keywords);
+      ms_imap_client_flags_from_item (flags_item, &flags, &keywords);
       if (message && ms_mailbox_store_flags (local, message, MS_FLAGS_REPLACE, flags,
                                              (const char * const *) keywords))
         self->job_flag_updates++;
     }
   if (entry == NULL)
     return;
-  for (guint i = 0; i + 1 < ms_imap_item_n_children (list); i += 2)
+  for (guint i = 0; i + 1 < ms_imap_client_item_n_children (list); i += 2)
     {
-      const char *name = ms_imap_item_text (ms_imap_item_child (list, i));
+      const char *name = ms_imap_client_item_text (ms_imap_client_item_child (list, i));
       g_autofree char *section = NULL;
 
       if (name && section_of (name, &section))
-        apply_body (self, cache, local, entry, section, ms_imap_item_child (list, i + 1));
+        apply_body (self, cache, local, entry, section, ms_imap_client_item_child (list, i + 1));
     }
 }
 
@@ -538,11 +538,11 @@ handle_expunge (MsImapClient *self,
     self->exists--;
   if (uid != 0 && self->selected)
     {
-      MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, self->selected);
+      MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, self->selected);
 
-      if (ms_imap_cache_lookup (cache, uid))
+      if (ms_imap_client_cache_lookup (cache, uid))
         {
-          ms_imap_cache_remove (cache, ms_imap_client_local_mailbox (self, self->selected, FALSE), uid);
+          ms_imap_client_cache_remove (cache, ms_imap_client_local_mailbox (self, self->selected, FALSE), uid);
           self->job_vanished++;
         }
     }
@@ -550,7 +550,7 @@ handle_expunge (MsImapClient *self,
 
 static void
 handle_untagged (MsImapClient         *self,
-                 const MsImapResponse *r)
+                 const MsImapClientResponse *r)
 {
   if (r->status)
     {
@@ -583,8 +583,8 @@ handle_untagged (MsImapClient         *self,
     {
       GString *s = g_string_new (NULL);
 
-      for (guint i = 0; i < ms_imap_item_n_children (r->items); i++)
-        g_string_append_printf (s, "%s ", ms_imap_item_text (ms_imap_item_child (r->items, i)) ?: "");
+      for (guint i = 0; i < ms_imap_client_item_n_children (r->items); i++)
+        g_string_append_printf (s, "%s ", ms_imap_client_item_text (ms_imap_client_item_child (r->items, i)) ?: "");
       parse_caps (self, s->str);
       g_string_free (s, TRUE);
     }
@@ -612,11 +612,11 @@ handle_untagged (MsImapClient         *self,
   else if (g_strcmp0 (r->name, "SEARCH") == 0)
     {
       g_array_set_size (self->search_result, 0);
-      for (guint i = 0; i < ms_imap_item_n_children (r->items); i++)
+      for (guint i = 0; i < ms_imap_client_item_n_children (r->items); i++)
         {
           guint32 uid;
 
-          if (ms_imap_item_uint32 (ms_imap_item_child (r->items, i), &uid))
+          if (ms_imap_client_item_uint32 (ms_imap_client_item_child (r->items, i), &uid))
             g_array_append_val (self->search_result, uid);
         }
     }
@@ -626,9 +626,9 @@ handle_untagged (MsImapClient         *self,
 
 static void
 after_select (MsImapClient  *self,
-              MsImapCommand *cmd)
+              MsImapClientCommand *cmd)
 {
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, cmd->mailbox);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, cmd->mailbox);
   MsMailbox *local = ms_imap_client_local_mailbox (self, cmd->mailbox, TRUE);
 
   g_free (self->selected);
@@ -642,12 +642,12 @@ after_select (MsImapClient  *self,
 
       emit (self, MS_PROTOCOL_EVENT_NOTICE, "uidvalidity-changed", NULL, notice);
       self->job_vanished += g_hash_table_size (cache->by_uid);
-      ms_imap_cache_clear (cache, local);
+      ms_imap_client_cache_clear (cache, local);
       /* Queued commands naming old UIDs in this folder would hit other messages now. */
       while (l)
         {
           GList *next = l->next;
-          MsImapCommand *q = l->data;
+          MsImapClientCommand *q = l->data;
 
           if (q->uid != 0 && g_strcmp0 (q->mailbox, cmd->mailbox) == 0 && q->kind != CMD_FETCH_FLAGS)
             {
@@ -664,9 +664,9 @@ after_select (MsImapClient  *self,
 
 static void
 after_fetch_flags (MsImapClient  *self,
-                   MsImapCommand *cmd)
+                   MsImapClientCommand *cmd)
 {
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, cmd->mailbox);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, cmd->mailbox);
   MsMailbox *local = ms_imap_client_local_mailbox (self, cmd->mailbox, FALSE);
   g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint32));
   GHashTableIter iter;
@@ -682,16 +682,16 @@ after_fetch_flags (MsImapClient  *self,
         g_array_append_val (gone, uid);
     }
   for (guint i = 0; i < gone->len; i++)
-    ms_imap_cache_remove (cache, local, g_array_index (gone, guint32, i));
+    ms_imap_client_cache_remove (cache, local, g_array_index (gone, guint32, i));
   self->job_vanished += gone->len;
 }
 
 static void
 apply_store_locally (MsImapClient  *self,
-                     MsImapCommand *cmd)
+                     MsImapClientCommand *cmd)
 {
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, cmd->mailbox);
-  MsImapCachedMessage *entry = ms_imap_cache_lookup (cache, cmd->uid);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, cmd->mailbox);
+  MsImapCachedMessage *entry = ms_imap_client_cache_lookup (cache, cmd->uid);
   MsMailbox *local = ms_imap_client_local_mailbox (self, cmd->mailbox, FALSE);
   MsMessage *message = (entry && local) ? ms_mailbox_lookup_uid (local, entry->local_uid, NULL) : NULL;
   const char *keywords[] = { cmd->keyword, NULL };
@@ -720,12 +720,12 @@ code_number (const char *code,
 
 static void
 after_append (MsImapClient         *self,
-              MsImapCommand        *cmd,
-              const MsImapResponse *r)
+              MsImapClientCommand        *cmd,
+              const MsImapClientResponse *r)
 {
   guint32 uidvalidity = code_number (r->code, "APPENDUID", 1);
   guint32 uid = code_number (r->code, "APPENDUID", 2);
-  MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, cmd->mailbox);
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, cmd->mailbox);
   MsMailbox *local = ms_imap_client_local_mailbox (self, cmd->mailbox, TRUE);
   MsImapCachedMessage *entry;
   MsMessage *message;
@@ -754,8 +754,8 @@ after_append (MsImapClient         *self,
 
 static void
 handle_tagged (MsImapClient         *self,
-               MsImapCommand        *cmd,
-               const MsImapResponse *r)
+               MsImapClientCommand        *cmd,
+               const MsImapClientResponse *r)
 {
   gboolean ok = (strcmp (r->status, "OK") == 0);
 
@@ -811,12 +811,12 @@ handle_tagged (MsImapClient         *self,
     case CMD_MOVE:
       if (ok)
         {
-          MsImapCachedMailbox *cache = ms_imap_cache_mailbox (self->store, self->user, cmd->mailbox);
+          MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, cmd->mailbox);
 
           /* The server sent EXPUNGE for it already; this covers a server that did not. */
-          if (ms_imap_cache_lookup (cache, cmd->uid))
+          if (ms_imap_client_cache_lookup (cache, cmd->uid))
             {
-              ms_imap_cache_remove (cache, ms_imap_client_local_mailbox (self, cmd->mailbox, FALSE), cmd->uid);
+              ms_imap_client_cache_remove (cache, ms_imap_client_local_mailbox (self, cmd->mailbox, FALSE), cmd->uid);
               self->job_vanished++;
             }
         }
@@ -834,7 +834,7 @@ handle_tagged (MsImapClient         *self,
           MsAccount *account = ms_client_local_account (self->store, self->user);
 
           ms_account_rename_mailbox (account, cmd->mailbox, cmd->argument, NULL);
-          ms_imap_cache_rename_mailbox (self->store, self->user, cmd->mailbox, cmd->argument);
+          ms_imap_client_cache_rename_mailbox (self->store, self->user, cmd->mailbox, cmd->argument);
           g_hash_table_remove (self->listed, cmd->mailbox);
           g_hash_table_replace (self->listed, g_strdup (cmd->argument), GINT_TO_POINTER (MS_MAILBOX_ROLE_NONE));
           if (g_strcmp0 (self->selected, cmd->mailbox) == 0)
@@ -850,7 +850,7 @@ handle_tagged (MsImapClient         *self,
           MsAccount *account = ms_client_local_account (self->store, self->user);
 
           ms_account_delete_mailbox (account, cmd->argument, NULL);
-          ms_imap_cache_drop_mailbox (self->store, self->user, cmd->argument);
+          ms_imap_client_cache_drop_mailbox (self->store, self->user, cmd->argument);
           g_hash_table_remove (self->listed, cmd->argument);
         }
       break;
@@ -876,16 +876,16 @@ handle_tagged (MsImapClient         *self,
 
 static void
 handle_response (MsImapClient   *self,
-                 MsImapResponse *r)
+                 MsImapClientResponse *r)
 {
-  const char *name = r->kind == MS_IMAP_RESPONSE_CONTINUATION ? "+" : r->status ? r->status : r->name;
+  const char *name = r->kind == MS_IMAP_CLIENT_RESPONSE_CONTINUATION ? "+" : r->status ? r->status : r->name;
 
   emit (self, MS_PROTOCOL_EVENT_RESPONSE, name, r->tag, r->line);
   self->job_bytes_in += r->wire_size;
 
-  if (r->kind == MS_IMAP_RESPONSE_CONTINUATION)
+  if (r->kind == MS_IMAP_CLIENT_RESPONSE_CONTINUATION)
     {
-      MsImapCommand *cmd = self->current;
+      MsImapClientCommand *cmd = self->current;
 
       if (cmd == NULL || !self->awaiting_continuation)
         {
@@ -915,7 +915,7 @@ handle_response (MsImapClient   *self,
       }
       return;
     }
-  if (r->kind == MS_IMAP_RESPONSE_UNTAGGED)
+  if (r->kind == MS_IMAP_CLIENT_RESPONSE_UNTAGGED)
     {
       handle_untagged (self, r);
       return;
@@ -926,7 +926,7 @@ handle_response (MsImapClient   *self,
       return;
     }
   {
-    MsImapCommand *cmd = g_steal_pointer (&self->current);
+    MsImapClientCommand *cmd = g_steal_pointer (&self->current);
 
     self->awaiting_continuation = FALSE;
     handle_tagged (self, cmd, r);
@@ -941,17 +941,17 @@ process_input (MsImapClient *self)
   while (self->state != MS_IMAP_CLIENT_STATE_CLOSING && self->state != MS_IMAP_CLIENT_STATE_OFFLINE &&
          self->state != MS_IMAP_CLIENT_STATE_TLS_HANDSHAKE)
     {
-      g_autoptr(MsImapResponse) r = NULL;
+      g_autoptr(MsImapClientResponse) r = NULL;
       g_autofree char *error = NULL;
 
       switch (ms_imap_client_parser_next (self->parser, &r, &error))
         {
-        case MS_IMAP_PARSE_READY:
+        case MS_IMAP_CLIENT_PARSE_READY:
           handle_response (self, r);
           break;
-        case MS_IMAP_PARSE_NEED_MORE:
+        case MS_IMAP_CLIENT_PARSE_NEED_MORE:
           return;
-        case MS_IMAP_PARSE_ERROR:
+        case MS_IMAP_CLIENT_PARSE_ERROR:
           protocol_error (self, error);
           return;
         }
@@ -963,7 +963,7 @@ static void
 queue_setup (MsImapClient *self)
 {
   g_autoptr(GQueue) rest = g_queue_new ();
-  MsImapCommand *cmd;
+  MsImapClientCommand *cmd;
 
   /* Move the already-queued action commands aside, queue the setup, put them back. */
   while ((cmd = g_queue_pop_head (self->queue)) != NULL)
@@ -1208,7 +1208,7 @@ client_set_tls_active (MsClientSession *session,
   /* RFC 3501 section 6.2.1: capabilities learnt before TLS are void. */
   g_hash_table_remove_all (self->caps);
   {
-    MsImapCommand *cmd = g_new0 (MsImapCommand, 1);
+    MsImapClientCommand *cmd = g_new0 (MsImapClientCommand, 1);
 
     cmd->kind = CMD_CAPABILITY;
     cmd->verb = g_strdup ("CAPABILITY");
@@ -1352,7 +1352,7 @@ ms_imap_client_get_cache_level (MsImapClient *self,
   g_return_val_if_fail (MS_IS_IMAP_CLIENT (self), MS_IMAP_CACHE_NONE);
   g_return_val_if_fail (local_message != NULL, MS_IMAP_CACHE_NONE);
 
-  entry = ms_imap_cache_find_local (ms_imap_cache_mailbox (self->store, self->user, mailbox),
+  entry = ms_imap_client_cache_find_local (ms_imap_client_cache_mailbox (self->store, self->user, mailbox),
                                     ms_message_get_uid (local_message));
   return entry ? entry->level : MS_IMAP_CACHE_NONE;
 }
@@ -1361,7 +1361,7 @@ guint
 ms_imap_client_get_n_queued (MsImapClient *self)
 {
   g_return_val_if_fail (MS_IS_IMAP_CLIENT (self), 0);
-  return ms_imap_cache_offline_queue (self->store, self->user)->len;
+  return ms_imap_client_cache_offline_queue (self->store, self->user)->len;
 }
 
 GArray *

@@ -14,13 +14,13 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static void
-walk (const MsImapItem *item, guint depth)
+walk (const MsImapClientItem *item, guint depth)
 {
   g_assert (depth <= MS_IMAP_CLIENT_MAX_DEPTH + 1);
-  if (item->kind == MS_IMAP_ITEM_LIST)
-    for (guint i = 0; i < ms_imap_item_n_children (item); i++)
-      walk (ms_imap_item_child (item, i), depth + 1);
-  else if (item->kind != MS_IMAP_ITEM_NIL)
+  if (item->kind == MS_IMAP_CLIENT_ITEM_LIST)
+    for (guint i = 0; i < ms_imap_client_item_n_children (item); i++)
+      walk (ms_imap_client_item_child (item, i), depth + 1);
+  else if (item->kind != MS_IMAP_CLIENT_ITEM_NIL)
     g_assert (item->data != NULL && item->data[item->len] == '\0');
 }
 
@@ -29,19 +29,19 @@ drain (MsImapClientParser *parser, gboolean *failed)
 {
   while (!*failed)
     {
-      g_autoptr(MsImapResponse) r = NULL;
+      g_autoptr(MsImapClientResponse) r = NULL;
       g_autofree char *error = NULL;
 
       switch (ms_imap_client_parser_next (parser, &r, &error))
         {
-        case MS_IMAP_PARSE_READY:
+        case MS_IMAP_CLIENT_PARSE_READY:
           g_assert (r->line != NULL && r->items != NULL);
-          g_assert (r->kind != MS_IMAP_RESPONSE_TAGGED || (r->tag && r->status));
+          g_assert (r->kind != MS_IMAP_CLIENT_RESPONSE_TAGGED || (r->tag && r->status));
           walk (r->items, 0);
           break;
-        case MS_IMAP_PARSE_NEED_MORE:
+        case MS_IMAP_CLIENT_PARSE_NEED_MORE:
           return;
-        case MS_IMAP_PARSE_ERROR:
+        case MS_IMAP_CLIENT_PARSE_ERROR:
           g_assert (error != NULL);
           *failed = TRUE;
           return;
@@ -70,10 +70,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   drain (parser, &failed);
   if (failed)
     {
-      g_autoptr(MsImapResponse) r = NULL;
+      g_autoptr(MsImapClientResponse) r = NULL;
       g_autofree char *error = NULL;
 
-      g_assert (ms_imap_client_parser_next (parser, &r, &error) == MS_IMAP_PARSE_ERROR);
+      g_assert (ms_imap_client_parser_next (parser, &r, &error) == MS_IMAP_CLIENT_PARSE_ERROR);
     }
   return 0;
 }

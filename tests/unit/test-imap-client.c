@@ -16,7 +16,7 @@
 typedef struct
 {
   const char *input;
-  MsImapResponseKind kind;
+  MsImapClientResponseKind kind;
   const char *status;
   const char *name;
   const char *code;
@@ -25,34 +25,34 @@ typedef struct
 } ParseCase;
 
 static const ParseCase parse_cases[] = {
-  { "* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n", MS_IMAP_RESPONSE_UNTAGGED, "OK", NULL, "CAPABILITY IMAP4rev1 IDLE",
+  { "* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n", MS_IMAP_CLIENT_RESPONSE_UNTAGGED, "OK", NULL, "CAPABILITY IMAP4rev1 IDLE",
     "* OK [CAPABILITY IMAP4rev1 IDLE] ready", 0 },
-  { "A1 NO [TRYCREATE] no such mailbox\r\n", MS_IMAP_RESPONSE_TAGGED, "NO", NULL, "TRYCREATE", NULL, 0 },
-  { "+ idling\r\n", MS_IMAP_RESPONSE_CONTINUATION, NULL, NULL, NULL, "+ idling", 0 },
-  { "* 23 EXISTS\r\n", MS_IMAP_RESPONSE_UNTAGGED, NULL, "EXISTS", NULL, NULL, 0 },
-  { "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Items\"\r\n", MS_IMAP_RESPONSE_UNTAGGED, NULL, "LIST", NULL, NULL, 3 },
-  { "* SEARCH 2 5 9\r\n", MS_IMAP_RESPONSE_UNTAGGED, NULL, "SEARCH", NULL, NULL, 3 },
+  { "A1 NO [TRYCREATE] no such mailbox\r\n", MS_IMAP_CLIENT_RESPONSE_TAGGED, "NO", NULL, "TRYCREATE", NULL, 0 },
+  { "+ idling\r\n", MS_IMAP_CLIENT_RESPONSE_CONTINUATION, NULL, NULL, NULL, "+ idling", 0 },
+  { "* 23 EXISTS\r\n", MS_IMAP_CLIENT_RESPONSE_UNTAGGED, NULL, "EXISTS", NULL, NULL, 0 },
+  { "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Items\"\r\n", MS_IMAP_CLIENT_RESPONSE_UNTAGGED, NULL, "LIST", NULL, NULL, 3 },
+  { "* SEARCH 2 5 9\r\n", MS_IMAP_CLIENT_RESPONSE_UNTAGGED, NULL, "SEARCH", NULL, NULL, 3 },
   { "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (FROM TO)] {5}\r\nab\r\nc FLAGS (\\Seen))\r\n",
-    MS_IMAP_RESPONSE_UNTAGGED, NULL, "FETCH", NULL, "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (FROM TO)] {5 bytes} FLAGS (\\Seen))", 1 },
+    MS_IMAP_CLIENT_RESPONSE_UNTAGGED, NULL, "FETCH", NULL, "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (FROM TO)] {5 bytes} FLAGS (\\Seen))", 1 },
   { "* 2 FETCH (BODY[] {0}\r\n ENVELOPE (NIL \"a \\\"q\\\"\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
-    MS_IMAP_RESPONSE_UNTAGGED, NULL, "FETCH", NULL, NULL, 1 },
+    MS_IMAP_CLIENT_RESPONSE_UNTAGGED, NULL, "FETCH", NULL, NULL, 1 },
 };
 
-static MsImapResponse *
+static MsImapClientResponse *
 parse_bytewise (const char *input, gsize len, char **error)
 {
   g_autoptr(MsImapClientParser) parser = ms_imap_client_parser_new ();
-  MsImapResponse *r = NULL;
+  MsImapClientResponse *r = NULL;
 
   for (gsize i = 0; i < len; i++)
     {
-      MsImapParseResult result;
+      MsImapClientParseResult result;
 
       ms_imap_client_parser_feed (parser, (const guint8 *) input + i, 1);
       result = ms_imap_client_parser_next (parser, &r, error);
-      if (result == MS_IMAP_PARSE_ERROR)
+      if (result == MS_IMAP_CLIENT_PARSE_ERROR)
         return NULL;
-      if (result == MS_IMAP_PARSE_READY)
+      if (result == MS_IMAP_CLIENT_PARSE_READY)
         {
           g_assert_cmpuint (i, ==, len - 1);  /* not a byte early */
           return r;
@@ -66,7 +66,7 @@ test_parse_case (gconstpointer data)
 {
   const ParseCase *c = data;
   g_autofree char *error = NULL;
-  g_autoptr(MsImapResponse) r = parse_bytewise (c->input, strlen (c->input), &error);
+  g_autoptr(MsImapClientResponse) r = parse_bytewise (c->input, strlen (c->input), &error);
 
   g_assert_no_error (NULL);
   g_assert_null (error);
@@ -79,7 +79,7 @@ test_parse_case (gconstpointer data)
     g_assert_cmpstr (r->line, ==, c->line);
   g_assert_cmpuint (r->wire_size, ==, strlen (c->input));
   if (c->n_items)
-    g_assert_cmpuint (ms_imap_item_n_children (r->items), ==, c->n_items);
+    g_assert_cmpuint (ms_imap_client_item_n_children (r->items), ==, c->n_items);
 }
 
 static void
@@ -87,17 +87,17 @@ test_parse_fetch_details (void)
 {
   const char *input = "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (FROM TO)] {5}\r\nab\r\nc FLAGS (\\Seen $Work))\r\n";
   g_autofree char *error = NULL;
-  g_autoptr(MsImapResponse) r = parse_bytewise (input, strlen (input), &error);
-  MsImapItem *list = ms_imap_item_child (r->items, 0);
-  MsImapItem *body = ms_imap_item_lookup (list, "BODY[HEADER.FIELDS (FROM TO)]");
+  g_autoptr(MsImapClientResponse) r = parse_bytewise (input, strlen (input), &error);
+  MsImapClientItem *list = ms_imap_client_item_child (r->items, 0);
+  MsImapClientItem *body = ms_imap_client_item_lookup (list, "BODY[HEADER.FIELDS (FROM TO)]");
   guint32 uid = 0;
 
-  g_assert_true (ms_imap_item_uint32 (ms_imap_item_lookup (list, "uid"), &uid));
+  g_assert_true (ms_imap_client_item_uint32 (ms_imap_client_item_lookup (list, "uid"), &uid));
   g_assert_cmpuint (uid, ==, 4);
   g_assert_nonnull (body);
   g_assert_true (body->literal);
   g_assert_cmpmem (body->data, body->len, "ab\r\nc", 5);
-  g_assert_cmpuint (ms_imap_item_n_children (ms_imap_item_lookup (list, "FLAGS")), ==, 2);
+  g_assert_cmpuint (ms_imap_client_item_n_children (ms_imap_client_item_lookup (list, "FLAGS")), ==, 2);
 }
 
 static const char *bad_inputs[] = {
@@ -115,7 +115,7 @@ test_parse_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     {
       g_autofree char *error = NULL;
-      g_autoptr(MsImapResponse) r = parse_bytewise (bad_inputs[i], strlen (bad_inputs[i]), &error);
+      g_autoptr(MsImapClientResponse) r = parse_bytewise (bad_inputs[i], strlen (bad_inputs[i]), &error);
 
       g_assert_null (r);
       g_assert_nonnull (error);
@@ -128,13 +128,13 @@ test_parse_limits (void)
   g_autoptr(MsImapClientParser) parser = ms_imap_client_parser_new ();
   g_autofree char *big = g_strnfill (MS_IMAP_CLIENT_MAX_LINE + 10, 'x');
   g_autoptr(GString) deep = g_string_new ("* 1 FETCH ");
-  g_autoptr(MsImapResponse) r = NULL;
+  g_autoptr(MsImapClientResponse) r = NULL;
   g_autofree char *error = NULL;
 
   /* An endless line is refused before it is complete. */
   ms_imap_client_parser_feed (parser, (const guint8 *) "* ", 2);
   ms_imap_client_parser_feed (parser, (const guint8 *) big, strlen (big));
-  g_assert_cmpint (ms_imap_client_parser_next (parser, &r, &error), ==, MS_IMAP_PARSE_ERROR);
+  g_assert_cmpint (ms_imap_client_parser_next (parser, &r, &error), ==, MS_IMAP_CLIENT_PARSE_ERROR);
   g_clear_pointer (&error, g_free);
 
   for (guint i = 0; i < MS_IMAP_CLIENT_MAX_DEPTH + 5; i++)
@@ -144,7 +144,7 @@ test_parse_limits (void)
   g_string_append (deep, "\r\n");
   ms_imap_client_parser_reset (parser);
   ms_imap_client_parser_feed (parser, (const guint8 *) deep->str, deep->len);
-  g_assert_cmpint (ms_imap_client_parser_next (parser, &r, &error), ==, MS_IMAP_PARSE_ERROR);
+  g_assert_cmpint (ms_imap_client_parser_next (parser, &r, &error), ==, MS_IMAP_CLIENT_PARSE_ERROR);
   g_assert_nonnull (strstr (error, "nested"));
 }
 
