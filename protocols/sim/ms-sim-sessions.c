@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-sim-sessions"
 #include "config.h"
 
+#include "ms-imap-server-session.h"
 #include "ms-pop3-client.h"
 #include "ms-pop3-server-session.h"
 #include "ms-sim-sessions.h"
@@ -65,9 +66,13 @@ ms_sim_new_server_session (const char  *protocol,
                          "store", store,
                          "greeting-host", SERVER_HOST,
                          "apop-timestamp", "<1.1@" SERVER_HOST ">",
+                         "tls-available", TRUE,
                          NULL);
   if (g_str_equal (protocol, "imap"))
-    return not_landed (error, "IMAP server session");
+    return g_object_new (MS_TYPE_IMAP_SERVER_SESSION,
+                         "store", store,
+                         "tls-available", TRUE,
+                         NULL);
   if (g_str_equal (protocol, "smtp"))
     return MS_SERVER_SESSION (ms_smtp_server_session_new (store, SERVER_HOST, FALSE));
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "unknown protocol “%s”", protocol);

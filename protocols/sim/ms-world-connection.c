@@ -9,6 +9,7 @@
 #include "ms-protocol-event.h"
 #include "ms-sim-sessions.h"
 #include "ms-smtp-server-session.h"
+#include "ms-tls-certificate.h"
 #include "ms-world-private.h"
 
 typedef struct
@@ -17,6 +18,9 @@ typedef struct
   MsDirection   direction;
   GBytes       *bytes;
   gboolean      cut_after;
+  gboolean      ciphertext;
+  gint64        sent_us;
+  gint64        arrival_us;
 } Delivery;
 
 static MsSimConnection *
@@ -41,6 +45,10 @@ ms_sim_connection_unref (MsSimConnection *conn)
   g_clear_pointer (&conn->held_input, g_byte_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (conn->decoders); i++)
     ms_line_decoder_clear (&conn->decoders[i]);
+  g_clear_object (&conn->tls_client);
+  g_clear_object (&conn->tls_server);
+  for (guint i = 0; i < G_N_ELEMENTS (conn->observers); i++)
+    g_clear_pointer (&conn->observers[i], ms_tls_record_parser_free);
   g_free (conn);
 }
 
@@ -174,51 +182,32 @@ delivery_free (gpointer data)
   g_free (d);
 }
 
+/* Decodes a chunk of plaintext into lines and records it. For TLS the
+ * chunk is recorded where it comes out of the receiving end's filter, with
+ * the times and size of the ciphertext that carried it. */
 static void
-send_chunk (MsSimConnection *conn,
-            MsDirection   direction,
-            const guint8 *data,
-            gsize         len)
+record_chunk (MsSimConnection *conn,
+              MsDirection      direction,
+              const guint8    *data,
+              gsize            len,
+              gint64           sent_us,
+              gint64           arrival_us,
+              gsize            wire_size,
+              gboolean         encrypted,
+              const char      *command)
 {
   MsWorld *world = conn->world;
-  MsLink *link = ms_device_get_link (conn->device);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *command = NULL;
   MsTranscriptEntry *entry;
-  Delivery *d;
-  gint64 now = ms_clock_get_now_us (world->clock);
-  gint64 start;
-  gboolean cut = FALSE;
 
-  g_assert (direction == MS_DIRECTION_TO_SERVER || direction == MS_DIRECTION_TO_CLIENT);
-
-  if (direction == MS_DIRECTION_TO_SERVER)
+  if (direction == MS_DIRECTION_TO_SERVER && command != NULL &&
+      !conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data)
     {
-      const guint8 *nl = memchr (data, '\n', len);
-      g_autofree char *first = g_strndup ((const char *) data, nl != NULL ? (gsize) (nl - data) : len);
-      gsize keep = len;
-
-      g_strchomp (first);
-      command = command_of_line (conn->protocol, first);
-      if (find_drop (world, conn, command, len, &keep) != NULL)
-        {
-          cut = TRUE;
-          len = keep;
-        }
-      if (!cut && command != NULL && !conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data)
-        {
-          g_free (conn->last_command);
-          conn->last_command = g_strdup (command);
-          if (g_str_equal (conn->protocol, "pop3") &&
-              (g_str_equal (command, "RETR") || g_str_equal (command, "TOP")))
-            ms_line_decoder_expect_data (&conn->decoders[MS_DIRECTION_TO_CLIENT]);
-        }
-      conn->client_bytes += len;
-      if (!conn->awaiting_answer)
-        {
-          conn->awaiting_answer = TRUE;
-          ms_device_add_round_trip (conn->device);
-        }
+      g_free (conn->last_command);
+      conn->last_command = g_strdup (command);
+      if (g_str_equal (conn->protocol, "pop3") &&
+          (g_str_equal (command, "RETR") || g_str_equal (command, "TOP")))
+        ms_line_decoder_expect_data (&conn->decoders[MS_DIRECTION_TO_CLIENT]);
     }
 
   ms_line_decoder_feed (&conn->decoders[direction], conn->protocol, data, len, lines);
@@ -228,35 +217,158 @@ send_chunk (MsSimConnection *conn,
         conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data = TRUE;
   g_ptr_array_add (lines, NULL);
 
+  entry = ms_world_new_entry (world, MS_TRANSCRIPT_CHUNK, conn, NULL);
+  entry->time_us = sent_us;
+  entry->arrival_us = arrival_us;
+  entry->direction = direction;
+  entry->bytes = g_bytes_new (data, len);
+  entry->wire_size = wire_size;
+  entry->encrypted = encrypted;
+  entry->lines = (GStrv) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+  entry->command = g_strdup (direction == MS_DIRECTION_TO_SERVER && command != NULL
+                             ? command : conn->last_command);
+  ms_world_add_entry (world, entry);
+}
+
+static char *
+first_line_command (MsSimConnection *conn,
+                    const guint8    *data,
+                    gsize            len)
+{
+  const guint8 *nl = memchr (data, '\n', len);
+  g_autofree char *first = g_strndup ((const char *) data, nl != NULL ? (gsize) (nl - data) : len);
+
+  g_strchomp (first);
+  return command_of_line (conn->protocol, first);
+}
+
+/* Puts bytes on the link: timing, counters, and the delivery at arrival. */
+static void
+transmit (MsSimConnection *conn,
+          MsDirection      direction,
+          const guint8    *data,
+          gsize            len,
+          gboolean         ciphertext,
+          gboolean         cut,
+          gint64          *sent_out,
+          gint64          *arrival_out)
+{
+  MsWorld *world = conn->world;
+  MsLink *link = ms_device_get_link (conn->device);
+  gint64 now = ms_clock_get_now_us (world->clock);
+  gint64 start;
+  Delivery *d;
+
+  g_assert (direction == MS_DIRECTION_TO_SERVER || direction == MS_DIRECTION_TO_CLIENT);
+
+  if (direction == MS_DIRECTION_TO_SERVER)
+    {
+      conn->client_bytes += len;
+      if (!conn->awaiting_answer)
+        {
+          conn->awaiting_answer = TRUE;
+          ms_device_add_round_trip (conn->device);
+        }
+    }
+
   /* Chunks in one direction queue behind each other on the line. */
   start = MAX (now, conn->line_free_at[direction]);
   conn->line_free_at[direction] = start + ms_link_serialise_time_us (link, direction, len);
 
-  entry = ms_world_new_entry (world, MS_TRANSCRIPT_CHUNK, conn, NULL);
-  entry->time_us = start;
-  entry->arrival_us = conn->line_free_at[direction] + ms_link_get_latency_us (link);
-  entry->direction = direction;
-  entry->bytes = g_bytes_new (data, len);
-  entry->wire_size = len;
-  entry->lines = (GStrv) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
-  entry->command = g_strdup (direction == MS_DIRECTION_TO_SERVER && command != NULL
-                             ? command : conn->last_command);
-
   d = g_new0 (Delivery, 1);
   d->conn = connection_ref (conn);
   d->direction = direction;
-  d->bytes = g_bytes_ref (entry->bytes);
+  d->bytes = g_bytes_new (data, len);
   d->cut_after = cut;
+  d->ciphertext = ciphertext;
+  d->sent_us = start;
+  d->arrival_us = conn->line_free_at[direction] + ms_link_get_latency_us (link);
   conn->in_flight++;
-  ms_clock_schedule (world->clock, entry->arrival_us, deliver_cb, d, delivery_free);
-  ms_world_add_entry (world, entry);
-
+  ms_clock_schedule (world->clock, d->arrival_us, deliver_cb, d, delivery_free);
   ms_device_add_traffic (conn->device, direction, len);
+  *sent_out = d->sent_us;
+  *arrival_out = d->arrival_us;
+}
+
+static void
+send_chunk (MsSimConnection *conn,
+            MsDirection      direction,
+            const guint8    *data,
+            gsize            len)
+{
+  g_autofree char *command = NULL;
+  gboolean cut = FALSE;
+  gint64 sent, arrival;
+
+  if (direction == MS_DIRECTION_TO_SERVER)
+    {
+      gsize keep = len;
+
+      command = first_line_command (conn, data, len);
+      if (find_drop (conn->world, conn, command, len, &keep) != NULL)
+        {
+          cut = TRUE;
+          len = keep;
+          g_clear_pointer (&command, g_free);
+        }
+    }
+
+  transmit (conn, direction, data, len, FALSE, cut, &sent, &arrival);
+  record_chunk (conn, direction, data, len, sent, arrival, len, FALSE, command);
   if (cut)
     {
       conn->cutting = TRUE;
       connection_notice (conn, "the network cuts the connection here: the rest of this command never arrives");
     }
+}
+
+/* What an eavesdropper sees: one entry per TLS record, never its bytes. */
+static void
+observe_records (MsSimConnection *conn,
+                 MsDirection      direction,
+                 const guint8    *data,
+                 gsize            len,
+                 gint64           sent,
+                 gint64           arrival)
+{
+  MsTlsRecordParser *parser;
+  MsTlsRecord *record;
+
+  if (conn->observers[direction] == NULL)
+    conn->observers[direction] = ms_tls_record_parser_new ();
+  parser = conn->observers[direction];
+  if (!ms_tls_record_parser_feed (parser, data, len, NULL))
+    return;
+  while ((record = ms_tls_record_parser_next (parser)) != NULL)
+    {
+      MsTranscriptEntry *entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_TLS_RECORD, conn, NULL);
+
+      entry->time_us = sent;
+      entry->arrival_us = arrival;
+      entry->direction = direction;
+      entry->wire_size = (gsize) record->length + 5;
+      entry->encrypted = record->encrypted;
+      entry->tls_record_type = g_strdup (ms_tls_content_type_name (record->content_type));
+      if (record->handshake_names != NULL && record->handshake_names[0] != NULL)
+        entry->tls_handshake = g_strjoinv (", ", record->handshake_names);
+      entry->text = ms_tls_record_describe (record);
+      ms_world_add_entry (conn->world, entry);
+      ms_tls_record_free (record);
+    }
+}
+
+static void
+send_ciphertext (MsSimConnection *conn,
+                 MsDirection      direction,
+                 MsTlsFilter     *filter)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  gint64 sent, arrival;
+
+  if (ms_tls_filter_take_ciphertext (filter, buf) == 0)
+    return;
+  transmit (conn, direction, buf->data, buf->len, TRUE, FALSE, &sent, &arrival);
+  observe_records (conn, direction, buf->data, buf->len, sent, arrival);
 }
 
 static void
@@ -298,9 +410,14 @@ connection_pump (MsSimConnection *conn)
 
   if (ms_client_session_take_output (conn->client, buf) > 0)
     {
-      send_chunk (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
+      if (conn->tls_client != NULL)
+        ms_tls_filter_write_plaintext (conn->tls_client, buf->data, buf->len);
+      else
+        send_chunk (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
       g_byte_array_set_size (buf, 0);
     }
+  if (conn->tls_client != NULL)
+    send_ciphertext (conn, MS_DIRECTION_TO_SERVER, conn->tls_client);
   if (conn->cutting)
     return;
 
@@ -318,11 +435,72 @@ connection_pump (MsSimConnection *conn)
     }
   if (!conn->held && ms_server_session_take_output (conn->server, buf) > 0)
     {
-      send_chunk (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
+      if (conn->tls_server != NULL)
+        ms_tls_filter_write_plaintext (conn->tls_server, buf->data, buf->len);
+      else
+        send_chunk (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
       g_byte_array_set_size (buf, 0);
     }
+  if (conn->tls_server != NULL)
+    send_ciphertext (conn, MS_DIRECTION_TO_CLIENT, conn->tls_server);
 
   connection_maybe_close (conn);
+}
+
+static gboolean
+tls_check (MsSimConnection *conn,
+           MsTlsFilter     *filter,
+           gboolean        *done,
+           gboolean         server_side)
+{
+  const GError *error = ms_tls_filter_get_error (filter);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("TLS failed (%s side): %s",
+                                               server_side ? "server" : "client", error->message);
+
+      connection_notice (conn, text);
+      ms_sim_connection_close (conn, TRUE, "connection lost: TLS failed");
+      return FALSE;
+    }
+  if (!*done && ms_tls_filter_is_handshake_done (filter))
+    {
+      *done = TRUE;
+      if (server_side)
+        {
+          g_autofree char *text = g_strdup_printf ("TLS handshake complete: %s, %s",
+                                                   ms_tls_filter_get_version_name (filter),
+                                                   ms_tls_filter_get_cipher_name (filter));
+
+          connection_notice (conn, text);
+          ms_server_session_set_tls_active (conn->server, TRUE);
+        }
+      else
+        ms_client_session_set_tls_active (conn->client, TRUE);
+    }
+  return TRUE;
+}
+
+static void
+deliver_plain (MsSimConnection *conn,
+               MsDirection      direction,
+               const guint8    *bytes,
+               gsize            len)
+{
+  if (direction == MS_DIRECTION_TO_SERVER)
+    {
+      if (conn->held)
+        {
+          if (conn->held_input == NULL)
+            conn->held_input = g_byte_array_new ();
+          g_byte_array_append (conn->held_input, bytes, (guint) len);
+        }
+      else if (len > 0)
+        ms_server_session_feed (conn->server, bytes, len);
+    }
+  else if (len > 0)
+    ms_client_session_feed (conn->client, bytes, len);
 }
 
 static void
@@ -336,32 +514,81 @@ deliver_cb (gpointer data)
   conn->in_flight--;
   if (conn->closed)
     return;
+  if (d->direction == MS_DIRECTION_TO_CLIENT)
+    conn->awaiting_answer = FALSE;
 
-  if (d->direction == MS_DIRECTION_TO_SERVER)
+  if (d->ciphertext)
     {
-      if (conn->held)
+      gboolean to_server = d->direction == MS_DIRECTION_TO_SERVER;
+      MsTlsFilter *filter = to_server ? conn->tls_server : conn->tls_client;
+      g_autoptr(GByteArray) plain = g_byte_array_new ();
+
+      /* Ciphertext for an end that has not switched yet cannot happen: each
+       * end switches before its peer sends it anything encrypted. */
+      g_assert (filter != NULL);
+      g_object_ref (filter);
+      ms_tls_filter_feed_ciphertext (filter, bytes, len);
+      if (tls_check (conn, filter, to_server ? &conn->tls_server_done : &conn->tls_client_done, to_server) &&
+          ms_tls_filter_take_plaintext (filter, plain) > 0)
         {
-          if (conn->held_input == NULL)
-            conn->held_input = g_byte_array_new ();
-          g_byte_array_append (conn->held_input, bytes, (guint) len);
+          g_autofree char *command = to_server ? first_line_command (conn, plain->data, plain->len) : NULL;
+
+          record_chunk (conn, d->direction, plain->data, plain->len, d->sent_us, d->arrival_us,
+                        len, TRUE, command);
+          deliver_plain (conn, d->direction, plain->data, plain->len);
         }
-      else if (len > 0)
-        ms_server_session_feed (conn->server, bytes, len);
+      g_object_unref (filter);
     }
   else
-    {
-      conn->awaiting_answer = FALSE;
-      if (len > 0)
-        ms_client_session_feed (conn->client, bytes, len);
-    }
+    deliver_plain (conn, d->direction, bytes, len);
 
-  if (d->cut_after)
-    {
-      ms_sim_connection_close (conn, TRUE, "connection lost: the network dropped it");
-      ms_world_pump_all (conn->world);
-      return;
-    }
+  if (d->cut_after && !conn->closed)
+    ms_sim_connection_close (conn, TRUE, "connection lost: the network dropped it");
   ms_world_pump_all (conn->world);
+}
+
+static MsTlsContext *
+world_tls_context (MsWorld  *world,
+                   gboolean  server,
+                   GError  **error)
+{
+  if (server)
+    {
+      if (world->tls_server_context == NULL)
+        world->tls_server_context = ms_tls_context_new_server_fixed (error);
+      return world->tls_server_context;
+    }
+  if (world->tls_client_context == NULL)
+    {
+      const char *cert_pem, *key_pem;
+      g_autoptr(MsTlsContext) context = ms_tls_context_new_client (error);
+
+      /* The simulated clients trust the fixed demonstration identity. */
+      ms_tls_certificate_fixed_pem (&cert_pem, &key_pem);
+      if (context == NULL || !ms_tls_context_trust_pem (context, cert_pem, error))
+        return NULL;
+      world->tls_client_context = g_steal_pointer (&context);
+    }
+  return world->tls_client_context;
+}
+
+static gboolean
+start_tls_end (MsSimConnection *conn,
+               gboolean         server)
+{
+  g_autoptr(GError) error = NULL;
+  MsTlsContext *context = world_tls_context (conn->world, server, &error);
+
+  if (context == NULL)
+    {
+      connection_notice (conn, error->message);
+      return FALSE;
+    }
+  if (server)
+    conn->tls_server = ms_tls_filter_new_server (context);
+  else
+    conn->tls_client = ms_tls_filter_new_client (context, "localhost");
+  return TRUE;
 }
 
 static void
@@ -392,9 +619,16 @@ on_server_event (MsServerSession       *server,
 
 static void
 on_server_tls_requested (MsServerSession *server,
-                         MsSimConnection    *conn)
+                         MsSimConnection *conn)
 {
-  connection_notice (conn, "the server offers TLS, but TLS is not part of this build yet");
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+
+  /* The positive answer goes out in plain text; everything after it from
+   * the server is inside TLS. */
+  if (ms_server_session_take_output (conn->server, buf) > 0)
+    send_chunk (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
+  if (start_tls_end (conn, TRUE))
+    connection_notice (conn, "the server starts TLS: from now on it sends only TLS records");
 }
 
 static void
@@ -425,9 +659,10 @@ on_client_event (MsClientSession       *client,
 
 static void
 on_client_tls_requested (MsClientSession *client,
-                         MsSimConnection    *conn)
+                         MsSimConnection *conn)
 {
-  connection_notice (conn, "the client asks for TLS, but TLS is not part of this build yet");
+  if (start_tls_end (conn, FALSE))
+    connection_notice (conn, "the client starts the TLS handshake");
 }
 
 static void
@@ -438,6 +673,17 @@ established_cb (gpointer data)
   if (conn->closed)
     return;
   conn->established = TRUE;
+  if (conn->is_mail && ms_device_get_tls_mode (conn->device) == MS_CLIENT_TLS_IMPLICIT)
+    {
+      /* Implicit TLS (995/993): the handshake comes before the first byte of
+       * POP3 or IMAP, so even the greeting is encrypted. */
+      if (!start_tls_end (conn, TRUE) || !start_tls_end (conn, FALSE))
+        {
+          ms_sim_connection_close (conn, TRUE, "connection lost: TLS could not start");
+          return;
+        }
+      connection_notice (conn, "implicit TLS: the handshake starts at once");
+    }
   ms_server_session_start (conn->server);
   ms_client_session_connected (conn->client);
   ms_world_pump_all (conn->world);

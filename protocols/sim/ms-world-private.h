@@ -4,6 +4,8 @@
 #pragma once
 
 #include "ms-device-private.h"
+#include "ms-tls-filter.h"
+#include "ms-tls-record-parser.h"
 #include "ms-line-decoder.h"
 #include "ms-transcript-entry-private.h"
 #include "ms-world.h"
@@ -31,6 +33,8 @@ struct _MsWorld
   GPtrArray    *drops;         /* MsDropRule* */
   guint         message_counter;
   gint64        epoch;
+  MsTlsContext *tls_server_context;   /* made on first use */
+  MsTlsContext *tls_client_context;
 };
 
 struct _MsSimConnection
@@ -59,6 +63,15 @@ struct _MsSimConnection
   gulong           server_handlers[2];
   gboolean         client_finished;
   gboolean         client_success;
+  /* TLS: one filter per end. Each end switches on its own (the server after
+   * queueing its answer to STLS/STARTTLS, the client when it reads it), so
+   * the flags are per end. The observers see what an eavesdropper sees of
+   * each direction: record types and sizes. */
+  MsTlsFilter       *tls_client;
+  MsTlsFilter       *tls_server;
+  gboolean           tls_client_done;
+  gboolean           tls_server_done;
+  MsTlsRecordParser *observers[3];
 };
 
 /* ms-world-connection.c */

@@ -61,6 +61,8 @@ ms_world_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->transcript);
   g_clear_object (&self->server_store);
+  g_clear_object (&self->tls_server_context);
+  g_clear_object (&self->tls_client_context);
   G_OBJECT_CLASS (ms_world_parent_class)->dispose (object);
 }
 
@@ -283,12 +285,6 @@ ms_world_add_device (MsWorld               *self,
     {
       g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_BAD_ARGUMENT,
                    "a device speaks pop3 or imap, not “%s”", protocol);
-      return NULL;
-    }
-  if (tls_mode != MS_CLIENT_TLS_OFF)
-    {
-      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_FAILED,
-                   "TLS is not part of this build yet (device “%s”)", name);
       return NULL;
     }
   if (server_url != NULL)
