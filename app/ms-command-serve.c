@@ -25,6 +25,9 @@
 #include "ms-store-loader.h"
 #include "ms-store-state.h"
 #include "ms-store.h"
+#include "ms-tls-certificate.h"
+#include "ms-tls-context.h"
+#include "ms-tls-record-parser.h"
 
 typedef struct _Serve Serve;
 
@@ -44,6 +47,7 @@ struct _Serve
   GPtrArray    *listeners;   /* MsListener */
   FILE         *transcript;
   gboolean      require_tls;
+  MsTlsContext *tls_context;  /* NULL: no TLS (no certificate could be had) */
   int           exit_status;
   char         *addresses[4];  /* per serve_protocols row, from the options */
 };
@@ -69,8 +73,8 @@ serve_new_imap (Serve *serve)
 static const ServeProtocol serve_protocols[] = {
   { "pop3",  "POP3",             "127.0.0.1:1110", FALSE, serve_new_pop3 },
   { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, serve_new_imap },
-  { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  NULL },
-  { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  NULL },
+  { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  serve_new_pop3 },
+  { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  serve_new_imap },
 };
 
 /* Passwords never reach stderr or the transcript file: PASS keeps only its
@@ -169,6 +173,39 @@ on_protocol_event (MsServerSession       *session,
     write_transcript (serve, connection, event);
 }
 
+/* What an eavesdropper sees, beside what the endpoints see: one line per
+ * TLS record ("C~" from the client, "S~" from the server). */
+static void
+on_tls_record (MsConnection      *connection,
+               gboolean           from_client,
+               const MsTlsRecord *record,
+               Serve             *serve)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *text = NULL;
+
+  if (serve->transcript == NULL)
+    return;
+  now = g_date_time_new_now_utc ();
+  stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  text = ms_tls_record_describe (record);
+  fprintf (serve->transcript, "%s.%03dZ #%u %s %s tls %s\n", stamp, g_date_time_get_microsecond (now) / 1000,
+           ms_connection_get_id (connection), ms_connection_get_protocol (connection),
+           from_client ? "C~" : "S~", text);
+  fflush (serve->transcript);
+}
+
+static void
+on_tls_established (MsConnection *connection,
+                    Serve        *serve)
+{
+  MsTlsFilter *filter = ms_connection_get_tls_filter (connection);
+
+  g_printerr ("%s #%u: TLS %s %s\n", ms_connection_get_protocol (connection), ms_connection_get_id (connection),
+              ms_tls_filter_get_version_name (filter), ms_tls_filter_get_cipher_name (filter));
+}
+
 static void
 on_connection_closed (MsConnection *connection,
                       int           reason,
@@ -190,6 +227,49 @@ on_connection_opened (MsListener   *listener,
   g_signal_connect_object (ms_connection_get_session (connection), "protocol-event",
                            G_CALLBACK (on_protocol_event), connection, 0);
   g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), serve);
+  g_signal_connect (connection, "tls-record", G_CALLBACK (on_tls_record), serve);
+  g_signal_connect (connection, "tls-established", G_CALLBACK (on_tls_established), serve);
+  /* Every session that can do STLS/STARTTLS offers it when we have a
+   * certificate; on the implicit-TLS ports it is refused as "already on". */
+  if (serve->tls_context != NULL)
+    {
+      MsServerSession *session = ms_connection_get_session (connection);
+
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (session), "tls-available") != NULL)
+        g_object_set (session, "tls-available", TRUE, NULL);
+    }
+}
+
+/* The server's TLS identity: --cert/--key, else the self-signed certificate
+ * kept in the user data folder (made on first use). Without --cert, a
+ * folder we cannot write is not fatal unless TLS was asked for. */
+static gboolean
+setup_tls (Serve       *serve,
+           const char  *cert,
+           const char  *key,
+           gboolean     needed,
+           GError     **error)
+{
+  g_autofree char *made_cert = NULL;
+  g_autofree char *made_key = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (cert != NULL)
+    {
+      serve->tls_context = ms_tls_context_new_server (cert, key, error);
+      return serve->tls_context != NULL;
+    }
+  if (ms_tls_certificate_ensure (NULL, &made_cert, &made_key, &local_error))
+    serve->tls_context = ms_tls_context_new_server (made_cert, made_key, &local_error);
+  if (serve->tls_context != NULL)
+    return TRUE;
+  if (needed)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_printerr ("mailscope serve: no TLS: %s\n", local_error->message);
+  return TRUE;
 }
 
 static gboolean
@@ -258,6 +338,7 @@ serve_clear (Serve *serve)
     g_clear_pointer (&serve->addresses[i], g_free);
   g_clear_pointer (&serve->listeners, g_ptr_array_unref);
   g_clear_object (&serve->state);
+  g_clear_object (&serve->tls_context);
   g_clear_object (&serve->store);
   g_clear_pointer (&serve->loop, g_main_loop_unref);
   if (serve->transcript != NULL)
@@ -342,8 +423,6 @@ ms_command_serve (int    argc,
 
     if ((cert == NULL) != (key == NULL))
       message = g_strdup ("--cert and --key go together");
-    else if (cert != NULL || key != NULL || require_tls)
-      message = g_strdup ("TLS (--cert, --key, --require-tls) is not available in this build");
     for (guint i = 0; message == NULL && i < G_N_ELEMENTS (serve_protocols); i++)
       if (serve.addresses[i] != NULL && serve_protocols[i].factory == NULL)
         message = g_strdup_printf ("%s (--%s) is not available in this build",
@@ -367,6 +446,17 @@ ms_command_serve (int    argc,
     {
       return fail (&serve, error->message);
     }
+  {
+    gboolean needed = cert != NULL || require_tls;
+
+    for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
+      needed |= serve_protocols[i].implicit_tls && serve.addresses[i] != NULL;
+    if (!setup_tls (&serve, cert, key, needed, &error))
+      {
+        g_autofree char *message = g_strdup_printf ("TLS: %s", error->message);
+        return fail (&serve, message);
+      }
+  }
   if (transcript != NULL)
     {
       serve.transcript = fopen (transcript, "a");
@@ -387,10 +477,14 @@ ms_command_serve (int    argc,
 
       if (protocol->factory == NULL || (address == NULL && any_given))
         continue;
+      if (protocol->implicit_tls && serve.tls_context == NULL)
+        continue;
       if (address == NULL)
         address = protocol->default_address;
 
       listener = ms_listener_new (protocol->name, (MsServerSessionFactory) protocol->factory, &serve);
+      if (serve.tls_context != NULL)
+        ms_listener_set_tls (listener, serve.tls_context, protocol->implicit_tls);
       bound = ms_listener_listen (listener, address, &error);
       if (bound == NULL)
         {

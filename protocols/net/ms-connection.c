@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ms-connection.h"
+#include "ms-tls-record-parser.h"
 
 #define READ_CHUNK 16384
 
@@ -24,12 +25,24 @@ struct _MsConnection
   gboolean           reading;
   gboolean           writing;
   gboolean           closed;
+
+  /* TLS: the filter sits between the socket and the session once started. */
+  MsTlsContext      *tls_context;
+  MsTlsFilter       *tls;
+  MsTlsRecordParser *observer[2];  /* 0: what the client sent, 1: what we sent */
+  gboolean           tls_implicit;
+  gboolean           tls_requested; /* STLS/STARTTLS accepted, answer not taken yet */
+  gboolean           tls_announced; /* the session was told set_tls_active(TRUE) */
+  gboolean           tls_up;        /* the handshake completed */
+  gboolean           tls_closing;   /* our close_notify is queued */
 };
 
 G_DEFINE_FINAL_TYPE (MsConnection, ms_connection, G_TYPE_OBJECT)
 
 enum {
   CLOSED,
+  TLS_RECORD,
+  TLS_ESTABLISHED,
   N_SIGNALS
 };
 
@@ -78,20 +91,115 @@ finish (MsConnection            *self,
   g_signal_emit (self, signals[CLOSED], 0, reason);
 }
 
-/* socket → session. A TLS filter decrypts here before feeding. */
+/* Reports the TLS records in @data as an eavesdropper on this direction
+ * sees them. An observer that loses track (it cannot, for bytes OpenSSL made
+ * or accepted, but a client may send garbage) just stops reporting. */
+static void
+observe (MsConnection *self,
+         gboolean      from_client,
+         const guint8 *data,
+         gsize         len)
+{
+  MsTlsRecordParser **parser = &self->observer[from_client ? 0 : 1];
+  g_autoptr(GError) error = NULL;
+  MsTlsRecord *record;
+  gboolean ok;
+
+  if (*parser == NULL || len == 0)
+    return;
+  ok = ms_tls_record_parser_feed (*parser, data, len, &error);
+  while ((record = ms_tls_record_parser_next (*parser)) != NULL)
+    {
+      g_signal_emit (self, signals[TLS_RECORD], 0, from_client, record);
+      ms_tls_record_free (record);
+    }
+  if (!ok)
+    {
+      g_debug ("#%u: TLS observer: %s", self->id, error->message);
+      g_clear_pointer (parser, ms_tls_record_parser_free);
+    }
+}
+
+static void
+start_tls (MsConnection *self)
+{
+  g_assert (self->tls == NULL);
+  g_assert (self->tls_context != NULL);
+
+  self->tls = ms_tls_filter_new_server (self->tls_context);
+  self->observer[0] = ms_tls_record_parser_new ();
+  self->observer[1] = ms_tls_record_parser_new ();
+}
+
+static void
+on_tls_requested (MsServerSession *session,
+                  MsConnection    *self)
+{
+  /* The session has queued its "go ahead" and dropped whatever followed the
+   * command. That answer must still leave in plain text, so the filter is
+   * made only after flush_output() took it. */
+  if (self->tls_context != NULL && self->tls == NULL)
+    self->tls_requested = TRUE;
+}
+
+/* socket → session. With TLS the bytes are decrypted first; the session
+ * learns that TLS is on before it sees the first decrypted byte. */
 static void
 received (MsConnection *self,
           const guint8 *data,
           gsize         len)
 {
-  ms_server_session_feed (self->session, data, len);
+  g_autoptr(GByteArray) plain = NULL;
+
+  if (self->tls == NULL)
+    {
+      ms_server_session_feed (self->session, data, len);
+      return;
+    }
+  observe (self, TRUE, data, len);
+  ms_tls_filter_feed_ciphertext (self->tls, data, len);
+  if (ms_tls_filter_is_handshake_done (self->tls) && !self->tls_up)
+    {
+      self->tls_up = TRUE;
+      g_debug ("#%u: TLS established: %s %s", self->id,
+               ms_tls_filter_get_version_name (self->tls), ms_tls_filter_get_cipher_name (self->tls));
+      if (!self->tls_announced)
+        {
+          self->tls_announced = TRUE;
+          ms_server_session_set_tls_active (self->session, TRUE);
+        }
+      g_signal_emit (self, signals[TLS_ESTABLISHED], 0);
+    }
+  plain = g_byte_array_new ();
+  if (ms_tls_filter_take_plaintext (self->tls, plain) > 0)
+    ms_server_session_feed (self->session, plain->data, plain->len);
 }
 
-/* session → socket. A TLS filter encrypts here; returns the bytes queued. */
+/* session → socket. With TLS the session's bytes are encrypted first;
+ * returns the bytes queued. */
 static gsize
 flush_output (MsConnection *self)
 {
-  return ms_server_session_take_output (self->session, self->out);
+  g_autoptr(GByteArray) plain = NULL;
+  gsize before = self->out->len;
+
+  if (self->tls == NULL)
+    {
+      gsize n = ms_server_session_take_output (self->session, self->out);
+
+      if (self->tls_requested)
+        {
+          self->tls_requested = FALSE;
+          start_tls (self);
+        }
+      return n;
+    }
+  plain = g_byte_array_new ();
+  if (ms_server_session_take_output (self->session, plain) > 0)
+    ms_tls_filter_write_plaintext (self->tls, plain->data, plain->len);
+  ms_tls_filter_take_ciphertext (self->tls, self->out);
+  observe (self, FALSE, self->out->data + before, self->out->len - before);
+  return self->out->len - before;
 }
 
 /* Starts writing what the session has queued, if nothing is being written.
@@ -197,8 +305,26 @@ pump (MsConnection *self)
   if (start_write (self))
     return;
 
+  /* A failed handshake: the alert (if any) went out above; nothing more can
+   * be said or read. */
+  if (self->tls != NULL && ms_tls_filter_get_error (self->tls) != NULL)
+    {
+      g_debug ("#%u: TLS failed: %s", self->id, ms_tls_filter_get_error (self->tls)->message);
+      finish (self, MS_CONNECTION_CLOSED_LOST);
+      return;
+    }
+
   if (ms_server_session_is_finished (self->session))
     {
+      /* Under TLS, end with a close_notify so the client knows the data
+       * ended on purpose (RFC 8446 6.1), then close. */
+      if (self->tls != NULL && !self->tls_closing)
+        {
+          self->tls_closing = TRUE;
+          ms_tls_filter_close_notify (self->tls);
+          pump (self);
+          return;
+        }
       finish (self, MS_CONNECTION_CLOSED_FINISHED);
       return;
     }
@@ -218,6 +344,8 @@ ms_connection_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->tls);
+  g_clear_object (&self->tls_context);
 
   G_OBJECT_CLASS (ms_connection_parent_class)->dispose (object);
 }
@@ -231,6 +359,8 @@ ms_connection_finalize (GObject *object)
   g_free (self->peer);
   g_free (self->read_buffer);
   g_byte_array_unref (self->out);
+  g_clear_pointer (&self->observer[0], ms_tls_record_parser_free);
+  g_clear_pointer (&self->observer[1], ms_tls_record_parser_free);
 
   G_OBJECT_CLASS (ms_connection_parent_class)->finalize (object);
 }
@@ -250,6 +380,25 @@ ms_connection_class_init (MsConnectionClass *klass)
   signals[CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
+  /**
+   * MsConnection::tls-record:
+   * @from_client: whether the client sent it
+   * @record: (type gpointer): the MsTlsRecord; valid during emission only
+   */
+  signals[TLS_RECORD] =
+    g_signal_new ("tls-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_POINTER);
+
+  /**
+   * MsConnection::tls-established:
+   *
+   * The handshake completed; ms_connection_get_tls_filter() tells the
+   * version, cipher and key log.
+   */
+  signals[TLS_ESTABLISHED] =
+    g_signal_new ("tls-established", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -307,8 +456,40 @@ ms_connection_start (MsConnection *self)
   g_return_if_fail (!self->started);
 
   self->started = TRUE;
+  /* On an implicit-TLS port the session is protected from its first byte:
+   * its greeting (IMAP's lists capabilities) must not offer STARTTLS or
+   * LOGINDISABLED, and it can be fed nothing before the handshake ends. */
+  if (self->tls_context != NULL && self->tls_implicit)
+    {
+      start_tls (self);
+      self->tls_announced = TRUE;
+      ms_server_session_set_tls_active (self->session, TRUE);
+    }
   ms_server_session_start (self->session);
   pump (self);
+}
+
+void
+ms_connection_set_tls (MsConnection *self,
+                       MsTlsContext *context,
+                       gboolean      implicit)
+{
+  g_return_if_fail (MS_IS_CONNECTION (self));
+  g_return_if_fail (MS_IS_TLS_CONTEXT (context));
+  g_return_if_fail (ms_tls_context_is_server (context));
+  g_return_if_fail (!self->started);
+
+  g_set_object (&self->tls_context, context);
+  self->tls_implicit = implicit;
+  if (!implicit)
+    g_signal_connect_object (self->session, "tls-requested", G_CALLBACK (on_tls_requested), self, 0);
+}
+
+MsTlsFilter *
+ms_connection_get_tls_filter (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), NULL);
+  return self->tls;
 }
 
 void

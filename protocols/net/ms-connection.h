@@ -7,6 +7,10 @@
  * (received()) and "session → socket" (flush_output()): a TLS filter
  * (STLS/STARTTLS, implicit TLS) goes between them and the socket.
  *
+ * Signals: "closed" (reason), "tls-record" (from_client, MsTlsRecord*: each
+ * TLS record as an eavesdropper sees it, valid during emission), and
+ * "tls-established" (once the handshake completed).
+ *
  * Flow control: the connection reads only when everything the session had
  * to say has been written, and while the session asks to be held
  * (ms_server_session_get_hold_ms()) it neither reads nor writes. */
@@ -14,6 +18,8 @@
 
 #include <gio/gio.h>
 #include "ms-server-session.h"
+#include "ms-tls-context.h"
+#include "ms-tls-filter.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +37,17 @@ MsConnection    *ms_connection_new          (GSocketConnection *socket,
                                              MsServerSession   *session,
                                              const char        *protocol,
                                              guint              id);
+/* Puts TLS between the socket and the session; call before start. With
+ * @implicit the handshake starts with the first byte (ports 995/993);
+ * otherwise the context waits for the session's "tls-requested"
+ * (STLS/STARTTLS). The session is told set_tls_active(TRUE) before it is
+ * fed any decrypted byte: once the handshake completes after STLS/STARTTLS,
+ * and before start() (so before its greeting) on an implicit-TLS port. */
+void             ms_connection_set_tls      (MsConnection      *self,
+                                             MsTlsContext      *context,
+                                             gboolean           implicit);
+/* The TLS filter once TLS started (key log, version), else NULL. */
+MsTlsFilter     *ms_connection_get_tls_filter (MsConnection    *self);
 /* Starts the session (its greeting goes out) and the read/write loop. */
 void             ms_connection_start        (MsConnection      *self);
 /* Ends the connection from the server's side: the session is told the

@@ -15,6 +15,8 @@ struct _MsListener
   gpointer                user_data;
   GSocketService         *service;
   GPtrArray              *connections;  /* MsConnection, open ones */
+  MsTlsContext           *tls_context;
+  gboolean                tls_implicit;
 };
 
 G_DEFINE_FINAL_TYPE (MsListener, ms_listener, G_TYPE_OBJECT)
@@ -96,6 +98,8 @@ on_incoming (GSocketService    *service,
   g_return_val_if_fail (MS_IS_SERVER_SESSION (session), FALSE);
 
   connection = ms_connection_new (socket, session, self->protocol, next_connection_id++);
+  if (self->tls_context != NULL)
+    ms_connection_set_tls (connection, self->tls_context, self->tls_implicit);
   g_ptr_array_add (self->connections, g_object_ref (connection));
   g_signal_connect_object (connection, "closed", G_CALLBACK (on_connection_closed), self, 0);
   /* Before start, so that observers see the greeting too. */
@@ -111,6 +115,7 @@ ms_listener_dispose (GObject *object)
 
   ms_listener_stop (self);
   g_clear_object (&self->service);
+  g_clear_object (&self->tls_context);
 
   G_OBJECT_CLASS (ms_listener_parent_class)->dispose (object);
 }
@@ -166,6 +171,18 @@ ms_listener_new (const char             *protocol,
   self->factory = factory;
   self->user_data = user_data;
   return self;
+}
+
+void
+ms_listener_set_tls (MsListener   *self,
+                     MsTlsContext *context,
+                     gboolean      implicit)
+{
+  g_return_if_fail (MS_IS_LISTENER (self));
+  g_return_if_fail (context == NULL || MS_IS_TLS_CONTEXT (context));
+
+  g_set_object (&self->tls_context, context);
+  self->tls_implicit = implicit;
 }
 
 char *

@@ -20,6 +20,12 @@ G_DECLARE_FINAL_TYPE (MsListener, ms_listener, MS, LISTENER, GObject)
 MsListener *ms_listener_new            (const char              *protocol,
                                         MsServerSessionFactory   factory,
                                         gpointer                 user_data);
+/* Every connection accepted from now on runs TLS with @context: from the
+ * first byte when @implicit (pop3s, imaps), else when the session accepts
+ * STLS/STARTTLS. */
+void        ms_listener_set_tls        (MsListener              *self,
+                                        MsTlsContext            *context,
+                                        gboolean                 implicit);
 /* Binds @address ("127.0.0.1:1110", "[::1]:0", "localhost:1143"; port 0
  * picks a free port; the host must be an IP address or "localhost") and
  * starts accepting. Returns the address actually bound, "ADDR:PORT". */
