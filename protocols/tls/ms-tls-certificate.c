@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -170,6 +173,9 @@ ms_tls_certificate_ensure (const char  *dir,
   g_autofree char *key_file = NULL;
   g_autofree char *cert_pem = NULL;
   g_autofree char *key_pem = NULL;
+  g_autofree char *lock_file = NULL;
+  gboolean ok = TRUE;
+  int lock_fd;
 
   g_return_val_if_fail (cert_path != NULL && key_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -188,19 +194,37 @@ ms_tls_certificate_ensure (const char  *dir,
       return FALSE;
     }
 
+  /* Two servers started at once (a parallel test suite) must not each
+   * write a key and end up with one's key beside the other's certificate:
+   * the check and the making happen under an exclusive lock. */
+  lock_file = g_build_filename (dir, "lock", NULL);
+  lock_fd = open (lock_file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || flock (lock_fd, LOCK_EX) != 0)
+    {
+      int saved = errno;
+
+      if (lock_fd >= 0)
+        close (lock_fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Could not lock %s: %s", lock_file, g_strerror (saved));
+      return FALSE;
+    }
+
   if (!g_file_test (cert_file, G_FILE_TEST_IS_REGULAR) ||
       !g_file_test (key_file, G_FILE_TEST_IS_REGULAR))
     {
       /* A key without its certificate (or the reverse) is useless: make both
        * again. The key is written first, so a crash in between leaves no
        * certificate that points at a missing key. */
-      if (!ms_tls_certificate_generate_pem (&cert_pem, &key_pem, error))
-        return FALSE;
-      if (!g_file_set_contents_full (key_file, key_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error) ||
-          !g_file_set_contents_full (cert_file, cert_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-        return FALSE;
-      g_info ("Made a self-signed certificate for localhost in %s", dir);
+      ok = ms_tls_certificate_generate_pem (&cert_pem, &key_pem, error) &&
+           g_file_set_contents_full (key_file, key_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error) &&
+           g_file_set_contents_full (cert_file, cert_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+      if (ok)
+        g_info ("Made a self-signed certificate for localhost in %s", dir);
     }
+  close (lock_fd);   /* releases the lock */
+  if (!ok)
+    return FALSE;
 
   *cert_path = g_steal_pointer (&cert_file);
   *key_path = g_steal_pointer (&key_file);

@@ -698,6 +698,11 @@ test_certificate_ensure (void)
 
   g_unlink (cert_path);
   g_unlink (key_path);
+  {
+    g_autofree char *lock = g_build_filename (dir, "lock", NULL);
+
+    g_unlink (lock);
+  }
   g_rmdir (dir);
   {
     g_autofree char *mailscope = g_path_get_dirname (dir);
