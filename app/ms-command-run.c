@@ -26,9 +26,13 @@ ms_command_run (int    argc,
   g_autoptr(GString) text = g_string_new (NULL);
   const MsAssertionResult *failure;
   gboolean ran;
+  gboolean redact = FALSE;
+  MsExportFlags flags;
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &exports,
       "write the transcript to FILE (the extension picks the format)", "FILE" },
+    { "redact-passwords", 0, 0, G_OPTION_ARG_NONE, &redact,
+      "show passwords as •••• in the output and every export", NULL },
     { "server", 0, 0, G_OPTION_ARG_STRING, &server,
       "point every device at a real server: imap://HOST:PORT or pop3://HOST:PORT", "URL" },
     { NULL }
@@ -50,7 +54,8 @@ ms_command_run (int    argc,
   for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
     if (!ms_export_is_supported (exports[i]))
       {
-        g_printerr ("mailscope run: --export %s: this build writes only .txt\n", exports[i]);
+        g_printerr ("mailscope run: --export %s: unknown format (use one of %s)\n", exports[i],
+                    ms_export_supported_extensions ());
         return 2;
       }
 
@@ -74,7 +79,8 @@ ms_command_run (int    argc,
     }
   ran = ms_player_run_to_end (player, &error);
 
-  ms_export_format_text (player, text);
+  flags = redact ? MS_EXPORT_FLAGS_REDACT_PASSWORDS : MS_EXPORT_FLAGS_NONE;
+  ms_export_format_text_full (player, flags, text);
   fwrite (text->str, 1, text->len, stdout);
   fflush (stdout);
 
@@ -82,7 +88,7 @@ ms_command_run (int    argc,
     {
       g_autoptr(GError) export_error = NULL;
 
-      if (!ms_export_write (player, exports[i], &export_error))
+      if (!ms_export_write_full (player, exports[i], flags, &export_error))
         {
           g_printerr ("mailscope run: %s\n", export_error->message);
           return 2;
