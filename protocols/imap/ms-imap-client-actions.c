@@ -610,10 +610,14 @@ ms_imap_client_job_summary (MsImapClient *self)
 
   if (self->job_new > 0)
     g_string_append_printf (s, "; %u new message%s (headers only)", self->job_new, self->job_new == 1 ? "" : "s");
-  if (self->job_flag_updates > 0)
+  gboolean syncing = self->action == NULL || self->action->kind == MS_CLIENT_ACTION_CHECK ||
+                     self->action->kind == MS_CLIENT_ACTION_RESYNC;
+
+  /* After the user's own change the server's echo is no news. */
+  if (syncing && self->job_flag_updates > 0)
     g_string_append_printf (s, "; %u flag change%s from the server", self->job_flag_updates,
                             self->job_flag_updates == 1 ? "" : "s");
-  if (self->job_vanished > 0)
+  if (syncing && self->job_vanished > 0)
     g_string_append_printf (s, "; %u removed here because the server no longer has them", self->job_vanished);
   if (self->action && self->action->kind == MS_CLIENT_ACTION_SEARCH && !self->job_failed)
     g_string_append_printf (s, "; the server found %u", self->search_result->len);
