@@ -45,30 +45,6 @@ name_matches (const char *pattern,
   return match (pattern, name);
 }
 
-static void
-append_astring (GString    *out,
-                const char *s)
-{
-  gboolean atom = *s != '\0';
-
-  for (const char *p = s; *p && atom; p++)
-    if (strchr ("(){ %*\"\\", *p) || (guchar) *p < 0x21 || (guchar) *p > 0x7e)
-      atom = FALSE;
-  if (atom && g_ascii_strcasecmp (s, "NIL") != 0)
-    {
-      g_string_append (out, s);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 typedef struct
 {
   gboolean lsub;
@@ -106,7 +82,7 @@ list_one (MsImapServerSession *self,
     }
 #undef ATTR
   g_string_append (line, ") \"/\" ");
-  append_astring (line, wire);
+  ms_imap_append_astring (line, wire);
   ms_imap_session_untagged (self, "%s", line->str);
 }
 

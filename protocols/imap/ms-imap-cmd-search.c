@@ -316,8 +316,16 @@ parse_key (Parse           *ps,
   return NULL;
 }
 
+static gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
 /* The day (since the epoch) a message was sent, in the time zone its Date:
- * header gives, or -1. */
+ * header gives; without a readable Date: the internal date's day, as
+ * Dovecot does. */
 static gint64
 sent_day (MsMessage *message)
 {
@@ -334,14 +342,10 @@ sent_day (MsMessage *message)
         return g_date_time_to_unix (utc) / 86400;
     }
   t = ms_mime_get_sent_date (message);
-  return t < 0 ? -1 : t / 86400;
-}
-
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
+  if (t >= 0)
+    return t / 86400;
+  return floor_div (ms_message_get_internal_date (message) +
+                    (gint64) ms_message_get_internal_date_offset (message) * 60, 86400);
 }
 
 static gboolean

@@ -52,6 +52,9 @@ ms_imap_cmd_select (MsImapServerSession *self,
     {
       ms_imap_view_close (self);
       ms_imap_session_set_state (self, MS_IMAP_STATE_AUTHENTICATED);
+      /* RFC 7162 section 3.2.11 names this moment; Dovecot says it to
+       * every client, and it harms none. */
+      ms_imap_session_untagged (self, "OK [CLOSED] Previous mailbox closed.");
     }
   name = ms_imap_session_mailbox_arg (self, cmd, g_ptr_array_index (cmd->args, 0));
   if (name == NULL)
@@ -59,7 +62,7 @@ ms_imap_cmd_select (MsImapServerSession *self,
   mailbox = ms_account_lookup_mailbox (self->account, name);
   if (mailbox == NULL)
     {
-      ms_imap_session_done (self, cmd, "NO", "[NONEXISTENT] Mailbox doesn't exist: %s", name);
+      ms_imap_session_done (self, cmd, "NO", "Mailbox doesn't exist: %s", name);
       return;
     }
 

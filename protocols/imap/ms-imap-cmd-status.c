@@ -40,7 +40,7 @@ ms_imap_cmd_status (MsImapServerSession *self,
   mailbox = ms_account_lookup_mailbox (self->account, name);
   if (mailbox == NULL)
     {
-      ms_imap_session_done (self, cmd, "NO", "[NONEXISTENT] Mailbox doesn't exist: %s", name);
+      ms_imap_session_done (self, cmd, "NO", "Mailbox doesn't exist: %s", name);
       return;
     }
   for (guint i = 0; i < items->list->len; i++)
@@ -70,15 +70,9 @@ ms_imap_cmd_status (MsImapServerSession *self,
     }
   wire = ms_imap_wire_name (name);
   {
-    g_autoptr(GString) quoted = g_string_new ("\"");
+    g_autoptr(GString) quoted = g_string_new (NULL);
 
-    for (const char *p = wire; *p; p++)
-      {
-        if (*p == '"' || *p == '\\')
-          g_string_append_c (quoted, '\\');
-        g_string_append_c (quoted, *p);
-      }
-    g_string_append_c (quoted, '"');
+    ms_imap_append_astring (quoted, wire);
     ms_imap_session_untagged (self, "STATUS %s (%s)", quoted->str, out->str);
   }
   ms_imap_session_done (self, cmd, "OK", "Status completed.");

@@ -220,6 +220,12 @@ lex_atom (Lexer *lx)
           lx->p = close + 1;
           continue;
         }
+      if ((guchar) *lx->p >= 0x80)
+        {
+          /* ATOM-CHAR is 7-bit; 8-bit text belongs in a quoted string or literal. */
+          lx->error = "8-bit characters are not allowed in atoms";
+          return NULL;
+        }
       lx->p++;
     }
   if (lx->p == start)

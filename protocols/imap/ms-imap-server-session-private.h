@@ -175,6 +175,9 @@ gboolean  ms_imap_parse_date           (const char          *text,
 
 gint      ms_imap_compare_uint         (gconstpointer        a,
                                         gconstpointer        b);
+/* An atom when it can be, else a quoted string (names in LIST, STATUS). */
+void      ms_imap_append_astring       (GString             *out,
+                                        const char          *s);
 /* The mailbox name as the client sees it (modified UTF-7). */
 char     *ms_imap_wire_name            (const char          *utf8);
 

@@ -63,6 +63,30 @@ ms_imap_session_mailbox_arg (MsImapServerSession *self,
   return g_steal_pointer (&name);
 }
 
+void
+ms_imap_append_astring (GString    *out,
+                        const char *s)
+{
+  gboolean atom = *s != '\0';
+
+  for (const char *p = s; *p && atom; p++)
+    if (strchr ("(){ %*\"\\", *p) || (guchar) *p < 0x21 || (guchar) *p > 0x7e)
+      atom = FALSE;
+  if (atom && g_ascii_strcasecmp (s, "NIL") != 0)
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 gboolean
 ms_imap_parse_flags (const MsImapArg *arg,
                      MsFlags         *flags,

@@ -96,7 +96,7 @@ def main():
 
         # SEARCH on the server.
         check(ok(imap.search(None, 'FROM', 'carol'), 'SEARCH FROM') == [b'2'], 'SEARCH FROM carol')
-        check(ok(imap.search('UTF-8', 'SUBJECT', 'Grüße'.encode()), 'SEARCH SUBJECT') == [b'2'], 'SEARCH decoded subject')
+        check(ok(imap.search('UTF-8', 'SUBJECT', '"Grüße"'.encode()), 'SEARCH SUBJECT') == [b'2'], 'SEARCH decoded subject')
         check(ok(imap.uid('SEARCH', 'BODY', 'three'), 'UID SEARCH')[0] == b'1', 'UID SEARCH BODY')
 
         # STORE, COPY, MOVE, EXPUNGE, APPEND.
