@@ -72,8 +72,9 @@ G_BEGIN_DECLS
  * BODY[HEADER]) but nothing past this is interpreted. */
 #define MS_LIMIT_MIME_HEADER_SIZE    (1024u * 1024u)
 
-/* The longest boundary parameter honoured (RFC 2046 allows 70 characters). */
-#define MS_LIMIT_MIME_BOUNDARY       1024u
+/* Boundary parameters are cut to this length (RFC 2046 allows 70
+ * characters; Dovecot keeps 80, and cutting the same way splits the same). */
+#define MS_LIMIT_MIME_BOUNDARY       80u
 
 /* --- TLS (protocols/tls/) ----------------------------------------------- */
 

@@ -159,7 +159,8 @@ read_fields (Fields       *f,
           MsMimeContentValue cv;
 
           ms_mime_content_value_init (&cv);
-          if (ms_mime_content_value_parse (&cv, value->str, value->len, FALSE))
+          /* Even an empty disposition type is shown, as "". */
+          ms_mime_content_value_parse (&cv, value->str, value->len, FALSE);
             {
               g_autoptr(GString) params = g_string_new (NULL);
 
@@ -264,9 +265,14 @@ write_part (GString          *out,
     }
   text = part->kind != MS_MIME_PART_RFC822 && g_ascii_strcasecmp (f.type->str, "text") == 0;
 
-  ms_imap_append_nstring (out, f.type->str, f.type->len);
-  g_string_append_c (out, ' ');
-  ms_imap_append_nstring (out, f.subtype->str, f.subtype->len);
+  if (part->kind == MS_MIME_PART_RFC822)
+    g_string_append (out, "\"message\" \"rfc822\"");   /* whatever case the header used */
+  else
+    {
+      ms_imap_append_nstring (out, f.type->str, f.type->len);
+      g_string_append_c (out, ' ');
+      ms_imap_append_nstring (out, f.subtype->str, f.subtype->len);
+    }
   g_string_append_c (out, ' ');
   if (f.type_params->len > 0)
     g_string_append_printf (out, "(%s)", f.type_params->str);

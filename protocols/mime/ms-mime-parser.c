@@ -43,8 +43,10 @@ typedef struct {
   gboolean close;   /* "--boundary--" */
 } Stop;
 
-/* Does the line at pos start a boundary of any enclosing multipart? The
- * innermost is tried first; a boundary matches as a prefix of the line. */
+/* Does the line at pos start a boundary of an enclosing multipart? MIME
+ * needs only a prefix of the line to match; when several boundaries do, the
+ * longest wins, then the innermost (Dovecot's rule, so nested parts with
+ * boundaries like "a" and "ab" split the same way). */
 static gboolean
 match_boundary (Parser *p,
                 gsize   pos,
@@ -52,23 +54,48 @@ match_boundary (Parser *p,
 {
   const guint8 *d = p->data + pos;
   gsize avail = p->len - pos;
+  const guint8 *lf;
+  gsize find;
+  gsize best_len = 0;
+  gboolean found = FALSE;
 
-  if (avail < 2 || d[0] != '-' || d[1] != '-')
+  if (avail < 2 || d[0] != '-' || d[1] != '-' || p->boundaries->len == 0)
     return FALSE;
+  d += 2;
+  avail -= 2;
+  /* What a boundary is compared with: the line without its line end and
+   * without a closing "--". */
+  lf = memchr (d, '\n', avail);
+  if (lf != NULL)
+    {
+      find = (gsize) (lf - d);
+      if (find > 0 && d[find - 1] == '\r')
+        find--;
+      if (find > 2 && d[find - 1] == '-' && d[find - 2] == '-')
+        find -= 2;
+    }
+  else
+    find = MIN (avail, MS_LIMIT_MIME_BOUNDARY + 4);
+
   for (guint i = p->boundaries->len; i-- > 0; )
     {
       const char *b = p->boundaries->pdata[i];
       gsize blen = strlen (b);
 
-      if (avail >= 2 + blen && memcmp (d + 2, b, blen) == 0)
+      if (blen <= find && memcmp (d, b, blen) == 0 && (!found || blen > best_len))
         {
-          stop->line = pos;
+          found = TRUE;
+          best_len = blen;
           stop->level = i;
-          stop->close = avail >= 4 + blen && d[2 + blen] == '-' && d[3 + blen] == '-';
-          return TRUE;
+          if (blen == find)
+            break;
         }
     }
-  return FALSE;
+  if (!found)
+    return FALSE;
+  stop->line = pos;
+  stop->close = avail >= best_len + 2 && d[best_len] == '-' && d[best_len + 1] == '-';
+  return TRUE;
 }
 
 static gsize
@@ -178,8 +205,9 @@ read_content_type (Parser    *p,
 
               kind = TYPE_MULTIPART;
               *is_digest = g_ascii_strcasecmp (cv.subtype->str, "digest") == 0;
-              if (b != NULL && *b != '\0' && strlen (b) <= MS_LIMIT_MIME_BOUNDARY)
-                *boundary = g_strdup (b);
+              /* Overlong boundaries are cut, as Dovecot does. */
+              if (b != NULL && cv.has_slash)
+                *boundary = g_strndup (b, MS_LIMIT_MIME_BOUNDARY);
             }
           else if (g_ascii_strcasecmp (cv.type->str, "message") == 0 &&
                    g_ascii_strcasecmp (cv.subtype->str, "rfc822") == 0)
@@ -196,11 +224,14 @@ read_content_type (Parser    *p,
 
 /* Where the header that starts at pos ends: after the blank line, or at a
  * boundary line, or at the end of the data. As in a body, the line end just
- * before a boundary line belongs to the boundary, even a blank line's. */
+ * before a boundary line belongs to the boundary, even a blank line's. A
+ * multipart's own boundary counts from its blank line on: a line after it
+ * that matches the own boundary better starts the body, not a new part. */
 static gsize
-header_end (Parser  *p,
-            gsize    start,
-            Stop    *stop)
+header_end (Parser     *p,
+            gsize       start,
+            const char *own_boundary,
+            Stop       *stop)
 {
   gsize pos = start;
 
@@ -214,7 +245,17 @@ header_end (Parser  *p,
       else if (d[0] == '\r' && pos + 1 < p->len && d[1] == '\n')
         after = pos + 2;
       if (after != 0)
-        return match_boundary (p, after, stop) ? pos : after;
+        {
+          gboolean outer;
+
+          if (own_boundary != NULL)
+            g_ptr_array_add (p->boundaries, (gpointer) own_boundary);
+          outer = match_boundary (p, after, stop) &&
+                  (own_boundary == NULL || stop->level != p->boundaries->len - 1);
+          if (own_boundary != NULL)
+            g_ptr_array_steal_index (p->boundaries, p->boundaries->len - 1);
+          return outer ? pos : after;
+        }
       if (match_boundary (p, pos, stop))
         return body_end_before (p, start, pos);
       pos = next_line (p, pos);
@@ -271,9 +312,13 @@ parse_part (Parser   *p,
 
   PART (idx)->hdr_start = start;
   PART (idx)->is_message = is_message;
-  body_start = header_end (p, start, &stop);
-  PART (idx)->body_start = body_start;
+  /* The Content-Type (and so the own boundary) is known once the blank
+   * line is reached; read it from the header as far as it goes. */
+  body_start = header_end (p, start, NULL, &stop);
   kind = read_content_type (p, start, body_start, digest_parent, &has_type, &is_digest, &boundary);
+  if (boundary != NULL && depth < MS_LIMIT_MIME_DEPTH)
+    body_start = header_end (p, start, boundary, &stop);
+  PART (idx)->body_start = body_start;
   PART (idx)->digest_default = !has_type && digest_parent;
 
   if (depth >= MS_LIMIT_MIME_DEPTH || p->parts->len >= MS_LIMIT_MIME_PARTS)

@@ -564,7 +564,7 @@ ms_mime_content_value_parse (MsMimeContentValue *cv,
       if (ms_rfc822_skip_lwsp (&ctx) > 0)
         ms_rfc822_mime_token (&ctx, cv->subtype);
     }
-  if (cv->type->len == 0)
+  if (cv->type->len == 0 && content_type)
     return FALSE;
 
   /* Parameters up to the first one that does not parse. */
@@ -618,6 +618,8 @@ ms_imap_append_nstring (GString    *out,
       g_string_append (out, "NIL");
       return;
     }
+  /* A NUL ends the value, as it does for Dovecot's C strings. */
+  len = strnlen (str, len);
   for (gsize i = 0; i < len; i++)
     {
       guint8 c = str[i];
@@ -629,7 +631,7 @@ ms_imap_append_nstring (GString    *out,
           append_literal (out, str, len);
           return;
         }
-      if (c == '\r' || c == '\n' || c >= 0x80 || c == 0)
+      if (c == '\r' || c == '\n' || c >= 0x80)
         {
           append_literal (out, str, len);
           return;

@@ -263,7 +263,6 @@ ms_mime_text_contains (MsMessage  *message,
 gint64
 ms_mime_get_sent_date (MsMessage *message)
 {
-  g_autofree char *value = NULL;
   g_autoptr(GDateTime) date = NULL;
   const MsMimeInfo *info;
   MsMimeHeaderIter iter;
