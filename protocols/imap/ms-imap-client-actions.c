@@ -602,6 +602,49 @@ ms_imap_client_perform_offline (MsImapClient         *self,
   return TRUE;
 }
 
+/* What a sync needs, decided when the sync is reached (the cache may have
+ * changed since it was planned): the flags of what is cached (which also
+ * shows what vanished), then the headers of what is new. */
+void
+ms_imap_client_expand_sync (MsImapClient *self)
+{
+  MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, self->selected);
+  guint32 high = cache->max_uid;
+  g_autoptr(GQueue) expansion = g_queue_new ();
+  MsImapClientCommand *cmd;
+
+  g_hash_table_remove_all (self->refreshed);
+  if (self->exists == 0)
+    {
+      /* An empty folder: whatever is cached has vanished. */
+      MsMailbox *local = ms_imap_client_local_mailbox (self, self->selected, TRUE);
+
+      self->job_vanished += g_hash_table_size (cache->by_uid);
+      if (g_hash_table_size (cache->by_uid) > 0)
+        ms_imap_client_cache_clear (cache, local);
+      cache->uidvalidity = self->select_uidvalidity;
+      return;
+    }
+  if (high > 0 && g_hash_table_size (cache->by_uid) > 0)
+    {
+      cmd = g_new0 (MsImapClientCommand, 1);
+      cmd->kind = CMD_FETCH_FLAGS;
+      cmd->verb = g_strdup ("UID FETCH");
+      cmd->mailbox = g_strdup (self->selected);
+      cmd->uid = high;
+      cmd->line = g_strdup_printf ("UID FETCH 1:%u (FLAGS)", high);
+      g_queue_push_tail (expansion, cmd);
+    }
+  cmd = g_new0 (MsImapClientCommand, 1);
+  cmd->kind = CMD_FETCH_NEW;
+  cmd->verb = g_strdup ("UID FETCH");
+  cmd->mailbox = g_strdup (self->selected);
+  cmd->line = g_strdup_printf ("UID FETCH %u:* (UID FLAGS ENVELOPE RFC822.SIZE BODYSTRUCTURE)", high + 1);
+  g_queue_push_tail (expansion, cmd);
+  while ((cmd = g_queue_pop_tail (expansion)) != NULL)
+    g_queue_push_head (self->queue, cmd);
+}
+
 char *
 ms_imap_client_job_summary (MsImapClient *self)
 {

@@ -6,6 +6,7 @@
 #include "ms-imap-client.h"
 #include "ms-imap-client-parser.h"
 #include "ms-imap-client-cache.h"
+#include "ms-protocol-event.h"
 
 G_BEGIN_DECLS
 
@@ -114,6 +115,24 @@ MsMailbox     *ms_imap_client_local_mailbox    (MsImapClient       *self,
                                                 const char         *name,
                                                 gboolean            create);
 
+void           ms_imap_client_emit             (MsImapClient        *self,
+                                                MsProtocolEventKind  kind,
+                                                const char          *name,
+                                                const char          *tag,
+                                                const char          *text);
+void           ms_imap_client_protocol_error   (MsImapClient       *self,
+                                                const char         *why);
+void           ms_imap_client_send_next        (MsImapClient       *self);
+void           ms_imap_client_clear_queue      (MsImapClient       *self);
+void           ms_imap_client_command_free     (MsImapClientCommand *cmd);
+
+/* ms-imap-client-responses.c */
+void           ms_imap_client_handle_untagged  (MsImapClient                *self,
+                                                const MsImapClientResponse  *r);
+void           ms_imap_client_handle_tagged    (MsImapClient                *self,
+                                                MsImapClientCommand         *cmd,
+                                                const MsImapClientResponse  *r);
+
 /* ms-imap-client-actions.c */
 /* Queues the commands for an action (connected); FALSE with *summary if it cannot start. */
 gboolean       ms_imap_client_plan_action      (MsImapClient         *self,
@@ -132,5 +151,7 @@ const char    *ms_imap_client_role_name        (MsImapClient         *self,
                                                 MsMailboxRole         role,
                                                 const char           *fallback);
 char          *ms_imap_client_job_summary      (MsImapClient         *self);
+/* Turns a reached SYNC into FETCHes for what the cache holds now. */
+void           ms_imap_client_expand_sync      (MsImapClient         *self);
 
 G_END_DECLS

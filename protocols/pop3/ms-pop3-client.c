@@ -9,53 +9,10 @@
 
 #include "ms-pop3-client.h"
 #include "ms-pop3-client-local.h"
+#include "ms-pop3-client-private.h"
 #include "ms-client-local.h"
 #include "ms-protocol-event.h"
 #include "ms-store.h"
-
-/* RFC 2449 allows 512 octets for a response line; message lines are at most
- * 998 octets by RFC 5322 but real mail breaks that, so data lines get more
- * room. A message larger than MAX_MESSAGE is refused rather than buffered. */
-#define MAX_STATUS_LINE  8192
-#define MAX_DATA_LINE    (64 * 1024)
-#define MAX_MESSAGE      (64 * 1024 * 1024)
-#define MAX_LISTING      100000
-
-struct _MsPop3Client
-{
-  GObject            parent_instance;
-
-  MsStore           *store;
-  char              *user;
-  char              *password;
-  MsClientPolicy     policy;
-  MsClientTlsMode    tls;
-
-  MsPop3ClientState  state;
-  gboolean           tls_active;
-  MsClientAction    *action;        /* the action in progress (a check), or NULL */
-
-  GByteArray        *in;
-  GByteArray        *out;
-  gboolean           multiline;     /* reading a dot-terminated block */
-  GByteArray        *body;          /* RETR data being collected */
-
-  /* This check's listing and plan. */
-  GPtrArray         *uidls;         /* index msgnum-1: char* or NULL */
-  gboolean           have_uidl;
-  guint              n_listed;
-  GArray            *to_retr;       /* msgnums */
-  GArray            *to_dele;       /* msgnums */
-  guint              step;          /* index in to_retr or to_dele */
-  guint              current;       /* msgnum of the RETR/DELE in flight */
-  GPtrArray         *deleted_uidls; /* DELE accepted, effective at QUIT */
-
-  /* Results for the summary. */
-  guint              n_downloaded;
-  guint64            bytes_downloaded;
-  guint              n_failed;
-  char              *failure;       /* the first failure, for the summary */
-};
 
 enum {
   PROP_0,
@@ -95,8 +52,8 @@ ms_pop3_client_state_to_string (MsPop3ClientState state)
   return state_names[state];
 }
 
-static void
-emit (MsPop3Client        *self,
+void
+ms_pop3_client_emit (MsPop3Client        *self,
       MsProtocolEventKind  kind,
       const char          *name,
       const char          *text)
@@ -107,8 +64,8 @@ emit (MsPop3Client        *self,
 }
 
 /* The only place the state changes, so every transition is reported. */
-static void
-set_state (MsPop3Client      *self,
+void
+ms_pop3_client_set_state (MsPop3Client      *self,
            MsPop3ClientState  state)
 {
   MsPop3ClientState old = self->state;
@@ -116,19 +73,12 @@ set_state (MsPop3Client      *self,
   if (old == state)
     return;
   self->state = state;
-  emit (self, MS_PROTOCOL_EVENT_STATE, state_names[state], state_names[old]);
+  ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_STATE, state_names[state], state_names[old]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static void
-send_command (MsPop3Client      *self,
-              MsPop3ClientState  waiting,
-              const char        *verb,
-              const char        *format,
-              ...) G_GNUC_PRINTF (4, 5);
-
-static void
-send_command (MsPop3Client      *self,
+void
+ms_pop3_client_send_command (MsPop3Client      *self,
               MsPop3ClientState  waiting,
               const char        *verb,
               const char        *format,
@@ -143,8 +93,8 @@ send_command (MsPop3Client      *self,
 
   g_byte_array_append (self->out, (const guint8 *) line, strlen (line));
   g_byte_array_append (self->out, (const guint8 *) "\r\n", 2);
-  emit (self, MS_PROTOCOL_EVENT_COMMAND, verb, line);
-  set_state (self, waiting);
+  ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_COMMAND, verb, line);
+  ms_pop3_client_set_state (self, waiting);
 }
 
 static void
@@ -166,8 +116,8 @@ reset_check (MsPop3Client *self)
   g_clear_pointer (&self->failure, g_free);
 }
 
-static void
-note_failure (MsPop3Client *self,
+void
+ms_pop3_client_note_failure (MsPop3Client *self,
               const char   *what)
 {
   self->n_failed++;
@@ -218,308 +168,23 @@ finish (MsPop3Client *self,
 
 /* Gives up on the check politely: QUIT, then close. Nothing DELE'd before
  * takes effect unless the server answers QUIT (it does, in UPDATE state). */
-static void
-abort_with_quit (MsPop3Client *self,
+void
+ms_pop3_client_abort_with_quit (MsPop3Client *self,
                  const char   *why)
 {
-  note_failure (self, why);
-  send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
+  ms_pop3_client_note_failure (self, why);
+  ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
 }
 
 /* A server that breaks the protocol gets no more commands. */
-static void
-protocol_error (MsPop3Client *self,
+void
+ms_pop3_client_protocol_error (MsPop3Client *self,
                 const char   *why)
 {
-  emit (self, MS_PROTOCOL_EVENT_NOTICE, "protocol-error", why);
-  note_failure (self, why);
+  ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "protocol-error", why);
+  ms_pop3_client_note_failure (self, why);
   g_byte_array_set_size (self->in, 0);
-  set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
-}
-
-static void
-after_capa (MsPop3Client *self)
-{
-  if (self->tls == MS_CLIENT_TLS_STARTTLS && !self->tls_active)
-    send_command (self, MS_POP3_CLIENT_STATE_STLS, "STLS", "STLS");
-  else
-    send_command (self, MS_POP3_CLIENT_STATE_USER, "USER", "USER %s", self->user);
-}
-
-static void
-plan_deletes (MsPop3Client *self)
-{
-  g_array_set_size (self->to_dele, 0);
-  for (guint n = 1; n <= self->n_listed; n++)
-    {
-      const char *uidl = n <= self->uidls->len ? g_ptr_array_index (self->uidls, n - 1) : NULL;
-
-      if (!self->have_uidl)
-        {
-          /* Without UIDL the client cannot recognise a message next time:
-           * it may only delete what it downloaded now, and must, or it
-           * would download the same messages again at every check. */
-          if (!self->policy.leave_on_server)
-            g_array_append_val (self->to_dele, n);
-          continue;
-        }
-      if (uidl == NULL || !ms_pop3_client_local_is_seen (self->store, self->user, uidl))
-        continue;
-      if (ms_pop3_client_local_should_delete (self->store, self->user, uidl, &self->policy,
-                                              self->action->now))
-        g_array_append_val (self->to_dele, n);
-    }
-  self->step = 0;
-}
-
-static void
-next_step (MsPop3Client *self)
-{
-  if (self->state == MS_POP3_CLIENT_STATE_UIDL || self->state == MS_POP3_CLIENT_STATE_RETR)
-    {
-      if (self->state == MS_POP3_CLIENT_STATE_UIDL)
-        self->step = 0;
-      if (self->step < self->to_retr->len)
-        {
-          self->current = g_array_index (self->to_retr, guint, self->step++);
-          send_command (self, MS_POP3_CLIENT_STATE_RETR, "RETR", "RETR %u", self->current);
-          return;
-        }
-      plan_deletes (self);
-    }
-  if (self->step < self->to_dele->len)
-    {
-      self->current = g_array_index (self->to_dele, guint, self->step++);
-      send_command (self, MS_POP3_CLIENT_STATE_DELE, "DELE", "DELE %u", self->current);
-      return;
-    }
-  send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
-}
-
-static void
-plan_downloads (MsPop3Client *self)
-{
-  g_array_set_size (self->to_retr, 0);
-  for (guint n = 1; n <= self->n_listed; n++)
-    {
-      const char *uidl = n <= self->uidls->len ? g_ptr_array_index (self->uidls, n - 1) : NULL;
-
-      if (!self->have_uidl || (uidl != NULL && !ms_pop3_client_local_is_seen (self->store, self->user, uidl)))
-        g_array_append_val (self->to_retr, n);
-    }
-  if (self->have_uidl)
-    ms_pop3_client_local_forget_missing (self->store, self->user, self->uidls);
-}
-
-static void
-store_retrieved (MsPop3Client *self)
-{
-  const char *uidl = self->current <= self->uidls->len ? g_ptr_array_index (self->uidls, self->current - 1) : NULL;
-  g_autoptr(GBytes) raw = g_bytes_new (self->body->data, self->body->len);
-
-  ms_pop3_client_local_store_download (self->store, self->user, uidl, raw, self->action->now);
-  self->n_downloaded++;
-  self->bytes_downloaded += self->body->len;
-  g_byte_array_set_size (self->body, 0);
-}
-
-static void
-handle_data_line (MsPop3Client *self,
-                  const char   *line,
-                  gsize         len)
-{
-  switch (self->state)
-    {
-    case MS_POP3_CLIENT_STATE_CAPA:
-      {
-        g_autofree char *text = g_utf8_make_valid (line, len);
-
-        emit (self, MS_PROTOCOL_EVENT_RESPONSE, "data", text);
-      }
-      break;
-    case MS_POP3_CLIENT_STATE_UIDL:
-      {
-        g_autofree char *text = g_utf8_make_valid (line, len);
-        g_auto(GStrv) parts = g_strsplit (text, " ", 3);
-        guint64 n = 0;
-
-        emit (self, MS_PROTOCOL_EVENT_RESPONSE, "data", text);
-        if (g_strv_length (parts) != 2 ||
-            !g_ascii_string_to_unsigned (parts[0], 10, 1, MAX_LISTING, &n, NULL) ||
-            parts[1][0] == '\0' || strlen (parts[1]) > 70)
-          {
-            note_failure (self, "the server sent a malformed UIDL line");
-            break;
-          }
-        if (n > self->uidls->len)
-          g_ptr_array_set_size (self->uidls, n);
-        g_free (g_ptr_array_index (self->uidls, n - 1));
-        g_ptr_array_index (self->uidls, n - 1) = g_strdup (parts[1]);
-        self->n_listed = MAX (self->n_listed, n);
-      }
-      break;
-    case MS_POP3_CLIENT_STATE_RETR:
-      if (self->body->len + len + 2 > MAX_MESSAGE)
-        {
-          protocol_error (self, "the message is larger than this client accepts");
-          return;
-        }
-      g_byte_array_append (self->body, (const guint8 *) line, len);
-      g_byte_array_append (self->body, (const guint8 *) "\r\n", 2);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-handle_multiline_end (MsPop3Client *self)
-{
-  self->multiline = FALSE;
-  switch (self->state)
-    {
-    case MS_POP3_CLIENT_STATE_CAPA:
-      after_capa (self);
-      break;
-    case MS_POP3_CLIENT_STATE_UIDL:
-      plan_downloads (self);
-      next_step (self);
-      break;
-    case MS_POP3_CLIENT_STATE_RETR:
-      {
-        g_autofree char *elided = g_strdup_printf ("{%u bytes}", self->body->len);
-
-        emit (self, MS_PROTOCOL_EVENT_RESPONSE, "data", elided);
-        store_retrieved (self);
-        next_step (self);
-      }
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-handle_status (MsPop3Client *self,
-               const char   *line,
-               gsize         len)
-{
-  g_autofree char *text = g_utf8_make_valid (line, len);
-  gboolean ok = g_str_has_prefix (text, "+OK");
-  gboolean err = g_str_has_prefix (text, "-ERR");
-
-  emit (self, MS_PROTOCOL_EVENT_RESPONSE, ok ? "+OK" : err ? "-ERR" : "?", text);
-  if (!ok && !err)
-    {
-      protocol_error (self, "the server answered neither +OK nor -ERR");
-      return;
-    }
-
-  switch (self->state)
-    {
-    case MS_POP3_CLIENT_STATE_GREETING:
-      if (!ok)
-        {
-          protocol_error (self, "the server refused the connection");
-          return;
-        }
-      send_command (self, MS_POP3_CLIENT_STATE_CAPA, "CAPA", "CAPA");
-      break;
-    case MS_POP3_CLIENT_STATE_CAPA:
-      if (ok)
-        self->multiline = TRUE;
-      else
-        after_capa (self);  /* an RFC 1939-only server: carry on without CAPA */
-      break;
-    case MS_POP3_CLIENT_STATE_STLS:
-      if (!ok)
-        {
-          /* Falling back to plain text would send the password in clear. */
-          abort_with_quit (self, "the server refused STLS, so the client did not log in");
-          return;
-        }
-      set_state (self, MS_POP3_CLIENT_STATE_TLS_HANDSHAKE);
-      ms_client_session_emit_tls_requested (MS_CLIENT_SESSION (self));
-      break;
-    case MS_POP3_CLIENT_STATE_USER:
-      if (!ok)
-        abort_with_quit (self, "the server refused the user name");
-      else
-        send_command (self, MS_POP3_CLIENT_STATE_PASS, "PASS", "PASS %s", self->password);
-      break;
-    case MS_POP3_CLIENT_STATE_PASS:
-      if (!ok)
-        abort_with_quit (self, "login refused");
-      else
-        send_command (self, MS_POP3_CLIENT_STATE_STAT, "STAT", "STAT");
-      break;
-    case MS_POP3_CLIENT_STATE_STAT:
-      {
-        guint64 n = 0;
-
-        if (!ok || sscanf (text, "+OK %" G_GUINT64_FORMAT, &n) != 1 || n > MAX_LISTING)
-          {
-            abort_with_quit (self, "STAT failed");
-            return;
-          }
-        self->n_listed = n;
-        send_command (self, MS_POP3_CLIENT_STATE_UIDL, "UIDL", "UIDL");
-      }
-      break;
-    case MS_POP3_CLIENT_STATE_UIDL:
-      if (ok)
-        {
-          self->have_uidl = TRUE;
-          self->multiline = TRUE;
-        }
-      else
-        {
-          plan_downloads (self);
-          next_step (self);
-        }
-      break;
-    case MS_POP3_CLIENT_STATE_RETR:
-      if (ok)
-        {
-          g_byte_array_set_size (self->body, 0);
-          self->multiline = TRUE;
-        }
-      else
-        {
-          g_autofree char *what = g_strdup_printf ("RETR %u was refused", self->current);
-
-          note_failure (self, what);
-          next_step (self);
-        }
-      break;
-    case MS_POP3_CLIENT_STATE_DELE:
-      if (ok)
-        {
-          const char *uidl = self->current <= self->uidls->len ?
-                             g_ptr_array_index (self->uidls, self->current - 1) : NULL;
-
-          g_ptr_array_add (self->deleted_uidls, g_strdup (uidl ? uidl : ""));
-        }
-      else
-        {
-          g_autofree char *what = g_strdup_printf ("DELE %u was refused", self->current);
-
-          note_failure (self, what);
-        }
-      next_step (self);
-      break;
-    case MS_POP3_CLIENT_STATE_QUIT:
-      if (ok)
-        {
-          /* Only now, in the UPDATE state, did the server remove them. */
-          ms_pop3_client_local_confirm_deleted (self->store, self->user, self->deleted_uidls);
-        }
-      set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
-      break;
-    default:
-      protocol_error (self, "the server sent a line nobody asked for");
-      break;
-    }
+  ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
 }
 
 static void
@@ -539,14 +204,14 @@ process_input (MsPop3Client *self)
       if (eol == NULL)
         {
           if (self->in->len - pos > limit)
-            protocol_error (self, "a line from the server is too long");
+            ms_pop3_client_protocol_error (self, "a line from the server is too long");
           break;
         }
       len = eol - start;
       pos += len + 1;
       if (len > limit)
         {
-          protocol_error (self, "a line from the server is too long");
+          ms_pop3_client_protocol_error (self, "a line from the server is too long");
           break;
         }
       if (len > 0 && start[len - 1] == '\r')
@@ -555,14 +220,14 @@ process_input (MsPop3Client *self)
       if (self->multiline)
         {
           if (len == 1 && start[0] == '.')
-            handle_multiline_end (self);
+            ms_pop3_client_handle_multiline_end (self);
           else if (len > 0 && start[0] == '.')
-            handle_data_line (self, start + 1, len - 1);  /* dot-unstuffing */
+            ms_pop3_client_handle_data_line (self, start + 1, len - 1);  /* dot-unstuffing */
           else
-            handle_data_line (self, start, len);
+            ms_pop3_client_handle_data_line (self, start, len);
         }
       else
-        handle_status (self, start, len);
+        ms_pop3_client_handle_status (self, start, len);
     }
   if (self->state == MS_POP3_CLIENT_STATE_CLOSING || self->state == MS_POP3_CLIENT_STATE_OFFLINE)
     g_byte_array_set_size (self->in, 0);
@@ -607,7 +272,7 @@ client_begin_action (MsClientSession      *session,
       self->action = ms_client_action_copy (action);
       reset_check (self);
       if (self->state == MS_POP3_CLIENT_STATE_OFFLINE)
-        set_state (self, MS_POP3_CLIENT_STATE_CONNECTING);
+        ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_CONNECTING);
       return TRUE;
     }
 
@@ -646,7 +311,7 @@ client_connected (MsClientSession *session)
   g_byte_array_set_size (self->in, 0);
   g_byte_array_set_size (self->out, 0);
   self->tls_active = (self->tls == MS_CLIENT_TLS_IMPLICIT);
-  set_state (self, MS_POP3_CLIENT_STATE_GREETING);
+  ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_GREETING);
 }
 
 static void
@@ -687,7 +352,7 @@ end_connection (MsPop3Client *self,
   g_byte_array_set_size (self->body, 0);
   self->multiline = FALSE;
   self->tls_active = FALSE;
-  set_state (self, MS_POP3_CLIENT_STATE_OFFLINE);
+  ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_OFFLINE);
 
   if (self->action == NULL)
     return;
@@ -696,7 +361,7 @@ end_connection (MsPop3Client *self,
       g_autofree char *why = g_strdup_printf ("the connection was %s while waiting for %s",
                                               lost ? "lost" : "closed by the server",
                                               state_names[was]);
-      note_failure (self, why);
+      ms_pop3_client_note_failure (self, why);
     }
   summary = build_summary (self, completed);
   finish (self, completed && self->n_failed == 0, summary);
@@ -725,11 +390,11 @@ client_set_tls_active (MsClientSession *session,
     return;
   if (!active)
     {
-      protocol_error (self, "the TLS handshake failed");
+      ms_pop3_client_protocol_error (self, "the TLS handshake failed");
       return;
     }
   /* RFC 2595 section 4: forget what was learnt before TLS and ask again. */
-  send_command (self, MS_POP3_CLIENT_STATE_CAPA, "CAPA", "CAPA");
+  ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_CAPA, "CAPA", "CAPA");
 }
 
 static void
