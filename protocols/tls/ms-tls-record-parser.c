@@ -231,9 +231,11 @@ start_record (MsTlsRecordParser *self,
                           h[0], h[1], h[2]);
       return set_error (self, error, "Not a TLS record: unknown content type %u", h[0]);
     }
-  /* Every TLS record says major version 3; the minor is 1 (a ClientHello
-   * may say TLS 1.0 for compatibility) to 4. SSL 3.0 (3,0) is refused too. */
-  if (h[1] != 3 || h[2] < 1 || h[2] > 4)
+  /* Every TLS record says major version 3. The minor is reported, not
+   * judged: before the version is agreed an endpoint may echo whatever the
+   * peer's first record said (OpenSSL's alert to a garbled ClientHello
+   * does), and refusing old versions is the endpoints' business. */
+  if (h[1] != 3)
     return set_error (self, error, "Not a TLS record: version field %u.%u", h[1], h[2]);
 
   record = g_new0 (MsTlsRecord, 1);
@@ -266,7 +268,7 @@ start_record (MsTlsRecordParser *self,
       record->continues = TRUE;
       record->continued_type = self->hs_header_len == HANDSHAKE_HEADER_LEN ? self->hs_type : 0;
     }
-  self->names = g_ptr_array_new ();
+  self->names = g_ptr_array_new_with_free_func (g_free);
   self->alert_len = 0;
   self->body_left = record->length;
   return TRUE;
@@ -318,6 +320,7 @@ finish_record (MsTlsRecordParser *self,
   if (self->names->len > 0)
     {
       g_ptr_array_add (self->names, NULL);
+      /* Freeing only the array hands the strings over to the strv. */
       record->handshake_names = (char **) g_ptr_array_free (g_steal_pointer (&self->names), FALSE);
     }
   else
