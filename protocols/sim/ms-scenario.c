@@ -886,10 +886,14 @@ ms_scenario_set_server_url (MsScenario  *self,
                    "--server: “%s” is not imap://HOST:PORT or pop3://HOST:PORT", url);
       return FALSE;
     }
+  /* Only the devices that speak the URL's protocol go there; the others
+   * keep the in-process server. */
   for (guint i = 0; i < self->devices->len; i++)
     {
       MsScenarioDevice *d = g_ptr_array_index (self->devices, i);
 
+      if (!g_str_has_prefix (url, d->protocol))
+        continue;
       g_free (d->server_url);
       d->server_url = g_strdup (url);
     }

@@ -77,7 +77,8 @@ const MsScenarioStep   *ms_scenario_get_step         (MsScenario   *self,
                                                       guint         index);
 /* "laptop: check", "server: deliver (subject=Lunch)": a one-line title. */
 char                   *ms_scenario_step_describe    (const MsScenarioStep *step);
-/* Points every device at @url (`mailscope run --server URL`). */
+/* Points every device that speaks the URL's protocol at @url
+ * (`mailscope run --server URL`); the others keep the in-process server. */
 gboolean                ms_scenario_set_server_url   (MsScenario   *self,
                                                       const char   *url,
                                                       GError      **error);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "ms-external-link.h"
 #include "ms-protocol-event.h"
 #include "ms-sim-sessions.h"
 #include "ms-smtp-server-session.h"
@@ -703,7 +704,10 @@ ms_sim_connection_open (MsWorld         *world,
   gboolean implicit = is_mail && ms_device_get_tls_mode (device) == MS_CLIENT_TLS_IMPLICIT;
   g_autofree char *text = NULL;
 
-  server = ms_sim_new_server_session (protocol, world->server_store, implicit, error);
+  if (is_mail && ms_device_get_server_url (device) != NULL)
+    server = ms_external_link_new (ms_device_get_server_url (device), error);
+  else
+    server = ms_sim_new_server_session (protocol, world->server_store, implicit, error);
   if (server == NULL)
     return NULL;
   /* The Received: line of delivered mail carries the virtual time, not the real one. */
@@ -740,8 +744,12 @@ ms_sim_connection_open (MsWorld         *world,
     }
   ms_device_add_connection (device);
 
-  text = g_strdup_printf ("%s opens a TCP connection to the server, port %u (%s%s)",
-                          ms_device_get_name (device), conn->port,
+  if (is_mail && ms_device_get_server_url (device) != NULL)
+    conn->port = (guint) g_ascii_strtoull (strrchr (ms_device_get_server_url (device), ':') + 1, NULL, 10);
+  text = g_strdup_printf ("%s opens a TCP connection to %s, port %u (%s%s)",
+                          ms_device_get_name (device),
+                          is_mail && ms_device_get_server_url (device) != NULL ? "the external server" : "the server",
+                          conn->port,
                           g_str_equal (protocol, "pop3") ? "POP3" :
                           g_str_equal (protocol, "imap") ? "IMAP" : "SMTP submission",
                           implicit ? " over TLS" : "");

@@ -287,10 +287,10 @@ ms_world_add_device (MsWorld               *self,
                    "a device speaks pop3 or imap, not “%s”", protocol);
       return NULL;
     }
-  if (server_url != NULL)
+  if (server_url != NULL && !g_str_has_prefix (server_url, protocol))
     {
-      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_FAILED,
-                   "external servers are not part of this build yet (device “%s”)", name);
+      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_BAD_ARGUMENT,
+                   "device “%s” speaks %s but its server is %s", name, protocol, server_url);
       return NULL;
     }
 
