@@ -112,6 +112,51 @@ ms_assertion_free (MsAssertion *self)
   g_free (self);
 }
 
+/* Words separated by spaces; "double" or 'single' quotes group words. There are no
+ * escapes, so that \Seen stays \Seen (a shell-like parser would eat the
+ * backslash). */
+static GStrv
+split_words (const char  *text,
+             GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      if (*p == '"' || *p == '\'')
+        {
+          const char *close = strchr (p + 1, *p);
+          g_autofree char *word = NULL;
+
+          if (close == NULL)
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "a quote is not closed");
+              return NULL;
+            }
+          word = g_strndup (p + 1, (gsize) (close - p - 1));
+          g_strv_builder_add (builder, word);
+          p = close + 1;
+          continue;
+        }
+      start = p;
+      while (*p != '\0' && *p != ' ' && *p != '\t')
+        p++;
+      {
+        g_autofree char *word = g_strndup (start, (gsize) (p - start));
+
+        g_strv_builder_add (builder, word);
+      }
+    }
+  return g_strv_builder_end (builder);
+}
+
 MsAssertion *
 ms_assertion_parse (const char  *text,
                     GError     **error)
@@ -124,10 +169,17 @@ ms_assertion_parse (const char  *text,
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!g_shell_parse_argv (text, &argc, &argv, &local))
+  argv = split_words (text, &local);
+  if (argv == NULL)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                    "cannot read the assertion “%s”: %s", text, local->message);
+      return NULL;
+    }
+  argc = (int) g_strv_length (argv);
+  if (argc == 0)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "an empty assertion");
       return NULL;
     }
 

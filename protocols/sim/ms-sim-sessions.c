@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-sim-sessions"
 #include "config.h"
 
+#include "ms-imap-client.h"
 #include "ms-imap-server-session.h"
 #include "ms-pop3-client.h"
 #include "ms-pop3-server-session.h"
@@ -37,15 +38,6 @@ ms_sim_default_port (const char *protocol,
   if (g_str_equal (protocol, "smtp"))
     return implicit_tls ? 465 : 587;
   return 0;
-}
-
-static gpointer
-not_landed (GError     **error,
-            const char  *what)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               "the %s is not part of this build yet", what);
-  return NULL;
 }
 
 MsServerSession *
@@ -97,7 +89,8 @@ ms_sim_new_client_session (const char            *protocol,
     return MS_CLIENT_SESSION (ms_pop3_client_new (local_store, MS_SIM_USER, MS_SIM_PASSWORD,
                                                   policy, tls_mode));
   if (g_str_equal (protocol, "imap"))
-    return not_landed (error, "simulated IMAP client");
+    return MS_CLIENT_SESSION (ms_imap_client_new (local_store, MS_SIM_USER, MS_SIM_PASSWORD,
+                                                  policy, tls_mode));
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "unknown protocol “%s”", protocol);
   return NULL;
 }

@@ -128,6 +128,23 @@ ms_world_init (MsWorld *self)
   self->server_store = ms_store_new ();
   self->account = ms_store_add_account (self->server_store, MS_SIM_USER, MS_SIM_PASSWORD, &error);
   g_assert_no_error (error);
+  /* The folders a provider creates with every account (RFC 6154 roles), so
+   * that "move to Trash" and "save to Sent" have somewhere to go. */
+  {
+    static const struct { const char *name; MsMailboxRole role; } folders[] = {
+      { "Drafts", MS_MAILBOX_ROLE_DRAFTS },
+      { "Sent", MS_MAILBOX_ROLE_SENT },
+      { "Trash", MS_MAILBOX_ROLE_TRASH },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+      {
+        MsMailbox *box = ms_account_create_mailbox (self->account, folders[i].name, &error);
+
+        g_assert_no_error (error);
+        ms_mailbox_set_role (box, folders[i].role);
+      }
+  }
   /* A second local user, so that mail Alice sends has somewhere to go:
    * the submission server delivers only to its own accounts. */
   ms_store_add_account (self->server_store, "bob", "builder", &error);

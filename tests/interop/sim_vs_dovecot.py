@@ -104,13 +104,7 @@ def main():
             print(f"skip: {e}")
             return 77
         try:
-            r = run(workdir, POP3_SCENARIO, f"pop3://127.0.0.1:{dc.pop3_port}")
-            if r.returncode != 0:
-                print(r.stdout.decode()[-4000:])
-                print(r.stderr.decode())
-                return 1
-            print(f"pop3: ok, {len(r.stdout.splitlines())} transcript lines")
-
+            # IMAP first: the POP3 scenario's phone deletes the mail.
             r = run(workdir, IMAP_SCENARIO, f"imap://127.0.0.1:{dc.imap_port}")
             if r.returncode == 2 and b"not part of this build yet" in r.stderr:
                 print("imap: skipped, " + r.stderr.decode().strip())
@@ -120,6 +114,13 @@ def main():
                 return 1
             else:
                 print(f"imap: ok, {len(r.stdout.splitlines())} transcript lines")
+            r = run(workdir, POP3_SCENARIO, f"pop3://127.0.0.1:{dc.pop3_port}")
+            if r.returncode != 0:
+                print(r.stdout.decode()[-4000:])
+                print(r.stderr.decode())
+                return 1
+            print(f"pop3: ok, {len(r.stdout.splitlines())} transcript lines")
+
         finally:
             dc.stop()
     return 0
