@@ -133,6 +133,7 @@ ms_line_decoder_feed (MsLineDecoder *self,
                                       self->literal_total);
               g_ptr_array_add (lines, g_string_free (g_steal_pointer (&self->partial), FALSE));
               self->partial = g_string_new ("  ");
+              self->after_literal = TRUE;
             }
           continue;
         }
@@ -153,8 +154,13 @@ ms_line_decoder_feed (MsLineDecoder *self,
 
           self->partial = g_string_new (NULL);
           /* A continuation after a literal starts with our two-space marker;
-           * a bare ")" line then reads naturally under the elided data. */
-          handle_line (self, protocol, line->str, line->len, lines);
+           * a bare ")" line then reads naturally under the elided data, and
+           * a line that held nothing after the literal is not shown. */
+          gboolean empty_rest = self->after_literal && line->len == 2;
+
+          self->after_literal = FALSE;
+          if (!empty_rest)
+            handle_line (self, protocol, line->str, line->len, lines);
         }
       }
     }

@@ -16,6 +16,7 @@ typedef struct
   GString *partial;        /* an incomplete line carried to the next chunk */
   guint64  literal_left;   /* IMAP: bytes of literal still to skip */
   guint64  literal_total;
+  gboolean after_literal;  /* the partial line is what follows a literal */
   gboolean in_dot_data;    /* POP3/SMTP: inside dot-terminated data */
   guint64  dot_bytes;
   gboolean dot_next;       /* the next status line opens dot-terminated data if positive */
