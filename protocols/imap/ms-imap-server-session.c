@@ -329,14 +329,14 @@ dispatch (MsImapServerSession *self,
   const MsImapCommandSpec *spec;
   gboolean uid = FALSE;
 
-  emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
-
   if (g_str_equal (cmd->name, "UID"))
     {
       MsImapArg *sub = cmd->args->len > 0 ? g_ptr_array_index (cmd->args, 0) : NULL;
+      g_autofree char *full = NULL;
 
       if (sub == NULL || sub->type != MS_IMAP_ARG_ATOM)
         {
+          emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
           ms_imap_session_bad (self, cmd, "UID needs a command.");
           return;
         }
@@ -344,7 +344,12 @@ dispatch (MsImapServerSession *self,
       cmd->name = g_ascii_strup (sub->str, -1);
       g_ptr_array_remove_index (cmd->args, 0);
       uid = TRUE;
+      /* The event names the whole command: "UID FETCH". */
+      full = g_strconcat ("UID ", cmd->name, NULL);
+      emit (self, MS_PROTOCOL_EVENT_COMMAND, full, cmd->tag, cmd->text);
     }
+  else
+    emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
 
   spec = ms_imap_command_lookup (cmd->name);
   if (spec == NULL || (uid && !spec->uid_form))
@@ -408,10 +413,19 @@ feed_raw_line (MsImapServerSession *self,
   g_byte_array_set_size (self->raw_line, 0);
   g_strchomp (line);
   self->mode = MS_IMAP_INPUT_COMMANDS;
+  /* These lines are commands too, for the transcript: DONE ends IDLE, and
+   * the SASL answer carries the password (named AUTHENTICATE, so that
+   * whoever prints events knows to mask it). */
   if (mode == MS_IMAP_INPUT_AUTHENTICATE)
-    ms_imap_cmd_authenticate_answer (self, line);
+    {
+      emit (self, MS_PROTOCOL_EVENT_COMMAND, "AUTHENTICATE", NULL, line);
+      ms_imap_cmd_authenticate_answer (self, line);
+    }
   else
-    ms_imap_cmd_idle_line (self, line);
+    {
+      emit (self, MS_PROTOCOL_EVENT_COMMAND, "DONE", NULL, line);
+      ms_imap_cmd_idle_line (self, line);
+    }
   return used;
 }
 

@@ -528,13 +528,15 @@ test_events (void)
   s = ms_imap_server_session_new (f.store);
   g_signal_connect (s, "protocol-event", G_CALLBACK (on_event), log);
   ms_server_session_start (MS_SERVER_SESSION (s));
-  g_free (send (s, "a LOGIN alice wonderland\r\nb SELECT INBOX\r\n"));
+  g_free (send (s, "a LOGIN alice wonderland\r\nb SELECT INBOX\r\nc UID FETCH 1 FLAGS\r\nd IDLE\r\nDONE\r\n"));
   g_test_message ("%s", log->str);
   assert_has (log->str, "command LOGIN a|");
   assert_has (log->str, "state AUTHENTICATED -|");
   assert_has (log->str, "response OK a|");
   assert_has (log->str, "response EXISTS *|");
   assert_has (log->str, "state SELECTED -|");
+  assert_has (log->str, "command UID FETCH c|");
+  assert_has (log->str, "command DONE -|notice idle-done -|response OK d|");
   g_object_unref (s);
   fixture_clear (&f);
 }
