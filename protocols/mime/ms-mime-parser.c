@@ -168,58 +168,89 @@ typedef enum {
   TYPE_RFC822,
 } ContentKind;
 
-/* The first Content-Type of the header decides what the body holds. */
-static ContentKind
-read_content_type (Parser    *p,
-                   gsize      hdr_start,
-                   gsize      hdr_end,
-                   gboolean   digest_parent,
-                   gboolean  *has_type,
-                   gboolean  *is_digest,
-                   char     **boundary)
+typedef struct {
+  ContentKind          kind;
+  gboolean             has_type;
+  gboolean             is_digest;
+  gboolean             is_text;
+  gboolean             plain_charset;
+  GMimeContentEncoding encoding;
+  char                *boundary;
+} Head;
+
+static gboolean
+charset_is_plain (const char *charset)
+{
+  return charset == NULL ||
+         g_ascii_strcasecmp (charset, "us-ascii") == 0 ||
+         g_ascii_strcasecmp (charset, "utf-8") == 0 ||
+         g_ascii_strcasecmp (charset, "utf8") == 0;
+}
+
+/* The first Content-Type decides what the body holds; the first
+ * Content-Transfer-Encoding and the charset are kept for SEARCH. */
+static void
+read_head (Parser   *p,
+           gsize     hdr_start,
+           gsize     hdr_end,
+           gboolean  digest_parent,
+           Head     *head)
 {
   MsMimeHeaderIter iter;
   gsize limit = MIN (hdr_end, hdr_start + MS_LIMIT_MIME_HEADER_SIZE);
+  gboolean seen_type = FALSE, seen_encoding = FALSE;
+  g_autoptr(GString) value = g_string_new (NULL);
 
-  *has_type = FALSE;
-  *is_digest = FALSE;
-  *boundary = NULL;
+  memset (head, 0, sizeof *head);
+  head->is_text = !digest_parent;
+  head->plain_charset = TRUE;
+  head->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
+  head->kind = digest_parent ? TYPE_RFC822 : TYPE_OTHER;
   ms_mime_header_iter_init (&iter, p->data, hdr_start, limit);
-  while (ms_mime_header_iter_next (&iter))
+  while (ms_mime_header_iter_next (&iter) && !(seen_type && seen_encoding))
     {
-      g_autoptr(GString) value = NULL;
-      MsMimeContentValue cv;
-      ContentKind kind = TYPE_OTHER;
-
-      if (!ms_mime_header_iter_is (&iter, "Content-Type"))
-        continue;
-      value = g_string_new (NULL);
-      ms_mime_header_iter_value (&iter, value);
-      ms_mime_content_value_init (&cv);
-      if (ms_mime_content_value_parse (&cv, value->str, value->len, TRUE))
+      if (!seen_encoding && ms_mime_header_iter_is (&iter, "Content-Transfer-Encoding"))
         {
-          *has_type = TRUE;
-          if (g_ascii_strcasecmp (cv.type->str, "multipart") == 0)
-            {
-              const char *b = ms_mime_content_value_param (&cv, "boundary");
-
-              kind = TYPE_MULTIPART;
-              *is_digest = g_ascii_strcasecmp (cv.subtype->str, "digest") == 0;
-              /* Overlong boundaries are cut, as Dovecot does. */
-              if (b != NULL && cv.has_slash)
-                *boundary = g_strndup (b, MS_LIMIT_MIME_BOUNDARY);
-            }
-          else if (g_ascii_strcasecmp (cv.type->str, "message") == 0 &&
-                   g_ascii_strcasecmp (cv.subtype->str, "rfc822") == 0)
-            kind = TYPE_RFC822;
+          seen_encoding = TRUE;
+          g_string_truncate (value, 0);
+          ms_mime_header_iter_value (&iter, value);
+          g_strstrip (value->str);
+          head->encoding = g_mime_content_encoding_from_string (value->str);
+          continue;
         }
-      ms_mime_content_value_clear (&cv);
-      if (*has_type)
-        return kind;
-      /* An unreadable Content-Type counts as none, like Dovecot. */
-      break;
+      if (seen_type || !ms_mime_header_iter_is (&iter, "Content-Type"))
+        continue;
+      seen_type = TRUE;
+      g_string_truncate (value, 0);
+      ms_mime_header_iter_value (&iter, value);
+      {
+        MsMimeContentValue cv;
+
+        ms_mime_content_value_init (&cv);
+        /* An unreadable Content-Type counts as none. */
+        if (ms_mime_content_value_parse (&cv, value->str, value->len, TRUE))
+          {
+            head->has_type = TRUE;
+            head->kind = TYPE_OTHER;
+            head->is_text = g_ascii_strcasecmp (cv.type->str, "text") == 0;
+            head->plain_charset = charset_is_plain (ms_mime_content_value_param (&cv, "charset"));
+            if (g_ascii_strcasecmp (cv.type->str, "multipart") == 0)
+              {
+                const char *b = ms_mime_content_value_param (&cv, "boundary");
+
+                head->kind = TYPE_MULTIPART;
+                head->is_digest = g_ascii_strcasecmp (cv.subtype->str, "digest") == 0;
+                /* Overlong boundaries are cut, as Dovecot does. */
+                if (b != NULL && cv.has_slash)
+                  head->boundary = g_strndup (b, MS_LIMIT_MIME_BOUNDARY);
+              }
+            else if (g_ascii_strcasecmp (cv.type->str, "message") == 0 &&
+                     g_ascii_strcasecmp (cv.subtype->str, "rfc822") == 0)
+              head->kind = TYPE_RFC822;
+          }
+        ms_mime_content_value_clear (&cv);
+      }
     }
-  return digest_parent ? TYPE_RFC822 : TYPE_OTHER;
 }
 
 /* Where the header that starts at pos ends: after the blank line, or at a
@@ -305,8 +336,9 @@ parse_part (Parser   *p,
 {
   guint32 idx = add_part (p, parent);
   Stop stop = { p->len, 0, FALSE };
-  gboolean has_type = FALSE, is_digest = FALSE;
+  Head head;
   g_autofree char *boundary = NULL;
+  gboolean is_digest;
   ContentKind kind;
   gsize body_start;
 
@@ -315,11 +347,17 @@ parse_part (Parser   *p,
   /* The Content-Type (and so the own boundary) is known once the blank
    * line is reached; read it from the header as far as it goes. */
   body_start = header_end (p, start, NULL, &stop);
-  kind = read_content_type (p, start, body_start, digest_parent, &has_type, &is_digest, &boundary);
+  read_head (p, start, body_start, digest_parent, &head);
+  kind = head.kind;
+  is_digest = head.is_digest;
+  boundary = head.boundary;
   if (boundary != NULL && depth < MS_LIMIT_MIME_DEPTH)
     body_start = header_end (p, start, boundary, &stop);
   PART (idx)->body_start = body_start;
-  PART (idx)->digest_default = !has_type && digest_parent;
+  PART (idx)->digest_default = !head.has_type && digest_parent;
+  PART (idx)->is_text = head.is_text;
+  PART (idx)->plain_charset = head.plain_charset;
+  PART (idx)->encoding = head.encoding;
 
   if (depth >= MS_LIMIT_MIME_DEPTH || p->parts->len >= MS_LIMIT_MIME_PARTS)
     {

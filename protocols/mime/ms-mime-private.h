@@ -31,6 +31,10 @@ typedef struct {
   guint8  kind;            /* MsMimePartKind */
   guint8  is_message : 1;  /* the root or the child of a message/rfc822 part */
   guint8  digest_default : 1; /* no Content-Type inside multipart/digest */
+  /* For SEARCH, so that it never re-reads headers: */
+  guint8  is_text : 1;     /* text/... or no Content-Type */
+  guint8  plain_charset : 1; /* no charset, US-ASCII or UTF-8: searchable as bytes */
+  guint8  encoding;        /* GMimeContentEncoding of Content-Transfer-Encoding */
 } MsMimePart;
 
 typedef struct {

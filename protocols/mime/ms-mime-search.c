@@ -101,125 +101,86 @@ ms_mime_header_contains (MsMessage  *message,
   return FALSE;
 }
 
-typedef struct {
-  gboolean has_type;
-  gboolean is_text;
-  char    *charset;
-  GMimeContentEncoding encoding;
-} LeafInfo;
-
-static void
-leaf_info (const guint8     *data,
-           const MsMimePart *part,
-           LeafInfo         *li)
+/* The charset of a leaf, read again only when its text must be converted. */
+static char *
+leaf_charset (const guint8     *data,
+              const MsMimePart *part)
 {
   MsMimeHeaderIter iter;
-  g_autoptr(GString) value = g_string_new (NULL);
+  char *charset = NULL;
 
-  memset (li, 0, sizeof *li);
-  li->is_text = !part->digest_default;
-  li->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
   ms_mime_header_iter_init (&iter, data, part->hdr_start,
                             MIN (part->body_start, part->hdr_start + MS_LIMIT_MIME_HEADER_SIZE));
   while (ms_mime_header_iter_next (&iter))
     {
-      g_string_truncate (value, 0);
-      if (ms_mime_header_iter_is (&iter, "Content-Type") && !li->has_type)
-        {
-          MsMimeContentValue cv;
+      g_autoptr(GString) value = NULL;
+      MsMimeContentValue cv;
 
-          ms_mime_header_iter_value (&iter, value);
-          ms_mime_content_value_init (&cv);
-          if (ms_mime_content_value_parse (&cv, value->str, value->len, TRUE))
-            {
-              const char *cs = ms_mime_content_value_param (&cv, "charset");
-
-              li->has_type = TRUE;
-              li->is_text = g_ascii_strcasecmp (cv.type->str, "text") == 0;
-              li->charset = cs ? g_strdup (cs) : NULL;
-            }
-          ms_mime_content_value_clear (&cv);
-        }
-      else if (ms_mime_header_iter_is (&iter, "Content-Transfer-Encoding"))
-        {
-          ms_mime_header_iter_value (&iter, value);
-          g_strstrip (value->str);
-          li->encoding = g_mime_content_encoding_from_string (value->str);
-        }
+      if (!ms_mime_header_iter_is (&iter, "Content-Type"))
+        continue;
+      value = g_string_new (NULL);
+      ms_mime_header_iter_value (&iter, value);
+      ms_mime_content_value_init (&cv);
+      if (ms_mime_content_value_parse (&cv, value->str, value->len, TRUE))
+        charset = g_strdup (ms_mime_content_value_param (&cv, "charset"));
+      ms_mime_content_value_clear (&cv);
+      break;
     }
-}
-
-static gboolean
-charset_is_plain (const char *charset)
-{
-  return charset == NULL ||
-         g_ascii_strcasecmp (charset, "us-ascii") == 0 ||
-         g_ascii_strcasecmp (charset, "utf-8") == 0 ||
-         g_ascii_strcasecmp (charset, "utf8") == 0;
+  return charset;
 }
 
 static gboolean
 leaf_contains (const guint8     *data,
                const MsMimePart *part,
-               const char       *needle)
+               const char       *needle,
+               gboolean          needle_ascii)
 {
-  LeafInfo li;
   const guint8 *body = data + part->body_start;
   gsize len = part->body_end - part->body_start;
+  GMimeContentEncoding encoding = part->encoding;
   gboolean decode;
-  gboolean found = FALSE;
+  g_autofree char *decoded = NULL;
+  g_autofree char *utf8 = NULL;
+  gsize dlen = len;
 
-  leaf_info (data, part, &li);
-  if (!li.is_text)
-    {
-      g_free (li.charset);
-      return FALSE;
-    }
-  decode = li.encoding == GMIME_CONTENT_ENCODING_BASE64 ||
-           li.encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
-           li.encoding == GMIME_CONTENT_ENCODING_UUENCODE;
+  if (!part->is_text)
+    return FALSE;
+  decode = encoding == GMIME_CONTENT_ENCODING_BASE64 ||
+           encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+           encoding == GMIME_CONTENT_ENCODING_UUENCODE;
 
-  if (!decode && charset_is_plain (li.charset) && is_ascii (needle))
+  /* The fast path: the raw bytes are the text, scanned in place. */
+  if (!decode && part->plain_charset && needle_ascii)
+    return ms_mime_memcasemem (body, len, needle, strlen (needle));
+
+  ms_mime_ensure_init ();
+  if (decode)
     {
-      /* The fast path: the raw bytes are the text. */
-      found = ms_mime_memcasemem (body, len, needle, strlen (needle));
+      GMimeEncoding state;
+
+      g_mime_encoding_init_decode (&state, encoding);
+      decoded = g_malloc (g_mime_encoding_outlen (&state, len) + 1);
+      dlen = g_mime_encoding_step (&state, (const char *) body, len, decoded);
+      dlen += g_mime_encoding_flush (&state, "", 0, decoded + dlen);
     }
   else
+    decoded = g_strndup ((const char *) body, len);
+  decoded[dlen] = '\0';
+
+  if (!part->plain_charset)
     {
-      g_autofree char *decoded = NULL;
-      g_autofree char *utf8 = NULL;
-      gsize dlen = len;
+      g_autofree char *charset = leaf_charset (data, part);
+      iconv_t cd = charset ? g_mime_iconv_open ("UTF-8", charset) : (iconv_t) -1;
 
-      ms_mime_ensure_init ();
-      if (decode)
+      if (cd != (iconv_t) -1)
         {
-          GMimeEncoding state;
-
-          g_mime_encoding_init_decode (&state, li.encoding);
-          decoded = g_malloc (g_mime_encoding_outlen (&state, len) + 1);
-          dlen = g_mime_encoding_step (&state, (const char *) body, len, decoded);
-          dlen += g_mime_encoding_flush (&state, "", 0, decoded + dlen);
+          utf8 = g_mime_iconv_strndup (cd, decoded, dlen);
+          g_mime_iconv_close (cd);
         }
-      else
-        decoded = g_strndup ((const char *) body, len);
-      decoded[dlen] = '\0';
-
-      if (!charset_is_plain (li.charset))
-        {
-          iconv_t cd = g_mime_iconv_open ("UTF-8", li.charset);
-
-          if (cd != (iconv_t) -1)
-            {
-              utf8 = g_mime_iconv_strndup (cd, decoded, dlen);
-              g_mime_iconv_close (cd);
-            }
-        }
-      if (utf8 == NULL)
-        utf8 = g_utf8_make_valid (decoded, dlen);
-      found = text_contains (utf8, strlen (utf8), needle);
     }
-  g_free (li.charset);
-  return found;
+  if (utf8 == NULL)
+    utf8 = g_utf8_make_valid (decoded, dlen);
+  return text_contains (utf8, strlen (utf8), needle);
 }
 
 gboolean
@@ -228,6 +189,7 @@ ms_mime_body_contains (MsMessage  *message,
 {
   const MsMimeInfo *info;
   const guint8 *data;
+  gboolean needle_ascii;
   gsize len;
 
   g_return_val_if_fail (message != NULL, FALSE);
@@ -237,13 +199,14 @@ ms_mime_body_contains (MsMessage  *message,
     return TRUE;
   data = raw_data (message, &len);
   info = ms_mime_get_info (message);
+  needle_ascii = is_ascii (needle);
   for (guint i = 0; i < info->n_parts; i++)
     {
       const MsMimePart *part = &info->parts[i];
 
       if (part->kind != MS_MIME_PART_LEAF)
         continue;
-      if (leaf_contains (data, part, needle))
+      if (leaf_contains (data, part, needle, needle_ascii))
         return TRUE;
     }
   return FALSE;

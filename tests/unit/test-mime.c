@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ms-mime.h"
+#include "ms-mime-private.h"
 #include "ms-store.h"
 
 /* Messages are written with LF; the store keeps CRLF, as ms_message() makes. */
@@ -304,6 +305,25 @@ test_sent_date_and_header (void)
   g_assert_null (none);
 }
 
+/* The in-place search: anchors at either end, case, and near misses. */
+static void
+test_memcasemem (void)
+{
+  static const struct { const char *hay, *needle; gboolean found; } cases[] = {
+    { "Zebra at the start", "zEBRA", TRUE },
+    { "at the end: zebrA", "ZEBRA", TRUE },
+    { "zebr zebr zebr", "zebra", FALSE },
+    { "lazy lazy lazy zebra", "Zebra", TRUE },
+    { "short", "longer than the text", FALSE },
+    { "anything", "", TRUE },
+    { "x-y.z 42!", "Y.Z 4", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (ms_mime_memcasemem ((const guint8 *) cases[i].hay, strlen (cases[i].hay),
+                                         cases[i].needle, strlen (cases[i].needle)), ==, cases[i].found);
+}
+
 /* A message cut at every byte must still give well-formed answers (and the
  * sanitizers see every offset the parser computes). */
 static void
@@ -350,6 +370,7 @@ main (int    argc,
     }
   g_test_add_func ("/mime/header/sent-date-and-display", test_sent_date_and_header);
   g_test_add_func ("/mime/parser/truncated", test_truncated);
+  g_test_add_func ("/mime/search/memcasemem", test_memcasemem);
 
   status = g_test_run ();
   g_clear_object (&store);
