@@ -181,9 +181,20 @@ plan_message_action (MsImapClient         *self,
   MsImapCachedMessage *entry = resolve (self, action, &message, &what);
   MsImapClientCommand *cmd;
 
+  if (entry == NULL && !self->replaying)
+    {
+      MsImapClientCommand *plan;
+
+      /* Not known here yet (the device never synced this folder): sync it
+       * first, as a client shows the list before the user picks a message. */
+      ms_imap_client_plan_select (self, mbox, TRUE);
+      plan = ms_imap_client_queue (self, CMD_PLAN, mbox, "PLAN", NULL);
+      plan->plan = ms_client_action_copy (action);
+      return TRUE;
+    }
   if (entry == NULL)
     {
-      *summary = g_strdup_printf ("no message matches “%s” in %s here (check mail first)",
+      *summary = g_strdup_printf ("no message matches “%s” in %s here",
                                   action->message ? action->message : "", mbox);
       return FALSE;
     }
@@ -643,6 +654,27 @@ ms_imap_client_expand_sync (MsImapClient *self)
   g_queue_push_tail (expansion, cmd);
   while ((cmd = g_queue_pop_tail (expansion)) != NULL)
     g_queue_push_head (self->queue, cmd);
+}
+
+void
+ms_imap_client_plan_deferred (MsImapClient         *self,
+                              const MsClientAction *action)
+{
+  g_autofree char *summary = NULL;
+  g_autoptr(GQueue) before = g_queue_new ();
+  MsImapClientCommand *cmd;
+
+  /* Plan onto an empty queue, then put back what was waiting behind. */
+  while ((cmd = g_queue_pop_head (self->queue)) != NULL)
+    g_queue_push_tail (before, cmd);
+  g_free (self->planned);
+  self->planned = g_strdup (self->selected);
+  self->replaying = TRUE;
+  if (!plan_message_action (self, action, &summary))
+    ms_imap_client_note_failure (self, summary);
+  self->replaying = FALSE;
+  while ((cmd = g_queue_pop_head (before)) != NULL)
+    g_queue_push_tail (self->queue, cmd);
 }
 
 char *

@@ -31,6 +31,7 @@ typedef enum {
   CMD_APPEND,
   CMD_IDLE,
   CMD_LOGOUT,
+  CMD_PLAN,          /* not sent: plans a message action once a sync has brought the message */
 } MsImapClientCommandKind;
 
 typedef struct
@@ -47,6 +48,8 @@ typedef struct
   char              *keyword;    /* STORE */
   gboolean           remove;     /* STORE -FLAGS */
   gboolean           optional;   /* a NO does not fail the action */
+  gboolean           retried;    /* sent again after CREATE, for [TRYCREATE] */
+  MsClientAction    *plan;       /* CMD_PLAN: the action to plan */
 } MsImapClientCommand;
 
 struct _MsImapClient
@@ -111,6 +114,8 @@ MsImapClientCommand *ms_imap_client_queue            (MsImapClient       *self,
 void           ms_imap_client_note_failure     (MsImapClient       *self,
                                                 const char         *why);
 char          *ms_imap_client_quote            (const char         *text);
+/* An atom when the text is one, else a quoted string (LOGIN alice wonderland). */
+char          *ms_imap_client_astring          (const char         *text);
 MsMailbox     *ms_imap_client_local_mailbox    (MsImapClient       *self,
                                                 const char         *name,
                                                 gboolean            create);
@@ -151,6 +156,9 @@ const char    *ms_imap_client_role_name        (MsImapClient         *self,
                                                 MsMailboxRole         role,
                                                 const char           *fallback);
 char          *ms_imap_client_job_summary      (MsImapClient         *self);
+/* Plans a message action a CMD_PLAN deferred until after a sync. */
+void           ms_imap_client_plan_deferred    (MsImapClient         *self,
+                                                const MsClientAction *action);
 /* Turns a reached SYNC into FETCHes for what the cache holds now. */
 void           ms_imap_client_expand_sync      (MsImapClient         *self);
 

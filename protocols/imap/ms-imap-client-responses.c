@@ -428,6 +428,34 @@ ms_imap_client_handle_tagged (MsImapClient         *self,
 {
   gboolean ok = (strcmp (r->status, "OK") == 0);
 
+  /* RFC 3501 section 7.1: [TRYCREATE] means the target folder is missing;
+   * clients create it and try once more (Trash or Sent on a fresh account). */
+  if (!ok && !cmd->retried && r->code && g_ascii_strncasecmp (r->code, "TRYCREATE", 9) == 0 &&
+      (cmd->kind == CMD_MOVE || cmd->kind == CMD_COPY || cmd->kind == CMD_APPEND))
+    {
+      const char *target = cmd->kind == CMD_APPEND ? cmd->mailbox : cmd->argument;
+      g_autofree char *quoted = ms_imap_client_quote (target);
+      MsImapClientCommand *again = g_new0 (MsImapClientCommand, 1);
+      MsImapClientCommand *create = g_new0 (MsImapClientCommand, 1);
+
+      *again = *cmd;
+      again->tag = NULL;
+      again->verb = g_strdup (cmd->verb);
+      again->line = g_strdup (cmd->line);
+      again->literal = cmd->literal ? g_bytes_ref (cmd->literal) : NULL;
+      again->mailbox = g_strdup (cmd->mailbox);
+      again->argument = g_strdup (cmd->argument);
+      again->keyword = g_strdup (cmd->keyword);
+      again->plan = NULL;
+      again->retried = TRUE;
+      create->kind = CMD_CREATE;
+      create->verb = g_strdup ("CREATE");
+      create->line = g_strdup_printf ("CREATE %s", quoted);
+      create->argument = g_strdup (target);
+      g_queue_push_head (self->queue, again);
+      g_queue_push_head (self->queue, create);
+      return;
+    }
   if (!ok && !cmd->optional)
     {
       g_autofree char *why = g_strdup_printf ("%s was refused: %s", cmd->verb, r->text ? r->text : r->status);
@@ -539,6 +567,7 @@ ms_imap_client_handle_tagged (MsImapClient         *self,
     case CMD_EXPUNGE:
     case CMD_COPY:
     case CMD_SEARCH:
+    case CMD_PLAN:
       break;
     }
 }

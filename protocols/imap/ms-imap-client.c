@@ -83,6 +83,7 @@ ms_imap_client_command_free (MsImapClientCommand *cmd)
   g_free (cmd->mailbox);
   g_free (cmd->argument);
   g_free (cmd->keyword);
+  g_clear_pointer (&cmd->plan, ms_client_action_free);
   g_free (cmd);
 }
 
@@ -135,6 +136,17 @@ ms_imap_client_quote (const char *text)
     }
   g_string_append_c (s, '"');
   return g_string_free (s, FALSE);
+}
+
+char *
+ms_imap_client_astring (const char *text)
+{
+  gboolean atom = text != NULL && text[0] != '\0';
+
+  for (const char *p = text ? text : ""; *p && atom; p++)
+    if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f || strchr ("(){%*\"\\]", *p) != NULL)
+      atom = FALSE;
+  return atom ? g_strdup (text) : ms_imap_client_quote (text);
 }
 
 MsMailbox *
@@ -269,6 +281,12 @@ ms_imap_client_send_next (MsImapClient *self)
     }
   while ((cmd = g_queue_pop_head (self->queue)) != NULL)
     {
+      if (cmd->kind == CMD_PLAN)
+        {
+          ms_imap_client_plan_deferred (self, cmd->plan);
+          ms_imap_client_command_free (cmd);
+          continue;
+        }
       if (cmd->kind == CMD_SYNC)
         {
           ms_imap_client_expand_sync (self);
@@ -394,8 +412,8 @@ queue_setup (MsImapClient *self)
   if (self->tls == MS_CLIENT_TLS_STARTTLS && !self->tls_active)
     ms_imap_client_queue (self, CMD_STARTTLS, NULL, "STARTTLS", "STARTTLS");
   {
-    g_autofree char *user = ms_imap_client_quote (self->user);
-    g_autofree char *password = ms_imap_client_quote (self->password);
+    g_autofree char *user = ms_imap_client_astring (self->user);
+    g_autofree char *password = ms_imap_client_astring (self->password);
 
     ms_imap_client_queue (self, CMD_LOGIN, NULL, "LOGIN", "LOGIN %s %s", user, password);
   }
@@ -508,6 +526,7 @@ client_connected (MsClientSession *session)
   self->tls_active = (self->tls == MS_CLIENT_TLS_IMPLICIT);
   self->logged_in = FALSE;
   self->exists = 0;
+  self->next_tag = 0;   /* tags count from A001 on each connection */
   g_array_set_size (self->seq_uids, 0);
   ms_imap_client_set_state (self, MS_IMAP_CLIENT_STATE_GREETING);
 }

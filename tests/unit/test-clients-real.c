@@ -251,6 +251,31 @@ test_imap_peek_trash_idle (void)
 }
 
 static void
+test_imap_act_before_check (void)
+{
+  MsClientPolicy policy;
+  MsAccount *server_account;
+  Fixture f;
+
+  /* A fresh account without Trash: the MOVE gets [TRYCREATE], the client
+   * creates Trash and moves again. The message was never synced: the client
+   * syncs INBOX first to find it. */
+  ms_client_policy_init_defaults (&policy);
+  policy.delete_mode = MS_DELETE_MODE_MOVE_TO_TRASH;
+  setup (&f, "imap", &policy);
+  server_account = ms_store_lookup_account (f.server_store, "alice");
+  g_assert_true (ms_account_delete_mailbox (server_account, "Trash", NULL));
+  g_assert_true (run (&f, MS_CLIENT_ACTION_DELETE, NULL, "Minutes", NULL, T0));
+  g_assert_nonnull (strstr (f.pump.wire->str, "NO [TRYCREATE]"));
+  g_assert_nonnull (strstr (f.pump.wire->str, "CREATE \"Trash\""));
+  g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_lookup_mailbox (server_account, "Trash")), ==, 1);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (f.server_inbox), ==, 1);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (local_inbox (&f)), ==, 1);
+  g_assert_nonnull (strstr (f.pump.wire->str, "LOGIN alice secret"));
+  teardown (&f);
+}
+
+static void
 test_imap_offline_resync (void)
 {
   MsAccount *server_account;
@@ -310,5 +335,6 @@ main (int argc, char **argv)
   g_test_add_func ("/clients/real/imap-sync-open", test_imap_sync_open);
   g_test_add_func ("/clients/real/imap-peek-trash-idle", test_imap_peek_trash_idle);
   g_test_add_func ("/clients/real/imap-offline-resync", test_imap_offline_resync);
+  g_test_add_func ("/clients/real/imap-act-before-check", test_imap_act_before_check);
   return g_test_run ();
 }
