@@ -81,7 +81,7 @@ struct _MsImapServerSession
   gboolean         read_only;
   GPtrArray       *view;             /* of MsMessage, referenced: seq n is index n-1 */
   GHashTable      *recent;           /* UIDs with \Recent for this session */
-  GArray          *pending_expunges; /* UIDs expunged by anyone, not yet announced */
+  GHashTable      *pending_expunges; /* UIDs expunged by anyone, not yet announced */
   GHashTable      *pending_flags;    /* UIDs whose flags changed, not yet announced */
   gboolean         pending_new;
   gboolean         own_change;       /* changes made by this session's own STORE */

@@ -361,10 +361,13 @@ dispatch (MsImapServerSession *self,
   self->cur_expunge_ok = spec->expunge_ok || uid;
   if ((spec->states & (1u << self->state)) == 0)
     {
-      ms_imap_session_bad (self, cmd,
-                           self->state == MS_IMAP_STATE_NOT_AUTHENTICATED ? "Not logged in yet." :
-                           self->state == MS_IMAP_STATE_AUTHENTICATED ? "No mailbox selected." :
-                           "Not allowed in this state.");
+      const char *why = "Not allowed in this state.";
+
+      if (self->state == MS_IMAP_STATE_NOT_AUTHENTICATED && (spec->states & MS_IMAP_IN_AUTH))
+        why = "Not logged in yet.";
+      else if (self->state == MS_IMAP_STATE_AUTHENTICATED && (spec->states & MS_IMAP_IN_SELECTED))
+        why = "No mailbox selected.";
+      ms_imap_session_bad (self, cmd, why);
       return;
     }
   spec->handler (self, cmd, uid);
@@ -599,7 +602,7 @@ ms_imap_server_session_finalize (GObject *object)
   g_clear_pointer (&self->pending, ms_imap_command_free);
   g_ptr_array_unref (self->view);
   g_hash_table_unref (self->recent);
-  g_array_unref (self->pending_expunges);
+  g_hash_table_unref (self->pending_expunges);
   g_hash_table_unref (self->pending_flags);
   G_OBJECT_CLASS (ms_imap_server_session_parent_class)->finalize (object);
 }
@@ -706,7 +709,7 @@ ms_imap_server_session_init (MsImapServerSession *self)
   self->raw_line = g_byte_array_new ();
   self->view = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
   self->recent = g_hash_table_new (NULL, NULL);
-  self->pending_expunges = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->pending_expunges = g_hash_table_new (NULL, NULL);
   self->pending_flags = g_hash_table_new (NULL, NULL);
 }
 

@@ -50,9 +50,7 @@ on_message_expunged (MsImapServerSession *self,
                      guint                index,
                      MsMailbox           *mailbox)
 {
-  guint32 u = uid;
-
-  g_array_append_val (self->pending_expunges, u);
+  g_hash_table_add (self->pending_expunges, GUINT_TO_POINTER (uid));
   if (self->mode == MS_IMAP_INPUT_IDLE)
     {
       ms_imap_view_flush (self, TRUE);
@@ -70,7 +68,7 @@ ms_imap_view_close (MsImapServerSession *self)
   g_clear_object (&self->mailbox);
   g_ptr_array_set_size (self->view, 0);
   g_hash_table_remove_all (self->recent);
-  g_array_set_size (self->pending_expunges, 0);
+  g_hash_table_remove_all (self->pending_expunges);
   g_hash_table_remove_all (self->pending_flags);
   self->pending_new = FALSE;
 }
@@ -120,12 +118,8 @@ gboolean
 ms_imap_view_is_live (MsImapServerSession *self,
                       guint                index)
 {
-  guint32 uid = ms_imap_view_uid (self, index);
-
-  for (guint i = 0; i < self->pending_expunges->len; i++)
-    if (g_array_index (self->pending_expunges, guint32, i) == uid)
-      return FALSE;
-  return TRUE;
+  return !g_hash_table_contains (self->pending_expunges,
+                                 GUINT_TO_POINTER (ms_imap_view_uid (self, index)));
 }
 
 void
@@ -188,21 +182,31 @@ ms_imap_view_flush (MsImapServerSession *self,
   if (self->mailbox == NULL)
     return;
 
-  if (expunge_ok && self->pending_expunges->len > 0)
+  if (expunge_ok && g_hash_table_size (self->pending_expunges) > 0)
     {
-      for (guint i = 0; i < self->pending_expunges->len; i++)
-        {
-          guint32 uid = g_array_index (self->pending_expunges, guint32, i);
-          gint index = find_in_view (self, uid);
+      gsize n_view = 0;
+      gpointer *messages = g_ptr_array_steal (self->view, &n_view);
 
-          g_hash_table_remove (self->pending_flags, GUINT_TO_POINTER (uid));
-          g_hash_table_remove (self->recent, GUINT_TO_POINTER (uid));
-          if (index < 0)
-            continue;   /* arrived and left before this session announced it */
-          g_ptr_array_remove_index (self->view, index);
-          ms_imap_session_untagged (self, "%d EXPUNGE", index + 1);
+      /* One pass in view (UID) order: each EXPUNGE names the number the
+       * message has once the ones before it are gone, and the view is
+       * rebuilt once, so a mass expunge stays linear. */
+      for (gsize i = 0; i < n_view; i++)
+        {
+          MsMessage *message = messages[i];
+          gpointer uid = GUINT_TO_POINTER (ms_message_get_uid (message));
+
+          if (g_hash_table_contains (self->pending_expunges, uid))
+            {
+              g_hash_table_remove (self->pending_flags, uid);
+              g_hash_table_remove (self->recent, uid);
+              ms_imap_session_untagged (self, "%u EXPUNGE", self->view->len + 1);
+              ms_message_unref (message);
+              continue;
+            }
+          g_ptr_array_add (self->view, message);
         }
-      g_array_set_size (self->pending_expunges, 0);
+      g_free (messages);
+      g_hash_table_remove_all (self->pending_expunges);
     }
 
   if (g_hash_table_size (self->pending_flags) > 0)
@@ -333,13 +337,21 @@ ms_imap_view_resolve_set (MsImapServerSession *self,
         }
       if (uid)
         {
-          /* UIDs with no message are simply skipped (RFC 3501 section 6.4.8). */
-          for (guint i = 0; i < n; i++)
+          /* UIDs with no message are simply skipped (RFC 3501 section
+           * 6.4.8). The view is in UID order: bisect to the first. */
+          guint lo = 0, hi = n;
+
+          while (lo < hi)
             {
-              guint32 u = ms_imap_view_uid (self, i);
-              if (u >= a && u <= b)
-                chosen[i] = 1;
+              guint mid = lo + (hi - lo) / 2;
+
+              if (ms_imap_view_uid (self, mid) < a)
+                lo = mid + 1;
+              else
+                hi = mid;
             }
+          for (guint i = lo; i < n && ms_imap_view_uid (self, i) <= b; i++)
+            chosen[i] = 1;
         }
       else
         {
