@@ -285,8 +285,8 @@ read_cb (GObject      *source,
   pump (self);
 }
 
-/* The one place that decides what happens next: wait out a hold, write
- * what the session said, close when it is done, else read. */
+/* The one place that decides what happens next: write what the session
+ * said, wait out a hold, close when it is done, else read. */
 static void
 pump (MsConnection *self)
 {
@@ -295,15 +295,17 @@ pump (MsConnection *self)
   if (self->closed || self->writing || self->reading || self->hold_source != 0)
     return;
 
+  if (start_write (self))
+    return;
+
+  /* Whatever was answered before a failed login has gone out; the answer
+   * to the login itself waits here, and only this connection waits. */
   hold = ms_server_session_get_hold_ms (self->session);
   if (hold > 0)
     {
       self->hold_source = g_timeout_add (hold, hold_done_cb, self);
       return;
     }
-
-  if (start_write (self))
-    return;
 
   /* A failed handshake: the alert (if any) went out above; nothing more can
    * be said or read. */

@@ -359,8 +359,10 @@ ms_pop3_server_session_take_output (MsServerSession *session,
   MsPop3ServerSession *self = MS_POP3_SERVER_SESSION (session);
   gsize taken = 0;
 
-  /* While held, the answer to the failed login must not leave early. */
-  while (self->hold_ms == 0 && self->output->len > 0 && taken < MS_LIMIT_POP3_OUTPUT_HIGH)
+  /* While held, what was said before the failed login may still go out
+   * (the -ERR itself waits in held_response), but nothing new is executed:
+   * process_input() does nothing until release_hold(). */
+  while (self->output->len > 0 && taken < MS_LIMIT_POP3_OUTPUT_HIGH)
     {
       taken += self->output->len;
       g_byte_array_append (dest, self->output->data, self->output->len);

@@ -39,6 +39,7 @@ drain (MsServerSession *session,
 {
   while (ms_server_session_get_hold_ms (session) > 0)
     {
+      ms_server_session_take_output (session, out);
       g_assert (ms_server_session_take_output (session, out) == 0);
       g_assert (ms_server_session_get_hold_ms (session) <= MS_LIMIT_POP3_AUTH_DELAY_MAX_MS);
       ms_server_session_release_hold (session);

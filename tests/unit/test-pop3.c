@@ -103,6 +103,9 @@ drain (Fixture             *f,
 
   while ((hold = ms_server_session_get_hold_ms (MS_SERVER_SESSION (session))) > 0)
     {
+      /* What was said before the hold may go; the held answer may not. */
+      ms_server_session_take_output (MS_SERVER_SESSION (session), out);
+      g_assert_true (out->len == 0 || g_strstr_len ((const char *) out->data, out->len, "-ERR [AUTH]") == NULL);
       g_assert_cmpuint (ms_server_session_take_output (MS_SERVER_SESSION (session), out), ==, 0);
       f->last_hold = hold;
       ms_server_session_release_hold (MS_SERVER_SESSION (session));
@@ -498,16 +501,20 @@ test_hold_keeps_answer (Fixture       *f,
 
   start (f, f->session);
   ms_server_session_feed (session, (const guint8 *) input, strlen (input));
-  /* The +OK to USER went out; the -ERR and everything after wait. */
+  /* The +OK to USER may go out; the -ERR and everything after wait. */
   g_assert_cmpuint (ms_server_session_get_hold_ms (session), ==, 1000);
-  g_assert_cmpuint (ms_server_session_take_output (session, out), ==, 0);
+  while (ms_server_session_take_output (session, out) > 0)
+    ;
+  g_string_append_len (f->pending, (const char *) out->data, out->len);
+  g_byte_array_set_size (out, 0);
+  expect_line (f, "+OK");
+  g_assert_cmpstr (f->pending->str, ==, "");
   g_assert_false (ms_server_session_is_finished (session));
   ms_server_session_release_hold (session);
   g_assert_cmpuint (ms_server_session_get_hold_ms (session), ==, 0);
   while (ms_server_session_take_output (session, out) > 0)
     ;
   g_string_append_len (f->pending, (const char *) out->data, out->len);
-  expect_line (f, "+OK");
   expect_line (f, "-ERR [AUTH]");
   expect_line (f, "+OK");
   expect_line (f, "+OK Logged in");
