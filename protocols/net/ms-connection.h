@@ -13,7 +13,8 @@
  *
  * Flow control: the connection reads only when everything the session had
  * to say has been written, and while the session asks to be held
- * (ms_server_session_get_hold_ms()) it neither reads nor writes. */
+ * (ms_server_session_get_hold_ms()) it writes what was queued before the
+ * hold, then neither reads nor writes until the hold is over. */
 #pragma once
 
 #include <gio/gio.h>
