@@ -41,6 +41,10 @@ typedef struct {
   gsize    line;    /* where the boundary line starts (len when none) */
   guint    level;   /* index into boundaries of the one that matched */
   gboolean close;   /* "--boundary--" */
+  /* The line end before the boundary line went to the body of the parts
+   * that enclose a header the boundary cut short (Dovecot's accounting),
+   * so those bodies end at the boundary line itself. */
+  gboolean crlf_taken;
 } Stop;
 
 /* Does the line at pos start a boundary of an enclosing multipart? MIME
@@ -262,10 +266,12 @@ static gsize
 header_end (Parser     *p,
             gsize       start,
             const char *own_boundary,
-            Stop       *stop)
+            Stop       *stop,
+            gboolean   *cut)
 {
   gsize pos = start;
 
+  *cut = FALSE;
   while (pos < p->len)
     {
       const guint8 *d = p->data + pos;
@@ -285,10 +291,14 @@ header_end (Parser     *p,
                   (own_boundary == NULL || stop->level != p->boundaries->len - 1);
           if (own_boundary != NULL)
             g_ptr_array_steal_index (p->boundaries, p->boundaries->len - 1);
+          *cut = outer;
           return outer ? pos : after;
         }
       if (match_boundary (p, pos, stop))
-        return body_end_before (p, start, pos);
+        {
+          *cut = TRUE;
+          return body_end_before (p, start, pos);
+        }
       pos = next_line (p, pos);
     }
   return p->len;
@@ -339,6 +349,7 @@ parse_part (Parser   *p,
   Head head;
   g_autofree char *boundary = NULL;
   gboolean is_digest;
+  gboolean cut = FALSE;
   ContentKind kind;
   gsize body_start;
 
@@ -346,13 +357,13 @@ parse_part (Parser   *p,
   PART (idx)->is_message = is_message;
   /* The Content-Type (and so the own boundary) is known once the blank
    * line is reached; read it from the header as far as it goes. */
-  body_start = header_end (p, start, NULL, &stop);
+  body_start = header_end (p, start, NULL, &stop, &cut);
   read_head (p, start, body_start, digest_parent, &head);
   kind = head.kind;
   is_digest = head.is_digest;
   boundary = head.boundary;
   if (boundary != NULL && depth < MS_LIMIT_MIME_DEPTH)
-    body_start = header_end (p, start, boundary, &stop);
+    body_start = header_end (p, start, boundary, &stop, &cut);
   PART (idx)->body_start = body_start;
   PART (idx)->digest_default = !head.has_type && digest_parent;
   PART (idx)->is_text = head.is_text;
@@ -366,6 +377,27 @@ parse_part (Parser   *p,
       if (kind == TYPE_RFC822)
         kind = TYPE_OTHER;
       g_clear_pointer (&boundary, g_free);
+    }
+
+  if (cut)
+    {
+      /* A boundary inside the header: no body. An attached message is
+       * still there, empty. */
+      PART (idx)->kind = kind == TYPE_RFC822 ? MS_MIME_PART_RFC822 :
+                         kind == TYPE_MULTIPART ? MS_MIME_PART_MULTIPART : MS_MIME_PART_LEAF;
+      PART (idx)->body_end = body_start;
+      if (kind == TYPE_RFC822)
+        {
+          guint32 child = add_part (p, idx);
+
+          PART (child)->hdr_start = PART (child)->body_start = PART (child)->body_end = body_start;
+          PART (child)->is_message = TRUE;
+          PART (child)->is_text = TRUE;
+          PART (child)->plain_charset = TRUE;
+          PART (child)->kind = MS_MIME_PART_LEAF;
+        }
+      stop.crlf_taken = body_start < stop.line;
+      return stop;
     }
 
   switch (kind)
@@ -416,7 +448,7 @@ parse_part (Parser   *p,
       break;
     }
 
-  PART (idx)->body_end = body_end_before (p, body_start, stop.line);
+  PART (idx)->body_end = stop.crlf_taken ? stop.line : body_end_before (p, body_start, stop.line);
   PART (idx)->body_lines = count_lines (p->data, body_start, PART (idx)->body_end);
   return stop;
 }

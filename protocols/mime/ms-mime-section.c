@@ -52,19 +52,34 @@ header_fields (const guint8       *data,
   return g_byte_array_free_to_bytes (out);
 }
 
-GBytes *
-ms_mime_get_section (MsMessage           *message,
-                     const MsMimeSection *section,
-                     GError             **error)
+/* IMAP literals may not hold NUL (RFC 3501 section 4.3); like Dovecot, show
+ * each as 0x80. Bytes without NUL are returned as they are, not copied. */
+static GBytes *
+without_nul (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  guint8 *copy;
+
+  if (len == 0 || memchr (data, 0, len) == NULL)
+    return bytes;
+  copy = g_memdup2 (data, len);
+  for (gsize i = 0; i < len; i++)
+    if (copy[i] == 0)
+      copy[i] = 0x80;
+  g_bytes_unref (bytes);
+  return g_bytes_new_take (copy, len);
+}
+
+static GBytes *
+get_section (MsMessage           *message,
+             const MsMimeSection *section,
+             GError             **error)
 {
   const MsMimeInfo *info;
   const MsMimePart *part;
   GBytes *raw;
   const guint8 *data;
-
-  g_return_val_if_fail (message != NULL, NULL);
-  g_return_val_if_fail (section != NULL, NULL);
-  g_return_val_if_fail (section->n_parts <= G_N_ELEMENTS (section->parts), NULL);
 
   if (section->kind == MS_MIME_SECTION_MIME && section->n_parts == 0)
     {
@@ -112,4 +127,19 @@ ms_mime_get_section (MsMessage           *message,
       return header_fields (data, part->hdr_start, part->body_start, section->fields,
                             section->kind == MS_MIME_SECTION_HEADER_FIELDS_NOT);
     }
+}
+
+GBytes *
+ms_mime_get_section (MsMessage           *message,
+                     const MsMimeSection *section,
+                     GError             **error)
+{
+  GBytes *bytes;
+
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+  g_return_val_if_fail (section->n_parts <= G_N_ELEMENTS (section->parts), NULL);
+
+  bytes = get_section (message, section, error);
+  return bytes != NULL ? without_nul (bytes) : NULL;
 }

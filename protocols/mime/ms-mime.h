@@ -35,9 +35,11 @@ char     *ms_mime_envelope        (MsMessage           *message);
 /* BODYSTRUCTURE when extensible, else BODY. */
 char     *ms_mime_bodystructure   (MsMessage           *message,
                                    gboolean             extensible);
-/* The exact bytes of BODY[section] (RFC 3501 section 6.4.5). A part that does
- * not exist gives empty bytes, as Dovecot does; only a section that cannot
- * be asked (MIME without a part number) is an error (G_IO_ERROR_INVALID_ARGUMENT). */
+/* The exact bytes of BODY[section] (RFC 3501 section 6.4.5), except that a
+ * NUL byte is given as 0x80 (a literal may not hold NUL; Dovecot does the
+ * same). A part that does not exist gives empty bytes, as Dovecot does; only
+ * a section that cannot be asked (MIME without a part number) is an error
+ * (G_IO_ERROR_INVALID_ARGUMENT). */
 GBytes   *ms_mime_get_section     (MsMessage           *message,
                                    const MsMimeSection *section,
                                    GError             **error);
