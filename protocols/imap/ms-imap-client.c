@@ -412,8 +412,8 @@ queue_setup (MsImapClient *self)
   if (self->tls == MS_CLIENT_TLS_STARTTLS && !self->tls_active)
     ms_imap_client_queue (self, CMD_STARTTLS, NULL, "STARTTLS", "STARTTLS");
   {
-    g_autofree char *user = ms_imap_client_astring (self->user);
-    g_autofree char *password = ms_imap_client_astring (self->password);
+    g_autofree char *user = ms_imap_client_quote (self->user);
+    g_autofree char *password = ms_imap_client_quote (self->password);
 
     ms_imap_client_queue (self, CMD_LOGIN, NULL, "LOGIN", "LOGIN %s %s", user, password);
   }
@@ -526,7 +526,6 @@ client_connected (MsClientSession *session)
   self->tls_active = (self->tls == MS_CLIENT_TLS_IMPLICIT);
   self->logged_in = FALSE;
   self->exists = 0;
-  self->next_tag = 0;   /* tags count from A001 on each connection */
   g_array_set_size (self->seq_uids, 0);
   ms_imap_client_set_state (self, MS_IMAP_CLIENT_STATE_GREETING);
 }

@@ -156,7 +156,7 @@ test_parse_limits (void)
                    "* LIST (\\HasNoChildren \\Trash) \"/\" Trash\r\n$ OK listed\r\n"
 #define LOGIN_STEPS \
   { "$ CAPABILITY", CAPS }, \
-  { "$ LOGIN alice secret", "$ OK logged in\r\n" }, \
+  { "$ LOGIN \"alice\" \"secret\"", "$ OK logged in\r\n" }, \
   { "$ LIST \"\" \"*\"", LIST_REPLY }
 #define SELECT_INBOX(validity) \
   { "$ SELECT \"INBOX\"", "* 2 EXISTS\r\n* OK [UIDVALIDITY " validity "] ok\r\n* OK [UIDNEXT 3] ok\r\n$ OK [READ-WRITE] selected\r\n" }
