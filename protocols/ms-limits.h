@@ -108,4 +108,31 @@ G_BEGIN_DECLS
  * updates. */
 #define MS_LIMIT_TLS_KEYLOG             (64u * 1024u)
 
+/* --- The IMAP server (protocols/imap/) -------------------------------- */
+
+/* A command's text outside literals. RFC 7162 section 4 asks servers to take
+ * lines of at least 8192 octets; 64 KiB is eight times that and still bounds
+ * what one client makes us hold. Longer: BAD [TOOBIG], the line is skipped. */
+#define MS_LIMIT_IMAP_LINE              (64u * 1024u)
+
+/* A non-synchronizing literal {n+}: the server advertises LITERAL- (RFC 7888
+ * section 4), so larger ones get BAD [TOOBIG] and are skipped unread. A
+ * synchronizing literal may be as large as a message (MS_LIMIT_MESSAGE_SIZE)
+ * and is refused before the "+" when larger. */
+#define MS_LIMIT_IMAP_NONSYNC_LITERAL   4096u
+
+/* How deep parenthesised lists may nest in one command: SEARCH groups and
+ * FETCH lists need a few levels; the bound keeps recursion shallow. */
+#define MS_LIMIT_IMAP_NESTING           16u
+
+/* Arguments in one command, counting list members. */
+#define MS_LIMIT_IMAP_ARGS              10000u
+
+/* BAD replies after which the session says BYE and closes. */
+#define MS_LIMIT_IMAP_BAD_COMMANDS      20u
+
+/* The longest AUTHENTICATE answer or IDLE "DONE" line (read outside the
+ * command parser). */
+#define MS_LIMIT_IMAP_RAW_LINE          8192u
+
 G_END_DECLS

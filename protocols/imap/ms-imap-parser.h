@@ -19,14 +19,15 @@
 #pragma once
 
 #include <glib.h>
+#include "ms-limits.h"
 
 G_BEGIN_DECLS
 
-/* RFC 7162 section 4 asks servers to accept lines of at least 8192 octets. */
-#define MS_IMAP_LIMIT_LINE            (64u * 1024u)
-#define MS_IMAP_LIMIT_NONSYNC_LITERAL 4096u
-#define MS_IMAP_LIMIT_NESTING         16u
-#define MS_IMAP_LIMIT_ARGS            10000u
+/* The limits themselves live in ms-limits.h, with the reasons. */
+#define MS_IMAP_LIMIT_LINE            MS_LIMIT_IMAP_LINE
+#define MS_IMAP_LIMIT_NONSYNC_LITERAL MS_LIMIT_IMAP_NONSYNC_LITERAL
+#define MS_IMAP_LIMIT_NESTING         MS_LIMIT_IMAP_NESTING
+#define MS_IMAP_LIMIT_ARGS            MS_LIMIT_IMAP_ARGS
 
 typedef enum {
   MS_IMAP_ARG_ATOM,

@@ -9,12 +9,10 @@
 
 G_BEGIN_DECLS
 
-/* After this many BAD replies the session says BYE and ends. */
-#define MS_IMAP_LIMIT_BAD_COMMANDS 20u
+#define MS_IMAP_LIMIT_BAD_COMMANDS MS_LIMIT_IMAP_BAD_COMMANDS
 /* How long a driver holds the session after a failed login. */
 #define MS_IMAP_FAILED_LOGIN_HOLD_MS 1000u
-/* The longest line accepted while reading an AUTHENTICATE answer or DONE. */
-#define MS_IMAP_LIMIT_RAW_LINE 8192u
+#define MS_IMAP_LIMIT_RAW_LINE MS_LIMIT_IMAP_RAW_LINE
 
 typedef enum {
   MS_IMAP_INPUT_COMMANDS,
