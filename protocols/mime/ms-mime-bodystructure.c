@@ -344,6 +344,8 @@ ms_mime_bodystructure (MsMessage *message,
 
   info = ms_mime_get_info (message);
   data = g_bytes_get_data (ms_message_get_raw (message), NULL);
+  if (data == NULL)
+    data = (const guint8 *) "";
   out = g_string_new (NULL);
   if (!extensible && is_plain_7bit (data, &info->parts[0]))
     {

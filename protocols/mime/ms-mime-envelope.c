@@ -423,6 +423,8 @@ ms_mime_envelope (MsMessage *message)
 
   info = ms_mime_get_info (message);
   data = g_bytes_get_data (ms_message_get_raw (message), NULL);
+  if (data == NULL)
+    data = (const guint8 *) "";
   out = g_string_new ("(");
   ms_mime_write_envelope (out, data, info->parts[0].hdr_start, info->parts[0].body_start);
   g_string_append_c (out, ')');

@@ -90,6 +90,8 @@ get_section (MsMessage           *message,
 
   raw = ms_message_get_raw (message);
   data = g_bytes_get_data (raw, NULL);
+  if (data == NULL)
+    data = (const guint8 *) "";
   info = ms_mime_get_info (message);
   part = ms_mime_info_find (info, section->parts, section->n_parts);
   if (part == NULL)

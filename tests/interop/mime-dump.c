@@ -32,7 +32,8 @@ print_item (const char   *name,
             gsize         len)
 {
   printf ("%s %" G_GSIZE_FORMAT "\n", name, len);
-  fwrite (data, 1, len, stdout);
+  if (len > 0)
+    fwrite (data, 1, len, stdout);
   putchar ('\n');
 }
 
