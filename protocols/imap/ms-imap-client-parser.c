@@ -512,6 +512,8 @@ ms_imap_client_parser_next (MsImapClientParser  *parser,
             return MS_IMAP_CLIENT_PARSE_NEED_MORE;
         }
       seg_start = parser->scan;
+      if (seg_start >= parser->buf->len)
+        return MS_IMAP_CLIENT_PARSE_NEED_MORE;   /* also: an empty buffer's data may be NULL */
       eol = memchr (data + seg_start, '\n', parser->buf->len - seg_start);
       if (eol == NULL)
         {

@@ -276,7 +276,10 @@ cmd_auth (MsSmtpServerSession *self, const char *arg)
       bad_command (self, 503, "5.5.1 Already authenticated");
       return;
     }
-  if (arg == NULL || (parts = g_strsplit (arg, " ", 2)) == NULL || g_ascii_strcasecmp (parts[0], "PLAIN") != 0)
+  if (arg != NULL)
+    parts = g_strsplit (arg, " ", 2);
+  /* "AUTH " splits into no words at all. */
+  if (parts == NULL || parts[0] == NULL || g_ascii_strcasecmp (parts[0], "PLAIN") != 0)
     {
       bad_command (self, 504, "5.5.4 Only AUTH PLAIN is offered");
       return;
