@@ -153,6 +153,11 @@ ms_listener_init (MsListener *self)
 {
   self->connections = g_ptr_array_new_with_free_func (g_object_unref);
   self->service = g_socket_service_new ();
+  /* GSocketListener's default backlog is 10: a burst of clients that
+   * reconnect quickly (fetchmail polling, a classroom of Thunderbirds, the
+   * load test) overflows it, and the kernel then silently drops their
+   * handshakes, so they wait forever for a greeting. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 512);
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 }
 

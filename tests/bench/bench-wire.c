@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "bench-wire.h"
@@ -34,6 +35,12 @@ bench_conn_open (const char *host,
   if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0)
     g_error ("connect %s:%d: %s", host, port, g_strerror (errno));
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  {
+    /* A server that stops answering must show up as an error, not a hang. */
+    struct timeval timeout = { 30, 0 };
+
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
 
   conn = g_new0 (BenchConn, 1);
   conn->fd = fd;
@@ -153,7 +160,10 @@ bench_imap_command (BenchConn  *conn,
       gsize size;
 
       if (line == NULL)
-        g_error ("connection closed during: %s", command);
+        {
+          g_printerr ("no answer (closed or 30 s silence) during: %s\n", command);
+          return FALSE;
+        }
       if (strncmp (line, tag, tag_len) == 0 && line[tag_len] == ' ')
         {
           gboolean ok = strncmp (line + tag_len + 1, "OK", 2) == 0;

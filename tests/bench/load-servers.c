@@ -76,7 +76,11 @@ imap_session (Worker   *worker,
   g_autofree char *login = g_strdup_printf ("LOGIN load%d %s", worker->index % pop3_accounts + 1, password);
 
   if (greeting == NULL || strncmp (greeting, "* OK", 4) != 0)
-    worker_error (worker, "no IMAP greeting");
+    {
+      g_autofree char *what = g_strdup_printf ("IMAP greeting: %s", greeting ? greeting : "(none)");
+
+      worker_error (worker, what);
+    }
   else if (imap_ok (worker, conn, login) && imap_ok (worker, conn, "SELECT INBOX"))
     {
       if (idle)
