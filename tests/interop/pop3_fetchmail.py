@@ -4,12 +4,15 @@ each message to a file:
 
 1. keep + uidl: every message arrives, byte for byte, and stays on the server;
 2. the same again: fetchmail's UIDL list says it has them all, nothing comes;
-3. no keep + fetchall: every message arrives again, and the server is empty.
+3. keep + fetchall over STLS: every message again, byte for byte, and the
+   transcript shows the login came after STLS;
+4. no keep + fetchall: every message arrives again, and the server is empty.
 
 fetchmail hands the MDA LF line ends (it strips the CRs), so a delivered file
 is compared with the stored message after turning its LFs back into CRLF.
-fetchmail 6.4 tries STLS even when CAPA does not offer it; `sslproto ''`
-turns that off for this plain-text test."""
+fetchmail 6.4 tries STLS on its own; `sslproto ''` turns that off for the
+plain-text runs, and one run keeps it on (without checking the self-signed
+certificate) to show the same bytes arrive over STLS."""
 
 import os
 import poplib
@@ -28,14 +31,14 @@ with open(os.path.join(folder, '%03d.eml' % (len(os.listdir(folder)) + 1)), 'wb'
 '''
 
 
-def run_fetchmail(tmp, port, out, options, server_options=''):
+def run_fetchmail(tmp, port, out, options, server_options='', tls="sslproto ''"):
     rc = os.path.join(tmp, 'fetchmailrc')
     with open(rc, 'w') as f:
         f.write('set no bouncemail\nset invisible\n'
                 'poll 127.0.0.1 protocol pop3 port %d auth password no envelope %s\n'
                 '  user "alice" there with password "wonderland" is "alice" here\n'
-                '  %s no rewrite sslproto \'\'\n'
-                '  mda "%s %s %s"\n' % (port, server_options, options, sys.executable, os.path.join(tmp, 'mda.py'), out))
+                '  %s no rewrite %s\n'
+                '  mda "%s %s %s"\n' % (port, server_options, options, tls, sys.executable, os.path.join(tmp, 'mda.py'), out))
     os.chmod(rc, 0o600)
     env = dict(os.environ, HOME=tmp, FETCHMAILHOME=tmp)
     result = subprocess.run(['fetchmail', '-f', rc, '--nosyslog', '--pidfile', os.path.join(tmp, 'pid'),
@@ -72,7 +75,8 @@ def main():
     with open(os.path.join(tmp, 'mda.py'), 'w') as f:
         f.write(MDA)
 
-    with Serve(['--mail', folder, '--pop3', '127.0.0.1:0']) as srv:
+    transcript = os.path.join(tmp, 'transcript.txt')
+    with Serve(['--mail', folder, '--pop3', '127.0.0.1:0', '--transcript', transcript]) as srv:
         port = srv.ports['pop3']
         total = sum(len(m) for m in expected)
 
@@ -84,6 +88,15 @@ def main():
 
         got = run_fetchmail(tmp, port, out, 'keep', 'uidl')
         check(got == [], 'uidl: %d old messages fetched again' % len(got))
+
+        # fetchmail's default: upgrade with STLS (the certificate is
+        # self-signed, so it is not checked), then log in under TLS.
+        got = run_fetchmail(tmp, port, out, 'keep fetchall', tls='no sslcertck')
+        check([crlf(d) for d in got] == expected, 'STLS: the messages differ')
+        with open(transcript, encoding='utf-8') as f:
+            lines = [line.split(' ', 4)[-1].rstrip('\n') for line in f if ' C: ' in line]
+        check('STLS' in lines and lines.index('STLS') < len(lines) - 1 - lines[::-1].index('PASS ****'),
+              'fetchmail did not log in after STLS: %r' % lines[-20:])
 
         got = run_fetchmail(tmp, port, out, 'no keep fetchall')
         check([crlf(d) for d in got] == expected, 'no keep: the messages differ')
