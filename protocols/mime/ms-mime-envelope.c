@@ -26,6 +26,7 @@ typedef struct {
   GString  *comment;
   GArray   *out;    /* Address */
   Address   addr;
+  gboolean  invalid;
 } AddressParser;
 
 static void
@@ -51,8 +52,11 @@ push_fixed (AddressParser *ap)
 {
   if (ap->addr.mailbox == NULL)
     ap->addr.mailbox = g_strdup ("MISSING_MAILBOX");
-  if (ap->addr.domain == NULL)
-    ap->addr.domain = g_strdup ("MISSING_DOMAIN");
+  if (ap->addr.domain == NULL || ap->addr.domain[0] == '\0')
+    {
+      g_free (ap->addr.domain);
+      ap->addr.domain = g_strdup ("MISSING_DOMAIN");
+    }
   push (ap);
 }
 
@@ -115,30 +119,35 @@ domain_list (AddressParser *ap)
 static int
 angle_addr (AddressParser *ap)
 {
-  int ret;
-
   g_assert (*ap->ctx.data == '<');
   ap->ctx.data++;
-  if ((ret = ms_rfc822_skip_lwsp (&ap->ctx)) <= 0)
-    return ret;
+  if (ms_rfc822_skip_lwsp (&ap->ctx) <= 0)
+    return -1;
   if (*ap->ctx.data == '@')
     {
-      if (domain_list (ap) <= 0 || *ap->ctx.data != ':')
+      if (domain_list (ap) > 0 && *ap->ctx.data == ':')
+        ap->ctx.data++;
+      else
         {
+          /* A broken route is marked, and the address read anyway. */
           g_free (ap->addr.route);
           ap->addr.route = g_strdup ("INVALID_ROUTE");
-          return -1;
+          if (ap->ctx.data >= ap->ctx.end)
+            return -1;
         }
-      ap->ctx.data++;
-      if ((ret = ms_rfc822_skip_lwsp (&ap->ctx)) <= 0)
-        return ret;
+      if (ms_rfc822_skip_lwsp (&ap->ctx) <= 0)
+        return -1;
     }
-  if ((ret = local_part (ap)) <= 0)
-    return ret;
-  if (*ap->ctx.data == '@')
+  if (*ap->ctx.data != '>')
     {
-      if ((ret = domain (ap)) <= 0)
-        return ret;
+      /* (<> has no mailbox: it is shown as MISSING_MAILBOX.) */
+      if (local_part (ap) <= 0)
+        return -1;
+      if (*ap->ctx.data == '@')
+        {
+          if (domain (ap) <= 0)
+            return -1;
+        }
     }
   if (*ap->ctx.data != '>')
     return -1;
@@ -160,27 +169,62 @@ name_addr (AddressParser *ap)
       g_free (ap->addr.domain);
       ap->addr.domain = g_strdup ("SYNTAX_ERROR");
     }
-  return ap->ctx.data < ap->ctx.end;
+  return ap->ctx.data < ap->ctx.end ? 1 : 0;
 }
 
 static int
 addr_spec (AddressParser *ap)
 {
+  gboolean quoted;
+  gboolean tried_domain = FALSE;
   int ret, ret2;
 
   g_string_truncate (ap->comment, 0);
-  ret = ap->ctx.data < ap->ctx.end ? local_part (ap) : 0;
+  if (ap->ctx.data >= ap->ctx.end)
+    {
+      ap->invalid = TRUE;
+      return 0;
+    }
+  quoted = *ap->ctx.data == '"';
+  ret = local_part (ap);
+  if (ret <= 0)
+    ap->invalid = TRUE;
   if (ret != 0 && ap->ctx.data < ap->ctx.end && *ap->ctx.data == '@')
     {
+      tried_domain = TRUE;
       ret2 = domain (ap);
       if (ret2 <= 0)
         ret = ret2;
     }
-  /* "user@host (Real Name)": the comment serves as the name. */
   if (ap->comment->len > 0)
     {
+      /* "user@host (Real Name)": the comment serves as the name. */
       g_free (ap->addr.name);
       ap->addr.name = g_strdup (ap->comment->str);
+    }
+  else if (!tried_domain)
+    {
+      /* A lone word is a mailbox without a domain; words after it make
+       * the whole a display name without an address. */
+      gsize before;
+
+      g_string_append_c (ap->str, ' ');
+      before = ap->str->len;
+      if (ap->ctx.data < ap->ctx.end)
+        ms_rfc822_phrase (&ap->ctx, ap->str);
+      if (ap->str->len != before)
+        {
+          g_clear_pointer (&ap->addr.mailbox, g_free);
+          g_free (ap->addr.name);
+          ap->addr.name = g_strdup (ap->str->str);
+        }
+      else if (!quoted)
+        {
+          g_free (ap->addr.domain);
+          ap->addr.domain = g_strdup ("");
+        }
+      ap->invalid = TRUE;
+      ret = -1;
     }
   return ret;
 }
@@ -196,7 +240,14 @@ mailbox (AddressParser *ap)
       address_clear (&ap->addr);
       memset (&ap->addr, 0, sizeof ap->addr);
       ap->ctx.data = start;
+      ap->invalid = FALSE;
       ret = addr_spec (ap);
+      /* A quoted word alone is taken as a name. */
+      if (ap->invalid && ap->addr.name == NULL && ap->addr.mailbox != NULL && ap->addr.domain == NULL)
+        {
+          ap->addr.name = ap->addr.mailbox;
+          ap->addr.mailbox = NULL;
+        }
     }
   push_fixed (ap);
   return ret;
@@ -220,12 +271,9 @@ group (AddressParser *ap)
     {
       for (;;)
         {
-          if (mailbox (ap) <= 0)
-            {
-              ret = -1;
-              break;
-            }
-          if (*ap->ctx.data != ',')
+          /* A broken mailbox does not end the group. */
+          mailbox (ap);
+          if (ap->ctx.data >= ap->ctx.end || *ap->ctx.data != ',')
             break;
           ap->ctx.data++;
           if (ms_rfc822_skip_lwsp (&ap->ctx) <= 0)

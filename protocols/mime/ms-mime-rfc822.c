@@ -292,6 +292,12 @@ ms_rfc822_quoted_string (MsRfc822 *ctx,
           g_string_append_len (out, (const char *) start, ctx->data - start - 1);
           start = ctx->data;
           break;
+        case '\0':
+          /* NUL inside quotes is kept as U+FFFD. */
+          g_string_append_len (out, (const char *) start, ctx->data - start);
+          g_string_append (out, "\xef\xbf\xbd");
+          start = ctx->data + 1;
+          break;
         default:
           break;
         }
@@ -684,8 +690,8 @@ ms_imap_append_for_humans (GString    *out,
     }
 
   /* Otherwise a literal with whitespace runs collapsed and trimmed, line
-   * ends dropped and NUL shown as 0x80 (which a client cannot mistake for
-   * the end of the string). */
+   * ends dropped and NUL shown as U+FFFD (which a client cannot mistake
+   * for the end of the string), as Dovecot 2.3 writes them. */
   {
     g_autoptr(GString) text = g_string_new (NULL);
 
@@ -704,12 +710,16 @@ ms_imap_append_for_humans (GString    *out,
           ;
         else
           {
-            g_string_append_c (text, c == 0 ? (char) 0x80 : (char) c);
+            if (c == 0)
+              g_string_append (text, "\xef\xbf\xbd");
+            else
+              g_string_append_c (text, (char) c);
             last_space = FALSE;
           }
       }
     if (last_space && text->len > 0)
       g_string_truncate (text, text->len - 1);
+
     if (text->len == 0)
       {
         g_string_append (out, "\"\"");
