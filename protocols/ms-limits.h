@@ -125,6 +125,11 @@ G_BEGIN_DECLS
  * FETCH lists need a few levels; the bound keeps recursion shallow. */
 #define MS_LIMIT_IMAP_NESTING           16u
 
+/* A literal before login: a user name or password, never a message, so an
+ * unauthenticated client cannot make the server hold 64 MiB. After login
+ * literals may be as large as MS_LIMIT_MESSAGE_SIZE (APPEND). */
+#define MS_LIMIT_IMAP_PREAUTH_LITERAL   8192u
+
 /* Arguments in one command, counting list members. */
 #define MS_LIMIT_IMAP_ARGS              10000u
 

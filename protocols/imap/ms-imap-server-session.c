@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "ms-limits.h"
 #include "ms-protocol-event.h"
 #include "ms-imap-server-session-private.h"
 
@@ -75,6 +76,8 @@ ms_imap_session_set_state (MsImapServerSession *self,
   if (old == state)
     return;
   self->state = state;
+  if (state == MS_IMAP_STATE_AUTHENTICATED)
+    ms_imap_parser_set_literal_limit (self->parser, MS_LIMIT_MESSAGE_SIZE);
   emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (state), NULL,
         ms_imap_state_to_string (old));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -705,6 +708,7 @@ static void
 ms_imap_server_session_init (MsImapServerSession *self)
 {
   self->parser = ms_imap_parser_new ();
+  ms_imap_parser_set_literal_limit (self->parser, MS_LIMIT_IMAP_PREAUTH_LITERAL);
   self->output = g_byte_array_new ();
   self->raw_line = g_byte_array_new ();
   self->view = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);

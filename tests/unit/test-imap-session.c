@@ -129,6 +129,7 @@ test_not_authenticated (void)
     { "d LOGIN alice wrong\r\n", { "d NO [AUTHENTICATIONFAILED]" } },
     { "e FOO\r\n", { "e BAD" } },
     { "f STARTTLS\r\n", { "f BAD" } },
+    { "f2 LOGIN {100000}\r\n", { "f2 BAD [TOOBIG]" }, "+ " },
     { "g ID (\"name\" \"test\")\r\n", { "* ID (", "g OK" } },
     { "h AUTHENTICATE PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n", { "h OK [CAPABILITY" } },
     { "i LOGOUT\r\n", { "* BYE", "i OK" } },
