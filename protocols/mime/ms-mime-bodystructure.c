@@ -138,11 +138,13 @@ read_fields (Fields       *f,
           MsRfc822 ctx;
           g_autoptr(GString) token = g_string_new (NULL);
 
+          /* One token and nothing else, or the field is ignored. */
           ms_rfc822_init (&ctx, (const guint8 *) value->str, value->len, NULL);
-          ms_rfc822_skip_lwsp (&ctx);
-          ms_rfc822_mime_token (&ctx, token);
-          f->encoding = g_string_new (NULL);
-          ms_imap_append_nstring (f->encoding, token->str, token->len);
+          if (ms_rfc822_skip_lwsp (&ctx) > 0 && ms_rfc822_mime_token (&ctx, token) == 0 && token->len > 0)
+            {
+              f->encoding = g_string_new (NULL);
+              ms_imap_append_nstring (f->encoding, token->str, token->len);
+            }
         }
       else if (ms_mime_header_iter_is (&iter, "Content-ID") && f->id == NULL)
         f->id = raw_nstring (value);

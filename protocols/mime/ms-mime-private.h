@@ -115,7 +115,8 @@ typedef struct {
 
 void      ms_mime_content_value_init  (MsMimeContentValue *cv);
 void      ms_mime_content_value_clear (MsMimeContentValue *cv);
-/* FALSE when there is no token at all. content_type: parse "type/subtype". */
+/* content_type: parse "type/subtype"; an unreadable value gives both empty
+ * (and has_slash FALSE). Always TRUE. */
 gboolean  ms_mime_content_value_parse (MsMimeContentValue *cv,
                                        const char         *value,
                                        gsize               len,

@@ -412,7 +412,14 @@ parse_param (MsRfc822 *ctx,
   if (ctx->data >= ctx->end)
     return 0;
   if (*ctx->data != ';')
-    return -1;
+    {
+      /* Junk before the next ';' is passed over, as Dovecot does. */
+      const guint8 *semi = memchr (ctx->data, ';', ctx->end - ctx->data);
+
+      if (semi == NULL)
+        return 0;
+      ctx->data = semi;
+    }
   ctx->data++;
   if (ms_rfc822_skip_lwsp (ctx) <= 0)
     return -1;
@@ -560,18 +567,39 @@ ms_mime_content_value_parse (MsMimeContentValue *cv,
   g_autoptr(GString) val = g_string_new (NULL);
 
   ms_rfc822_init (&ctx, (const guint8 *) value, len, NULL);
-  if (ms_rfc822_skip_lwsp (&ctx) <= 0)
-    return FALSE;
-  ms_rfc822_mime_token (&ctx, cv->type);
-  if (content_type && ctx.data < ctx.end && *ctx.data == '/')
+  if (content_type)
     {
-      cv->has_slash = TRUE;
-      ctx.data++;
+      /* "type/subtype" and parameters; a lone "type" with nothing after it
+       * is kept with an empty subtype; anything else is an unreadable
+       * Content-Type, shown as "" "" (Dovecot's answers). */
       if (ms_rfc822_skip_lwsp (&ctx) > 0)
-        ms_rfc822_mime_token (&ctx, cv->subtype);
+        ms_rfc822_mime_token (&ctx, cv->type);
+      gboolean saw_slash = ctx.data < ctx.end && *ctx.data == '/';
+
+      if (saw_slash)
+        {
+          ctx.data++;
+          if (ms_rfc822_skip_lwsp (&ctx) > 0)
+            ms_rfc822_mime_token (&ctx, cv->subtype);
+          /* After the subtype only parameters may follow. */
+          cv->has_slash = cv->subtype->len > 0 && cv->type->len > 0 &&
+                          (ctx.data >= ctx.end || *ctx.data == ';');
+        }
+      if (!cv->has_slash)
+        {
+          gboolean lone = cv->type->len > 0 && !saw_slash && ctx.data >= ctx.end;
+
+          g_string_truncate (cv->subtype, 0);
+          if (!lone)
+            g_string_truncate (cv->type, 0);
+          return TRUE;
+        }
     }
-  if (cv->type->len == 0 && content_type)
-    return FALSE;
+  else
+    {
+      if (ms_rfc822_skip_lwsp (&ctx) > 0)
+        ms_rfc822_mime_token (&ctx, cv->type);
+    }
 
   /* Parameters up to the first one that does not parse. */
   for (;;)

@@ -202,7 +202,8 @@ dump_file (MsMailbox  *inbox,
 
   {
     /* BODY[]<0.10>: the partial is the IMAP layer's slice of BODY[]. */
-    GBytes *all = ms_message_get_raw (message);
+    MsMimeSection whole = { 0 };
+    g_autoptr(GBytes) all = ms_mime_get_section (message, &whole, NULL);
     gsize n = MIN (g_bytes_get_size (all), 10);
 
     print_item ("BODY[]<0.10>", g_bytes_get_data (all, NULL), n);
