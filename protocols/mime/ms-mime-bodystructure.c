@@ -99,15 +99,19 @@ static void
 read_fields (Fields       *f,
              const guint8 *data,
              gsize         start,
-             gsize         end)
+             gsize         end,
+             gboolean      is_message)
 {
   MsMimeHeaderIter iter;
   g_autoptr(GString) value = g_string_new (NULL);
+  gboolean is_mime = !is_message;
 
   memset (f, 0, sizeof *f);
   ms_mime_header_iter_init (&iter, data, start, MIN (end, start + MS_LIMIT_MIME_HEADER_SIZE));
   while (ms_mime_header_iter_next (&iter))
     {
+      if (ms_mime_header_iter_is (&iter, "MIME-Version") || ms_mime_header_iter_is (&iter, "Content-Type"))
+        is_mime = TRUE;
       if (iter.name_len < 8 || g_ascii_strncasecmp ((const char *) iter.name, "Content-", 8) != 0)
         continue;
       g_string_truncate (value, 0);
@@ -177,6 +181,13 @@ read_fields (Fields       *f,
           ms_mime_content_value_clear (&cv);
         }
     }
+  /* A message with neither MIME-Version nor Content-Type is not MIME: its
+   * Content-* fields mean nothing (RFC 2045 section 4), as for Dovecot. */
+  if (!is_mime)
+    {
+      fields_clear (f);
+      memset (f, 0, sizeof *f);
+    }
 }
 
 static void
@@ -236,7 +247,7 @@ write_part (GString          *out,
   Fields f;
   gboolean text;
 
-  read_fields (&f, data, part->hdr_start, part->body_start);
+  read_fields (&f, data, part->hdr_start, part->body_start, part->is_message);
   g_string_append_c (out, '(');
 
   if (part->kind == MS_MIME_PART_MULTIPART)
@@ -320,7 +331,7 @@ is_plain_7bit (const guint8     *data,
 
   if (root->kind != MS_MIME_PART_LEAF)
     return FALSE;
-  read_fields (&f, data, root->hdr_start, root->body_start);
+  read_fields (&f, data, root->hdr_start, root->body_start, TRUE);
   plain = (!f.has_type ||
            (g_ascii_strcasecmp (f.type->str, "text") == 0 &&
             g_ascii_strcasecmp (f.subtype->str, "plain") == 0 &&
