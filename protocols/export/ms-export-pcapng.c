@@ -35,6 +35,8 @@ typedef struct
   GHashTable     *device_ips;    /* device name -> address */
   guint           next_ip;
   GString        *comment;       /* waits for the next packet */
+  gboolean        tls_bytes;     /* TLS records carry their wire bytes */
+  GHashTable     *tls_missing;   /* connections whose TLS records have no bytes */
 } Capture;
 
 static guint16
@@ -100,6 +102,11 @@ lookup_connection (Capture           *capture,
   /* The first entry of a connection: its notice "opens a TCP connection". */
   if (ms_transcript_entry_get_kind (entry) == MS_TRANSCRIPT_NOTICE)
     add_comment (capture, ms_transcript_entry_get_text (entry));
+  /* Said on the SYN, since nothing of the encrypted part follows. */
+  if (g_hash_table_contains (capture->tls_missing, GUINT_TO_POINTER (id)))
+    add_comment (capture, "This connection turns to TLS. The transcript kept the plaintext and "
+                          "the sizes of the TLS records but not their bytes, so the encrypted "
+                          "part is not in the capture.");
   comment = take_comment (capture);
   conn = g_new0 (Connection, 1);
   conn->writer_id = ms_pcapng_writer_open_connection (capture->writer,
@@ -208,6 +215,25 @@ write_entry (Capture           *capture,
       return;
     }
 
+  if (kind == MS_TRANSCRIPT_TLS_RECORD)
+    {
+      /* The records are what crossed the wire; when the simulation kept
+       * their bytes they go into the capture as they were. */
+      GBytes *bytes = ms_transcript_entry_get_bytes (entry);
+      g_autofree char *comment = NULL;
+      const guint8 *data;
+      gsize len;
+
+      if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+        return;
+      data = g_bytes_get_data (bytes, &len);
+      comment = take_comment (capture);
+      ms_pcapng_writer_add_data (capture->writer, conn->writer_id,
+                                 ms_transcript_entry_get_direction (entry) == MS_DIRECTION_TO_SERVER,
+                                 data, len, time_us, comment);
+      return;
+    }
+
   if (kind == MS_TRANSCRIPT_CHUNK)
     {
       GBytes *bytes = ms_transcript_entry_get_bytes (entry);
@@ -223,9 +249,6 @@ write_entry (Capture           *capture,
           /* The plaintext of a TLS connection is not what crossed the wire,
            * and the transcript keeps only the plaintext: say so rather than
            * put cleartext on port 993 or 995. */
-          g_autofree char *text = g_strdup_printf ("%zu bytes of TLS application data not in this capture",
-                                                   ms_transcript_entry_get_wire_size (entry));
-          add_comment (capture, text);
           return;
         }
       redacted = ms_redactor_bytes (capture->redactor, id, ms_transcript_entry_get_direction (entry), bytes);
@@ -235,6 +258,20 @@ write_entry (Capture           *capture,
                                  ms_transcript_entry_get_direction (entry) == MS_DIRECTION_TO_SERVER,
                                  data, len, time_us, comment);
     }
+}
+
+/* The NSS key log of the world's TLS connections, when the simulation
+ * offers one as the string property "tls-keylog" (looked up at run time so
+ * the export works with a world that has no TLS at all). */
+static char *
+world_keylog (MsWorld *world)
+{
+  char *keylog = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (world), "tls-keylog") == NULL)
+    return NULL;
+  g_object_get (world, "tls-keylog", &keylog, NULL);
+  return keylog;
 }
 
 GBytes *
@@ -247,14 +284,18 @@ ms_export_pcapng_bytes (MsPlayer       *player,
   g_autoptr(GHashTable) connections = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autoptr(GHashTable) device_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) comment = g_string_new (NULL);
+  g_autoptr(GHashTable) tls_missing = g_hash_table_new (NULL, NULL);
   MsWorld *world = ms_player_get_world (player);
   MsTranscript *transcript = ms_world_get_transcript (world);
   MsScenario *scenario = ms_player_get_scenario (player);
   GListModel *devices = ms_world_get_devices (world);
   g_autofree char *header = NULL;
+  g_autofree char *keylog = NULL;
+  gboolean redact = (flags & MS_EXPORT_FLAGS_REDACT_PASSWORDS) != 0;
   Capture capture = {
     .writer = writer, .world = world, .redactor = redactor, .connections = connections,
     .device_ips = device_ips, .next_ip = FIRST_DEVICE_IP, .comment = comment,
+    .tls_missing = tls_missing,
   };
 
   /* Addresses in the world's device order, whatever connects first. */
@@ -265,8 +306,28 @@ ms_export_pcapng_bytes (MsPlayer       *player,
       device_ip (&capture, ms_device_get_name (device));
     }
 
-  header = g_strdup_printf ("Mailscope: %s (%s). %s", ms_scenario_get_title (scenario),
-                            ms_scenario_get_id (scenario), ms_export_password_note (flags));
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    {
+      MsTranscriptEntry *entry = ms_transcript_get_entry (transcript, i);
+
+      if (ms_transcript_entry_get_kind (entry) != MS_TRANSCRIPT_TLS_RECORD)
+        continue;
+      if (ms_transcript_entry_get_bytes (entry) != NULL)
+        capture.tls_bytes = TRUE;
+      else
+        g_hash_table_add (tls_missing, GUINT_TO_POINTER (ms_transcript_entry_get_connection (entry)));
+    }
+
+  /* The key log lets Wireshark decrypt, which would show the very
+   * passwords a redacted export hides: then it stays out. */
+  keylog = world_keylog (world);
+  if (capture.tls_bytes && keylog != NULL && *keylog != '\0' && !redact)
+    ms_pcapng_writer_add_keylog (writer, keylog);
+
+  header = g_strdup_printf ("Mailscope: %s (%s). %s%s", ms_scenario_get_title (scenario),
+                            ms_scenario_get_id (scenario), ms_export_password_note (flags),
+                            redact && keylog != NULL && *keylog != '\0'
+                            ? " The TLS keys are left out, so the TLS sessions stay encrypted." : "");
   add_comment (&capture, header);
   for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
     write_entry (&capture, ms_transcript_get_entry (transcript, i));

@@ -112,9 +112,10 @@ redact_client_line (MsRedactor *self,
 
   /* POP3 and SMTP commands come first; IMAP ones follow a tag. */
   if (g_ascii_strcasecmp (words[0], "PASS") == 0 && words[1] != NULL)
-    return g_strdup ("PASS " MS_EXPORT_MASK);
-  if (words[1] != NULL && (g_ascii_strcasecmp (words[1], "LOGIN") == 0 ||
-                           g_ascii_strcasecmp (words[1], "AUTHENTICATE") == 0))
+    return g_strdup_printf ("%s " MS_EXPORT_MASK, words[0]);
+  if (words[1] != NULL && g_ascii_strcasecmp (words[0], "AUTH") != 0 &&
+      (g_ascii_strcasecmp (words[1], "LOGIN") == 0 ||
+       g_ascii_strcasecmp (words[1], "AUTHENTICATE") == 0))
     verb = 1;
 
   if (verb == 1 && g_ascii_strcasecmp (words[1], "LOGIN") == 0)
