@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Dropped connections, sans I/O: a recorded client input is replayed into a
+ * fresh store and cut after every byte, then the connection is declared lost.
+ * Whatever the cut, the store must be in one of the states a finished command
+ * leaves behind: a change is either wholly there or not there at all, never
+ * half-applied, never doubled, and the POP3 maildrop lock is always freed. */
+#define G_LOG_DOMAIN "test-faults"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-imap-server-session.h"
+#include "ms-pop3-server-session.h"
+#include "ms-store.h"
+
+static const char *const seed_messages[] = {
+  "From: bob@example.org\r\nSubject: one\r\nX-Id: 1\r\n\r\nFirst.\r\n",
+  "From: carol@example.org\r\nSubject: two\r\nX-Id: 2\r\n\r\nSecond.\r\n",
+  "From: dan@example.org\r\nSubject: three\r\nX-Id: 3\r\n\r\nThird.\r\n",
+};
+
+#define APPENDED_MESSAGE "From: eve@example.org\r\nSubject: four\r\nX-Id: 4\r\n\r\nFourth, appended.\r\n"
+
+static MsStore *
+make_store (MsAccount **account_out)
+{
+  MsStore *store = ms_store_new ();
+  g_autoptr(GError) error = NULL;
+  MsAccount *account = ms_store_add_account (store, "alice", "wonderland", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (seed_messages); i++)
+    {
+      g_autoptr(GBytes) raw = g_bytes_new_static (seed_messages[i], strlen (seed_messages[i]));
+      ms_mailbox_append (ms_account_get_inbox (account), raw, MS_FLAG_NONE, NULL, 0, 0);
+    }
+  g_assert_nonnull (ms_account_create_mailbox (account, "Archive", &error));
+  g_assert_no_error (error);
+  *account_out = account;
+  return store;
+}
+
+/* Drains output and honours holds the way a driver would (no real time
+ * passes), so that a session never stops reading because nobody listens. */
+static void
+drain (MsServerSession *session,
+       GString         *transcript)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+
+  for (;;)
+    {
+      if (ms_server_session_get_hold_ms (session) > 0)
+        ms_server_session_release_hold (session);
+      if (ms_server_session_take_output (session, out) == 0 &&
+          ms_server_session_get_hold_ms (session) == 0)
+        break;
+    }
+  if (transcript)
+    g_string_append_len (transcript, (const char *) out->data, out->len);
+}
+
+/* Feeds the first @k bytes one at a time, then drops the connection. */
+static void
+replay_cut (MsServerSession *session,
+            const char      *input,
+            gsize            k,
+            GString         *transcript)
+{
+  ms_server_session_start (session);
+  drain (session, transcript);
+  for (gsize i = 0; i < k; i++)
+    {
+      ms_server_session_feed (session, (const guint8 *) input + i, 1);
+      drain (session, transcript);
+    }
+  ms_server_session_connection_lost (session);
+  drain (session, transcript);
+}
+
+/* The X-Id of each message in @mailbox, in order, as a string ("123"). */
+static char *
+mailbox_ids (MsMailbox *mailbox)
+{
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < ms_mailbox_get_n_messages (mailbox); i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (mailbox, i);
+      gsize len;
+      const char *raw = g_bytes_get_data (ms_message_get_raw (message), &len);
+      const char *id = g_strstr_len (raw, len, "X-Id: ");
+
+      g_assert_nonnull (id);
+      g_string_append_c (ids, id[6]);
+    }
+  return g_string_free (ids, FALSE);
+}
+
+/* UIDs strictly ascend and no message text appears twice in the account. */
+static void
+assert_no_duplicates (MsAccount *account)
+{
+  GPtrArray *mailboxes = ms_account_list_mailboxes (account);  /* borrowed */
+  g_autoptr(GHashTable) seen = g_hash_table_new ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal);
+
+  for (guint m = 0; m < mailboxes->len; m++)
+    {
+      MsMailbox *mailbox = g_ptr_array_index (mailboxes, m);
+      guint32 last_uid = 0;
+
+      for (guint i = 0; i < ms_mailbox_get_n_messages (mailbox); i++)
+        {
+          MsMessage *message = ms_mailbox_get_message (mailbox, i);
+
+          g_assert_cmpuint (ms_message_get_uid (message), >, last_uid);
+          last_uid = ms_message_get_uid (message);
+          g_assert_false (g_hash_table_contains (seen, ms_message_get_raw (message)));
+          g_hash_table_add (seen, ms_message_get_raw (message));
+        }
+    }
+}
+
+/* Where in @input the line that begins with @prefix ends (just past its
+ * CRLF): a command counts as sent once its last byte arrived. */
+static gsize
+end_of_line (const char *input,
+             const char *prefix)
+{
+  const char *start = strstr (input, prefix);
+  const char *crlf;
+
+  g_assert_nonnull (start);
+  crlf = strstr (start, "\r\n");
+  g_assert_nonnull (crlf);
+  return (gsize) (crlf + 2 - input);
+}
+
+/* --- POP3 --------------------------------------------------------------- */
+
+static const char pop3_input[] =
+  "USER alice\r\n"
+  "PASS wonderland\r\n"
+  "STAT\r\n"
+  "RETR 1\r\n"
+  "DELE 1\r\n"
+  "DELE 2\r\n"
+  "QUIT\r\n";
+
+static void
+test_pop3_cut (void)
+{
+  gsize len = strlen (pop3_input);
+  guint32 uid3 = 0;
+
+  /* The recording itself must be a successful session, or the cuts prove
+   * nothing: every answer +OK, and the update state reached. */
+  {
+    MsAccount *account;
+    g_autoptr(MsStore) store = make_store (&account);
+    g_autoptr(MsPop3ServerSession) session = ms_pop3_server_session_new (store, NULL);
+    g_autoptr(GString) transcript = g_string_new (NULL);
+
+    uid3 = ms_message_get_uid (ms_mailbox_get_message (ms_account_get_inbox (account), 2));
+    replay_cut (MS_SERVER_SESSION (session), pop3_input, len, transcript);
+    g_assert_null (strstr (transcript->str, "-ERR"));
+    g_assert_nonnull (strstr (transcript->str, "First."));
+  }
+
+  for (gsize k = 0; k <= len; k++)
+    {
+      MsAccount *account;
+      g_autoptr(MsStore) store = make_store (&account);
+      g_autoptr(MsPop3ServerSession) session = ms_pop3_server_session_new (store, NULL);
+      g_autofree char *ids = NULL;
+      MsMailbox *inbox = ms_account_get_inbox (account);
+
+      replay_cut (MS_SERVER_SESSION (session), pop3_input, k, NULL);
+      ids = mailbox_ids (inbox);
+      if (k == len)
+        {
+          g_assert_cmpstr (ids, ==, "3");
+          g_assert_cmpuint (ms_message_get_uid (ms_mailbox_get_message (inbox, 0)), ==, uid3);
+        }
+      else
+        g_assert_cmpstr (ids, ==, "123");
+      g_assert_false (ms_account_is_maildrop_locked (account));
+      assert_no_duplicates (account);
+      /* A new session can log in at once: nothing was left behind. */
+      {
+        g_autoptr(MsPop3ServerSession) next = ms_pop3_server_session_new (store, NULL);
+        g_autoptr(GString) transcript = g_string_new (NULL);
+
+        replay_cut (MS_SERVER_SESSION (next), "USER alice\r\nPASS wonderland\r\n", 29, transcript);
+        g_assert_null (strstr (transcript->str, "-ERR"));
+        g_assert_false (ms_account_is_maildrop_locked (account));
+      }
+    }
+  g_test_message ("POP3: %" G_GSIZE_FORMAT " cut points", len + 1);
+}
+
+/* --- IMAP --------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *input;
+  /* Checks the store after a cut at @k. */
+  void (*check) (MsAccount *account, const char *input, gsize k);
+} ImapCut;
+
+static void
+check_append (MsAccount  *account,
+              const char *input,
+              gsize       k)
+{
+  MsMailbox *inbox = ms_account_get_inbox (account);
+  /* The command ends with the CRLF after the literal's 68 octets. */
+  gsize done = end_of_line (input, "b APPEND") + 68 + 2;
+  g_autofree char *ids = mailbox_ids (inbox);
+
+  if (k >= done)
+    {
+      GBytes *raw = ms_message_get_raw (ms_mailbox_get_message (inbox, 3));
+
+      g_assert_cmpstr (ids, ==, "1234");
+      g_assert_cmpmem (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw),
+                       APPENDED_MESSAGE, strlen (APPENDED_MESSAGE));
+    }
+  else
+    g_assert_cmpstr (ids, ==, "123");
+}
+
+static void
+check_move (MsAccount  *account,
+            const char *input,
+            gsize       k)
+{
+  g_autofree char *inbox = mailbox_ids (ms_account_get_inbox (account));
+  g_autofree char *archive = mailbox_ids (ms_account_lookup_mailbox (account, "Archive"));
+
+  if (k >= end_of_line (input, "c UID MOVE"))
+    {
+      g_assert_cmpstr (inbox, ==, "3");
+      g_assert_cmpstr (archive, ==, "12");
+    }
+  else
+    {
+      g_assert_cmpstr (inbox, ==, "123");
+      g_assert_cmpstr (archive, ==, "");
+    }
+}
+
+static void
+check_expunge (MsAccount  *account,
+               const char *input,
+               gsize       k)
+{
+  MsMailbox *inbox = ms_account_get_inbox (account);
+  g_autofree char *ids = mailbox_ids (inbox);
+
+  if (k >= end_of_line (input, "d EXPUNGE"))
+    g_assert_cmpstr (ids, ==, "13");
+  else
+    {
+      gboolean stored = k >= end_of_line (input, "c STORE");
+
+      g_assert_cmpstr (ids, ==, "123");
+      g_assert_cmpint (ms_message_has_flag (ms_mailbox_get_message (inbox, 1), MS_FLAG_DELETED), ==, stored);
+      g_assert_false (ms_message_has_flag (ms_mailbox_get_message (inbox, 0), MS_FLAG_DELETED));
+      g_assert_false (ms_message_has_flag (ms_mailbox_get_message (inbox, 2), MS_FLAG_DELETED));
+    }
+}
+
+static const ImapCut imap_cuts[] = {
+  { "append",
+    "a LOGIN alice wonderland\r\n"
+    "b APPEND INBOX (\\Seen) {68}\r\n" APPENDED_MESSAGE "\r\n"
+    "c LOGOUT\r\n",
+    check_append },
+  { "append-nonsync",
+    "a LOGIN alice wonderland\r\n"
+    "b APPEND INBOX {68+}\r\n" APPENDED_MESSAGE "\r\n"
+    "c LOGOUT\r\n",
+    check_append },
+  { "uid-move",
+    "a LOGIN alice wonderland\r\n"
+    "b SELECT INBOX\r\n"
+    "c UID MOVE 1:2 Archive\r\n"
+    "d LOGOUT\r\n",
+    check_move },
+  { "store-expunge",
+    "a LOGIN alice wonderland\r\n"
+    "b SELECT INBOX\r\n"
+    "c STORE 2 +FLAGS (\\Deleted)\r\n"
+    "d EXPUNGE\r\n"
+    "e LOGOUT\r\n",
+    check_expunge },
+};
+
+static void
+test_imap_cut (gconstpointer data)
+{
+  const ImapCut *cut = data;
+  gsize len = strlen (cut->input);
+
+  g_assert_cmpuint (strlen (APPENDED_MESSAGE), ==, 68);
+  {
+    MsAccount *account;
+    g_autoptr(MsStore) store = make_store (&account);
+    g_autoptr(MsImapServerSession) session = ms_imap_server_session_new (store);
+    g_autoptr(GString) transcript = g_string_new (NULL);
+
+    replay_cut (MS_SERVER_SESSION (session), cut->input, len, transcript);
+    /* Every tagged answer of the recording is OK. */
+    g_assert_null (strstr (transcript->str, " NO "));
+    g_assert_null (strstr (transcript->str, " BAD "));
+    g_assert_nonnull (strstr (transcript->str, "\r\nc OK"));
+  }
+
+  for (gsize k = 0; k <= len; k++)
+    {
+      MsAccount *account;
+      g_autoptr(MsStore) store = make_store (&account);
+      g_autoptr(MsImapServerSession) session = ms_imap_server_session_new (store);
+
+      replay_cut (MS_SERVER_SESSION (session), cut->input, k, NULL);
+      g_assert_true (ms_server_session_is_finished (MS_SERVER_SESSION (session)));
+      cut->check (account, cut->input, k);
+      assert_no_duplicates (account);
+    }
+  g_test_message ("IMAP %s: %" G_GSIZE_FORMAT " cut points", cut->name, len + 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/faults/pop3/cut-everywhere", test_pop3_cut);
+  for (guint i = 0; i < G_N_ELEMENTS (imap_cuts); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/faults/imap/cut-everywhere/%s", imap_cuts[i].name);
+      g_test_add_data_func (path, &imap_cuts[i], test_imap_cut);
+    }
+  return g_test_run ();
+}
