@@ -98,8 +98,9 @@ void        ms_pop3_session_logout       (MsPop3ServerSession *self);
 /* ms-pop3-commands.c: CAPA, NOOP, QUIT and the TRANSACTION commands. */
 extern const MsPop3Command ms_pop3_mail_commands[];
 extern const guint         ms_pop3_n_mail_commands;
-/* Parses a message number; NULL and a -ERR sent when it names no message
- * (or a deleted one). Sets *index to the 0-based index. */
+/* Parses a message number into *index (0-based). FALSE, with the -ERR
+ * already sent, when it is not a number or names no message or a deleted
+ * one. */
 gboolean    ms_pop3_parse_msg_number     (MsPop3ServerSession *self,
                                           const char          *arg,
                                           guint               *index);
