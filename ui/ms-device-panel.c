@@ -39,6 +39,7 @@ G_DEFINE_FINAL_TYPE (MsDevicePanel, ms_device_panel, GTK_TYPE_WIDGET)
 
 typedef struct
 {
+  const char *actor;     /* NULL: the panel's own */
   const char *action;    /* the name ms_world_perform() takes */
   const char *label;
   const char *tooltip;
@@ -47,17 +48,19 @@ typedef struct
 /* What a person does with a mail program; each becomes different traffic
  * for POP3 and IMAP, which is the point of pressing them. */
 static const ActionButton device_actions[] = {
-  { "check",      N_("Check"),     N_("Check for new mail") },
-  { "open",       N_("Open"),      N_("Open the selected message") },
-  { "mark-read",  N_("Mark read"), N_("Mark the selected message as read") },
-  { "flag",       N_("Flag"),      N_("Flag (star) the selected message") },
-  { "delete",     N_("Delete"),    N_("Delete the selected message") },
-  { "search",     N_("Search"),    N_("Search for a word") },
-  { "disconnect", N_("Log out"),   N_("Close the connection (QUIT / LOGOUT)") },
+  { NULL, "check",      N_("Check"),     N_("Check for new mail") },
+  { NULL, "open",       N_("Open"),      N_("Open the selected message") },
+  { NULL, "mark-read",  N_("Mark read"), N_("Mark the selected message as read") },
+  { NULL, "flag",       N_("Flag"),      N_("Flag (star) the selected message") },
+  { NULL, "delete",     N_("Delete"),    N_("Delete the selected message") },
+  { NULL, "search",     N_("Search"),    N_("Search for a word") },
+  { NULL, "disconnect", N_("Log out"),   N_("Close the connection (QUIT / LOGOUT)") },
 };
 
 static const ActionButton server_actions[] = {
-  { "deliver",    N_("Deliver new mail"), N_("A new message arrives at the server from the outside world") },
+  { NULL,      "deliver",     N_("Deliver new mail"), N_("A new message arrives at the server from the outside world") },
+  { "network", "drop laptop", N_("Cut laptop's line"), N_("The network drops the laptop's connection in the middle of whatever it is doing") },
+  { "network", "drop phone",  N_("Cut phone's line"),  N_("The network drops the phone's connection in the middle of whatever it is doing") },
 };
 
 static void
@@ -71,7 +74,8 @@ add_buttons (MsDevicePanel      *self,
 
       gtk_widget_set_tooltip_text (button, _(buttons[i].tooltip));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "world.perform");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", self->actor, buttons[i].action);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)",
+                                        buttons[i].actor ? buttons[i].actor : self->actor, buttons[i].action);
       gtk_flow_box_append (self->actions_box, button);
     }
 }

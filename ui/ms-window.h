@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "ms-transcript-view.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,12 @@ MsWindow  *ms_window_new           (GtkApplication *application);
 /* For the UI tests and the measurements in their report. */
 GtkWidget *ms_window_get_stage     (MsWindow       *self);
 const char *ms_window_get_narration (MsWindow      *self);
+guint       ms_window_get_position  (MsWindow      *self);
+guint       ms_window_get_n_steps   (MsWindow      *self);
+/* The last step's or action's error message, or NULL. */
+const char *ms_window_get_error     (MsWindow      *self);
+/* Messages in the server's INBOX in the (upper) world. */
+guint       ms_window_get_server_count (MsWindow   *self);
+MsTranscriptView *ms_window_get_transcript_view (MsWindow *self);
 
 G_END_DECLS

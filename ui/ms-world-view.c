@@ -2,6 +2,13 @@
 #define G_LOG_DOMAIN "ms-world-view"
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ms-device.h"
+#include "ms-link.h"
+#include "ms-transcript.h"
+#include "ms-transcript-entry.h"
 #include "ms-world-view.h"
 
 struct _MsWorldView
@@ -9,6 +16,10 @@ struct _MsWorldView
   GtkWidget      parent_instance;
 
   MsDevicePanel *panels[3];
+  MsWorld       *world;
+  MsDevice      *devices[3];    /* LEFT and RIGHT used */
+  MsMailbox     *watched[3];    /* the INBOX whose expunges vanish on stage */
+  guint          n_seen;        /* transcript entries already shown */
 
   /* template */
   GtkWidget     *box;
@@ -20,9 +31,12 @@ struct _MsWorldView
 
 G_DEFINE_FINAL_TYPE (MsWorldView, ms_world_view, GTK_TYPE_WIDGET)
 
+static void unbind (MsWorldView *self);
+
 static void
 ms_world_view_dispose (GObject *object)
 {
+  unbind (MS_WORLD_VIEW (object));
   gtk_widget_dispose_template (GTK_WIDGET (object), MS_TYPE_WORLD_VIEW);
 
   G_OBJECT_CLASS (ms_world_view_parent_class)->dispose (object);
@@ -114,4 +128,310 @@ ms_world_view_set_compact (MsWorldView *self,
     gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+}
+
+/* ---- following a world ---- */
+
+static MsAccount *
+first_account (MsStore *store)
+{
+  GPtrArray *accounts;
+
+  if (store == NULL)
+    return NULL;
+  accounts = ms_store_list_accounts (store);
+  return accounts != NULL && accounts->len > 0 ? g_ptr_array_index (accounts, 0) : NULL;
+}
+
+static void
+watch_mailbox (MsWorldView     *self,
+               MsStagePosition  position,
+               MsMailbox       *mailbox);
+
+static void
+update_device (MsWorldView     *self,
+               MsStagePosition  side)
+{
+  MsDevice *device = self->devices[side];
+  MsDevicePanel *panel = self->panels[side];
+  MsStage *stage = self->stage;
+  g_autofree char *link = NULL;
+  g_autofree char *down = NULL;
+  g_autofree char *up = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *protocol = NULL;
+  MsAccount *local;
+  gboolean tls;
+
+  if (device == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (panel), FALSE);
+      ms_stage_set_link (stage, side, NULL, FALSE, FALSE);
+      return;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (panel), TRUE);
+  tls = ms_device_get_tls_mode (device) != MS_CLIENT_TLS_OFF;
+  ms_device_panel_set_protocol (panel, ms_device_get_protocol (device));
+  ms_device_panel_set_tls (panel, tls);
+  local = first_account (ms_device_get_local_store (device));
+  ms_device_panel_set_account (panel, local, ms_world_get_account (self->world));
+  watch_mailbox (self, side, local ? ms_account_get_inbox (local) : NULL);
+
+  protocol = g_ascii_strup (ms_device_get_protocol (device), -1);
+  down = g_format_size (ms_device_get_bytes_down (device));
+  up = g_format_size (ms_device_get_bytes_up (device));
+  status = g_strdup_printf (_("%s · %s port %u · %s down, %s up · %u round trips"),
+                            !ms_device_get_online (device) ? _("offline")
+                            : ms_device_get_connected (device) ? _("connected") : _("not connected"),
+                            protocol,
+                            ms_device_get_port (device), down, up,
+                            ms_device_get_round_trips (device));
+  ms_device_panel_set_status (panel, status);
+
+  link = ms_link_describe (ms_device_get_link (device));
+  ms_stage_set_link (stage, side, link, ms_device_get_connected (device), tls);
+}
+
+static void
+update_counters (MsWorldView *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+    {
+      MsDevice *device = self->devices[side];
+      g_autofree char *down = NULL;
+      g_autofree char *time = NULL;
+
+      if (device == NULL)
+        continue;
+      down = g_format_size (ms_device_get_bytes_down (device) + ms_device_get_bytes_up (device));
+      time = g_strdup_printf ("%.2f s", ms_device_get_busy_us (device) / 1e6);
+      if (text->len > 0)
+        g_string_append (text, "   ·   ");
+      g_string_append_printf (text, _("%s: %s on the wire, %u round trips, %s busy"),
+                              ms_device_get_name (device), down,
+                              ms_device_get_round_trips (device), time);
+    }
+  {
+    g_autofree char *stored = g_format_size (ms_account_get_total_size (ms_world_get_account (self->world)));
+    g_string_append_printf (text, _("   ·   server stores %s"), stored);
+  }
+  gtk_label_set_text (self->counters_label, text->str);
+}
+
+static void
+on_device_notify (MsWorldView *self,
+                  GParamSpec  *pspec,
+                  MsDevice    *device)
+{
+  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+    if (self->devices[side] == device)
+      update_device (self, side);
+  update_counters (self);
+}
+
+static void
+bind_devices (MsWorldView *self)
+{
+  GListModel *devices = ms_world_get_devices (self->world);
+  guint n = g_list_model_get_n_items (devices);
+
+  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+    {
+      guint index = side == MS_STAGE_LEFT ? 0 : 1;
+      g_autoptr(MsDevice) device = index < n ? g_list_model_get_item (devices, index) : NULL;
+
+      if (self->devices[side] != device)
+        {
+          if (self->devices[side] != NULL)
+            g_signal_handlers_disconnect_by_data (self->devices[side], self);
+          g_set_object (&self->devices[side], device);
+          if (device != NULL)
+            g_signal_connect_object (device, "notify", G_CALLBACK (on_device_notify), self, G_CONNECT_SWAPPED);
+        }
+      update_device (self, side);
+    }
+  update_counters (self);
+}
+
+static char *
+envelope_label (MsTranscriptEntry *entry,
+                gboolean          *is_message)
+{
+  const char * const *lines = ms_transcript_entry_get_lines (entry);
+  guint n = lines ? g_strv_length ((char **) lines) : 0;
+  GString *label = g_string_new (n > 0 ? lines[0] : ms_transcript_entry_get_command (entry));
+
+  *is_message = FALSE;
+  for (guint i = 0; i < n; i++)
+    if (strstr (lines[i], " bytes}") != NULL)
+      *is_message = TRUE;
+  if (label->len > 48)
+    {
+      g_string_truncate (label, 46);
+      g_string_append (label, "…");
+    }
+  if (n > 1)
+    g_string_append_printf (label, ngettext ("  +%u line", "  +%u lines", n - 1), n - 1);
+  return g_string_free (label, FALSE);
+}
+
+static void
+animate_entry (MsWorldView       *self,
+               MsTranscriptEntry *entry)
+{
+  int side = ms_world_view_side_for (self, ms_transcript_entry_get_device (entry));
+  gboolean to_server = ms_transcript_entry_get_direction (entry) == MS_DIRECTION_TO_SERVER;
+  g_autofree char *label = NULL;
+  gboolean is_message = FALSE;
+
+  if (side < 0)
+    return;
+
+  switch (ms_transcript_entry_get_kind (entry))
+    {
+    case MS_TRANSCRIPT_CHUNK:
+      label = envelope_label (entry, &is_message);
+      if (label == NULL || label[0] == '\0')
+        return;
+      ms_stage_add_envelope (self->stage, side, to_server,
+                             is_message || (!to_server && ms_transcript_entry_get_wire_size (entry) > 2000)
+                               ? MS_ENVELOPE_MESSAGE : MS_ENVELOPE_COMMAND,
+                             label, ms_transcript_entry_get_wire_size (entry),
+                             ms_transcript_entry_get_time_us (entry),
+                             ms_transcript_entry_get_arrival_us (entry),
+                             ms_transcript_entry_get_encrypted (entry));
+      break;
+    case MS_TRANSCRIPT_TLS_RECORD:
+      /* Application data already travels as the chunk it carries. */
+      if (g_strcmp0 (ms_transcript_entry_get_tls_record_type (entry), "application_data") == 0)
+        return;
+      label = g_strdup_printf ("TLS %s", ms_transcript_entry_get_tls_handshake (entry)
+                                           ? ms_transcript_entry_get_tls_handshake (entry)
+                                           : ms_transcript_entry_get_tls_record_type (entry));
+      ms_stage_add_envelope (self->stage, side, to_server, MS_ENVELOPE_TLS, label,
+                             ms_transcript_entry_get_wire_size (entry),
+                             ms_transcript_entry_get_time_us (entry),
+                             ms_transcript_entry_get_arrival_us (entry), FALSE);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_transcript_changed (MsWorldView *self,
+                       guint        position,
+                       guint        removed,
+                       guint        added,
+                       GListModel  *transcript)
+{
+  guint n = g_list_model_get_n_items (transcript);
+
+  for (guint i = MAX (self->n_seen, position); i < n; i++)
+    {
+      g_autoptr(MsTranscriptEntry) entry = g_list_model_get_item (transcript, i);
+      animate_entry (self, entry);
+    }
+  self->n_seen = n;
+}
+
+static void
+on_message_expunged (MsWorldView *self,
+                     guint        uid,
+                     guint        index,
+                     MsMailbox   *mailbox)
+{
+  g_autofree char *label = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    if (self->watched[i] == mailbox)
+      {
+        label = g_strdup_printf (_("message %u deleted"), uid);
+        ms_stage_add_vanish (self->stage, i, label);
+      }
+}
+
+static void
+watch_mailbox (MsWorldView     *self,
+               MsStagePosition  position,
+               MsMailbox       *mailbox)
+{
+  if (self->watched[position] == mailbox)
+    return;
+  if (self->watched[position] != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched[position], on_message_expunged, self);
+  g_set_object (&self->watched[position], mailbox);
+  if (mailbox != NULL)
+    g_signal_connect_object (mailbox, "message-expunged", G_CALLBACK (on_message_expunged), self, G_CONNECT_SWAPPED);
+}
+
+static void
+unbind (MsWorldView *self)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      if (self->devices[i] != NULL)
+        g_signal_handlers_disconnect_by_data (self->devices[i], self);
+      g_clear_object (&self->devices[i]);
+      watch_mailbox (self, i, NULL);
+    }
+  if (self->world != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (ms_world_get_transcript (self->world), self);
+      g_signal_handlers_disconnect_by_data (ms_world_get_devices (self->world), self);
+    }
+  g_clear_object (&self->world);
+}
+
+void
+ms_world_view_set_world (MsWorldView *self,
+                         MsWorld     *world)
+{
+  g_return_if_fail (MS_IS_WORLD_VIEW (self));
+  g_return_if_fail (world == NULL || MS_IS_WORLD (world));
+
+  if (self->world == world)
+    return;
+
+  unbind (self);
+  ms_stage_clear (self->stage);
+  if (world == NULL)
+    return;
+
+  self->world = g_object_ref (world);
+  self->n_seen = g_list_model_get_n_items (G_LIST_MODEL (ms_world_get_transcript (world)));
+  g_signal_connect_object (ms_world_get_transcript (world), "items-changed",
+                           G_CALLBACK (on_transcript_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ms_world_get_devices (world), "items-changed",
+                           G_CALLBACK (bind_devices), self, G_CONNECT_SWAPPED);
+
+  ms_device_panel_set_account (self->panels[MS_STAGE_CENTER], ms_world_get_account (world), NULL);
+  ms_device_panel_set_status (self->panels[MS_STAGE_CENTER],
+                              _("Alice's mailbox · POP3 on port 110 (995 with TLS) · IMAP on port 143 (993 with TLS)"));
+  watch_mailbox (self, MS_STAGE_CENTER, ms_account_get_inbox (ms_world_get_account (world)));
+  bind_devices (self);
+}
+
+MsWorld *
+ms_world_view_get_world (MsWorldView *self)
+{
+  g_return_val_if_fail (MS_IS_WORLD_VIEW (self), NULL);
+  return self->world;
+}
+
+int
+ms_world_view_side_for (MsWorldView *self,
+                        const char  *device)
+{
+  g_return_val_if_fail (MS_IS_WORLD_VIEW (self), -1);
+
+  if (device == NULL)
+    return -1;
+  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+    if (self->devices[side] != NULL && g_str_equal (ms_device_get_name (self->devices[side]), device))
+      return side;
+  return -1;
 }

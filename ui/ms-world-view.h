@@ -8,6 +8,7 @@
 #include "ms-account.h"
 #include "ms-device-panel.h"
 #include "ms-stage.h"
+#include "ms-world.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,14 @@ void           ms_world_view_set_counters (MsWorldView *self,
                                            const char  *counters);
 void           ms_world_view_set_compact  (MsWorldView *self,
                                            gboolean     compact);
+/* Shows @world: its server and first two devices (left, right). What is
+ * already in its transcript is taken as seen; what is added later travels
+ * across the stage. */
+void           ms_world_view_set_world    (MsWorldView *self,
+                                           MsWorld     *world);
+MsWorld       *ms_world_view_get_world    (MsWorldView *self);
+/* Which side a device is drawn on, or -1. */
+int            ms_world_view_side_for     (MsWorldView *self,
+                                           const char  *device);
 
 G_END_DECLS

@@ -13,7 +13,9 @@
 #include "ms-application.h"
 #include "ms-mailbox-view.h"
 #include "ms-stage.h"
+#include "ms-transcript-view.h"
 #include "ms-store.h"
+#include "ms-scenario.h"
 #include "ms-window.h"
 
 static gint64 process_start_us;
@@ -202,6 +204,169 @@ test_modes_1920 (void)
   drive_modes (1920, 1080);
 }
 
+static void
+wait_until_still (GtkWidget *window)
+{
+  MsStage *stage = MS_STAGE (ms_window_get_stage (MS_WINDOW (window)));
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (ms_stage_get_busy (stage) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static char *
+tour_path (void)
+{
+  const char *source = g_getenv ("MS_SOURCE_DIR");
+  return g_build_filename (source ? source : ".", "tests", "ui", "scenarios", "ui-tour.scenario", NULL);
+}
+
+static guint
+window_position (GtkWidget *window)
+{
+  return ms_window_get_position (MS_WINDOW (window));
+}
+
+/* Loads a scenario, steps to the end (screenshots along the way), back to
+ * the start, and checks that stepping back restores the earlier state. */
+static void
+play_scenario (GtkWidget  *window,
+               const char *id_or_path,
+               const char *shot_prefix)
+{
+  g_autofree char *narration_at_1 = NULL;
+  guint n_steps, server_at_1 = 0;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", id_or_path));
+  g_assert_cmpuint (window_position (window), ==, 0);
+  n_steps = ms_window_get_n_steps (MS_WINDOW (window));
+  g_assert_cmpuint (n_steps, >, 0);
+  if (shot_prefix)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-ready", shot_prefix);
+      save_screenshot (window, name);
+    }
+
+  for (guint i = 1; i <= n_steps; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+      g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+      g_assert_cmpuint (window_position (window), ==, i);
+      if (i == 1)
+        {
+          narration_at_1 = g_strdup (ms_window_get_narration (MS_WINDOW (window)));
+          server_at_1 = ms_window_get_server_count (MS_WINDOW (window));
+        }
+      if (shot_prefix)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-step%u", shot_prefix, i);
+          /* Mid-flight: envelopes on the links. */
+          iterate (500);
+          save_screenshot (window, name);
+        }
+      wait_until_still (window);
+    }
+  if (shot_prefix)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-end", shot_prefix);
+      save_screenshot (window, name);
+    }
+
+  /* Step back to step 1: the same narration and the same server state. */
+  while (window_position (window) > 1)
+    g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+  g_assert_cmpstr (ms_window_get_narration (MS_WINDOW (window)), ==, narration_at_1);
+  g_assert_cmpuint (ms_window_get_server_count (MS_WINDOW (window)), ==, server_at_1);
+  g_assert_true (gtk_widget_activate_action (window, "win.restart", NULL));
+  g_assert_cmpuint (window_position (window), ==, 0);
+}
+
+static void
+test_scenarios (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  g_autofree char *tour = tour_path ();
+  g_auto(GStrv) ids = ms_scenario_list_builtin ();
+
+  play_scenario (window, tour, "tour");
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("scenario-%s", ids[i]);
+      g_test_message ("built-in scenario %s", ids[i]);
+      play_scenario (window, ids[i], i == 0 ? prefix : NULL);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_transcript (void)
+{
+  GtkWidget *window = new_window (1920, 1080);
+  g_autofree char *tour = tour_path ();
+  MsTranscriptView *view;
+  guint n;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", tour));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  view = ms_window_get_transcript_view (MS_WINDOW (window));
+  n = ms_transcript_view_get_n_shown (view);
+  g_assert_cmpuint (n, >, 10);
+  /* Find a RETR and check it is explained. */
+  for (guint i = 0; i < n; i++)
+    {
+      MsTranscriptEntry *entry;
+      const char * const *lines;
+
+      ms_transcript_view_select (view, i);
+      entry = ms_transcript_view_get_selected (view);
+      lines = ms_transcript_entry_get_lines (entry);
+      if (lines && lines[0] && g_str_has_prefix (lines[0], "RETR"))
+        {
+          g_assert_nonnull (strstr (ms_transcript_view_get_explanation (view), "whole message"));
+          break;
+        }
+    }
+  wait_until_still (window);
+  save_screenshot (window, "transcript-explained");
+
+  ms_transcript_view_set_eavesdropper (view, TRUE);
+  g_assert_cmpuint (ms_transcript_view_get_n_shown (view), >, 0);
+  save_screenshot (window, "transcript-eavesdropper");
+  ms_transcript_view_set_eavesdropper (view, FALSE);
+
+  ms_transcript_view_set_device_filter (view, "phone");
+  g_assert_cmpuint (ms_transcript_view_get_n_shown (view), <, n);
+  ms_transcript_view_set_device_filter (view, NULL);
+
+  /* Compare mode: two worlds in lockstep. */
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  g_assert_cmpuint (window_position (window), ==, 3);
+  wait_until_still (window);
+  save_screenshot (window, "compare-tour");
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  iterate (600);
+  save_screenshot (window, "compare-tour-step4");
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+
+  /* Presentation mode on a scenario. */
+  g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+  iterate (300);
+  save_screenshot (window, "presentation-tour");
+  g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
+
+  /* Free exploration from where the scenario stands. */
+  g_assert_true (gtk_widget_activate_action (window, "world.perform", "(ss)", "server", "deliver"));
+  g_assert_true (gtk_widget_activate_action (window, "world.perform", "(ss)", "phone", "check"));
+  g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+  iterate (400);
+  save_screenshot (window, "free-action");
+  wait_until_still (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The stage on its own: what it draws for a POP3 download and an IMAP
  * fetch, and how fast it draws it. */
 static void
@@ -317,6 +482,8 @@ main (int    argc,
   g_test_add_func ("/ui/window/modes-1280x800", test_modes_1280);
   g_test_add_func ("/ui/window/modes-1920x1080", test_modes_1920);
   g_test_add_func ("/ui/stage/animation", test_stage_animation);
+  g_test_add_func ("/ui/window/scenarios", test_scenarios);
+  g_test_add_func ("/ui/window/transcript-compare-presentation", test_transcript);
   g_test_add_func ("/ui/mailbox-view/100k", test_big_mailbox);
 
   status = g_test_run ();
