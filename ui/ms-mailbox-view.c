@@ -71,12 +71,18 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (parts[ROW_LOCAL], _("This copy exists only on this device: the server no longer has it"));
 
   gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), parts[ROW_SUBJECT]);
-  gtk_box_append (GTK_BOX (text), parts[ROW_FROM]);
+  /* Sender and size share the second line: side panels are narrow. */
+  {
+    GtkWidget *second = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    gtk_widget_set_hexpand (parts[ROW_FROM], TRUE);
+    gtk_box_append (GTK_BOX (second), parts[ROW_FROM]);
+    gtk_box_append (GTK_BOX (second), parts[ROW_SIZE]);
+    gtk_box_append (GTK_BOX (text), parts[ROW_SUBJECT]);
+    gtk_box_append (GTK_BOX (text), second);
+  }
   gtk_box_append (GTK_BOX (row), parts[ROW_FLAG]);
   gtk_box_append (GTK_BOX (row), text);
   gtk_box_append (GTK_BOX (row), parts[ROW_LOCAL]);
-  gtk_box_append (GTK_BOX (row), parts[ROW_SIZE]);
   gtk_widget_add_css_class (row, "message-row");
 
   g_object_set_data (G_OBJECT (row), "flag", parts[ROW_FLAG]);

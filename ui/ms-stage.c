@@ -27,13 +27,16 @@ typedef struct
   double          duration;   /* seconds at 1x */
   double          started;    /* stage time (s) when it left; < 0 while queued */
   gboolean        sealed;
+  guint64         seq;
 } Envelope;
 
 typedef struct
 {
   MsStagePosition position;
   char           *label;
-  double          started;
+  double          started;    /* < 0 while the envelopes before it travel */
+  guint64         after_seq;  /* starts once every envelope up to this one arrived */
+  guint           count;      /* messages gone in one go */
 } Vanish;
 
 typedef struct
@@ -54,6 +57,7 @@ struct _MsStage
 
   GQueue      queue;        /* Envelope*, waiting or travelling, in order */
   GPtrArray  *vanishing;    /* Vanish* */
+  guint64     next_seq;
   double      now;          /* stage time in seconds, advanced by speed */
   gint64      last_frame_us;
   guint       tick_id;
@@ -215,7 +219,13 @@ advance (MsStage *self)
   for (guint i = self->vanishing->len; i > 0; i--)
     {
       Vanish *vanish = g_ptr_array_index (self->vanishing, i - 1);
-      if (self->now >= vanish->started + VANISH_S)
+      Envelope *head = g_queue_peek_head (&self->queue);
+
+      /* A message goes away when the exchange that removed it has been
+       * seen to arrive, not before. */
+      if (vanish->started < 0 && (head == NULL || head->seq > vanish->after_seq))
+        vanish->started = self->now;
+      if (vanish->started >= 0 && self->now >= vanish->started + VANISH_S)
         g_ptr_array_remove_index (self->vanishing, i - 1);
     }
 
@@ -368,6 +378,19 @@ draw_padlock (GtkSnapshot   *snapshot,
   fill_rounded (snapshot, &body, 2, color, NULL, 0);
 }
 
+static gboolean
+in_flight (MsStage         *self,
+           MsStagePosition  side)
+{
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    {
+      Envelope *envelope = l->data;
+      if (envelope->side == side && envelope->started >= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 draw_link (MsStage               *self,
            GtkSnapshot           *snapshot,
@@ -378,16 +401,19 @@ draw_link (MsStage               *self,
 {
   Link *link = &self->links[side];
   GdkRGBA line = *fg;
-  float thickness = link->connected ? 4 : 2;
   gboolean lit = self->highlight_side == (int) side;
+  /* The world may have closed the connection already while its last
+   * envelopes are still shown travelling: the line is up until they land. */
+  gboolean connected = link->connected || in_flight (self, side);
+  float thickness = connected ? 4 : 2;
 
-  line.alpha = link->connected ? 0.55f : 0.25f;
+  line.alpha = connected ? 0.55f : 0.25f;
   if (lit)
     line = (GdkRGBA) { 0.95f, 0.6f, 0.1f, 1 };
 
   /* Two lanes: commands go to the server on the upper one, answers come
    * back on the lower one, so a conversation reads like a dialogue. */
-  if (link->connected)
+  if (connected)
     {
       gtk_snapshot_append_color (snapshot, &line,
                                  &GRAPHENE_RECT_INIT (gap->origin.x + 6, y - 22, gap->size.width - 12, thickness));
@@ -406,25 +432,25 @@ draw_link (MsStage               *self,
       g_autoptr(PangoLayout) layout = make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8);
       GdkRGBA dim = *fg;
       dim.alpha = 0.75f;
-      draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 34, &dim);
+      draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 104, &dim);
     }
   {
-    const char *state = link->connected ? (link->tls ? "connected · encrypted (TLS)" : "connected · NOT encrypted")
-                                        : "not connected";
-    g_autoptr(PangoLayout) layout = make_layout (self, state, 0.8, link->connected, gap->size.width - 8);
+    const char *state = connected ? (link->tls ? "connected\nencrypted (TLS)" : "connected\nNOT encrypted")
+                                  : "not connected";
+    g_autoptr(PangoLayout) layout = make_layout (self, state, 0.8, connected, gap->size.width - 8);
     GdkRGBA color = *fg;
     int w, h;
 
     color.alpha = 0.75f;
-    if (link->connected && !link->tls)
+    if (connected && !link->tls)
       color = (GdkRGBA) { 0.8f, 0.3f, 0.05f, 1 };
-    else if (link->connected && link->tls)
+    else if (connected && link->tls)
       color = (GdkRGBA) { 0.15f, 0.55f, 0.3f, 1 };
-    draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 54, &color);
-    if (link->connected && link->tls)
+    draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 122, &color);
+    if (link->tls)
       {
         pango_layout_get_pixel_size (layout, &w, &h);
-        draw_padlock (snapshot, gap->origin.x + gap->size.width / 2, y + 54 + h + 14, 12, &color);
+        draw_padlock (snapshot, gap->origin.x + gap->size.width / 2, y + 122 + h + 14, 12, &color);
       }
   }
 }
@@ -498,14 +524,14 @@ draw_envelope (MsStage               *self,
   {
     /* The label rides above (commands) or below (answers) the envelope,
      * wide enough to read; the envelope itself shows the size. */
-    g_autoptr(PangoLayout) label = make_layout (self, caption, 0.95, TRUE, MAX (gap->size.width + 60, 120));
+    g_autoptr(PangoLayout) label = make_layout (self, caption, 0.95, TRUE, MAX (gap->size.width + 180, 240));
     g_autoptr(PangoLayout) bytes = make_layout (self, size, 0.75, FALSE, w);
     int lw, lh;
     float cx;
     GdkRGBA label_bg = { 1, 1, 1, 0.88f };
 
     pango_layout_get_pixel_size (label, &lw, &lh);
-    cx = CLAMP (x + w / 2, gap->origin.x + lw / 2.0f - 30, gap->origin.x + gap->size.width - lw / 2.0f + 30);
+    cx = CLAMP (x + w / 2, lw / 2.0f + 4, gtk_widget_get_width (GTK_WIDGET (self)) - lw / 2.0f - 4);
     {
       float ly = envelope->to_server ? lane_y - lh - 4 : lane_y + h + 4;
       graphene_rect_t bg = GRAPHENE_RECT_INIT (cx - lw / 2.0f - 4, ly - 1, lw + 8, lh + 2);
@@ -532,11 +558,14 @@ draw_vanish (MsStage       *self,
   GdkRGBA color = { 0.8f, 0.15f, 0.1f, 1 };
   g_autofree char *text = NULL;
 
-  if (panel == NULL || !gtk_widget_compute_bounds (panel, GTK_WIDGET (self), &bounds))
+  if (vanish->started < 0 || panel == NULL || !gtk_widget_compute_bounds (panel, GTK_WIDGET (self), &bounds))
     return;
   t = CLAMP ((self->now - vanish->started) / VANISH_S, 0.0, 1.0);
-  color.alpha = 1.0f - t;
-  text = g_strdup_printf ("✗ %s", vanish->label);
+  color.alpha = 1.0f - t * t;
+  if (vanish->count > 1)
+    text = g_strdup_printf ("✗ %u messages deleted", vanish->count);
+  else
+    text = g_strdup_printf ("✗ %s", vanish->label);
   layout = make_layout (self, text, 1.1 + 0.4 * t, TRUE, bounds.size.width);
   draw_text (snapshot, layout, bounds.origin.x + bounds.size.width / 2,
              bounds.origin.y + bounds.size.height * 0.45f - 30 * t, &color);
@@ -813,6 +842,7 @@ ms_stage_add_envelope (MsStage         *self,
   envelope->duration = journey_seconds (start_us, arrival_us);
   envelope->started = -1;
   envelope->sealed = !!sealed;
+  envelope->seq = ++self->next_seq;
   g_queue_push_tail (&self->queue, envelope);
 
   advance (self);
@@ -834,11 +864,25 @@ ms_stage_add_vanish (MsStage         *self,
   g_return_if_fail (label != NULL);
 
   was_busy = is_busy (self);
+  /* Fifteen deletions at one QUIT read as one event, not fifteen. */
+  for (guint i = 0; i < self->vanishing->len; i++)
+    {
+      vanish = g_ptr_array_index (self->vanishing, i);
+      if (vanish->position == position && vanish->started < 0 && vanish->after_seq == self->next_seq)
+        {
+          vanish->count++;
+          ensure_ticking (self);
+          return;
+        }
+    }
   vanish = g_new0 (Vanish, 1);
   vanish->position = position;
   vanish->label = g_strdup (label);
-  vanish->started = self->now;
+  vanish->started = -1;
+  vanish->after_seq = self->next_seq;
+  vanish->count = 1;
   g_ptr_array_add (self->vanishing, vanish);
+  advance (self);
   ensure_ticking (self);
   if (!was_busy)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -905,4 +949,23 @@ ms_stage_reset_frame_stats (MsStage *self)
   self->n_frames = 0;
   self->sum_frame_ms = 0;
   self->max_frame_ms = 0;
+}
+
+void
+ms_stage_skip (MsStage *self)
+{
+  g_return_if_fail (MS_IS_STAGE (self));
+
+  /* The viewer moved on: what was still waiting is dropped, what travels
+   * lands now, and pending deletions show at once. */
+  while (self->queue.length > 0)
+    envelope_free (g_queue_pop_head (&self->queue));
+  for (guint i = 0; i < self->vanishing->len; i++)
+    {
+      Vanish *vanish = g_ptr_array_index (self->vanishing, i);
+      if (vanish->started < 0)
+        vanish->started = self->now;
+    }
+  advance (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

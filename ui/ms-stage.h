@@ -69,6 +69,8 @@ void       ms_stage_highlight       (MsStage         *self,
 /* TRUE while anything is travelling: the player waits for it before the
  * next step, so nobody misses an exchange. */
 gboolean   ms_stage_get_busy        (MsStage         *self);
+/* Lands everything in flight at once (the viewer pressed Next). */
+void       ms_stage_skip            (MsStage         *self);
 /* Drops everything in flight (step back, restart). */
 void       ms_stage_clear           (MsStage         *self);
 /* Frame statistics since the last reset, for the measurements in tests. */

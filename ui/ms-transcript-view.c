@@ -146,7 +146,7 @@ set_only_class (GtkWidget  *widget,
                 const char *prefix,
                 const char *name)
 {
-  static const char *known[] = { "chunk", "state", "narration", "step", "notice", "tls", "plain-secret",
+  static const char *known[] = { "kind-chunk", "kind-state", "kind-narration", "kind-step", "kind-notice", "kind-tls", "plain-secret",
                                  "device-0", "device-1", "device-2", "device-3", "server", NULL };
 
   for (guint i = 0; known[i] != NULL; i++)
@@ -165,7 +165,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   MsTranscriptEntry *entry = gtk_list_item_get_item (list_item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
   MsTranscriptKind kind = ms_transcript_entry_get_kind (entry);
-  static const char *kind_class[] = { "chunk", "state", "narration", "step", "notice", "tls" };
+  static const char *kind_class[] = { "kind-chunk", "kind-state", "kind-narration", "kind-step", "kind-notice", "kind-tls" };
 
   switch (GPOINTER_TO_UINT (user_data))
     {

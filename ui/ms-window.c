@@ -244,10 +244,11 @@ update_narration (MsWindow *self)
 
   if (self->player == NULL)
     {
-      set_narration (self, _("Free exploration"),
-                     _("Alice's mailbox lives on the mail server in the middle. Her laptop uses POP3, her phone uses IMAP. "
-                       "Press Check on either device and watch what crosses the network."),
-                     NULL, NULL);
+      g_autofree char *text = g_strdup_printf ("%s%s%s",
+                                               _("Alice's mailbox lives on the mail server in the middle. Her laptop uses POP3, her phone uses IMAP. "
+                                                 "Press Check on either device and watch what crosses the network."),
+                                               self->last_error ? "\n" : "", self->last_error ? self->last_error : "");
+      set_narration (self, _("Free exploration"), text, NULL, NULL);
       return;
     }
 
@@ -270,8 +271,13 @@ update_narration (MsWindow *self)
 
       step_text = g_strdup_printf (_("Step %u of %u · %s"), position, ms_player_get_n_steps (self->player), what);
       narration = step->narration != NULL ? step->narration : what;
+      /* A step without its own points shows the scenario's. */
       teaching = teaching_text ((const char * const *) step->teaching_ids);
+      if (teaching == NULL)
+        teaching = teaching_text (ms_scenario_get_teaching_ids (self->scenario));
       myth = myth_text ((const char * const *) step->myth_ids);
+      if (myth == NULL)
+        myth = myth_text (ms_scenario_get_myth_ids (self->scenario));
     }
   if (self->last_error != NULL)
     {
@@ -385,9 +391,11 @@ new_free_world (MsWindow    *self,
       ms_client_policy_init_defaults (&policy);
       /* Keep copies on the server, as most POP3 clients are set up today. */
       policy.leave_on_server = TRUE;
+      /* One device that cannot be made must not take the other with it;
+       * the first error is shown. */
       if (ms_world_add_device (world, names[i], protocol, MS_CLIENT_TLS_OFF, &policy,
-                               link, NULL, error) == NULL)
-        return NULL;
+                               link, NULL, error && *error ? NULL : error) == NULL)
+        continue;
     }
   return g_steal_pointer (&world);
 }
@@ -565,6 +573,8 @@ step_forward (MsWindow *self)
   if (self->player == NULL)
     return;
   set_error (self, NULL);
+  ms_stage_skip (ms_world_view_get_stage (self->world_view));
+  ms_stage_skip (ms_world_view_get_stage (self->compare_view));
   /* Lockstep: both worlds take the same step. */
   if (!ms_player_step_forward (self->player, &error) ||
       (self->compare_player != NULL && !ms_player_step_forward (self->compare_player, &error)))

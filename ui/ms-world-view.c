@@ -181,7 +181,7 @@ update_device (MsWorldView     *self,
   protocol = g_ascii_strup (ms_device_get_protocol (device), -1);
   down = g_format_size (ms_device_get_bytes_down (device));
   up = g_format_size (ms_device_get_bytes_up (device));
-  status = g_strdup_printf (_("%s · %s port %u · %s down, %s up · %u round trips"),
+  status = g_strdup_printf (_("%s · %s on port %u · ↓ %s  ↑ %s · %u round trips"),
                             !ms_device_get_online (device) ? _("offline")
                             : ms_device_get_connected (device) ? _("connected") : _("not connected"),
                             protocol,
