@@ -12,6 +12,7 @@ struct _MsDevicePanel
 
   char            *actor;
   char            *protocol;
+  gboolean         updating;
 
   /* template */
   GtkWidget       *box;
@@ -104,15 +105,18 @@ update_header (MsDevicePanel *self)
   title = g_strdup (self->actor);
   title[0] = g_ascii_toupper (title[0]);
   gtk_label_set_text (self->title_label, title);
+  /* Showing the protocol is not the user choosing one. */
+  self->updating = TRUE;
   gtk_toggle_button_set_active (self->pop3_button, g_strcmp0 (self->protocol, "pop3") == 0);
   gtk_toggle_button_set_active (self->imap_button, g_strcmp0 (self->protocol, "imap") == 0);
+  self->updating = FALSE;
 }
 
 static void
 on_protocol_toggled (MsDevicePanel   *self,
                      GtkToggleButton *button)
 {
-  if (!gtk_toggle_button_get_active (button))
+  if (self->updating || !gtk_toggle_button_get_active (button))
     return;
   ms_device_panel_set_protocol (self, button == self->pop3_button ? "pop3" : "imap");
   /* The window rebuilds the world with this device's new protocol. */

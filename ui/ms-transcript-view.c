@@ -324,10 +324,18 @@ static gboolean
 scroll_to_end (gpointer data)
 {
   MsTranscriptView *self = data;
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
   self->scroll_idle = 0;
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  if (n == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    return G_SOURCE_REMOVE;
+  /* The column view's own list knows how to bring a row into view; setting
+   * the adjustment by hand races its layout in GTK 4.8. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", n - 1);
   return G_SOURCE_REMOVE;
 }
 
