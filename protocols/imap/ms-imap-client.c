@@ -257,6 +257,32 @@ job_complete (MsImapClient *self)
                                                  : MS_IMAP_CLIENT_STATE_AUTHENTICATED);
 }
 
+/* RFC 3501 section 6.2.3: a server that says LOGINDISABLED (often before
+ * TLS) may still take SASL PLAIN (RFC 4616); with SASL-IR (RFC 4959) the
+ * credentials ride on the command line, else they follow the "+". */
+static void
+use_authenticate_plain (MsImapClient        *self,
+                        MsImapClientCommand *cmd)
+{
+  g_autoptr(GByteArray) plain = g_byte_array_new ();
+  g_autofree char *b64 = NULL;
+
+  g_byte_array_append (plain, (const guint8 *) "", 1);
+  g_byte_array_append (plain, (const guint8 *) self->user, strlen (self->user) + 1);
+  g_byte_array_append (plain, (const guint8 *) self->password, strlen (self->password));
+  b64 = g_base64_encode (plain->data, plain->len);
+  g_free (cmd->verb);
+  g_free (cmd->line);
+  cmd->verb = g_strdup ("AUTHENTICATE");
+  if (g_hash_table_contains (self->caps, "SASL-IR"))
+    cmd->line = g_strdup_printf ("AUTHENTICATE PLAIN %s", b64);
+  else
+    {
+      cmd->line = g_strdup ("AUTHENTICATE PLAIN");
+      cmd->literal = g_bytes_new (b64, strlen (b64));
+    }
+}
+
 void
 ms_imap_client_send_next (MsImapClient *self)
 {
@@ -287,6 +313,9 @@ ms_imap_client_send_next (MsImapClient *self)
           ms_imap_client_command_free (cmd);
           continue;
         }
+      if (cmd->kind == CMD_LOGIN && g_hash_table_contains (self->caps, "LOGINDISABLED") &&
+          g_hash_table_contains (self->caps, "AUTH=PLAIN"))
+        use_authenticate_plain (self, cmd);
       if (cmd->kind == CMD_SYNC)
         {
           ms_imap_client_expand_sync (self);
@@ -347,11 +376,14 @@ handle_response (MsImapClient   *self,
           return;
         }
       {
-        g_autofree char *elided = g_strdup_printf ("{%" G_GSIZE_FORMAT " bytes}", g_bytes_get_size (cmd->literal));
+        g_autofree char *elided = cmd->kind == CMD_LOGIN ?
+          g_strndup (g_bytes_get_data (cmd->literal, NULL), g_bytes_get_size (cmd->literal)) :
+          g_strdup_printf ("{%" G_GSIZE_FORMAT " bytes}", g_bytes_get_size (cmd->literal));
 
         g_byte_array_append (self->out, g_bytes_get_data (cmd->literal, NULL), g_bytes_get_size (cmd->literal));
         g_byte_array_append (self->out, (const guint8 *) "\r\n", 2);
-        ms_imap_client_emit (self, MS_PROTOCOL_EVENT_COMMAND, "literal", cmd->tag, elided);
+        ms_imap_client_emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->kind == CMD_LOGIN ? "AUTHENTICATE" : "literal",
+                             cmd->tag, elided);
       }
       return;
     }

@@ -36,6 +36,7 @@ typedef struct
   MsTestPump       pump;
   const char      *protocol;
   gboolean         offline;
+  gboolean         tls;
 } Fixture;
 
 static MsServerSession *
@@ -46,7 +47,8 @@ make_server (gpointer data)
   if (f->offline)
     return NULL;
   if (g_str_equal (f->protocol, "pop3"))
-    return g_object_new (MS_TYPE_POP3_SERVER_SESSION, "store", f->server_store, "greeting-host", "mail.example.org", NULL);
+    return g_object_new (MS_TYPE_POP3_SERVER_SESSION, "store", f->server_store, "greeting-host", "mail.example.org",
+                         "tls-available", f->tls, NULL);
   return MS_SERVER_SESSION (ms_imap_server_session_new (f->server_store));
 }
 
@@ -156,6 +158,24 @@ test_pop3_policies (void)
   g_assert_true (run (&f, MS_CLIENT_ACTION_CHECK, NULL, NULL, NULL, T0 + 8 * 86400));
   g_assert_cmpuint (ms_mailbox_get_n_messages (f.server_inbox), ==, 0);
   g_assert_cmpuint (ms_mailbox_get_n_messages (local_inbox (&f)), ==, 1);
+  teardown (&f);
+}
+
+static void
+test_pop3_stls (void)
+{
+  Fixture f;
+
+  setup (&f, "pop3", NULL);
+  g_object_unref (f.client);
+  ms_test_pump_clear (&f.pump);
+  f.tls = TRUE;
+  f.client = MS_CLIENT_SESSION (ms_pop3_client_new (f.local, "alice", "secret", NULL, MS_CLIENT_TLS_STARTTLS));
+  ms_test_pump_init (&f.pump, f.client, make_server, &f);
+  g_assert_true (run (&f, MS_CLIENT_ACTION_CHECK, NULL, NULL, NULL, T0));
+  g_assert_nonnull (strstr (f.pump.wire->str, "C: STLS"));
+  g_assert_true (strstr (f.pump.wire->str, "C: STLS") < strstr (f.pump.wire->str, "C: PASS"));
+  g_assert_cmpuint (ms_mailbox_get_n_messages (local_inbox (&f)), ==, 2);
   teardown (&f);
 }
 
@@ -331,6 +351,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/clients/real/pop3-policies", test_pop3_policies);
+  g_test_add_func ("/clients/real/pop3-stls", test_pop3_stls);
   g_test_add_func ("/clients/real/imap-sync-open", test_imap_sync_open);
   g_test_add_func ("/clients/real/imap-peek-trash-idle", test_imap_peek_trash_idle);
   g_test_add_func ("/clients/real/imap-offline-resync", test_imap_offline_resync);

@@ -581,6 +581,37 @@ test_search_folders_sent (void)
   teardown (&f);
 }
 
+/* "AGFsaWNlAHNlY3JldA==" is base64 of "\0alice\0secret". */
+static const MsTestScriptStep starttls_steps[] = {
+  { "$ CAPABILITY", "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n$ OK\r\n" },
+  { "$ STARTTLS", "$ OK begin TLS\r\n" },
+  { "$ CAPABILITY", "* CAPABILITY IMAP4rev1 AUTH=PLAIN LOGINDISABLED IDLE\r\n$ OK\r\n" },
+  { "$ AUTHENTICATE PLAIN", "+ \r\n" },
+  { "AGFsaWNlAHNlY3JldA==", "A004 OK authenticated\r\n" },
+  { "$ LIST \"\" \"*\"", "* LIST () \"/\" INBOX\r\n$ OK\r\n" },
+  { "$ SELECT \"INBOX\"", "* 0 EXISTS\r\n* OK [UIDVALIDITY 3] ok\r\n$ OK\r\n" },
+};
+
+static void
+test_starttls_authenticate (void)
+{
+  MsClientPolicy policy;
+  Fixture f;
+
+  memset (&f, 0, sizeof f);
+  ms_client_policy_init_defaults (&policy);
+  f.local = ms_store_new ();
+  f.client = ms_imap_client_new (f.local, "alice", "secret", &policy, MS_CLIENT_TLS_STARTTLS);
+  ms_test_pump_init (&f.pump, MS_CLIENT_SESSION (f.client), make_server, &f);
+  SCRIPT (&f, 0, starttls_steps);
+  g_assert_true (run (&f, MS_CLIENT_ACTION_CHECK, NULL, NULL));
+  assert_script_done (&f);
+  /* The password never went out before TLS, and never as LOGIN. */
+  g_assert_null (strstr (f.pump.wire->str, " LOGIN "));
+  g_assert_true (strstr (f.pump.wire->str, "C: A002 STARTTLS") < strstr (f.pump.wire->str, "AGFsaWNl"));
+  teardown (&f);
+}
+
 static void
 test_connection_lost (void)
 {
@@ -620,5 +651,6 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/client/uidvalidity-change", test_uidvalidity_change);
   g_test_add_func ("/imap/client/search-folders-sent", test_search_folders_sent);
   g_test_add_func ("/imap/client/connection-lost", test_connection_lost);
+  g_test_add_func ("/imap/client/starttls-authenticate", test_starttls_authenticate);
   return g_test_run ();
 }
