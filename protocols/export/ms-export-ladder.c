@@ -40,6 +40,7 @@ typedef struct
   double         width;
   double         limit;     /* stop drawing rows below this y */
   guint          skipped;   /* chunks not drawn because of the limit */
+  GArray        *breaks;    /* double: tops of rows and boxes, where a page may end */
 } Ladder;
 
 static void
@@ -236,6 +237,8 @@ draw_body (Ladder  *ladder,
               ladder->skipped += step->n_chunks;
               continue;
             }
+          if (!draw)
+            g_array_append_val (ladder->breaks, y);
           if (draw)
             {
               g_autofree char *title = NULL;
@@ -280,6 +283,8 @@ draw_body (Ladder  *ladder,
               continue;
             }
           row = g_ptr_array_index (rows, 0);
+          if (!draw)
+            g_array_append_val (ladder->breaks, y);
           if (draw)
             {
               double xd = column_x (ladder, row->device);
@@ -287,7 +292,7 @@ draw_body (Ladder  *ladder,
 
               set_font (cr, TRUE, FALSE, 10);
               set_hex (cr, "#5e5c64", 1);
-              cairo_move_to (cr, MARGIN, y + 14);
+              cairo_move_to (cr, MARGIN, y + (kind == MS_TRANSCRIPT_CHUNK ? 10 : 13));
               cairo_show_text (cr, row->time);
 
               if (kind == MS_TRANSCRIPT_CHUNK)
@@ -416,7 +421,8 @@ ms_export_ladder_bytes (MsPlayer       *player,
   GListModel *devices;
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
-  Ladder ladder = { player, ms_player_get_world (player), flags, columns, 0, G_MAXDOUBLE, 0 };
+  g_autoptr(GArray) breaks = g_array_new (FALSE, FALSE, sizeof (double));
+  Ladder ladder = { player, ms_player_get_world (player), flags, columns, 0, G_MAXDOUBLE, 0, breaks };
   double height;
   guint n;
 
@@ -467,14 +473,29 @@ ms_export_ladder_bytes (MsPlayer       *player,
 
       if (format == MS_EXPORT_FORMAT_PDF)
         {
-          /* Long sessions go on several pages, each a window on the whole. */
-          for (double top = 0; top < height; top += PDF_PAGE_HEIGHT)
+          /* Long sessions go on several pages, each a window on the
+           * whole that ends above the first row it would cut. */
+          double top = 0;
+
+          while (top < height)
             {
+              double bottom = MIN (top + PDF_PAGE_HEIGHT, height);
+
+              for (guint i = 0; bottom < height && i < breaks->len; i++)
+                {
+                  double at = g_array_index (breaks, double, i);
+
+                  if (at > top + PDF_PAGE_HEIGHT / 2 && at <= top + PDF_PAGE_HEIGHT)
+                    bottom = at;
+                }
               cairo_save (cr);
+              cairo_rectangle (cr, 0, 0, ladder.width, bottom - top);
+              cairo_clip (cr);
               cairo_translate (cr, 0, -top);
               paint (&ladder, cr, height);
               cairo_restore (cr);
               cairo_show_page (cr);
+              top = bottom;
             }
         }
       else
