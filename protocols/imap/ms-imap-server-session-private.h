@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "ms-imap-parser.h"
+#include "ms-protocol-event.h"
 #include "ms-imap-server-session.h"
 
 G_BEGIN_DECLS
@@ -86,7 +87,15 @@ struct _MsImapServerSession
   gulong           handlers[3];
 };
 
-/* Output. */
+/* Events and output. */
+void      ms_imap_session_emit         (MsImapServerSession *self,
+                                        MsProtocolEventKind  kind,
+                                        const char          *name,
+                                        const char          *tag,
+                                        const char          *text);
+/* One line as it is (CRLF added), with its RESPONSE event. */
+void      ms_imap_session_send_line    (MsImapServerSession *self,
+                                        const char          *line);
 void      ms_imap_session_untagged     (MsImapServerSession *self,
                                         const char          *format,
                                         ...) G_GNUC_PRINTF (2, 3);

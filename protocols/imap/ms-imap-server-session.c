@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IMAP session's machinery: properties, the input loop around the
- * parser, command dispatch through the table of ms-imap-commands.c, output,
- * events and the MsServerSession interface. */
+ * parser, command dispatch through the table of ms-imap-commands.c, events
+ * and the MsServerSession interface. Responses are written in
+ * ms-imap-response.c. */
 #define G_LOG_DOMAIN "ms-imap"
 #include "config.h"
 
@@ -47,12 +48,12 @@ ms_imap_state_to_string (MsImapState state)
     }
 }
 
-static void
-emit (MsImapServerSession *self,
-      MsProtocolEventKind  kind,
-      const char          *name,
-      const char          *tag,
-      const char          *text)
+void
+ms_imap_session_emit (MsImapServerSession *self,
+                      MsProtocolEventKind  kind,
+                      const char          *name,
+                      const char          *tag,
+                      const char          *text)
 {
   g_autoptr(MsProtocolEvent) event = ms_protocol_event_new (kind, "imap", name, tag, text);
 
@@ -64,7 +65,7 @@ ms_imap_session_notice (MsImapServerSession *self,
                         const char          *name,
                         const char          *text)
 {
-  emit (self, MS_PROTOCOL_EVENT_NOTICE, name, NULL, text);
+  ms_imap_session_emit (self, MS_PROTOCOL_EVENT_NOTICE, name, NULL, text);
 }
 
 void
@@ -78,7 +79,7 @@ ms_imap_session_set_state (MsImapServerSession *self,
   self->state = state;
   if (state == MS_IMAP_STATE_AUTHENTICATED)
     ms_imap_parser_set_literal_limit (self->parser, MS_LIMIT_MESSAGE_SIZE);
-  emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (state), NULL,
+  ms_imap_session_emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (state), NULL,
         ms_imap_state_to_string (old));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -88,210 +89,6 @@ ms_imap_session_emit_output_ready (MsImapServerSession *self)
 {
   if (!self->in_feed && self->output->len > 0)
     g_signal_emit (self, signals[OUTPUT_READY], 0);
-}
-
-/* --- Responses ---------------------------------------------------------- */
-
-MsImapResponse *
-ms_imap_response_new (void)
-{
-  MsImapResponse *r = g_new0 (MsImapResponse, 1);
-
-  r->wire = g_string_new (NULL);
-  r->text = g_string_new (NULL);
-  return r;
-}
-
-void
-ms_imap_response_free (MsImapResponse *r)
-{
-  if (r == NULL)
-    return;
-  g_string_free (r->wire, TRUE);
-  g_string_free (r->text, TRUE);
-  g_free (r);
-}
-
-void
-ms_imap_response_append (MsImapResponse *r,
-                         const char     *text)
-{
-  g_string_append (r->wire, text);
-  g_string_append (r->text, text);
-}
-
-void
-ms_imap_response_printf (MsImapResponse *r,
-                         const char     *format,
-                         ...)
-{
-  g_autofree char *s = NULL;
-  va_list args;
-
-  va_start (args, format);
-  s = g_strdup_vprintf (format, args);
-  va_end (args);
-  ms_imap_response_append (r, s);
-}
-
-void
-ms_imap_response_literal (MsImapResponse *r,
-                          const char     *data,
-                          gsize           len)
-{
-  g_string_append_printf (r->wire, "{%" G_GSIZE_FORMAT "}\r\n", len);
-  g_string_append_len (r->wire, data, len);
-  g_string_append_printf (r->text, "{%" G_GSIZE_FORMAT "}", len);
-}
-
-void
-ms_imap_response_string (MsImapResponse *r,
-                         const char     *data,
-                         gsize           len)
-{
-  gboolean quotable = len < 1024;
-
-  if (data == NULL)
-    {
-      ms_imap_response_append (r, "NIL");
-      return;
-    }
-  for (gsize i = 0; quotable && i < len; i++)
-    if (data[i] == '\r' || data[i] == '\n' || data[i] == '\0' || (guchar) data[i] >= 0x80)
-      quotable = FALSE;
-  if (!quotable)
-    {
-      ms_imap_response_literal (r, data, len);
-      return;
-    }
-  ms_imap_response_append (r, "\"");
-  for (gsize i = 0; i < len; i++)
-    {
-      char c[3] = { '\\', data[i], 0 };
-
-      ms_imap_response_append (r, (data[i] == '"' || data[i] == '\\') ? c : c + 1);
-    }
-  ms_imap_response_append (r, "\"");
-}
-
-static const char *
-response_name (const char *line,
-               char       *buf,
-               gsize       size)
-{
-  const char *p = line;
-  gsize n = 0;
-
-  /* "* 3 EXISTS" -> EXISTS, "* OK [..]" -> OK, "a1 OK" -> OK. */
-  p = strchr (p, ' ');
-  if (p == NULL)
-    return line;
-  p++;
-  if (g_ascii_isdigit (*p) && line[0] == '*')
-    {
-      p = strchr (p, ' ');
-      if (p == NULL)
-        return line;
-      p++;
-    }
-  while (p[n] && p[n] != ' ' && n + 1 < size)
-    {
-      buf[n] = p[n];
-      n++;
-    }
-  buf[n] = '\0';
-  return buf;
-}
-
-void
-ms_imap_session_send (MsImapServerSession *self,
-                      MsImapResponse      *r)
-{
-  char name[32];
-  char tag[64] = "*";
-  const char *sp;
-
-  g_byte_array_append (self->output, (const guint8 *) r->wire->str, r->wire->len);
-  g_byte_array_append (self->output, (const guint8 *) "\r\n", 2);
-
-  sp = strchr (r->text->str, ' ');
-  if (sp && (gsize) (sp - r->text->str) < sizeof tag)
-    {
-      memcpy (tag, r->text->str, sp - r->text->str);
-      tag[sp - r->text->str] = '\0';
-    }
-  if (r->text->str[0] == '+')
-    emit (self, MS_PROTOCOL_EVENT_RESPONSE, "+", NULL, r->text->str);
-  else
-    emit (self, MS_PROTOCOL_EVENT_RESPONSE, response_name (r->text->str, name, sizeof name),
-          tag, r->text->str);
-  ms_imap_response_free (r);
-}
-
-static void
-send_line (MsImapServerSession *self,
-           const char          *line)
-{
-  MsImapResponse *r = ms_imap_response_new ();
-
-  ms_imap_response_append (r, line);
-  ms_imap_session_send (self, r);
-}
-
-void
-ms_imap_session_untagged (MsImapServerSession *self,
-                          const char          *format,
-                          ...)
-{
-  g_autofree char *s = NULL;
-  g_autofree char *line = NULL;
-  va_list args;
-
-  va_start (args, format);
-  s = g_strdup_vprintf (format, args);
-  va_end (args);
-  line = g_strconcat ("* ", s, NULL);
-  send_line (self, line);
-}
-
-void
-ms_imap_session_continuation (MsImapServerSession *self,
-                              const char          *text)
-{
-  g_autofree char *line = g_strconcat ("+ ", text ? text : "", NULL);
-
-  send_line (self, line);
-}
-
-void
-ms_imap_session_done (MsImapServerSession *self,
-                      MsImapCommand       *cmd,
-                      const char          *status,
-                      const char          *format,
-                      ...)
-{
-  g_autofree char *s = NULL;
-  g_autofree char *line = NULL;
-  va_list args;
-
-  va_start (args, format);
-  s = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (self->state == MS_IMAP_STATE_SELECTED)
-    ms_imap_view_flush (self, self->cur_expunge_ok);
-  line = g_strdup_printf ("%s %s %s", cmd->tag, status, s);
-  send_line (self, line);
-  if (g_str_equal (status, "BAD"))
-    self->n_bad++;
-}
-
-void
-ms_imap_session_bad (MsImapServerSession *self,
-                     MsImapCommand       *cmd,
-                     const char          *text)
-{
-  ms_imap_session_done (self, cmd, "BAD", "%s", text);
 }
 
 char *
@@ -339,7 +136,7 @@ dispatch (MsImapServerSession *self,
 
       if (sub == NULL || sub->type != MS_IMAP_ARG_ATOM)
         {
-          emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
+          ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
           ms_imap_session_bad (self, cmd, "UID needs a command.");
           return;
         }
@@ -349,10 +146,10 @@ dispatch (MsImapServerSession *self,
       uid = TRUE;
       /* The event names the whole command: "UID FETCH". */
       full = g_strconcat ("UID ", cmd->name, NULL);
-      emit (self, MS_PROTOCOL_EVENT_COMMAND, full, cmd->tag, cmd->text);
+      ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, full, cmd->tag, cmd->text);
     }
   else
-    emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
+    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, cmd->name, cmd->tag, cmd->text);
 
   spec = ms_imap_command_lookup (cmd->name);
   if (spec == NULL || (uid && !spec->uid_form))
@@ -386,8 +183,8 @@ parser_error (MsImapServerSession *self)
                                            code ? "[" : "", code ? code : "", code ? "] " : "",
                                            error);
 
-  emit (self, MS_PROTOCOL_EVENT_NOTICE, "bad-input", tag, error);
-  send_line (self, line);
+  ms_imap_session_emit (self, MS_PROTOCOL_EVENT_NOTICE, "bad-input", tag, error);
+  ms_imap_session_send_line (self, line);
   self->n_bad++;
   if (ms_imap_parser_get_error_fatal (self->parser))
     {
@@ -424,12 +221,12 @@ feed_raw_line (MsImapServerSession *self,
    * whoever prints events knows to mask it). */
   if (mode == MS_IMAP_INPUT_AUTHENTICATE)
     {
-      emit (self, MS_PROTOCOL_EVENT_COMMAND, "AUTHENTICATE", NULL, line);
+      ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, "AUTHENTICATE", NULL, line);
       ms_imap_cmd_authenticate_answer (self, line);
     }
   else
     {
-      emit (self, MS_PROTOCOL_EVENT_COMMAND, "DONE", NULL, line);
+      ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, "DONE", NULL, line);
       ms_imap_cmd_idle_line (self, line);
     }
   return used;
@@ -493,7 +290,7 @@ ms_imap_server_session_start (MsServerSession *session)
   MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
   g_autofree char *caps = ms_imap_session_capabilities (self);
 
-  emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (self->state), NULL, NULL);
+  ms_imap_session_emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (self->state), NULL, NULL);
   ms_imap_session_untagged (self, "OK [CAPABILITY %s] Mailscope IMAP server ready.", caps);
 }
 

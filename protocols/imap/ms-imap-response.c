@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Writing responses: building a line (with literals) next to its event text,
+ * untagged and continuation lines, and ending a command, which is where the
+ * untagged updates the command allows are sent. */
+#define G_LOG_DOMAIN "ms-imap"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-protocol-event.h"
+#include "ms-imap-server-session-private.h"
+
+MsImapResponse *
+ms_imap_response_new (void)
+{
+  MsImapResponse *r = g_new0 (MsImapResponse, 1);
+
+  r->wire = g_string_new (NULL);
+  r->text = g_string_new (NULL);
+  return r;
+}
+
+void
+ms_imap_response_free (MsImapResponse *r)
+{
+  if (r == NULL)
+    return;
+  g_string_free (r->wire, TRUE);
+  g_string_free (r->text, TRUE);
+  g_free (r);
+}
+
+void
+ms_imap_response_append (MsImapResponse *r,
+                         const char     *text)
+{
+  g_string_append (r->wire, text);
+  g_string_append (r->text, text);
+}
+
+void
+ms_imap_response_printf (MsImapResponse *r,
+                         const char     *format,
+                         ...)
+{
+  g_autofree char *s = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+  ms_imap_response_append (r, s);
+}
+
+void
+ms_imap_response_literal (MsImapResponse *r,
+                          const char     *data,
+                          gsize           len)
+{
+  g_string_append_printf (r->wire, "{%" G_GSIZE_FORMAT "}\r\n", len);
+  g_string_append_len (r->wire, data, len);
+  g_string_append_printf (r->text, "{%" G_GSIZE_FORMAT "}", len);
+}
+
+void
+ms_imap_response_string (MsImapResponse *r,
+                         const char     *data,
+                         gsize           len)
+{
+  gboolean quotable = len < 1024;
+
+  if (data == NULL)
+    {
+      ms_imap_response_append (r, "NIL");
+      return;
+    }
+  for (gsize i = 0; quotable && i < len; i++)
+    if (data[i] == '\r' || data[i] == '\n' || data[i] == '\0' || (guchar) data[i] >= 0x80)
+      quotable = FALSE;
+  if (!quotable)
+    {
+      ms_imap_response_literal (r, data, len);
+      return;
+    }
+  ms_imap_response_append (r, "\"");
+  for (gsize i = 0; i < len; i++)
+    {
+      char c[3] = { '\\', data[i], 0 };
+
+      ms_imap_response_append (r, (data[i] == '"' || data[i] == '\\') ? c : c + 1);
+    }
+  ms_imap_response_append (r, "\"");
+}
+
+static const char *
+response_name (const char *line,
+               char       *buf,
+               gsize       size)
+{
+  const char *p = line;
+  gsize n = 0;
+
+  /* "* 3 EXISTS" -> EXISTS, "* OK [..]" -> OK, "a1 OK" -> OK. */
+  p = strchr (p, ' ');
+  if (p == NULL)
+    return line;
+  p++;
+  if (g_ascii_isdigit (*p) && line[0] == '*')
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return line;
+      p++;
+    }
+  while (p[n] && p[n] != ' ' && n + 1 < size)
+    {
+      buf[n] = p[n];
+      n++;
+    }
+  buf[n] = '\0';
+  return buf;
+}
+
+void
+ms_imap_session_send (MsImapServerSession *self,
+                      MsImapResponse      *r)
+{
+  char name[32];
+  char tag[64] = "*";
+  const char *sp;
+
+  g_byte_array_append (self->output, (const guint8 *) r->wire->str, r->wire->len);
+  g_byte_array_append (self->output, (const guint8 *) "\r\n", 2);
+
+  sp = strchr (r->text->str, ' ');
+  if (sp && (gsize) (sp - r->text->str) < sizeof tag)
+    {
+      memcpy (tag, r->text->str, sp - r->text->str);
+      tag[sp - r->text->str] = '\0';
+    }
+  if (r->text->str[0] == '+')
+    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_RESPONSE, "+", NULL, r->text->str);
+  else
+    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_RESPONSE, response_name (r->text->str, name, sizeof name),
+          tag, r->text->str);
+  ms_imap_response_free (r);
+}
+
+void
+ms_imap_session_send_line (MsImapServerSession *self,
+                           const char          *line)
+{
+  MsImapResponse *r = ms_imap_response_new ();
+
+  ms_imap_response_append (r, line);
+  ms_imap_session_send (self, r);
+}
+
+void
+ms_imap_session_untagged (MsImapServerSession *self,
+                          const char          *format,
+                          ...)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+  line = g_strconcat ("* ", s, NULL);
+  ms_imap_session_send_line (self, line);
+}
+
+void
+ms_imap_session_continuation (MsImapServerSession *self,
+                              const char          *text)
+{
+  g_autofree char *line = g_strconcat ("+ ", text ? text : "", NULL);
+
+  ms_imap_session_send_line (self, line);
+}
+
+void
+ms_imap_session_done (MsImapServerSession *self,
+                      MsImapCommand       *cmd,
+                      const char          *status,
+                      const char          *format,
+                      ...)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (self->state == MS_IMAP_STATE_SELECTED)
+    ms_imap_view_flush (self, self->cur_expunge_ok);
+  line = g_strdup_printf ("%s %s %s", cmd->tag, status, s);
+  ms_imap_session_send_line (self, line);
+  if (g_str_equal (status, "BAD"))
+    self->n_bad++;
+}
+
+void
+ms_imap_session_bad (MsImapServerSession *self,
+                     MsImapCommand       *cmd,
+                     const char          *text)
+{
+  ms_imap_session_done (self, cmd, "BAD", "%s", text);
+}
