@@ -10,7 +10,7 @@
 /* How long to wait for a server that says nothing, and how long a pause
  * ends an answer. A local Dovecot answers in well under a millisecond. */
 #define CONNECT_TIMEOUT_S   5
-#define FIRST_BYTE_MS       10000
+#define FIRST_BYTE_MS       30000
 #define QUIET_MS            150
 /* Read no more than this per answer: a teaching run, not a mirror. */
 #define MAX_ANSWER          (64u * 1024u * 1024u)
