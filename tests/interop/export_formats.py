@@ -17,7 +17,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_fixture import ENV, FORMATS, MAILSCOPE, SOURCE, Exports, check, validate_json  # noqa: E402
+from export_fixture import ENV, FORMATS, MAILSCOPE, SOURCE, Exports, builtin_or_skip, check, validate_json  # noqa: E402
 
 GOLDEN = os.path.join(SOURCE, 'tests', 'golden', 'export')
 SCENARIO = os.path.join(GOLDEN, 'pop-export.scenario')
@@ -111,6 +111,13 @@ def redaction():
         check(json.loads(hidden.read('json'))['passwords'] == 'redacted', 'json does not say redacted')
         check(PASSWORD not in hidden.result.stdout, 'run --redact-passwords printed the password')
     print('redaction: no password in any of %d formats' % len(FORMATS))
+    # IMAP's LOGIN, from a built-in scenario, when this build has IMAP.
+    with Exports('imap-two-devices', redact=True) as imap:
+        if builtin_or_skip(imap, 'imap redaction'):
+            for fmt in FORMATS:
+                check(PASSWORD not in imap.read(fmt), 'imap %s still holds the password' % fmt)
+            check(b'LOGIN "alice" ' + MASK in imap.read('txt'), 'no masked IMAP LOGIN in the text')
+            print('redaction: IMAP LOGIN masked in every format')
 
 
 def failures():
