@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-device.h"
+#include "ms-export.h"
 #include "ms-link.h"
 #include "ms-message-item.h"
 #include "ms-player.h"
@@ -148,8 +149,8 @@ update_actions (MsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step-forward", have_player && position < n_steps);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", have_player && position > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.playing", have_player && (position < n_steps || self->playing));
-  /* Export and real clients need modules that have not landed in main. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  /* Export writes what a player recorded; real clients are not wired yet. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", have_player);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.real-clients", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "world.perform", current_world (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "world.set-protocol", !self->compare);
@@ -724,10 +725,42 @@ open_scenario_action (GtkWidget  *widget,
 }
 
 static void
+on_export_file_chosen (MsWindow             *self,
+                       int                   response,
+                       GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->player != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      /* The format follows the extension, as for `mailscope run --export`. */
+      if (path != NULL && !ms_export_write (self->player, path, &error))
+        {
+          set_error (self, error);
+          update_narration (self);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
 export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
+  MsWindow *self = MS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = gtk_file_chooser_native_new (_("Export Transcript"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  name = g_strdup_printf ("%s.html", self->scenario ? ms_scenario_get_id (self->scenario) : "mailscope");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_file_chosen), widget, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* What the user asked for, in the narration strip's words. */
