@@ -282,11 +282,21 @@ play_scenario (GtkWidget  *window,
       save_screenshot (window, name);
     }
 
-  /* Step back to step 1: the same narration and the same server state. */
-  while (window_position (window) > 1)
-    g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
-  g_assert_cmpstr (ms_window_get_narration (MS_WINDOW (window)), ==, narration_at_1);
-  g_assert_cmpuint (ms_window_get_server_count (MS_WINDOW (window)), ==, server_at_1);
+  /* Step back (each is a replay) to step 1: the same narration and the
+   * same server state. The other scenarios check one step back only, as
+   * every replay costs the whole scenario again. */
+  if (shot_prefix == NULL && n_steps > 1)
+    {
+      g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+      g_assert_cmpuint (window_position (window), ==, n_steps - 1);
+    }
+  else
+    {
+      while (window_position (window) > 1)
+        g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+      g_assert_cmpstr (ms_window_get_narration (MS_WINDOW (window)), ==, narration_at_1);
+      g_assert_cmpuint (ms_window_get_server_count (MS_WINDOW (window)), ==, server_at_1);
+    }
   g_assert_true (gtk_widget_activate_action (window, "win.restart", NULL));
   g_assert_cmpuint (window_position (window), ==, 0);
 }
