@@ -431,12 +431,17 @@ line_literal (MsImapParser *self,
               guint64      *size,
               gboolean     *nonsync)
 {
-  const guint8 *seg = self->text->data + self->segment_start;
   gsize len = self->text->len - self->segment_start;
+  const guint8 *seg;
   gsize i;
   guint64 n = 0;
 
-  if (len < 3 || seg[len - 1] != '}')
+  /* Test the length before touching the data: an empty GByteArray may have
+   * no buffer at all, and NULL + 0 is undefined behaviour. */
+  if (len < 3)
+    return FALSE;
+  seg = self->text->data + self->segment_start;
+  if (seg[len - 1] != '}')
     return FALSE;
   i = len - 1;
   *nonsync = seg[i - 1] == '+';

@@ -155,5 +155,16 @@ ms_imap_mutf7_to_utf8 (const char *mutf7)
         return NULL;
       p++;
     }
+
+  /* Every name has one spelling: two adjacent shifts ("&APw-&APw-") and
+   * other non-minimal encodings decode, but would let two different wire
+   * names mean one mailbox. Dovecot refuses them the same way: the name is
+   * valid only if encoding it again gives back exactly what came in. */
+  {
+    g_autofree char *canonical = ms_imap_utf8_to_mutf7 (out->str);
+
+    if (strcmp (canonical, mutf7) != 0)
+      return NULL;
+  }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

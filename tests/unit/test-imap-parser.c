@@ -258,7 +258,7 @@ static void
 test_utf7 (void)
 {
   static const char * const invalid[] = {
-    "&", "&Jjo", "&U,BTFw", "&AGE-", "&-&", "a\x80", "&Jjo!-", "&2D0-", "&3gA-", "&AAA-",
+    "&", "&Jjo", "&U,BTFw", "w&APw-&APw-rfe", "&AGE-", "&-&", "a\x80", "&Jjo!-", "&2D0-", "&3gA-", "&AAA-",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (utf7_cases); i++)
