@@ -19,6 +19,7 @@
 #include "ms-commands.h"
 #include "ms-data-path.h"
 #include "ms-imap-server-session.h"
+#include "ms-limits.h"
 #include "ms-listener.h"
 #include "ms-pop3-server-session.h"
 #include "ms-protocol-event.h"
@@ -37,6 +38,7 @@ typedef struct {
   const char              *default_address;
   gboolean                 implicit_tls;
   MsServerSession       *(*factory)         (Serve *serve);
+  const char              *refusal;          /* to a client over the connection limit */
 } ServeProtocol;
 
 struct _Serve
@@ -47,6 +49,7 @@ struct _Serve
   GPtrArray    *listeners;   /* MsListener */
   FILE         *transcript;
   gboolean      require_tls;
+  gboolean      allow_plaintext;  /* plaintext logins on non-loopback listeners too */
   MsTlsContext *tls_context;  /* NULL: no TLS (no certificate could be had) */
   int           exit_status;
   char         *addresses[4];  /* per serve_protocols row, from the options */
@@ -71,10 +74,14 @@ serve_new_imap (Serve *serve)
 }
 
 static const ServeProtocol serve_protocols[] = {
-  { "pop3",  "POP3",             "127.0.0.1:1110", FALSE, serve_new_pop3 },
-  { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, serve_new_imap },
-  { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  serve_new_pop3 },
-  { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  serve_new_imap },
+  /* The refusals: RFC 3206 section 4 SYS/TEMP (try again later) for POP3,
+   * an untagged BYE for IMAP (RFC 3501 section 7.1.5). */
+  { "pop3",  "POP3",             "127.0.0.1:1110", FALSE, serve_new_pop3,
+    "-ERR [SYS/TEMP] too many connections\r\n" },
+  { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, serve_new_imap,
+    "* BYE Too many connections\r\n" },
+  { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  serve_new_pop3, NULL },
+  { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  serve_new_imap, NULL },
 };
 
 /* Passwords never reach stderr or the transcript file: PASS keeps only its
@@ -229,6 +236,11 @@ on_connection_opened (MsListener   *listener,
   g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), serve);
   g_signal_connect (connection, "tls-record", G_CALLBACK (on_tls_record), serve);
   g_signal_connect (connection, "tls-established", G_CALLBACK (on_tls_established), serve);
+  /* Off loopback a password in plain text crosses a real network: the
+   * session refuses it until TLS is up (POP3 -ERR [AUTH], IMAP
+   * LOGINDISABLED) unless --allow-plaintext. */
+  if (!ms_listener_is_loopback (listener) && !serve->allow_plaintext)
+    g_object_set (ms_connection_get_session (connection), "require-tls", TRUE, NULL);
   /* Every session that can do STLS/STARTTLS offers it when we have a
    * certificate; on the implicit-TLS ports it is refused as "already on". */
   if (serve->tls_context != NULL)
@@ -238,6 +250,25 @@ on_connection_opened (MsListener   *listener,
       if (g_object_class_find_property (G_OBJECT_GET_CLASS (session), "tls-available") != NULL)
         g_object_set (session, "tls-available", TRUE, NULL);
     }
+}
+
+static void
+on_connection_refused (MsListener *listener,
+                       const char *host,
+                       const char *reason,
+                       Serve      *serve)
+{
+  g_printerr ("%s: refused a connection from %s: %s\n", ms_listener_get_protocol (listener), host, reason);
+}
+
+static void
+on_connection_delayed (MsListener   *listener,
+                       MsConnection *connection,
+                       guint         delay_ms,
+                       Serve        *serve)
+{
+  g_printerr ("%s #%u: greeting delayed %u ms after failed logins from %s\n", ms_listener_get_protocol (listener),
+              ms_connection_get_id (connection), delay_ms, ms_connection_get_peer (connection));
 }
 
 /* The server's TLS identity: --cert/--key, else the self-signed certificate
@@ -369,9 +400,11 @@ ms_command_serve (int    argc,
   g_autofree char *key = NULL;
   g_auto(GStrv) users = NULL;
   gboolean require_tls = FALSE;
+  gboolean allow_plaintext = FALSE;
+  int max_connections = MS_LIMIT_LISTENER_CONNECTIONS;
   gboolean any_given = FALSE;
   Serve serve = { 0 };
-  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 9];
+  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 11];
   guint n = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
@@ -383,6 +416,10 @@ ms_command_serve (int    argc,
                                   "An account; repeatable (default: alice:wonderland)", "NAME:PASSWORD" };
   entries[n++] = (GOptionEntry) { "require-tls", 0, 0, G_OPTION_ARG_NONE, &require_tls,
                                   "Refuse logins before TLS", NULL };
+  entries[n++] = (GOptionEntry) { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &allow_plaintext,
+                                  "Allow logins without TLS on a non-loopback address", NULL };
+  entries[n++] = (GOptionEntry) { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+                                  "Open connections per listener (default 1000)", "N" };
   entries[n++] = (GOptionEntry) { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
                                   "Keep the mailboxes in DIR across restarts", "DIR" };
   entries[n++] = (GOptionEntry) { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
@@ -405,6 +442,7 @@ ms_command_serve (int    argc,
 
   serve.exit_status = 0;
   serve.require_tls = require_tls;
+  serve.allow_plaintext = allow_plaintext;
   serve.store = ms_store_new ();
   serve.listeners = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -423,6 +461,8 @@ ms_command_serve (int    argc,
 
     if ((cert == NULL) != (key == NULL))
       message = g_strdup ("--cert and --key go together");
+    else if (max_connections < 1)
+      message = g_strdup ("--max-connections wants a positive number");
     for (guint i = 0; message == NULL && i < G_N_ELEMENTS (serve_protocols); i++)
       if (serve.addresses[i] != NULL && serve_protocols[i].factory == NULL)
         message = g_strdup_printf ("%s (--%s) is not available in this build",
@@ -483,6 +523,7 @@ ms_command_serve (int    argc,
         address = protocol->default_address;
 
       listener = ms_listener_new (protocol->name, (MsServerSessionFactory) protocol->factory, &serve);
+      ms_listener_set_max_connections (listener, (guint) max_connections, protocol->refusal);
       if (serve.tls_context != NULL)
         ms_listener_set_tls (listener, serve.tls_context, protocol->implicit_tls);
       bound = ms_listener_listen (listener, address, &error);
@@ -493,6 +534,12 @@ ms_command_serve (int    argc,
           return fail (&serve, message);
         }
       g_signal_connect (listener, "connection-opened", G_CALLBACK (on_connection_opened), &serve);
+      g_signal_connect (listener, "connection-refused", G_CALLBACK (on_connection_refused), &serve);
+      g_signal_connect (listener, "connection-delayed", G_CALLBACK (on_connection_delayed), &serve);
+      if (!ms_listener_is_loopback (listener))
+        g_printerr ("mailscope serve: %s listens on %s, which is not loopback: %s\n", protocol->label, bound,
+                    allow_plaintext ? "plaintext logins are allowed (--allow-plaintext)"
+                                    : "logins need TLS first (--allow-plaintext to allow them without)");
       g_ptr_array_add (serve.listeners, g_steal_pointer (&listener));
       g_string_append_printf (ready, " %s=%s", protocol->name, bound);
     }

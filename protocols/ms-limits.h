@@ -56,6 +56,39 @@ G_BEGIN_DECLS
 #define MS_LIMIT_POP3_AUTH_DELAY_MAX_MS  8000u
 #define MS_LIMIT_POP3_AUTH_FAILURES      5u
 
+/* --- Network listeners (protocols/net/) --------------------------------- */
+
+/* Open connections one listener accepts at once. The load test runs 200;
+ * a thousand leaves room for a classroom, while staying under the usual
+ * 1024 file descriptors per process so that the server itself never runs
+ * out of them. The next client gets the protocol's refusal (POP3 "-ERR
+ * [SYS/TEMP]", IMAP "* BYE") and is closed. */
+#define MS_LIMIT_LISTENER_CONNECTIONS        1000u
+
+/* After failed logins from one client address, every new connection from
+ * that address waits before its greeting: this long after the first
+ * failure beyond MS_LIMIT_ADDRESS_LOGIN_FREE, doubling with each further one up to the maximum. The wait is a
+ * timer, not a sleep, so other clients are served meanwhile. It adds to the
+ * per-session hold (MS_LIMIT_POP3_AUTH_DELAY_MS) because a password guesser
+ * simply opens a new connection instead of waiting inside one. */
+#define MS_LIMIT_ADDRESS_LOGIN_DELAY_MS      1000u
+#define MS_LIMIT_ADDRESS_LOGIN_DELAY_MAX_MS  30000u
+
+/* The first failures from an address cost nothing beyond the session's own
+ * hold: a user who mistypes a password once or twice, or two mail clients
+ * on one machine sharing an old password, should not find every new
+ * connection slowed down. The delay starts with the next failure. */
+#define MS_LIMIT_ADDRESS_LOGIN_FREE          2u
+
+/* Failures are forgotten this long after the last one, so that a user who
+ * mistyped is not slowed down for ever. */
+#define MS_LIMIT_ADDRESS_LOGIN_MEMORY_S      600u
+
+/* How many client addresses the failure record holds. Beyond this,
+ * forgotten entries are purged first and then new addresses are not
+ * recorded, so that a flood of spoofed sources cannot grow memory. */
+#define MS_LIMIT_ADDRESS_LOGIN_RECORDS       10000u
+
 /* --- MIME structure (protocols/mime/) ----------------------------------- */
 
 /* How deep multiparts and attached messages may nest before a part is taken

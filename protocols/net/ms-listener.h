@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A TCP listener for one protocol: every accepted connection gets a fresh
- * server session from the factory and an MsConnection that drives it. */
+ * server session from the factory and an MsConnection that drives it.
+ *
+ * The listener also keeps the limits that span connections: how many may be
+ * open at once, and, per client address, how many logins failed lately;
+ * a new connection from such an address gets its greeting late (a timer,
+ * see MS_LIMIT_ADDRESS_LOGIN_DELAY_MS), so that guessing passwords over
+ * fresh connections is slow while every other client is served at once. */
 #pragma once
 
 #include <gio/gio.h>
@@ -36,6 +42,17 @@ char       *ms_listener_listen         (MsListener              *self,
  * the connection was lost). */
 void        ms_listener_stop           (MsListener              *self);
 const char *ms_listener_get_protocol   (MsListener              *self);
+/* At most @max open connections (default MS_LIMIT_LISTENER_CONNECTIONS);
+ * a client beyond that gets @refusal (a CRLF-terminated line, not sent on
+ * implicit-TLS ports; NULL: nothing) and is closed, and
+ * "connection-refused" is emitted. */
+void        ms_listener_set_max_connections (MsListener         *self,
+                                             guint               max,
+                                             const char         *refusal);
+/* Whether the address bound by ms_listener_listen() is loopback. The
+ * environment variable MS_TEST_TREAT_AS_REMOTE=1 makes it FALSE, so that
+ * tests can check the rules for remote listeners on 127.0.0.x. */
+gboolean    ms_listener_is_loopback    (MsListener              *self);
 guint       ms_listener_get_n_connections (MsListener           *self);
 
 /* Parses "HOST:PORT" for binding; "localhost" means 127.0.0.1. */
