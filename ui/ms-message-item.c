@@ -173,6 +173,10 @@ ms_message_item_class_init (MsMessageItemClass *klass)
   object_class->finalize = ms_message_item_finalize;
   object_class->get_property = ms_message_item_get_property;
 
+  /* Header decoding needs GMime's tables; init is counted and cheap to
+   * repeat, and a view may show mail before anything else touched GMime. */
+  g_mime_init ();
+
   properties[PROP_SUBJECT] =
     g_param_spec_string ("subject", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_FROM] =
