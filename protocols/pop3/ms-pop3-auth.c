@@ -249,7 +249,8 @@ auth_plain (MsPop3ServerSession *self,
         decoded = g_base64_decode (response, &len);
     }
 
-  end = decoded + len;
+  /* An empty response leaves decoded NULL, and NULL + 0 is undefined. */
+  end = decoded ? decoded + len : NULL;
   nul1 = decoded ? memchr (decoded, '\0', len) : NULL;
   nul2 = nul1 ? memchr (nul1 + 1, '\0', (gsize) (end - nul1 - 1)) : NULL;
   if (nul2 == NULL || memchr (nul2 + 1, '\0', (gsize) (end - nul2 - 1)) != NULL)
