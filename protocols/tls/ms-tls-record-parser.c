@@ -234,8 +234,11 @@ start_record (MsTlsRecordParser *self,
   /* Every TLS record says major version 3. The minor is reported, not
    * judged: before the version is agreed an endpoint may echo whatever the
    * peer's first record said (OpenSSL's alert to a garbled ClientHello
-   * does), and refusing old versions is the endpoints' business. */
-  if (h[1] != 3)
+   * does), and refusing old versions is the endpoints' business. That echo
+   * can even carry a major version other than 3 (a ClientHello claiming
+   * 1.3 gets its protocol_version alert in a record marked 1.3), so an
+   * alert is shown as it crossed the wire, whatever its version field. */
+  if (h[1] != 3 && h[0] != 21)
     return set_error (self, error, "Not a TLS record: version field %u.%u", h[1], h[2]);
 
   record = g_new0 (MsTlsRecord, 1);
