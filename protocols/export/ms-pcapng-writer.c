@@ -267,6 +267,27 @@ get_connection (MsPcapngWriter *self,
   return &g_array_index (self->connections, Connection, id);
 }
 
+/* One frame of a connection, from the client or from the server. */
+static void
+write_segment (MsPcapngWriter *self,
+               Connection     *c,
+               gboolean        from_client,
+               guint32         seq,
+               guint32         ack,
+               guint8          flags,
+               const guint8   *payload,
+               gsize           len,
+               gint64          time_us,
+               const char     *comment)
+{
+  if (from_client)
+    write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
+                 seq, ack, flags, payload, len, time_us, comment);
+  else
+    write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
+                 seq, ack, flags, payload, len, time_us, comment);
+}
+
 void
 ms_pcapng_writer_add_keylog (MsPcapngWriter *self,
                              const char     *lines)
@@ -338,13 +359,7 @@ ms_pcapng_writer_add_data (MsPcapngWriter *self,
       guint32 *seq = to_server ? &c->client_seq : &c->server_seq;
       guint32 *peer_seq = to_server ? &c->server_seq : &c->client_seq;
 
-      if (to_server)
-        write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
-                     *seq, *peer_seq, TCP_ACK | TCP_PSH, data + off, chunk, time_us,
-                     off == 0 ? comment : NULL);
-      else
-        write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
-                     *seq, *peer_seq, TCP_ACK | TCP_PSH, data + off, chunk, time_us,
+      write_segment (self, c, to_server, *seq, *peer_seq, TCP_ACK | TCP_PSH, data + off, chunk, time_us,
                      off == 0 ? comment : NULL);
       *seq += chunk;
       off += chunk;
@@ -354,14 +369,10 @@ ms_pcapng_writer_add_data (MsPcapngWriter *self,
 
   /* The receiver acknowledges everything it got in one pure ACK. */
   if (len > 0)
-    {
-      if (to_server)
-        write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
-                     c->server_seq, c->client_seq, TCP_ACK, NULL, 0, time_us, NULL);
-      else
-        write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
-                     c->client_seq, c->server_seq, TCP_ACK, NULL, 0, time_us, NULL);
-    }
+    write_segment (self, c, !to_server,
+                   to_server ? c->server_seq : c->client_seq,
+                   to_server ? c->client_seq : c->server_seq,
+                   TCP_ACK, NULL, 0, time_us, NULL);
 }
 
 void
@@ -383,24 +394,16 @@ ms_pcapng_writer_close_connection (MsPcapngWriter *self,
   cs = c->client_seq;
   ss = c->server_seq;
 
-  if (client_first)
-    {
-      write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
-                   cs, ss, TCP_FIN | TCP_ACK, NULL, 0, time_us, NULL);
-      write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
-                   ss, cs + 1, TCP_FIN | TCP_ACK, NULL, 0, time_us, NULL);
-      write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
-                   cs + 1, ss + 1, TCP_ACK, NULL, 0, time_us, NULL);
-    }
-  else
-    {
-      write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
-                   ss, cs, TCP_FIN | TCP_ACK, NULL, 0, time_us, NULL);
-      write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
-                   cs, ss + 1, TCP_FIN | TCP_ACK, NULL, 0, time_us, NULL);
-      write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
-                   ss + 1, cs + 1, TCP_ACK, NULL, 0, time_us, NULL);
-    }
+  /* The closer's FIN, the other side's FIN (which acknowledges the first),
+   * and the closer's final ACK: each FIN takes one sequence number. */
+  {
+    guint32 first = client_first ? cs : ss;
+    guint32 second = client_first ? ss : cs;
+
+    write_segment (self, c, client_first, first, second, TCP_FIN | TCP_ACK, NULL, 0, time_us, NULL);
+    write_segment (self, c, !client_first, second, first + 1, TCP_FIN | TCP_ACK, NULL, 0, time_us, NULL);
+    write_segment (self, c, client_first, first + 1, second + 1, TCP_ACK, NULL, 0, time_us, NULL);
+  }
 }
 
 void
@@ -419,12 +422,10 @@ ms_pcapng_writer_reset_connection (MsPcapngWriter *self,
   if (c->closed)
     return;
   c->closed = TRUE;
-  if (from_client)
-    write_frame (self, c->client_ip, c->client_port, c->server_ip, c->server_port,
-                 c->client_seq, c->server_seq, TCP_RST | TCP_ACK, NULL, 0, time_us, comment);
-  else
-    write_frame (self, c->server_ip, c->server_port, c->client_ip, c->client_port,
-                 c->server_seq, c->client_seq, TCP_RST | TCP_ACK, NULL, 0, time_us, comment);
+  write_segment (self, c, from_client,
+                 from_client ? c->client_seq : c->server_seq,
+                 from_client ? c->server_seq : c->client_seq,
+                 TCP_RST | TCP_ACK, NULL, 0, time_us, comment);
 }
 
 GBytes *
