@@ -278,3 +278,66 @@ ms_mime_get_header (MsMessage  *message,
     }
   return NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* Scanning bytes                                                      */
+
+/* How common a byte is in mail text, roughly (higher is more common), so
+ * that the search anchors on the rarest byte of the needle. */
+static guint
+byte_weight (guint8 c)
+{
+  static const char by_frequency[] = "etaoinshrdlcumwfgypbvkjxqz";
+  const char *hit;
+
+  if (c == ' ')
+    return 100;
+  if (g_ascii_isalpha (c) && (hit = strchr (by_frequency, g_ascii_tolower (c))) != NULL)
+    return 60 - (guint) (hit - by_frequency);
+  if (g_ascii_isdigit (c))
+    return 30;
+  return 20;
+}
+
+gboolean
+ms_mime_memcasemem (const guint8 *hay,
+                    gsize         hay_len,
+                    const char   *needle,
+                    gsize         needle_len)
+{
+  gsize k = 0;
+  guint8 lo, up;
+  gsize first, last;
+  const guint8 *a, *b;
+
+  if (needle_len == 0)
+    return TRUE;
+  if (needle_len > hay_len)
+    return FALSE;
+  for (gsize i = 1; i < needle_len; i++)
+    if (byte_weight (needle[i]) < byte_weight (needle[k]))
+      k = i;
+  lo = g_ascii_tolower (needle[k]);
+  up = g_ascii_toupper (needle[k]);
+
+  /* memchr finds the anchor byte (in either case) at memory speed; only
+   * there is the whole needle compared. Each memchr result is kept until
+   * passed, so no byte is scanned twice. Anchors lie in [first, last). */
+  first = k;
+  last = hay_len - needle_len + k + 1;
+  a = memchr (hay + first, lo, last - first);
+  b = lo == up ? NULL : memchr (hay + first, up, last - first);
+  while (a != NULL || b != NULL)
+    {
+      const guint8 *hit = a == NULL ? b : (b == NULL || a < b) ? a : b;
+      gsize next = (gsize) (hit - hay) + 1;
+
+      if (g_ascii_strncasecmp ((const char *) hit - k, needle, needle_len) == 0)
+        return TRUE;
+      if (hit == a)
+        a = next < last ? memchr (hay + next, lo, last - next) : NULL;
+      else
+        b = next < last ? memchr (hay + next, up, last - next) : NULL;
+    }
+  return FALSE;
+}
