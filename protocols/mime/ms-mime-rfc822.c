@@ -2,8 +2,9 @@
 /* Reading header values the way IMAP servers do: header fields and their
  * folding, RFC 5322 tokens (atoms, quoted strings, comments, domains), MIME
  * parameters with RFC 2231 continuations joined (but, like Dovecot, not
- * decoded). Writing IMAP strings is in ms-mime-imap-string.c. This is lexing of header syntax, not
- * decoding: everything that decodes content is GMime's. */
+ * decoded). Writing IMAP strings is in ms-mime-imap-string.c. This is
+ * lexing of header syntax, not decoding: everything that decodes content is
+ * GMime's. */
 #define G_LOG_DOMAIN "ms-mime"
 #include "config.h"
 
