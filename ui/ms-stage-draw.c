@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-stage"
+#include "config.h"
+
+#include <math.h>
+
+#include "ms-stage-private.h"
+
+/* ---- drawing ---- */
+
+static gboolean
+side_geometry (MsStage          *self,
+               MsStagePosition   side,
+               graphene_rect_t  *gap_out)
+{
+  graphene_rect_t a, b;
+  GtkWidget *device = self->panels[side];
+  GtkWidget *server = self->panels[MS_STAGE_CENTER];
+
+  if (device == NULL || server == NULL ||
+      !gtk_widget_get_visible (device) || !gtk_widget_get_visible (server))
+    return FALSE;
+  if (!gtk_widget_compute_bounds (device, GTK_WIDGET (self), &a) ||
+      !gtk_widget_compute_bounds (server, GTK_WIDGET (self), &b))
+    return FALSE;
+
+  if (side == MS_STAGE_LEFT)
+    graphene_rect_init (gap_out, a.origin.x + a.size.width, 0,
+                        b.origin.x - (a.origin.x + a.size.width), gtk_widget_get_height (GTK_WIDGET (self)));
+  else
+    graphene_rect_init (gap_out, b.origin.x + b.size.width, 0,
+                        a.origin.x - (b.origin.x + b.size.width), gtk_widget_get_height (GTK_WIDGET (self)));
+  return TRUE;
+}
+
+static PangoLayout *
+make_layout (MsStage    *self,
+             const char *text,
+             double      scale,
+             gboolean    bold,
+             int         width)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoFontDescription *font = pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+
+  pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  return layout;
+}
+
+static void
+draw_text (GtkSnapshot   *snapshot,
+           PangoLayout   *layout,
+           float          cx,
+           float          y,
+           const GdkRGBA *color)
+{
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (cx - w / 2.0f, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+fill_rounded (GtkSnapshot           *snapshot,
+              const graphene_rect_t *rect,
+              float                  radius,
+              const GdkRGBA         *fill,
+              const GdkRGBA         *border,
+              float                  border_width)
+{
+  GskRoundedRect rounded;
+
+  gsk_rounded_rect_init_from_rect (&rounded, rect, radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &rounded);
+  gtk_snapshot_append_color (snapshot, fill, rect);
+  gtk_snapshot_pop (snapshot);
+  if (border != NULL)
+    gtk_snapshot_append_border (snapshot, &rounded,
+                                (float[4]) { border_width, border_width, border_width, border_width },
+                                (GdkRGBA[4]) { *border, *border, *border, *border });
+}
+
+/* A padlock from rectangles: fonts on a projector may lack the emoji. */
+static void
+draw_padlock (GtkSnapshot   *snapshot,
+              float          cx,
+              float          cy,
+              float          size,
+              const GdkRGBA *color)
+{
+  graphene_rect_t body = GRAPHENE_RECT_INIT (cx - size / 2, cy - size * 0.1f, size, size * 0.75f);
+  graphene_rect_t shackle = GRAPHENE_RECT_INIT (cx - size * 0.32f, cy - size * 0.65f, size * 0.64f, size * 0.8f);
+  GskRoundedRect rounded;
+  float width = MAX (size / 6, 1.5f);
+
+  gsk_rounded_rect_init_from_rect (&rounded, &shackle, size * 0.32f);
+  gtk_snapshot_append_border (snapshot, &rounded,
+                              (float[4]) { width, width, width, width },
+                              (GdkRGBA[4]) { *color, *color, *color, *color });
+  fill_rounded (snapshot, &body, 2, color, NULL, 0);
+}
+
+static gboolean
+in_flight (MsStage         *self,
+           MsStagePosition  side)
+{
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    {
+      Envelope *envelope = l->data;
+      if (envelope->side == side && envelope->started >= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+draw_link (MsStage               *self,
+           GtkSnapshot           *snapshot,
+           MsStagePosition        side,
+           const graphene_rect_t *gap,
+           float                  y,
+           const GdkRGBA         *fg)
+{
+  Link *link = &self->links[side];
+  GdkRGBA line = *fg;
+  gboolean lit = self->highlight_side == (int) side;
+  /* The world may have closed the connection already while its last
+   * envelopes are still shown travelling: the line is up until they land. */
+  gboolean connected = link->connected || in_flight (self, side);
+  float thickness = connected ? 4 : 2;
+
+  line.alpha = connected ? 0.55f : 0.25f;
+  if (lit)
+    line = (GdkRGBA) { 0.95f, 0.6f, 0.1f, 1 };
+
+  /* Two lanes: commands go to the server on the upper one, answers come
+   * back on the lower one, so a conversation reads like a dialogue. */
+  if (connected)
+    {
+      gtk_snapshot_append_color (snapshot, &line,
+                                 &GRAPHENE_RECT_INIT (gap->origin.x + 6, y - 22, gap->size.width - 12, thickness));
+      gtk_snapshot_append_color (snapshot, &line,
+                                 &GRAPHENE_RECT_INIT (gap->origin.x + 6, y + 22, gap->size.width - 12, thickness));
+    }
+  else
+    {
+      /* Not connected: a dashed line. */
+      for (float x = gap->origin.x + 6; x < gap->origin.x + gap->size.width - 12; x += 14)
+        gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x, y, 7, thickness));
+    }
+
+  if (link->label != NULL)
+    {
+      g_autoptr(PangoLayout) layout = make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8);
+      GdkRGBA dim = *fg;
+      dim.alpha = 0.75f;
+      draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 104, &dim);
+    }
+  {
+    const char *state = connected ? (link->tls ? "connected\nencrypted (TLS)" : "connected\nNOT encrypted")
+                                  : "not connected";
+    g_autoptr(PangoLayout) layout = make_layout (self, state, 0.8, connected, gap->size.width - 8);
+    GdkRGBA color = *fg;
+    int w, h;
+
+    color.alpha = 0.75f;
+    if (connected && !link->tls)
+      color = (GdkRGBA) { 0.8f, 0.3f, 0.05f, 1 };
+    else if (connected && link->tls)
+      color = (GdkRGBA) { 0.15f, 0.55f, 0.3f, 1 };
+    draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 122, &color);
+    if (link->tls)
+      {
+        pango_layout_get_pixel_size (layout, &w, &h);
+        draw_padlock (snapshot, gap->origin.x + gap->size.width / 2, y + 122 + h + 14, 12, &color);
+      }
+  }
+}
+
+static float
+envelope_width (gsize bytes)
+{
+  /* Area follows bytes on a log scale: 20 bytes and 2 MB both stay on screen. */
+  return CLAMP (34.0f + 10.0f * log2f (1.0f + bytes / 8.0f), 40.0f, 170.0f);
+}
+
+static void
+draw_envelope (MsStage               *self,
+               GtkSnapshot           *snapshot,
+               Envelope              *envelope,
+               const graphene_rect_t *gap,
+               float                  y,
+               const GdkRGBA         *fg)
+{
+  double t = CLAMP ((self->now - envelope->started) / envelope->duration, 0.0, 1.0);
+  /* Ease in and out: it leaves, travels, arrives. */
+  double eased = t * t * (3 - 2 * t);
+  gboolean towards_right = (envelope->side == MS_STAGE_LEFT) == envelope->to_server;
+  float w = envelope_width (envelope->wire_bytes);
+  float h = envelope->kind == MS_ENVELOPE_MESSAGE ? w * 0.62f : 30;
+  float travel = gap->size.width - w;
+  float x = gap->origin.x + (towards_right ? eased : 1 - eased) * travel;
+  float lane_y = envelope->to_server ? y - 22 - h - 4 : y + 22 + 8;
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (x, lane_y, w, h);
+  gboolean hidden = envelope->sealed && !self->show_inside;
+  GdkRGBA fill, border = { 0.2f, 0.2f, 0.25f, 0.9f }, text = { 0.1f, 0.1f, 0.12f, 1 };
+  g_autofree char *caption = NULL;
+  g_autofree char *size = g_format_size (envelope->wire_bytes);
+
+  switch (envelope->kind)
+    {
+    case MS_ENVELOPE_MESSAGE:
+      fill = (GdkRGBA) { 1.0f, 0.93f, 0.6f, 1 };
+      break;
+    case MS_ENVELOPE_TLS:
+      fill = (GdkRGBA) { 0.75f, 0.75f, 0.8f, 1 };
+      break;
+    case MS_ENVELOPE_COMMAND:
+    default:
+      fill = envelope->to_server ? (GdkRGBA) { 0.75f, 0.87f, 1.0f, 1 } : (GdkRGBA) { 0.8f, 0.95f, 0.8f, 1 };
+      break;
+    }
+  if (hidden)
+    fill = (GdkRGBA) { 0.35f, 0.35f, 0.42f, 1 }, text = (GdkRGBA) { 1, 1, 1, 1 };
+
+  fill_rounded (snapshot, &rect, 4, &fill, &border, 1.5f);
+
+  /* The flap of the envelope: two lines from the top corners to the middle. */
+  {
+    GdkRGBA flap = border;
+    flap.alpha = 0.35f;
+    for (int i = 0; i < 8; i++)
+      {
+        float fx = (w / 2) * i / 8.0f;
+        float fy = MIN (h * 0.45f, 14.0f) * i / 8.0f;
+        gtk_snapshot_append_color (snapshot, &flap, &GRAPHENE_RECT_INIT (x + fx, lane_y + fy, w / 16, 1.5f));
+        gtk_snapshot_append_color (snapshot, &flap, &GRAPHENE_RECT_INIT (x + w - fx - w / 16, lane_y + fy, w / 16, 1.5f));
+      }
+  }
+
+  if (hidden)
+    caption = g_strdup_printf ("encrypted · %s", size);
+  else
+    caption = g_strdup_printf ("%s  (%s)", envelope->label, size);
+
+  {
+    /* The label rides above (commands) or below (answers) the envelope,
+     * wide enough to read; the envelope itself shows the size. */
+    g_autoptr(PangoLayout) label = make_layout (self, caption, 0.95, TRUE, MAX (gap->size.width + 180, 240));
+    g_autoptr(PangoLayout) bytes = make_layout (self, size, 0.75, FALSE, w);
+    int lw, lh;
+    float cx;
+    GdkRGBA label_bg = { 1, 1, 1, 0.88f };
+
+    pango_layout_get_pixel_size (label, &lw, &lh);
+    cx = CLAMP (x + w / 2, lw / 2.0f + 4, gtk_widget_get_width (GTK_WIDGET (self)) - lw / 2.0f - 4);
+    {
+      float ly = envelope->to_server ? lane_y - lh - 4 : lane_y + h + 4;
+      graphene_rect_t bg = GRAPHENE_RECT_INIT (cx - lw / 2.0f - 4, ly - 1, lw + 8, lh + 2);
+      fill_rounded (snapshot, &bg, 3, &label_bg, NULL, 0);
+      draw_text (snapshot, label, cx, ly, &text);
+      (void) fg;
+    }
+    if (hidden)
+      draw_padlock (snapshot, x + w / 2, lane_y + h / 2 + 3, MIN (h * 0.5f, 16), &text);
+    else if (envelope->kind == MS_ENVELOPE_MESSAGE && h >= 40)
+      draw_text (snapshot, bytes, x + w / 2, lane_y + h - 18, &text);
+  }
+}
+
+static void
+draw_vanish (MsStage       *self,
+             GtkSnapshot   *snapshot,
+             Vanish        *vanish)
+{
+  GtkWidget *panel = self->panels[vanish->position];
+  graphene_rect_t bounds;
+  double t;
+  g_autoptr(PangoLayout) layout = NULL;
+  GdkRGBA color = { 0.8f, 0.15f, 0.1f, 1 };
+  g_autofree char *text = NULL;
+
+  if (vanish->started < 0 || panel == NULL || !gtk_widget_compute_bounds (panel, GTK_WIDGET (self), &bounds))
+    return;
+  t = CLAMP ((self->now - vanish->started) / VANISH_S, 0.0, 1.0);
+  color.alpha = 1.0f - t * t;
+  if (vanish->count > 1)
+    text = g_strdup_printf ("✗ %u messages deleted", vanish->count);
+  else
+    text = g_strdup_printf ("✗ %s", vanish->label);
+  layout = make_layout (self, text, 1.1 + 0.4 * t, TRUE, bounds.size.width);
+  draw_text (snapshot, layout, bounds.origin.x + bounds.size.width / 2,
+             bounds.origin.y + bounds.size.height * 0.45f - 30 * t, &color);
+}
+
+void
+ms_stage_snapshot (GtkWidget   *widget,
+                   GtkSnapshot *snapshot)
+{
+  MsStage *self = MS_STAGE (widget);
+  GdkRGBA fg;
+  float y = gtk_widget_get_height (widget) * 0.42f;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+
+  for (guint i = 0; i < 3; i++)
+    if (self->panels[i] != NULL)
+      gtk_widget_snapshot_child (widget, self->panels[i], snapshot);
+
+  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+    {
+      graphene_rect_t gap;
+
+      if (side_geometry (self, side, &gap))
+        draw_link (self, snapshot, side, &gap, y, &fg);
+    }
+
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    {
+      Envelope *envelope = l->data;
+      graphene_rect_t gap;
+
+      if (envelope->started < 0)
+        break;
+      if (side_geometry (self, envelope->side, &gap))
+        draw_envelope (self, snapshot, envelope, &gap, y, &fg);
+    }
+
+  for (guint i = 0; i < self->vanishing->len; i++)
+    draw_vanish (self, snapshot, g_ptr_array_index (self->vanishing, i));
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-window"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ms-device.h"
+#include "ms-export.h"
+#include "ms-message-item.h"
+#include "ms-window-private.h"
+
+/* The actions a user starts from the menus and the device panels:
+ * scenarios from the menu or a file, export, free actions and the POP3/IMAP
+ * switch. */
+
+void
+ms_window_load_scenario_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load (g_variant_get_string (parameter, NULL), &error);
+
+  if (scenario == NULL)
+    {
+      ms_window_set_error (self, error);
+      ms_window_update_narration (self);
+      return;
+    }
+  ms_window_load_scenario (self, scenario);
+}
+
+static void
+on_scenario_file_chosen (MsWindow             *self,
+                         int                   response,
+                         GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsScenario) scenario = path ? ms_scenario_load (path, &error) : NULL;
+
+      if (scenario != NULL)
+        ms_window_load_scenario (self, scenario);
+      else
+        {
+          ms_window_set_error (self, error);
+          ms_window_update_narration (self);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+void
+ms_window_open_scenario_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Open Scenario File"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Mailscope scenarios"));
+  gtk_file_filter_add_pattern (filter, "*.scenario");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_scenario_file_chosen), widget, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_export_file_chosen (MsWindow             *self,
+                       int                   response,
+                       GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->player != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      /* The format follows the extension, as for `mailscope run --export`. */
+      if (path != NULL && !ms_export_write (self->player, path, &error))
+        {
+          ms_window_set_error (self, error);
+          ms_window_update_narration (self);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+void
+ms_window_export_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = gtk_file_chooser_native_new (_("Export Transcript"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  name = g_strdup_printf ("%s.html", self->scenario ? ms_scenario_get_id (self->scenario) : "mailscope");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_file_chosen), widget, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+perform_in (MsWindow     *self,
+            MsWorldView  *view,
+            const char   *actor,
+            const char   *action,
+            GError      **error)
+{
+  MsWorld *world = ms_world_view_get_world (view);
+  g_autoptr(GHashTable) args = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_auto(GStrv) parts = g_strsplit (action, " ", 2);
+  int side = ms_world_view_side_for (view, actor);
+
+  if (world == NULL)
+    return TRUE;
+
+  /* "drop laptop": the network cuts that device's connection now. */
+  if (g_str_equal (actor, "network") && parts[1] != NULL)
+    g_hash_table_insert (args, (gpointer) "device", g_strdup (parts[1]));
+  else if (g_str_equal (actor, "server"))
+    g_hash_table_insert (args, (gpointer) "subject", g_strdup (_("Hello from the outside world")));
+  else if (side >= 0)
+    {
+      MsMailboxView *mailbox = ms_device_panel_get_view (ms_world_view_get_panel (view, side));
+      MsMessage *selected = ms_mailbox_view_get_selected (mailbox);
+      g_autofree char *subject = selected ? ms_message_item_read_header (ms_message_get_raw (selected), "Subject") : NULL;
+
+      /* The message the user picked, found by its subject; else the first. */
+      g_hash_table_insert (args, (gpointer) "message", g_strdup (subject ? subject : "#1"));
+      if (g_str_equal (parts[0], "search"))
+        g_hash_table_insert (args, (gpointer) "argument", g_strdup (subject ? subject : "Invoice"));
+    }
+
+  return ms_world_perform (world, actor, parts[0], args, error);
+}
+
+void
+ms_window_perform_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *actor, *action;
+
+  g_variant_get (parameter, "(&s&s)", &actor, &action);
+  ms_window_set_error (self, NULL);
+  if (!perform_in (self, self->world_view, actor, action, &error) ||
+      (self->compare && !perform_in (self, self->compare_view, actor, action, &error)))
+    ms_window_set_error (self, error);
+
+  text = ms_window_describe_user_action (actor, action);
+  ms_window_set_narration (self, _("Your own action (the scenario waits)"),
+                 self->last_error ? self->last_error : text, NULL, NULL);
+}
+
+void
+ms_window_set_protocol_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  const char *actor, *protocol;
+  MsWorld *world = ms_window_current_world (self);
+  g_autoptr(MsDevice) device = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &actor, &protocol);
+  if (world != NULL)
+    device = ms_world_lookup_device (world, actor) ? g_object_ref (ms_world_lookup_device (world, actor)) : NULL;
+  if (device != NULL && g_strcmp0 (ms_device_get_protocol (device), protocol) == 0)
+    return;
+  g_hash_table_insert (self->protocols, g_strdup (actor), g_strdup (protocol));
+  /* The same steps again with the device's new mail program. */
+  ms_window_reload (self, ms_window_current_position (self));
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-window"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ms-window-private.h"
+
+/* Compare mode: the same steps in a POP3 world above and an IMAP world
+ * below. */
+
+void
+ms_window_update_compare (MsWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_view), self->compare);
+  ms_world_view_set_compact (self->world_view, self->compare);
+  ms_world_view_set_compact (self->compare_view, self->compare);
+  if (self->compare)
+    {
+      ms_world_view_set_caption (self->world_view, _("POP3 world: both devices use POP3"));
+      ms_world_view_set_caption (self->compare_view, _("IMAP world: both devices use IMAP"));
+    }
+  else
+    ms_world_view_set_caption (self->world_view, NULL);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-window"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ms-teaching.h"
+#include "ms-window-private.h"
+
+/* The narration strip: the step, what it says, the teaching point and
+ * the myth card, and the words for a user's own action. */
+
+void
+ms_window_set_narration (MsWindow   *self,
+                         const char *step,
+                         const char *narration,
+                         const char *teaching,
+                         const char *myth)
+{
+  gtk_label_set_text (self->step_label, step ? step : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->step_label), step != NULL);
+  gtk_label_set_text (self->narration_label, narration ? narration : "");
+  gtk_label_set_text (self->teaching_label, teaching ? teaching : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->teaching_label), teaching != NULL);
+  gtk_label_set_text (self->myth_label, myth ? myth : "");
+  gtk_widget_set_visible (self->myth_card, myth != NULL);
+}
+
+static char *
+teaching_text (const char * const *ids)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      const char *title = ms_teaching_title (ids[i]);
+
+      if (title == NULL)
+        continue;
+      g_string_append_printf (text, "%s%s", text->len ? "  ·  " : _("What this shows: "), title);
+    }
+  return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+static char *
+myth_text (const char * const *ids)
+{
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (ms_myth_claim (ids[i]) != NULL)
+      return g_strdup_printf ("%s\n%s", ms_myth_claim (ids[i]), ms_myth_truth (ids[i]));
+  return NULL;
+}
+
+void
+ms_window_update_narration (MsWindow *self)
+{
+  g_autofree char *step_text = NULL;
+  g_autofree char *teaching = NULL;
+  g_autofree char *myth = NULL;
+  g_autofree char *error_text = NULL;
+  const char *narration;
+  guint position;
+
+  if (self->player == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s%s%s",
+                                               _("Alice's mailbox lives on the mail server in the middle. Her laptop uses POP3, her phone uses IMAP. "
+                                                 "Press Check on either device and watch what crosses the network."),
+                                               self->last_error ? "\n" : "", self->last_error ? self->last_error : "");
+      ms_window_set_narration (self, _("Free exploration"), text, NULL, NULL);
+      return;
+    }
+
+  position = ms_player_get_position (self->player);
+  if (position == 0)
+    {
+      step_text = g_strdup_printf (_("%s · %u steps · press Play or Next"),
+                                   ms_scenario_get_title (self->scenario),
+                                   ms_player_get_n_steps (self->player));
+      narration = ms_scenario_get_intro (self->scenario);
+      if (narration == NULL)
+        narration = ms_scenario_get_description (self->scenario);
+      teaching = teaching_text (ms_scenario_get_teaching_ids (self->scenario));
+      myth = myth_text (ms_scenario_get_myth_ids (self->scenario));
+    }
+  else
+    {
+      const MsScenarioStep *step = ms_scenario_get_step (self->scenario, position - 1);
+      g_autofree char *what = ms_scenario_step_describe (step);
+
+      step_text = g_strdup_printf (_("Step %u of %u · %s"), position, ms_player_get_n_steps (self->player), what);
+      narration = step->narration != NULL ? step->narration : what;
+      /* A step without its own points shows the scenario's. */
+      teaching = teaching_text ((const char * const *) step->teaching_ids);
+      if (teaching == NULL)
+        teaching = teaching_text (ms_scenario_get_teaching_ids (self->scenario));
+      myth = myth_text ((const char * const *) step->myth_ids);
+      if (myth == NULL)
+        myth = myth_text (ms_scenario_get_myth_ids (self->scenario));
+    }
+  if (self->last_error != NULL)
+    {
+      error_text = g_strdup_printf (_("%s\n(This did not work: %s)"), narration ? narration : "", self->last_error);
+      narration = error_text;
+    }
+  ms_window_set_narration (self, step_text, narration, teaching, myth);
+}
+
+/* What the user asked for, in the narration strip's words. */
+char *
+ms_window_describe_user_action (const char *actor,
+                                const char *action)
+{
+  static const struct { const char *action; const char *what; } texts[] = {
+    { "check",      N_("check for new mail") },
+    { "open",       N_("open a message") },
+    { "mark-read",  N_("mark a message as read") },
+    { "flag",       N_("flag a message") },
+    { "delete",     N_("delete a message") },
+    { "search",     N_("search its mail") },
+    { "disconnect", N_("log out") },
+    { "deliver",    N_("receive a new message from outside") },
+    { "drop",       N_("cut a connection") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (g_str_has_prefix (action, texts[i].action))
+      return g_strdup_printf (_("You asked the %s to %s."), actor, _(texts[i].what));
+  return g_strdup_printf (_("%s: %s"), actor, action);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-window"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ms-window-private.h"
+
+/* Presentation mode: full screen, no header bar, large type, and bare
+ * keys a teacher can hit without looking. */
+
+void
+ms_window_update_presentation (MsWindow *self)
+{
+  if (self->presentation)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_widget_set_visible (GTK_WIDGET (self->header_bar), FALSE);
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      gtk_event_controller_set_propagation_phase (self->presentation_keys, GTK_PHASE_CAPTURE);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      gtk_widget_set_visible (GTK_WIDGET (self->header_bar), TRUE);
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+      gtk_event_controller_set_propagation_phase (self->presentation_keys, GTK_PHASE_NONE);
+    }
+}
+
+GtkEventController *
+ms_window_presentation_shortcuts (void)
+{
+  /* Presentation mode is keyboard only, with bare keys a teacher can hit
+   * without looking; they are caught before any focused widget sees them,
+   * and only in that mode. */
+  static const struct { guint key; const char *action; } keys[] = {
+    { GDK_KEY_space, "win.playing" },
+    { GDK_KEY_Right, "win.step-forward" },
+    { GDK_KEY_Left, "win.step-back" },
+    { GDK_KEY_Home, "win.restart" },
+    { GDK_KEY_t, "win.show-transcript" },
+    { GDK_KEY_c, "win.compare" },
+    { GDK_KEY_Escape, "win.leave-presentation" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                            gtk_named_action_new (keys[i].action)));
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_NONE);
+  return controller;
+}
+
+void
+ms_window_toggle_presentation_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter)
+{
+  MsWindow *self = MS_WINDOW (widget);
+
+  g_object_set (self, "presentation", !self->presentation, NULL);
+}
+
+void
+ms_window_leave_presentation_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  g_object_set (widget, "presentation", FALSE, NULL);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the window's files share: the instance struct and the helpers one
+ * concern offers the others. ms-window.c holds the type, its properties and
+ * its actions' table; the other ms-window-*.c files one concern each. Not
+ * installed; only ui/ includes it. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ms-player.h"
+#include "ms-scenario.h"
+#include "ms-transcript-view.h"
+#include "ms-window.h"
+#include "ms-world-view.h"
+
+G_BEGIN_DECLS
+
+struct _MsWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* What is shown: a scenario played by one player (two in compare mode:
+   * all POP3 above, all IMAP below), or with no scenario a free world with
+   * a laptop and a phone to explore by hand. */
+  MsScenario           *scenario;
+  MsPlayer             *player;
+  MsPlayer             *compare_player;
+  MsWorld              *free_world;
+  MsWorld              *free_compare_world;
+  /* The protocol the user chose per device with the POP3/IMAP switch. */
+  GHashTable           *protocols;
+  char                 *last_error;
+  guint                 play_timer;
+  gint64                last_step_us;
+
+  gboolean              playing;
+  gboolean              compare;
+  gboolean              presentation;
+  gboolean              show_inside;
+  gboolean              show_transcript;
+  gboolean              real_clients;
+  double                speed;
+  char                 *link_preset;
+  char                 *step_mode;
+
+  GtkEventController   *presentation_keys;
+
+  /* template */
+  GtkHeaderBar         *header_bar;
+  GtkMenuButton        *scenario_button;
+  GtkMenuButton        *primary_menu_button;
+  GtkMenuButton        *speed_button;
+  GtkMenuButton        *link_button;
+  GtkToggleButton      *play_button;
+  GtkToggleButton      *compare_button;
+  GtkWidget            *narration_strip;
+  GtkLabel             *step_label;
+  GtkLabel             *narration_label;
+  GtkLabel             *teaching_label;
+  GtkWidget            *myth_card;
+  GtkLabel             *myth_label;
+  GtkPaned             *main_paned;
+  GtkBox               *stage_box;
+  MsWorldView          *world_view;
+  MsWorldView          *compare_view;
+  GtkWidget            *transcript_box;
+  MsTranscriptView     *transcript_view;
+  GMenu                *builtin_section;
+};
+
+/* ms-window.c */
+MsWorld *           ms_window_current_world (MsWindow *self);
+guint               ms_window_current_position (MsWindow *self);
+void                ms_window_update_actions (MsWindow *self);
+void                ms_window_set_error (MsWindow *self,
+                                         GError   *error);
+
+/* ms-window-narration.c */
+void                ms_window_set_narration (MsWindow   *self,
+                                             const char *step,
+                                             const char *narration,
+                                             const char *teaching,
+                                             const char *myth);
+void                ms_window_update_narration (MsWindow *self);
+char *              ms_window_describe_user_action (const char *actor,
+                                                    const char *action);
+
+/* ms-window-worlds.c */
+void                ms_window_show_worlds (MsWindow *self);
+void                ms_window_reload (MsWindow *self,
+                                      guint     position);
+void                ms_window_load_scenario (MsWindow   *self,
+                                             MsScenario *scenario);
+void                ms_window_load_first_scenario (MsWindow *self);
+void                ms_window_build_scenario_menu (MsWindow *self);
+void                ms_window_apply_link_preset (MsWindow *self);
+void                ms_window_on_entry_selected (MsWindow          *self,
+                                                 MsTranscriptEntry *entry);
+
+/* ms-window-compare.c */
+void                ms_window_update_compare (MsWindow *self);
+
+/* ms-window-playback.c */
+void                ms_window_update_playing (MsWindow *self);
+void                ms_window_step_forward_action (GtkWidget  *widget,
+                                                   const char *action_name,
+                                                   GVariant   *parameter);
+void                ms_window_step_back_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *parameter);
+void                ms_window_restart_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *parameter);
+
+/* ms-window-actions.c */
+void                ms_window_load_scenario_action (GtkWidget  *widget,
+                                                    const char *action_name,
+                                                    GVariant   *parameter);
+void                ms_window_open_scenario_action (GtkWidget  *widget,
+                                                    const char *action_name,
+                                                    GVariant   *parameter);
+void                ms_window_export_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *parameter);
+void                ms_window_perform_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *parameter);
+void                ms_window_set_protocol_action (GtkWidget  *widget,
+                                                   const char *action_name,
+                                                   GVariant   *parameter);
+
+/* ms-window-presentation.c */
+void                ms_window_update_presentation (MsWindow *self);
+GtkEventController *ms_window_presentation_shortcuts (void);
+void                ms_window_toggle_presentation_action (GtkWidget  *widget,
+                                                          const char *action_name,
+                                                          GVariant   *parameter);
+void                ms_window_leave_presentation_action (GtkWidget  *widget,
+                                                         const char *action_name,
+                                                         GVariant   *parameter);
+
+G_END_DECLS
