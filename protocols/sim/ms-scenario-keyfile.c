@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Reading a scenario's key file: where each group and key is (GKeyFile
+ * does not say), and the values (strings, booleans, id lists, durations),
+ * each error naming the file, the line and the key. */
+#define G_LOG_DOMAIN "ms-scenario"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-scenario-private.h"
+
+guint
+ms_scenario_locate (MsScenarioLocator *loc,
+                    const char        *group,
+                    const char        *key)
+{
+  g_autofree char *k = g_strdup_printf ("%s\n%s", group, key != NULL ? key : "");
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (loc->lines, k));
+}
+
+gboolean
+ms_scenario_fail (GError            **error,
+                  MsScenarioLocator  *loc,
+                  const char         *group,
+                  const char         *key,
+                  const char         *format,
+                  ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+  guint line = ms_scenario_locate (loc, group, key);
+
+  if (line == 0 && key != NULL)
+    line = ms_scenario_locate (loc, group, NULL);
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (key != NULL)
+    g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID, "%s:%u: [%s] %s: %s",
+                 loc->file, line, group, key, message);
+  else
+    g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID, "%s:%u: [%s]: %s",
+                 loc->file, line, group, message);
+  return FALSE;
+}
+
+/* GKeyFile says what is wrong but not where: a first pass over the lines
+ * finds every group and key, and the first line GKeyFile would refuse. */
+gboolean
+ms_scenario_scan_lines (MsScenarioLocator  *loc,
+                        const char         *data,
+                        gsize               len,
+                        GError            **error)
+{
+  g_autofree char *copy = g_strndup (data, len);
+  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
+  g_autofree char *group = NULL;
+
+  if (strlen (copy) != len)
+    {
+      g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                   "%s:1: the file contains a NUL byte", loc->file);
+      return FALSE;
+    }
+  if (!g_utf8_validate (copy, -1, NULL))
+    {
+      g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                   "%s:1: the file is not UTF-8", loc->file);
+      return FALSE;
+    }
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      guint number = i + 1;
+
+      if (line[0] == '\0' || line[0] == '#')
+        continue;
+      if (line[0] == '[')
+        {
+          char *close = strchr (line, ']');
+          g_autofree char *k = NULL;
+
+          if (close == NULL || close[1] != '\0' || close == line + 1)
+            {
+              g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                           "%s:%u: a group header must look like [name]", loc->file, number);
+              return FALSE;
+            }
+          g_free (group);
+          group = g_strndup (line + 1, (gsize) (close - line - 1));
+          k = g_strdup_printf ("%s\n", group);
+          if (g_hash_table_contains (loc->lines, k))
+            {
+              g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                           "%s:%u: [%s] appears twice", loc->file, number, group);
+              return FALSE;
+            }
+          g_hash_table_insert (loc->lines, g_steal_pointer (&k), GUINT_TO_POINTER (number));
+          continue;
+        }
+      {
+        char *eq = strchr (line, '=');
+        g_autofree char *key = NULL;
+        g_autofree char *k = NULL;
+
+        if (eq == NULL || eq == line)
+          {
+            g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                         "%s:%u: expected “key=value”, a [group] or a # comment", loc->file, number);
+            return FALSE;
+          }
+        if (group == NULL)
+          {
+            g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                         "%s:%u: a key before the first [group]", loc->file, number);
+            return FALSE;
+          }
+        key = g_strstrip (g_strndup (line, (gsize) (eq - line)));
+        k = g_strdup_printf ("%s\n%s", group, key);
+        if (g_hash_table_contains (loc->lines, k))
+          {
+            g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
+                         "%s:%u: [%s] %s: the key appears twice", loc->file, number, group, key);
+            return FALSE;
+          }
+        g_hash_table_insert (loc->lines, g_steal_pointer (&k), GUINT_TO_POINTER (number));
+      }
+    }
+  return TRUE;
+}
+
+gboolean
+ms_scenario_key_string (GKeyFile           *kf,
+                        MsScenarioLocator  *loc,
+                        const char         *group,
+                        const char         *key,
+                        gboolean            required,
+                        char              **out,
+                        GError            **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *out = NULL;
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    {
+      if (required)
+        return ms_scenario_fail (error, loc, group, key, "is required");
+      return TRUE;
+    }
+  *out = g_key_file_get_string (kf, group, key, &local);
+  if (*out == NULL)
+    return ms_scenario_fail (error, loc, group, key, "%s", local->message);
+  g_strstrip (*out);
+  if (required && **out == '\0')
+    return ms_scenario_fail (error, loc, group, key, "must not be empty");
+  return TRUE;
+}
+
+gboolean
+ms_scenario_key_bool (GKeyFile           *kf,
+                      MsScenarioLocator  *loc,
+                      const char         *group,
+                      const char         *key,
+                      gboolean           *out,
+                      GError            **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!ms_scenario_key_string (kf, loc, group, key, FALSE, &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  if (g_str_equal (value, "true") || g_str_equal (value, "yes"))
+    *out = TRUE;
+  else if (g_str_equal (value, "false") || g_str_equal (value, "no"))
+    *out = FALSE;
+  else
+    return ms_scenario_fail (error, loc, group, key, "“%s” is not true or false", value);
+  return TRUE;
+}
+
+gboolean
+ms_scenario_key_ids (GKeyFile           *kf,
+                     MsScenarioLocator  *loc,
+                     const char         *group,
+                     const char         *key,
+                     char                letter,
+                     GStrv              *out,
+                     GError            **error)
+{
+  g_autofree char *value = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (!ms_scenario_key_string (kf, loc, group, key, FALSE, &value, error))
+    return FALSE;
+  parts = g_strsplit_set (value != NULL ? value : "", ";, ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *id = parts[i];
+      gsize n = strlen (id);
+
+      if (n == 0)
+        continue;
+      if (id[0] != letter || n < 2 || n > 3 || !g_ascii_isdigit (id[1]) ||
+          (n == 3 && !g_ascii_isdigit (id[2])))
+        return ms_scenario_fail (error, loc, group, key, "“%s” is not an id like %s", id,
+                                 letter == 'T' ? "T10" : "M2");
+      g_strv_builder_add (builder, id);
+    }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+gboolean
+ms_scenario_parse_duration (const char *text,
+                            gint64     *us)
+{
+  static const struct { const char *suffix; gint64 factor; } units[] = {
+    { "ms", 1000 }, { "s", G_USEC_PER_SEC }, { "m", 60 * G_USEC_PER_SEC },
+    { "h", G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC },
+    { "d", G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_str_has_suffix (text, units[i].suffix))
+      {
+        g_autofree char *digits = g_strndup (text, strlen (text) - strlen (units[i].suffix));
+        guint64 n;
+
+        if (!g_ascii_string_to_unsigned (digits, 10, 0, 1000000, &n, NULL))
+          return FALSE;
+        if ((gint64) n > MS_SCENARIO_MAX_WAIT_US / units[i].factor)
+          return FALSE;
+        *us = (gint64) n * units[i].factor;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+ms_scenario_check_keys (GKeyFile            *kf,
+                        MsScenarioLocator   *loc,
+                        const char          *group,
+                        const char * const  *allowed,
+                        GError             **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (allowed, keys[i]) && strchr (keys[i], '[') == NULL)
+      return ms_scenario_fail (error, loc, group, keys[i], "unknown key");
+  return TRUE;
+}
