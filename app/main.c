@@ -3,11 +3,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <string.h>
 
 #include "ms-application.h"
 #include "ms-commands.h"
+#include "ms-i18n.h"
 
 static const struct {
   const char *name;
@@ -37,10 +37,7 @@ main (int    argc,
 {
   g_autoptr(MsApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ms_i18n_init ();
 
   /* The headless commands are dispatched before anything touches GTK, so
    * `serve`, `run` and `scenarios` work with no display at all. */

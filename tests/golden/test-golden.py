@@ -13,7 +13,9 @@ import sys
 
 mailscope = os.environ["MAILSCOPE"]
 golden_dir = os.path.join(os.environ["MS_SOURCE_DIR"], "tests", "golden")
-env = dict(os.environ, LC_ALL="C.UTF-8")
+# English whatever the developer reads: LANGUAGE wins over LC_ALL in gettext
+# (unless the locale is plain C) and always in GKeyFile locale keys.
+env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
 
 
 def run(scenario):
