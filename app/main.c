@@ -14,21 +14,26 @@ static const struct {
   int       (*func) (int argc, char **argv);
   const char *summary;
 } commands[] = {
-  { "serve",     ms_command_serve,     "run the POP3 and IMAP server headless" },
-  { "run",       ms_command_run,       "run a scenario headless and print its transcript" },
-  { "scenarios", ms_command_scenarios, "list the built-in scenarios" },
+  { "serve",     ms_command_serve,     N_("run the POP3 and IMAP server headless") },
+  { "run",       ms_command_run,       N_("run a scenario headless and print its transcript") },
+  { "scenarios", ms_command_scenarios, N_("list the built-in scenarios") },
 };
 
 static void
 print_help (void)
 {
-  g_print ("Usage:\n"
-           "  mailscope                 open the app\n");
+  /* The columns are padded here, not in the translations, so that a longer
+   * German word cannot break the alignment. */
+  g_print ("%s\n", _("Usage:"));
+  g_print ("  %-24s  %s\n", "mailscope", _("open the app"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  mailscope %-14s %s\n", commands[i].name, commands[i].summary);
-  g_print ("\n"
-           "Each command takes --help.\n"
-           "  --version                 print the version\n");
+    {
+      g_autofree char *usage = g_strconcat ("mailscope ", commands[i].name, NULL);
+
+      g_print ("  %-24s  %s\n", usage, _(commands[i].summary));
+    }
+  g_print ("\n%s\n", _("Each command takes --help."));
+  g_print ("  %-24s  %s\n", "--version", _("print the version"));
 }
 
 int
@@ -59,7 +64,7 @@ main (int    argc,
         }
       if (argv[1][0] != '-')
         {
-          g_printerr ("mailscope: unknown command “%s”; try mailscope --help\n", argv[1]);
+          g_printerr (_("mailscope: unknown command “%s”; try mailscope --help\n"), argv[1]);
           return 2;
         }
     }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "mailscope-run"
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "ms-commands.h"
@@ -30,31 +31,31 @@ ms_command_run (int    argc,
   MsExportFlags flags;
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &exports,
-      "write the transcript to FILE (the extension picks the format)", "FILE" },
+      N_("write the transcript to FILE (the extension picks the format)"), N_("FILE") },
     { "redact-passwords", 0, 0, G_OPTION_ARG_NONE, &redact,
-      "show passwords as •••• in the output and every export", NULL },
+      N_("show passwords as •••• in the output and every export"), NULL },
     { "server", 0, 0, G_OPTION_ARG_STRING, &server,
-      "point every device at a real server: imap://HOST:PORT or pop3://HOST:PORT", "URL" },
+      N_("point every device at a real server: imap://HOST:PORT or pop3://HOST:PORT"), N_("URL") },
     { NULL }
   };
 
-  context = g_option_context_new ("SCENARIO - run a scenario headless");
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = g_option_context_new (N_("SCENARIO - run a scenario headless"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, TRUE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("mailscope run: %s\n", error->message);
+      g_printerr (_("mailscope run: %s\n"), error->message);
       return 2;
     }
   if (argc != 2)
     {
-      g_printerr ("mailscope run: give exactly one scenario (an id or a .scenario file)\n");
+      g_printerr (_("mailscope run: give exactly one scenario (an id or a .scenario file)\n"));
       return 2;
     }
   for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
     if (!ms_export_is_supported (exports[i]))
       {
-        g_printerr ("mailscope run: --export %s: unknown format (use one of %s)\n", exports[i],
+        g_printerr (_("mailscope run: --export %s: unknown format (use one of %s)\n"), exports[i],
                     ms_export_supported_extensions ());
         return 2;
       }
@@ -62,19 +63,19 @@ ms_command_run (int    argc,
   scenario = ms_scenario_load (argv[1], &error);
   if (scenario == NULL)
     {
-      g_printerr ("mailscope run: %s\n", error->message);
+      g_printerr (_("mailscope run: %s\n"), error->message);
       return 2;
     }
   if (server != NULL && !ms_scenario_set_server_url (scenario, server, &error))
     {
-      g_printerr ("mailscope run: %s\n", error->message);
+      g_printerr (_("mailscope run: %s\n"), error->message);
       return 2;
     }
 
   player = ms_player_new (scenario);
   if (!ms_player_prepare (player, &error))
     {
-      g_printerr ("mailscope run: %s: %s\n", ms_scenario_get_file (scenario), error->message);
+      g_printerr (_("mailscope run: %s: %s\n"), ms_scenario_get_file (scenario), error->message);
       return 2;
     }
   ran = ms_player_run_to_end (player, &error);
@@ -90,20 +91,20 @@ ms_command_run (int    argc,
 
       if (!ms_export_write_full (player, exports[i], flags, &export_error))
         {
-          g_printerr ("mailscope run: %s\n", export_error->message);
+          g_printerr (_("mailscope run: %s\n"), export_error->message);
           return 2;
         }
     }
 
   if (!ran)
     {
-      g_printerr ("mailscope run: %s\n", error->message);
+      g_printerr (_("mailscope run: %s\n"), error->message);
       return 1;
     }
   failure = ms_player_get_first_failure (player);
   if (failure != NULL)
     {
-      g_printerr ("mailscope run: %s: step %u: %s=%s failed: %s\n",
+      g_printerr (_("mailscope run: %s: step %u: %s=%s failed: %s\n"),
                   ms_scenario_get_file (scenario), failure->step, failure->key,
                   failure->text, failure->detail);
       return 1;

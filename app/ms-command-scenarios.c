@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "mailscope-scenarios"
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ms-commands.h"
 #include "ms-scenario.h"
 
@@ -17,18 +19,18 @@ ms_command_scenarios (int    argc,
     {
       if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
         {
-          g_print ("Usage: mailscope scenarios\n"
-                   "Lists the built-in scenarios: id, title, teaching point and myth ids.\n");
+          g_print (_("Usage: mailscope scenarios\n"
+                     "Lists the built-in scenarios: id, title, teaching point and myth ids.\n"));
           return 0;
         }
-      g_printerr ("mailscope scenarios: unexpected argument “%s”\n", argv[1]);
+      g_printerr (_("mailscope scenarios: unexpected argument “%s”\n"), argv[1]);
       return 2;
     }
 
   ids = ms_scenario_list_builtin ();
   if (ids[0] == NULL)
     {
-      g_printerr ("mailscope scenarios: no built-in scenarios found (data/scenarios)\n");
+      g_printerr (_("mailscope scenarios: no built-in scenarios found (data/scenarios)\n"));
       return 2;
     }
   for (guint i = 0; ids[i] != NULL; i++)
@@ -40,7 +42,7 @@ ms_command_scenarios (int    argc,
 
       if (scenario == NULL)
         {
-          g_printerr ("mailscope scenarios: %s\n", error->message);
+          g_printerr (_("mailscope scenarios: %s\n"), error->message);
           return 2;
         }
       teaching = g_strjoinv (" ", (GStrv) ms_scenario_get_teaching_ids (scenario));

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,8 +81,8 @@ static const ServeProtocol serve_protocols[] = {
     "-ERR [SYS/TEMP] too many connections\r\n" },
   { "imap",  "IMAP",             "127.0.0.1:1143", FALSE, serve_new_imap,
     "* BYE Too many connections\r\n" },
-  { "pop3s", "POP3 over TLS",    "127.0.0.1:1995", TRUE,  serve_new_pop3, NULL },
-  { "imaps", "IMAP over TLS",    "127.0.0.1:1993", TRUE,  serve_new_imap, NULL },
+  { "pop3s", N_("POP3 over TLS"),    "127.0.0.1:1995", TRUE,  serve_new_pop3, NULL },
+  { "imaps", N_("IMAP over TLS"),    "127.0.0.1:1993", TRUE,  serve_new_imap, NULL },
 };
 
 /* Passwords never reach stderr or the transcript file: PASS keeps only its
@@ -162,6 +163,9 @@ write_transcript (Serve                 *serve,
   fflush (serve->transcript);
 }
 
+/* The connection log on stderr stays English in every locale, like the
+ * transcript file: it is a log that scripts and the interop tests grep
+ * ("login alice"), not a message to the person at the terminal. */
 static void
 on_protocol_event (MsServerSession       *session,
                    const MsProtocolEvent *event,
@@ -299,7 +303,7 @@ setup_tls (Serve       *serve,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  g_printerr ("mailscope serve: no TLS: %s\n", local_error->message);
+  g_printerr (_("mailscope serve: no TLS: %s\n"), local_error->message);
   return TRUE;
 }
 
@@ -308,7 +312,7 @@ on_signal (gpointer user_data)
 {
   Serve *serve = user_data;
 
-  g_printerr ("mailscope serve: stopping\n");
+  g_printerr (_("mailscope serve: stopping\n"));
   for (guint i = 0; i < serve->listeners->len; i++)
     ms_listener_stop (g_ptr_array_index (serve->listeners, i));
   g_main_loop_quit (serve->loop);
@@ -331,7 +335,7 @@ add_users (Serve       *serve,
       if (colon == NULL || colon == list[i])
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--user wants NAME:PASSWORD, not “%s”", list[i]);
+                       _("--user wants NAME:PASSWORD, not “%s”"), list[i]);
           return FALSE;
         }
       name = g_strndup (list[i], (gsize) (colon - list[i]));
@@ -352,7 +356,7 @@ load_mail (Serve       *serve,
   if (path == NULL)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                   "the sample mailbox (mail/sample) was not found; give --mail PATH");
+                   _("the sample mailbox (mail/sample) was not found; give --mail PATH"));
       return FALSE;
     }
   accounts = ms_store_list_accounts (serve->store);
@@ -381,7 +385,7 @@ static int
 fail (Serve      *serve,
       const char *message)
 {
-  g_printerr ("mailscope serve: %s\n", message);
+  g_printerr (_("mailscope serve: %s\n"), message);
   serve_clear (serve);
   return 2;
 }
@@ -409,32 +413,32 @@ ms_command_serve (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
     entries[n++] = (GOptionEntry) { serve_protocols[i].name, 0, 0, G_OPTION_ARG_STRING, &serve.addresses[i],
-                                    serve_protocols[i].label, "ADDR:PORT" };
+                                    serve_protocols[i].label, N_("ADDR:PORT") };
   entries[n++] = (GOptionEntry) { "mail", 0, 0, G_OPTION_ARG_FILENAME, &mail,
-                                  "A folder of .eml files, an mbox or a Maildir (default: the sample mailbox)", "PATH" };
+                                  N_("A folder of .eml files, an mbox or a Maildir (default: the sample mailbox)"), N_("PATH") };
   entries[n++] = (GOptionEntry) { "user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &users,
-                                  "An account; repeatable (default: alice:wonderland)", "NAME:PASSWORD" };
+                                  N_("An account; repeatable (default: alice:wonderland)"), N_("NAME:PASSWORD") };
   entries[n++] = (GOptionEntry) { "require-tls", 0, 0, G_OPTION_ARG_NONE, &require_tls,
-                                  "Refuse logins before TLS", NULL };
+                                  N_("Refuse logins before TLS"), NULL };
   entries[n++] = (GOptionEntry) { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &allow_plaintext,
-                                  "Allow logins without TLS on a non-loopback address", NULL };
+                                  N_("Allow logins without TLS on a non-loopback address"), NULL };
   entries[n++] = (GOptionEntry) { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
-                                  "Open connections per listener (default 1000)", "N" };
+                                  N_("Open connections per listener (default 1000)"), N_("N") };
   entries[n++] = (GOptionEntry) { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
-                                  "Keep the mailboxes in DIR across restarts", "DIR" };
+                                  N_("Keep the mailboxes in DIR across restarts"), N_("DIR") };
   entries[n++] = (GOptionEntry) { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
-                                  "Append every command and response to FILE (passwords masked)", "FILE" };
+                                  N_("Append every command and response to FILE (passwords masked)"), N_("FILE") };
   entries[n++] = (GOptionEntry) { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert,
-                                  "TLS certificate (PEM)", "FILE" };
+                                  N_("TLS certificate (PEM)"), N_("FILE") };
   entries[n++] = (GOptionEntry) { "key", 0, 0, G_OPTION_ARG_FILENAME, &key,
-                                  "TLS private key (PEM)", "FILE" };
+                                  N_("TLS private key (PEM)"), N_("FILE") };
   entries[n++] = (GOptionEntry) { NULL };
   g_assert (n <= G_N_ELEMENTS (entries));
   G_STATIC_ASSERT (G_N_ELEMENTS (serve_protocols) == G_N_ELEMENTS (serve.addresses));
 
-  context = g_option_context_new ("- run the POP3 and IMAP servers headless");
+  context = g_option_context_new (N_("- run the POP3 and IMAP servers headless"));
   g_option_context_set_help_enabled (context, TRUE);
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       return fail (&serve, error->message);
@@ -448,7 +452,7 @@ ms_command_serve (int    argc,
 
   if (argc > 1)
     {
-      g_autofree char *message = g_strdup_printf ("unexpected argument “%s”; try --help", argv[1]);
+      g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”; try --help"), argv[1]);
       return fail (&serve, message);
     }
 
@@ -460,13 +464,13 @@ ms_command_serve (int    argc,
     g_autofree char *message = NULL;
 
     if ((cert == NULL) != (key == NULL))
-      message = g_strdup ("--cert and --key go together");
+      message = g_strdup (_("--cert and --key go together"));
     else if (max_connections < 1)
-      message = g_strdup ("--max-connections wants a positive number");
+      message = g_strdup (_("--max-connections wants a positive number"));
     for (guint i = 0; message == NULL && i < G_N_ELEMENTS (serve_protocols); i++)
       if (serve.addresses[i] != NULL && serve_protocols[i].factory == NULL)
-        message = g_strdup_printf ("%s (--%s) is not available in this build",
-                                   serve_protocols[i].label, serve_protocols[i].name);
+        message = g_strdup_printf (_("%s (--%s) is not available in this build"),
+                                   _(serve_protocols[i].label), serve_protocols[i].name);
     if (message != NULL)
       {
         return fail (&serve, message);
@@ -502,7 +506,7 @@ ms_command_serve (int    argc,
       serve.transcript = fopen (transcript, "a");
       if (serve.transcript == NULL)
         {
-          g_autofree char *message = g_strdup_printf ("cannot open the transcript “%s”: %s",
+          g_autofree char *message = g_strdup_printf (_("cannot open the transcript “%s”: %s"),
                                                       transcript, g_strerror (errno));
           return fail (&serve, message);
         }
@@ -529,17 +533,17 @@ ms_command_serve (int    argc,
       bound = ms_listener_listen (listener, address, &error);
       if (bound == NULL)
         {
-          g_autofree char *message = g_strdup_printf ("cannot listen for %s on %s: %s",
-                                                      protocol->label, address, error->message);
+          g_autofree char *message = g_strdup_printf (_("cannot listen for %s on %s: %s"),
+                                                      _(protocol->label), address, error->message);
           return fail (&serve, message);
         }
       g_signal_connect (listener, "connection-opened", G_CALLBACK (on_connection_opened), &serve);
       g_signal_connect (listener, "connection-refused", G_CALLBACK (on_connection_refused), &serve);
       g_signal_connect (listener, "connection-delayed", G_CALLBACK (on_connection_delayed), &serve);
       if (!ms_listener_is_loopback (listener))
-        g_printerr ("mailscope serve: %s listens on %s, which is not loopback: %s\n", protocol->label, bound,
-                    allow_plaintext ? "plaintext logins are allowed (--allow-plaintext)"
-                                    : "logins need TLS first (--allow-plaintext to allow them without)");
+        g_printerr (_("mailscope serve: %s listens on %s, which is not loopback: %s\n"), _(protocol->label), bound,
+                    allow_plaintext ? _("plaintext logins are allowed (--allow-plaintext)")
+                                    : _("logins need TLS first (--allow-plaintext to allow them without)"));
       g_ptr_array_add (serve.listeners, g_steal_pointer (&listener));
       g_string_append_printf (ready, " %s=%s", protocol->name, bound);
     }
