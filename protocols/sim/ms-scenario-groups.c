@@ -155,7 +155,7 @@ ms_scenario_parse_step (MsScenario         *self,
 
   if (!ms_scenario_key_string (kf, loc, group, "actor", TRUE, &s->actor, error) ||
       !ms_scenario_key_string (kf, loc, group, "action", TRUE, &s->action, error) ||
-      !ms_scenario_key_string (kf, loc, group, "narration", FALSE, &s->narration, error) ||
+      !ms_scenario_key_text (kf, loc, group, "narration", FALSE, &s->narration, error) ||
       !ms_scenario_key_ids (kf, loc, group, "teaching", 'T', &s->teaching_ids, error) ||
       !ms_scenario_key_ids (kf, loc, group, "myths", 'M', &s->myth_ids, error) ||
       !ms_scenario_key_string (kf, loc, group, "wait", FALSE, &wait, error))
@@ -181,8 +181,11 @@ ms_scenario_parse_step (MsScenario         *self,
       const char *key = keys[i];
       g_autofree char *value = NULL;
 
-      if (g_strv_contains (step_keys, key) || strchr (key, '[') != NULL)
+      if (g_strv_contains (step_keys, key) || ms_scenario_is_locale_key (key, step_keys))
         continue;
+      if (strchr (key, '[') != NULL)
+        return ms_scenario_fail (error, loc, group, key,
+                                 "only title, description, intro and narration have translations");
       if (!ms_scenario_key_string (kf, loc, group, key, FALSE, &value, error))
         return FALSE;
       if (g_str_has_prefix (key, "assert"))

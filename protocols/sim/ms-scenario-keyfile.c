@@ -158,6 +158,52 @@ ms_scenario_key_string (GKeyFile           *kf,
   return TRUE;
 }
 
+/* The keys a teacher may translate with GKeyFile locale keys
+ * (title[de]=…); every other key is data and has no locale variant. */
+static const char * const text_keys[] = { "title", "description", "intro", "narration", NULL };
+
+/* A text key in the reader's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG,
+ * as g_get_language_names() orders them), else the untranslated value.
+ * The tests pin English, so golden transcripts keep the plain keys. */
+gboolean
+ms_scenario_key_text (GKeyFile           *kf,
+                      MsScenarioLocator  *loc,
+                      const char         *group,
+                      const char         *key,
+                      gboolean            required,
+                      char              **out,
+                      GError            **error)
+{
+  g_autofree char *translated = NULL;
+
+  g_assert (g_strv_contains (text_keys, key));
+  if (!ms_scenario_key_string (kf, loc, group, key, required, out, error))
+    return FALSE;
+  if (*out == NULL)
+    return TRUE;
+  translated = g_key_file_get_locale_string (kf, group, key, NULL, NULL);
+  if (translated != NULL && *g_strstrip (translated) != '\0')
+    {
+      /* An empty translation counts as a missing one. */
+      g_free (*out);
+      *out = g_steal_pointer (&translated);
+    }
+  return TRUE;
+}
+
+gboolean
+ms_scenario_is_locale_key (const char         *key,
+                           const char * const *allowed)
+{
+  const char *open = strchr (key, '[');
+  g_autofree char *base = NULL;
+
+  if (open == NULL || open == key || !g_str_has_suffix (open, "]") || open[1] == ']')
+    return FALSE;
+  base = g_strndup (key, open - key);
+  return g_strv_contains (text_keys, base) && g_strv_contains (allowed, base);
+}
+
 gboolean
 ms_scenario_key_bool (GKeyFile           *kf,
                       MsScenarioLocator  *loc,
@@ -250,7 +296,7 @@ ms_scenario_check_keys (GKeyFile            *kf,
   g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    if (!g_strv_contains (allowed, keys[i]) && strchr (keys[i], '[') == NULL)
+    if (!g_strv_contains (allowed, keys[i]) && !ms_scenario_is_locale_key (keys[i], allowed))
       return ms_scenario_fail (error, loc, group, keys[i], "unknown key");
   return TRUE;
 }

@@ -61,6 +61,18 @@ gboolean ms_scenario_key_string     (GKeyFile           *kf,
                                      gboolean            required,
                                      char              **out,
                                      GError            **error);
+/* title, description, intro, narration: the reader's language's locale key
+ * (title[de]) when there is one, else the plain key. */
+gboolean ms_scenario_key_text       (GKeyFile           *kf,
+                                     MsScenarioLocator  *loc,
+                                     const char         *group,
+                                     const char         *key,
+                                     gboolean            required,
+                                     char              **out,
+                                     GError            **error);
+/* TRUE for "narration[de]" when "narration" is in @allowed and a text key. */
+gboolean ms_scenario_is_locale_key  (const char         *key,
+                                     const char * const *allowed);
 gboolean ms_scenario_key_bool       (GKeyFile           *kf,
                                      MsScenarioLocator  *loc,
                                      const char         *group,

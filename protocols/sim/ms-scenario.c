@@ -103,7 +103,9 @@ ms_scenario_load_from_data (const char  *data,
   loc.lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!ms_scenario_scan_lines (&loc, data != NULL ? data : "", len, error))
     goto out;
-  if (!g_key_file_load_from_data (kf, data != NULL ? data : "", len, G_KEY_FILE_NONE, &local))
+  /* KEEP_TRANSLATIONS: otherwise GKeyFile drops every locale key but the
+   * reader's, and a typo in title[fr] would pass unseen on a German machine. */
+  if (!g_key_file_load_from_data (kf, data != NULL ? data : "", len, G_KEY_FILE_KEEP_TRANSLATIONS, &local))
     {
       g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID, "%s: %s", name, local->message);
       goto out;
@@ -120,9 +122,9 @@ ms_scenario_load_from_data (const char  *data,
     }
   if (!ms_scenario_check_keys (kf, &loc, "scenario", scenario_keys, error) ||
       !ms_scenario_key_string (kf, &loc, "scenario", "id", TRUE, &self->id, error) ||
-      !ms_scenario_key_string (kf, &loc, "scenario", "title", TRUE, &self->title, error) ||
-      !ms_scenario_key_string (kf, &loc, "scenario", "description", FALSE, &self->description, error) ||
-      !ms_scenario_key_string (kf, &loc, "scenario", "intro", FALSE, &self->intro, error) ||
+      !ms_scenario_key_text (kf, &loc, "scenario", "title", TRUE, &self->title, error) ||
+      !ms_scenario_key_text (kf, &loc, "scenario", "description", FALSE, &self->description, error) ||
+      !ms_scenario_key_text (kf, &loc, "scenario", "intro", FALSE, &self->intro, error) ||
       !ms_scenario_key_ids (kf, &loc, "scenario", "teaching", 'T', &self->teaching_ids, error) ||
       !ms_scenario_key_ids (kf, &loc, "scenario", "myths", 'M', &self->myth_ids, error) ||
       !ms_scenario_key_string (kf, &loc, "scenario", "mailbox", FALSE, &self->mailbox, error) ||

@@ -328,6 +328,12 @@ test_scenario_errors (void)
     { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nwait=soon\n",
       "x.scenario:9: [step 1] wait: “soon” is not a duration" },
     { "[scenario]\nid=a\ntitle=b\nid=c\n", "x.scenario:4: [scenario] id: the key appears twice" },
+    /* Only the text keys have translations (title[de]=… is fine). */
+    { "[scenario]\nid=a\ntitle=b\ntitle[de]=c\nlink[de]=fibre-1g\n", "x.scenario:5: [scenario] link[de]: unknown key" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\nnarration[de]=x\n",
+      "x.scenario:6: [device laptop] narration[de]: unknown key" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nmessage[de]=x\n",
+      "x.scenario:9: [step 1] message[de]: only title, description, intro and narration have translations" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
