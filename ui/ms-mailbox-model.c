@@ -131,8 +131,10 @@ on_message_added (MsMailboxModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
 }
 
+/* New flags, or new content for the same message (a whole copy in place
+ * of the headers alone): the row is made again, nothing moves. */
 static void
-on_flags_changed (MsMailboxModel *self,
+on_message_changed (MsMailboxModel *self,
                   MsMessage      *message,
                   guint           index,
                   MsMailbox      *mailbox)
@@ -309,7 +311,8 @@ ms_mailbox_model_set_mailbox (MsMailboxModel *self,
   if (mailbox != NULL)
     {
       g_signal_connect_object (mailbox, "message-added", G_CALLBACK (on_message_added), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (mailbox, "flags-changed", G_CALLBACK (on_flags_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (mailbox, "flags-changed", G_CALLBACK (on_message_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (mailbox, "message-replaced", G_CALLBACK (on_message_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (mailbox, "message-expunged", G_CALLBACK (on_message_expunged), self, G_CONNECT_SWAPPED);
       g_ptr_array_set_size (self->items, ms_mailbox_get_n_messages (mailbox));
     }

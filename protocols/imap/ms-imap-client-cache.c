@@ -268,36 +268,11 @@ ms_imap_client_cache_replace_raw (MsImapCachedMailbox *cache,
                            MsImapCachedMessage *entry,
                            GBytes              *raw)
 {
-  g_autoptr(GPtrArray) tail = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
-  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GBytes) normal = ms_store_normalize_crlf (raw);
-  guint index;
 
-  if (ms_mailbox_lookup_uid (local, entry->local_uid, &index) == NULL)
-    return;
-  /* Messages never change in a store, so the copy is replaced: this one and
-   * every later one are taken out and appended again in the same order. */
-  for (guint i = index; i < ms_mailbox_get_n_messages (local); i++)
-    {
-      MsMessage *m = ms_mailbox_get_message (local, i);
-      guint32 uid = ms_message_get_uid (m);
-
-      g_ptr_array_add (tail, ms_message_ref (m));
-      g_array_append_val (uids, uid);
-    }
-  ms_mailbox_expunge_uids (local, (guint32 *) uids->data, uids->len);
-  for (guint i = 0; i < tail->len; i++)
-    {
-      MsMessage *old = g_ptr_array_index (tail, i);
-      MsImapCachedMessage *e = ms_imap_client_cache_find_local (cache, ms_message_get_uid (old));
-      MsMessage *copy = ms_mailbox_append (local, i == 0 ? normal : ms_message_get_raw (old),
-                                           ms_message_get_flags (old), ms_message_get_keywords (old),
-                                           ms_message_get_internal_date (old),
-                                           ms_message_get_internal_date_offset (old));
-
-      if (e)
-        e->local_uid = ms_message_get_uid (copy);
-    }
+  /* The copy keeps its local UID and place: nothing was deleted on this
+   * device, only the headers-only copy became a whole one. */
+  ms_mailbox_replace_raw (local, entry->local_uid, normal);
 }
 
 void

@@ -36,6 +36,7 @@ enum {
   MESSAGE_ADDED,
   FLAGS_CHANGED,
   MESSAGE_EXPUNGED,
+  MESSAGE_REPLACED,
   N_SIGNALS
 };
 
@@ -169,6 +170,17 @@ ms_mailbox_class_init (MsMailboxClass *klass)
   signals[MESSAGE_EXPUNGED] =
     g_signal_new ("message-expunged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /**
+   * MsMailbox::message-replaced:
+   * @message: the message with its new content, in the old one's place
+   * @index: its 0-based position
+   *
+   * Not an expunge: the message stays where it was, with the same UID.
+   */
+  signals[MESSAGE_REPLACED] =
+    g_signal_new ("message-replaced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  MS_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_UINT);
 }
 
 static void
@@ -484,6 +496,36 @@ ms_mailbox_store_flags (MsMailbox          *self,
   message->modseq = ++self->highest_modseq;
   g_signal_emit (self, signals[FLAGS_CHANGED], 0, message, index);
   return TRUE;
+}
+
+MsMessage *
+ms_mailbox_replace_raw (MsMailbox *self,
+                        guint32    uid,
+                        GBytes    *raw)
+{
+  MsMessage *old, *message;
+  guint index;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  old = ms_mailbox_lookup_uid (self, uid, &index);
+  if (old == NULL)
+    return NULL;
+  /* A new message object rather than new bytes in the old one: whoever
+   * holds the old one (a parsed cache, a row in a view) keeps a consistent
+   * message, and learns from the signal that it was superseded. */
+  message = ms_message_new (uid, raw, old->internal_date, old->tz_offset);
+  ms_message_replace_flags (message, old->flags, old->keywords);
+  message->recent = old->recent;
+  message->modseq = ++self->highest_modseq;
+  self->total_size = self->total_size - ms_message_get_size (old) + g_bytes_get_size (raw);
+  /* The array's free function drops the old one. */
+  g_ptr_array_index (self->messages, index) = message;
+  ms_message_unref (old);
+
+  g_signal_emit (self, signals[MESSAGE_REPLACED], 0, message, index);
+  return message;
 }
 
 static int

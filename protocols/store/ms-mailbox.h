@@ -71,6 +71,15 @@ gboolean       ms_mailbox_store_flags       (MsMailbox          *self,
                                              MsFlagsMode         mode,
                                              MsFlags             flags,
                                              const char * const *keywords);
+/* For a client's own copy only: gives the message @uid new content and keeps
+ * its UID, place, flags and dates, as when the text of a message whose
+ * headers alone were fetched arrives. A server never does this (a message
+ * does not change once delivered, RFC 3501 section 2.3.1.1), and the on-disk
+ * state (ms-store-state.h) does not record it. Emits "message-replaced";
+ * returns the new message, or NULL when no message has that UID. */
+MsMessage     *ms_mailbox_replace_raw       (MsMailbox          *self,
+                                             guint32             uid,
+                                             GBytes             *raw);
 /* Removes the messages with these UIDs (those that exist), emitting
  * "message-expunged" for each in ascending UID order with the sequence number
  * it had just before its own removal. Returns how many were removed. */

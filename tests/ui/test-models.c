@@ -105,6 +105,24 @@ test_follows_signals (void)
     g_assert_cmpuint (ms_message_item_get_flags (again), ==, MS_FLAG_SEEN | MS_FLAG_DELETED);
   }
 
+  /* New content for the same message (its text arrived) rebinds the row
+   * where it is; nothing is removed. */
+  {
+    g_autoptr(GBytes) whole = make_message ("Message 2 whole", "<2@test>");
+    g_autoptr(MsMessageItem) again = NULL;
+
+    g_assert_nonnull (ms_mailbox_replace_raw (inbox, ms_message_get_uid (message), whole));
+    g_assert_cmpuint (change.calls, ==, 3);
+    g_assert_cmpuint (change.position, ==, 1);
+    g_assert_cmpuint (change.removed, ==, 1);
+    g_assert_cmpuint (change.added, ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+    again = g_list_model_get_item (G_LIST_MODEL (model), 1);
+    g_assert_cmpstr (ms_message_item_get_subject (again), ==, "Message 2 whole continued");
+    g_assert_cmpuint (ms_message_item_get_flags (again), ==, MS_FLAG_SEEN | MS_FLAG_DELETED);
+    change.calls = 2;
+  }
+
   /* Expunge removes the row at its position. */
   g_assert_cmpuint (ms_mailbox_expunge_deleted (inbox), ==, 1);
   g_assert_cmpuint (change.calls, ==, 3);

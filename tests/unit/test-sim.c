@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "ms-clock.h"
+#include "ms-device.h"
 #include "ms-line-decoder.h"
 #include "ms-link.h"
 #include "ms-player.h"
 #include "ms-scenario.h"
+#include "ms-store.h"
 
 /* --- Clock ---------------------------------------------------------------- */
 
@@ -359,6 +361,79 @@ test_scenario_not_found (void)
   g_assert_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_NOT_FOUND);
 }
 
+static void
+count_expunge (MsMailbox *mailbox,
+               guint      uid,
+               guint      index,
+               guint     *n)
+{
+  (*n)++;
+}
+
+static MsMessage *
+find_subject (MsMailbox  *mailbox,
+              const char *subject)
+{
+  for (guint i = 0; i < ms_mailbox_get_n_messages (mailbox); i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (mailbox, i);
+      g_autofree char *text = g_strndup (g_bytes_get_data (ms_message_get_raw (message), NULL),
+                                         g_bytes_get_size (ms_message_get_raw (message)));
+
+      if (strstr (text, subject) != NULL)
+        return message;
+    }
+  return NULL;
+}
+
+/* Opening a message over IMAP fetches its text into the copy the laptop
+ * already had (headers only): nothing on the device goes away, and the
+ * copy keeps its place. The stage showed "14 messages deleted" when the
+ * local copies were taken out and put back to make room for the text. */
+static void
+test_imap_open_keeps_local_copies (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load ("first-check", &error);
+  g_autoptr(MsPlayer) player = NULL;
+  MsDevice *laptop;
+  MsMailbox *inbox;
+  MsMessage *before, *after;
+  guint32 uid;
+  gsize size;
+  guint index, expunged = 0;
+
+  g_assert_no_error (error);
+  player = ms_player_new (scenario);
+  g_assert_true (ms_player_step_forward (player, &error));
+  g_assert_no_error (error);
+  laptop = ms_world_lookup_device (ms_player_get_world (player), "laptop");
+  g_assert_cmpstr (ms_device_get_protocol (laptop), ==, "imap");
+  inbox = ms_account_get_inbox (g_ptr_array_index (ms_store_list_accounts (ms_device_get_local_store (laptop)), 0));
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 15);
+  before = find_subject (inbox, "Field trip");
+  g_assert_nonnull (before);
+  uid = ms_message_get_uid (before);
+  size = ms_message_get_size (before);
+  g_assert_nonnull (ms_mailbox_lookup_uid (inbox, uid, &index));
+
+  g_signal_connect (inbox, "message-expunged", G_CALLBACK (count_expunge), &expunged);
+  g_assert_true (ms_player_step_forward (player, &error));
+  g_assert_no_error (error);
+  /* The world may rebuild the device for a step; look again. */
+  laptop = ms_world_lookup_device (ms_player_get_world (player), "laptop");
+  g_assert_true (inbox == ms_account_get_inbox (g_ptr_array_index (ms_store_list_accounts (ms_device_get_local_store (laptop)), 0)));
+
+  g_assert_cmpuint (expunged, ==, 0);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 15);
+  after = ms_mailbox_get_message (inbox, index);
+  g_assert_cmpuint (ms_message_get_uid (after), ==, uid);
+  g_assert_true (after == find_subject (inbox, "Field trip"));
+  /* Now the whole message, not the headers alone. */
+  g_assert_cmpuint (ms_message_get_size (after), >, size);
+  g_signal_handlers_disconnect_by_func (inbox, count_expunge, &expunged);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -373,6 +448,7 @@ main (int    argc,
   g_test_add_func ("/sim/scenario/deterministic", test_scenario_runs_deterministically);
   g_test_add_func ("/sim/player/step-back", test_player_step_back);
   g_test_add_func ("/sim/player/compare-mode", test_player_compare_mode);
+  g_test_add_func ("/sim/player/imap-open-keeps-local-copies", test_imap_open_keeps_local_copies);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
   g_test_add_func ("/sim/scenario/not-found", test_scenario_not_found);
   return g_test_run ();

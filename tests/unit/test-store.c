@@ -199,6 +199,46 @@ test_expunge_renumbering (void)
   g_array_unref (observed.expunged_uid);
 }
 
+/* A client's copy gets its text in place: same UID, place, flags and
+ * dates; a replace, never an expunge. */
+static void
+test_replace_raw (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  MsMailbox *inbox = fill_inbox (&store, 3);
+  Observed observed = { 0 };
+  g_autoptr(GBytes) whole = message_bytes ("the whole message, longer than its headers alone");
+  MsMessage *old = ms_mailbox_get_message (inbox, 1);
+  guint32 uid = ms_message_get_uid (old);
+  guint64 total = ms_mailbox_get_total_size (inbox) - ms_message_get_size (old);
+  guint64 modseq = ms_mailbox_get_highest_modseq (inbox);
+  gint64 date = ms_message_get_internal_date (old);
+  MsMessage *message;
+  guint index;
+
+  g_assert_true (ms_mailbox_store_flags (inbox, old, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL));
+  observed.expunged_seq = g_array_new (FALSE, FALSE, sizeof (guint));
+  observed.expunged_uid = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (inbox, "message-expunged", G_CALLBACK (on_expunged), &observed);
+  g_signal_connect (inbox, "message-replaced", G_CALLBACK (on_flags_changed), &observed);
+
+  message = ms_mailbox_replace_raw (inbox, uid, whole);
+  g_assert_nonnull (message);
+  g_assert_true (ms_mailbox_lookup_uid (inbox, uid, &index) == message);
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_true (ms_message_get_raw (message) == whole);
+  g_assert_cmpuint (ms_message_get_flags (message), ==, MS_FLAG_SEEN);
+  g_assert_cmpint (ms_message_get_internal_date (message), ==, date);
+  g_assert_cmpuint (ms_mailbox_get_total_size (inbox), ==, total + g_bytes_get_size (whole));
+  g_assert_cmpuint (ms_mailbox_get_highest_modseq (inbox), >, modseq);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 3);
+  g_assert_cmpuint (observed.flags_changed, ==, 1);
+  g_assert_cmpuint (observed.expunged_uid->len, ==, 0);
+  g_assert_null (ms_mailbox_replace_raw (inbox, 99, whole));
+  g_array_unref (observed.expunged_seq);
+  g_array_unref (observed.expunged_uid);
+}
+
 static void
 test_notifications_added (void)
 {
@@ -379,6 +419,7 @@ main (int    argc,
   g_test_add_func ("/store/flags/table", test_flags_table);
   g_test_add_func ("/store/expunge/renumbering", test_expunge_renumbering);
   g_test_add_func ("/store/notify/added", test_notifications_added);
+  g_test_add_func ("/store/replace/in-place", test_replace_raw);
   g_test_add_func ("/store/recent/claimed-once", test_recent_claimed_once);
   g_test_add_func ("/store/account/mailbox-names", test_mailbox_names);
   g_test_add_func ("/store/account/hierarchy-rename", test_hierarchy_rename);
