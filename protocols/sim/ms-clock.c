@@ -216,6 +216,31 @@ ms_clock_run_until_idle (MsClock *self,
   return n;
 }
 
+guint
+ms_clock_run_until (MsClock *self,
+                    gint64   at_us)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MS_IS_CLOCK (self), 0);
+
+  for (;;)
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (self->queue);
+
+      if (g_sequence_iter_is_end (first) || ((Timer *) g_sequence_get (first))->at_us > at_us)
+        break;
+      ms_clock_run_one (self);
+      n++;
+    }
+  if (at_us > self->now_us)
+    {
+      self->now_us = at_us;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW_US]);
+    }
+  return n;
+}
+
 char *
 ms_clock_format_time (gint64 time_us)
 {

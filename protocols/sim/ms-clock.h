@@ -33,6 +33,10 @@ gboolean ms_clock_run_one        (MsClock        *self);
  * Returns the number of callbacks that ran. */
 guint    ms_clock_run_until_idle (MsClock        *self,
                                   guint           max_events);
+/* Runs the callbacks due at or before @at_us, then moves the clock to
+ * @at_us; later callbacks stay queued. Returns how many ran. */
+guint    ms_clock_run_until      (MsClock        *self,
+                                  gint64          at_us);
 /* Formats a virtual time as "mm:ss.mmm" (minutes grow past 59). */
 char    *ms_clock_format_time    (gint64          time_us);
 

@@ -28,6 +28,7 @@ struct _MsDevice
   gint64           busy_us;
   /* The current action, while the world runs it. */
   gboolean         action_running;
+  gint64           action_started_us;
   gboolean         action_success;
   char            *action_summary;
   gboolean         offline_refused;

@@ -266,7 +266,7 @@ ms_player_step_forward (MsPlayer  *self,
                       (const char * const *) step->teaching_ids,
                       (const char * const *) step->myth_ids);
 
-  if (!ms_world_perform (self->world, step->actor, step->action, step->args, error))
+  if (!ms_world_perform_until (self->world, step->actor, step->action, step->args, step->until, error))
     {
       g_prefix_error (error, "%s: step %u (%s): ", ms_scenario_get_file (self->scenario), number, what);
       return FALSE;

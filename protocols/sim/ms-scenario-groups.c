@@ -10,7 +10,7 @@
 #include "ms-scenario-private.h"
 
 static const char * const step_keys[] = {
-  "actor", "action", "narration", "teaching", "myths", "wait", NULL
+  "actor", "action", "narration", "teaching", "myths", "wait", "until", NULL
 };
 static const char * const device_keys[] = {
   "protocol", "tls", "link", "server", "leave-on-server", "delete-after-days",
@@ -158,11 +158,14 @@ ms_scenario_parse_step (MsScenario         *self,
       !ms_scenario_key_text (kf, loc, group, "narration", FALSE, &s->narration, error) ||
       !ms_scenario_key_ids (kf, loc, group, "teaching", 'T', &s->teaching_ids, error) ||
       !ms_scenario_key_ids (kf, loc, group, "myths", 'M', &s->myth_ids, error) ||
-      !ms_scenario_key_string (kf, loc, group, "wait", FALSE, &wait, error))
+      !ms_scenario_key_string (kf, loc, group, "wait", FALSE, &wait, error) ||
+      !ms_scenario_key_string (kf, loc, group, "until", FALSE, &s->until, error))
     return FALSE;
 
   if (wait != NULL && !ms_scenario_parse_duration (wait, &s->wait_us))
     return ms_scenario_fail (error, loc, group, "wait", "“%s” is not a duration like 500ms, 30s, 5m, 2h or 3d", wait);
+  if (s->until != NULL && s->until[0] == '\0')
+    return ms_scenario_fail (error, loc, group, "until", "must not be empty");
 
   if (g_str_equal (s->actor, "server") || g_str_equal (s->actor, "sender"))
     actions = server_actions;

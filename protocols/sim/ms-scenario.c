@@ -36,6 +36,7 @@ step_free (gpointer data)
   g_free (s->action);
   g_clear_pointer (&s->args, g_hash_table_unref);
   g_strfreev (s->arg_names);
+  g_free (s->until);
   g_free (s->narration);
   g_strfreev (s->teaching_ids);
   g_strfreev (s->myth_ids);

@@ -36,6 +36,7 @@ typedef struct
   GHashTable *args;          /* char* -> char* */
   GStrv       arg_names;     /* the argument names in file order */
   gint64      wait_us;       /* virtual time to let pass before the step */
+  char       *until;         /* or NULL: end the step at the first protocol line holding this */
   char       *narration;
   GStrv       teaching_ids;
   GStrv       myth_ids;

@@ -56,11 +56,38 @@ arg_uint (GHashTable  *args,
   return TRUE;
 }
 
+/* TRUE once a protocol line holding the step's "until" text was recorded. */
+static gboolean
+until_met (MsWorld *world)
+{
+  guint n = ms_transcript_get_n_entries (world->transcript);
+
+  for (; !world->until_met && world->until_from < n; world->until_from++)
+    {
+      MsTranscriptEntry *e = ms_transcript_get_entry (world->transcript, world->until_from);
+
+      if (e->kind != MS_TRANSCRIPT_CHUNK)
+        continue;
+      for (guint i = 0; e->lines != NULL && e->lines[i] != NULL; i++)
+        if (strstr (e->lines[i], world->until) != NULL)
+          world->until_met = TRUE;
+    }
+  return world->until_met;
+}
+
+/* Runs the clock until the exchange is over or, for a step with "until",
+ * until the line it waits for; what is left runs during later steps. */
 static void
 run_exchange (MsWorld *world)
 {
   ms_world_pump_all (world);
-  ms_clock_run_until_idle (world->clock, 0);
+  if (world->until == NULL)
+    {
+      ms_clock_run_until_idle (world->clock, 0);
+      return;
+    }
+  while (!until_met (world) && ms_clock_run_one (world->clock))
+    ;
 }
 
 static gboolean
@@ -69,23 +96,18 @@ run_client_action (MsWorld         *world,
                    MsClientAction  *action,
                    GError         **error)
 {
-  gint64 start = ms_clock_get_now_us (world->clock);
-
   action->now = ms_world_get_unix_now (world);
   device->action_running = TRUE;
+  device->action_started_us = ms_clock_get_now_us (world->clock);
   device->offline_refused = FALSE;
   if (!ms_client_session_begin_action (device->client, action, error))
     {
       device->action_running = FALSE;
       return FALSE;
     }
+  /* The action may go on after this (a step with "until"); its
+   * "action-finished" ends it and counts the time it kept the device busy. */
   run_exchange (world);
-  if (device->action_running)
-    {
-      /* IDLE and the like: the client waits for the server, which is fine. */
-      device->action_running = FALSE;
-    }
-  ms_device_add_busy (device, ms_clock_get_now_us (world->clock) - start);
   return TRUE;
 }
 
@@ -102,6 +124,8 @@ do_crash (MsWorld   *world,
     ms_sim_connection_close (device->connection, TRUE,
                          "the device crashed: its connection is gone");
 
+  /* An action the old client never finished dies with it. */
+  device->action_running = FALSE;
   client = ms_sim_new_client_session (device->protocol, local, &device->policy,
                                       device->tls_mode, error);
   if (client == NULL)

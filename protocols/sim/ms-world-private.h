@@ -33,6 +33,12 @@ struct _MsWorld
   GPtrArray    *drops;         /* MsDropRule* */
   guint         message_counter;
   gint64        epoch;
+  /* While an action runs for a step with "until": the text whose protocol
+   * line ends the step, whether it was seen, and the first transcript
+   * entry not looked at yet. */
+  const char   *until;
+  gboolean      until_met;
+  guint         until_from;
   MsTlsContext *tls_server_context;   /* made on first use */
   MsTlsContext *tls_client_context;
 };

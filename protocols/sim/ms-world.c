@@ -248,6 +248,10 @@ on_action_finished (MsClientSession      *client,
   MsWorld *world = g_object_get_data (G_OBJECT (device), "ms-world");
   MsTranscriptEntry *entry;
 
+  /* Busy from the action's start to its end: not while another device's
+   * exchange runs on, and not while the client only waits in IDLE. */
+  if (device->action_running)
+    ms_device_add_busy (device, ms_clock_get_now_us (world->clock) - device->action_started_us);
   device->action_running = FALSE;
   device->action_success = success;
   g_free (device->action_summary);
@@ -370,9 +374,31 @@ ms_world_perform (MsWorld     *self,
   return ms_world_perform_device (self, device, action, args, error);
 }
 
-static void
-advance_noop (gpointer user_data)
+gboolean
+ms_world_perform_until (MsWorld     *self,
+                        const char  *actor,
+                        const char  *action,
+                        GHashTable  *args,
+                        const char  *until,
+                        GError     **error)
 {
+  gboolean ok, met;
+
+  g_return_val_if_fail (MS_IS_WORLD (self), FALSE);
+
+  self->until = until;
+  self->until_met = FALSE;
+  self->until_from = ms_transcript_get_n_entries (self->transcript);
+  ok = ms_world_perform (self, actor, action, args, error);
+  met = self->until_met;
+  self->until = NULL;
+  if (ok && until != NULL && !met)
+    {
+      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_FAILED,
+                   "until: no protocol line containing “%s” crossed the wire", until);
+      return FALSE;
+    }
+  return ok;
 }
 
 void
@@ -382,11 +408,9 @@ ms_world_advance (MsWorld *self,
   g_return_if_fail (MS_IS_WORLD (self));
   g_return_if_fail (us >= 0);
 
-  /* A no-op callback at the target time moves the clock there, after
-   * running whatever was due before it. */
-  ms_clock_schedule (self->clock, ms_clock_get_now_us (self->clock) + us,
-                     advance_noop, NULL, NULL);
-  ms_clock_run_until_idle (self->clock, 0);
+  /* Only up to the target: an exchange still going on (a step that ended
+   * with "until") goes on for just that long. */
+  ms_clock_run_until (self->clock, ms_clock_get_now_us (self->clock) + us);
 }
 
 void

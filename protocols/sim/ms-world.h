@@ -64,6 +64,15 @@ gboolean      ms_world_perform           (MsWorld     *self,
                                           const char  *action,
                                           GHashTable  *args,
                                           GError     **error);
+/* The same, but the clock stops as soon as a protocol line containing
+ * @until (when not NULL) has crossed a link: the exchange goes on during
+ * the next actions or ms_world_advance(). Fails when no such line came. */
+gboolean      ms_world_perform_until     (MsWorld     *self,
+                                          const char  *actor,
+                                          const char  *action,
+                                          GHashTable  *args,
+                                          const char  *until,
+                                          GError     **error);
 /* Lets virtual time pass (nothing happens unless a connection is live). */
 void          ms_world_advance           (MsWorld     *self,
                                           gint64       us);

@@ -57,6 +57,29 @@ test_clock_order (void)
 }
 
 static void
+test_clock_run_until (void)
+{
+  g_autoptr(MsClock) clock = ms_clock_new ();
+  g_autoptr(GString) log = g_string_new (NULL);
+  Mark marks[3] = { { log, 'a' }, { log, 'b' }, { log, 'c' } };
+
+  ms_clock_schedule (clock, 100, mark_cb, &marks[0], NULL);
+  ms_clock_schedule (clock, 200, mark_cb, &marks[1], NULL);
+  ms_clock_schedule (clock, 300, mark_cb, &marks[2], NULL);
+  /* Due at or before the target runs; later stays queued. */
+  g_assert_cmpuint (ms_clock_run_until (clock, 200), ==, 2);
+  g_assert_cmpstr (log->str, ==, "ab");
+  g_assert_cmpint (ms_clock_get_now_us (clock), ==, 200);
+  g_assert_cmpuint (ms_clock_get_n_pending (clock), ==, 1);
+  /* Time moves to the target even with nothing due. */
+  g_assert_cmpuint (ms_clock_run_until (clock, 250), ==, 0);
+  g_assert_cmpint (ms_clock_get_now_us (clock), ==, 250);
+  g_assert_cmpuint (ms_clock_run_until (clock, 1000), ==, 1);
+  g_assert_cmpstr (log->str, ==, "abc");
+  g_assert_cmpint (ms_clock_get_now_us (clock), ==, 1000);
+}
+
+static void
 test_clock_format (void)
 {
   static const struct { gint64 us; const char *text; } table[] = {
@@ -300,6 +323,95 @@ test_player_compare_mode (void)
   g_assert_cmpstr (ms_player_get_protocol_override (player), ==, "pop3");
 }
 
+/* Runs a scenario given as text to its end; every assertion must hold. */
+static MsPlayer *
+run_inline (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load_from_data (text, strlen (text), "inline.scenario", &error);
+  MsPlayer *player;
+  const MsAssertionResult *failure;
+
+  g_assert_no_error (error);
+  player = ms_player_new (scenario);
+  g_assert_true (ms_player_run_to_end (player, &error));
+  g_assert_no_error (error);
+  failure = ms_player_get_first_failure (player);
+  if (failure != NULL)
+    g_error ("step %u: %s failed: %s", failure->step, failure->text, failure->detail);
+  return player;
+}
+
+/* When the first protocol line of @device holding @needle was sent; -1 if none. */
+static gint64
+line_time (MsPlayer   *player,
+           const char *device,
+           const char *needle)
+{
+  MsTranscript *transcript = ms_world_get_transcript (ms_player_get_world (player));
+
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    {
+      MsTranscriptEntry *e = ms_transcript_get_entry (transcript, i);
+      const char * const *lines = ms_transcript_entry_get_lines (e);
+
+      if (g_strcmp0 (ms_transcript_entry_get_device (e), device) != 0)
+        continue;
+      for (guint j = 0; lines != NULL && lines[j] != NULL; j++)
+        if (strstr (lines[j], needle) != NULL)
+          return ms_transcript_entry_get_time_us (e);
+    }
+  return -1;
+}
+
+/* "until" leaves the laptop's download running; the phone's check in the
+ * next step meets the real server's maildrop lock (RFC 1939 section 8,
+ * RFC 2449 [IN-USE]) while the laptop is still in TRANSACTION. */
+static void
+test_world_two_pop3_sessions (void)
+{
+  static const char text[] =
+    "[scenario]\nid=u\ntitle=u\nmailbox=sample\n"
+    "[device laptop]\nprotocol=pop3\nleave-on-server=true\nlink=modem-56k\n"
+    "[device phone]\nprotocol=pop3\nleave-on-server=true\n"
+    "[step 1]\nactor=server\naction=deliver\nsubject=Photos\nattachment-size=200000\n"
+    "[step 2]\nactor=laptop\naction=check\nuntil=RETR 16\n"
+    "assert=device-connected laptop\nassert-2=step-lacks \"QUIT\"\n"
+    "[step 3]\nactor=phone\naction=check\n"
+    "assert=step-contains \"-ERR [IN-USE]\"\nassert-2=device-count phone INBOX 0\n"
+    "assert-3=device-count laptop INBOX 16\nassert-4=device-disconnected laptop\n"
+    "[step 4]\nactor=phone\naction=check\nwait=1m\n"
+    "assert=step-lacks IN-USE\nassert-2=device-count phone INBOX 16\n";
+  g_autoptr(MsPlayer) player = run_inline (text);
+  gint64 in_use = line_time (player, "phone", "-ERR [IN-USE]");
+  gint64 quit = line_time (player, "laptop", "QUIT");
+  MsDevice *laptop = ms_world_lookup_device (ms_player_get_world (player), "laptop");
+
+  g_assert_cmpint (in_use, >, 0);
+  g_assert_cmpint (quit, >, 0);
+  /* The refusal came while the laptop's session was still open. */
+  g_assert_cmpint (in_use, <, quit);
+  /* The laptop was busy for its whole download, not just until step 2 ended. */
+  g_assert_cmpint (ms_device_get_busy_us (laptop), >=, quit);
+}
+
+static void
+test_scenario_until_never (void)
+{
+  static const char text[] =
+    "[scenario]\nid=u\ntitle=u\n[device laptop]\nprotocol=pop3\n"
+    "[step 1]\nactor=laptop\naction=check\nuntil=NOSUCHCOMMAND\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load_from_data (text, strlen (text), "u.scenario", &error);
+  g_autoptr(MsPlayer) player = NULL;
+
+  g_assert_no_error (error);
+  player = ms_player_new (scenario);
+  g_assert_false (ms_player_step_forward (player, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "until: no protocol line containing “NOSUCHCOMMAND”"));
+}
+
 static void
 test_scenario_errors (void)
 {
@@ -336,6 +448,8 @@ test_scenario_errors (void)
       "x.scenario:6: [device laptop] narration[de]: unknown key" },
     { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nmessage[de]=x\n",
       "x.scenario:9: [step 1] message[de]: only title, description, intro and narration have translations" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nuntil=\n",
+      "x.scenario:9: [step 1] until: must not be empty" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
@@ -441,6 +555,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/sim/clock/order", test_clock_order);
+  g_test_add_func ("/sim/clock/run-until", test_clock_run_until);
   g_test_add_func ("/sim/clock/format", test_clock_format);
   g_test_add_func ("/sim/link/timing", test_link_timing);
   g_test_add_func ("/sim/decoder/literal-bytewise", test_decoder_literal_bytewise);
@@ -449,6 +564,8 @@ main (int    argc,
   g_test_add_func ("/sim/player/step-back", test_player_step_back);
   g_test_add_func ("/sim/player/compare-mode", test_player_compare_mode);
   g_test_add_func ("/sim/player/imap-open-keeps-local-copies", test_imap_open_keeps_local_copies);
+  g_test_add_func ("/sim/world/two-pop3-sessions", test_world_two_pop3_sessions);
+  g_test_add_func ("/sim/scenario/until-never", test_scenario_until_never);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
   g_test_add_func ("/sim/scenario/not-found", test_scenario_not_found);
   return g_test_run ();
