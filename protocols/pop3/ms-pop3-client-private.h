@@ -43,6 +43,8 @@ struct _MsPop3Client
   guint              step;          /* index in to_retr or to_dele */
   guint              current;       /* msgnum of the RETR/DELE in flight */
   GPtrArray         *deleted_uidls; /* DELE accepted, effective at QUIT */
+  gboolean           stopping;      /* the user pressed Stop: RSET if needed, then QUIT */
+  guint              n_unmarked;    /* DELE marks that RSET took back */
 
   /* Results for the summary. */
   guint              n_downloaded;

@@ -45,9 +45,25 @@ plan_deletes (MsPop3Client *self)
   self->step = 0;
 }
 
+/* After Stop: marks made in this session are taken back first, because
+ * QUIT would carry them out (RFC 1939 sections 5 and 6). */
+static void
+stop_now (MsPop3Client *self)
+{
+  if (self->deleted_uidls->len > 0)
+    ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_RSET, "RSET", "RSET");
+  else
+    ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
+}
+
 static void
 next_step (MsPop3Client *self)
 {
+  if (self->stopping)
+    {
+      stop_now (self);
+      return;
+    }
   if (self->state == MS_POP3_CLIENT_STATE_UIDL || self->state == MS_POP3_CLIENT_STATE_RETR)
     {
       if (self->state == MS_POP3_CLIENT_STATE_UIDL)
@@ -223,6 +239,8 @@ ms_pop3_client_handle_status (MsPop3Client *self,
     case MS_POP3_CLIENT_STATE_PASS:
       if (!ok)
         ms_pop3_client_abort_with_quit (self, "login refused");
+      else if (self->stopping)
+        stop_now (self);
       else
         ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_STAT, "STAT", "STAT");
       break;
@@ -236,7 +254,10 @@ ms_pop3_client_handle_status (MsPop3Client *self,
             return;
           }
         self->n_listed = n;
-        ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_UIDL, "UIDL", "UIDL");
+        if (self->stopping)
+          stop_now (self);
+        else
+          ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_UIDL, "UIDL", "UIDL");
       }
       break;
     case MS_POP3_CLIENT_STATE_UIDL:
@@ -280,6 +301,18 @@ ms_pop3_client_handle_status (MsPop3Client *self,
           ms_pop3_client_note_failure (self, what);
         }
       next_step (self);
+      break;
+    case MS_POP3_CLIENT_STATE_RSET:
+      if (!ok)
+        {
+          /* QUIT now would delete what is marked; a session that ends
+           * without QUIT never reaches the UPDATE state. */
+          ms_pop3_client_protocol_error (self, "RSET was refused, so the client hung up without QUIT");
+          return;
+        }
+      self->n_unmarked = self->deleted_uidls->len;
+      g_ptr_array_set_size (self->deleted_uidls, 0);
+      ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
       break;
     case MS_POP3_CLIENT_STATE_QUIT:
       if (ok)

@@ -41,6 +41,7 @@ static const char *state_names[] = {
   [MS_POP3_CLIENT_STATE_UIDL]          = "uidl",
   [MS_POP3_CLIENT_STATE_RETR]          = "retr",
   [MS_POP3_CLIENT_STATE_DELE]          = "dele",
+  [MS_POP3_CLIENT_STATE_RSET]          = "rset",
   [MS_POP3_CLIENT_STATE_QUIT]          = "quit",
   [MS_POP3_CLIENT_STATE_CLOSING]       = "closing",
 };
@@ -106,6 +107,8 @@ reset_check (MsPop3Client *self)
   g_array_set_size (self->to_retr, 0);
   g_array_set_size (self->to_dele, 0);
   g_ptr_array_set_size (self->deleted_uidls, 0);
+  self->stopping = FALSE;
+  self->n_unmarked = 0;
   self->step = 0;
   self->current = 0;
   self->n_downloaded = 0;
@@ -150,6 +153,12 @@ build_summary (MsPop3Client *self,
   else if (self->deleted_uidls->len > 0)
     g_string_append_printf (summary, "; the %u DELE%s never took effect (no QUIT)",
                             self->deleted_uidls->len, self->deleted_uidls->len == 1 ? "" : "s");
+  if (self->stopping)
+    g_string_append (summary, "; stopped by the user");
+  if (self->n_unmarked > 0)
+    g_string_append_printf (summary, "; RSET took back %u deletion mark%s, so the server keeps %s",
+                            self->n_unmarked, self->n_unmarked == 1 ? "" : "s",
+                            self->n_unmarked == 1 ? "it" : "them");
   if (self->failure)
     g_string_append_printf (summary, "; %s", self->failure);
   return g_string_free (summary, FALSE);
@@ -516,6 +525,22 @@ ms_pop3_client_get_n_seen (MsPop3Client *self)
 {
   g_return_val_if_fail (MS_IS_POP3_CLIENT (self), 0);
   return ms_pop3_client_local_count (self->store, self->user, FALSE);
+}
+
+gboolean
+ms_pop3_client_stop (MsPop3Client *self)
+{
+  g_return_val_if_fail (MS_IS_POP3_CLIENT (self), FALSE);
+
+  if (self->action == NULL || self->stopping ||
+      self->state == MS_POP3_CLIENT_STATE_OFFLINE || self->state == MS_POP3_CLIENT_STATE_CONNECTING ||
+      self->state == MS_POP3_CLIENT_STATE_QUIT || self->state == MS_POP3_CLIENT_STATE_CLOSING)
+    return FALSE;
+  /* A command is always in flight here; its answer comes first. */
+  self->stopping = TRUE;
+  ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "stop",
+                       "the user pressed Stop: the client finishes the command in progress, then stops");
+  return TRUE;
 }
 
 guint

@@ -32,6 +32,7 @@ typedef enum {
   MS_POP3_CLIENT_STATE_UIDL,
   MS_POP3_CLIENT_STATE_RETR,
   MS_POP3_CLIENT_STATE_DELE,
+  MS_POP3_CLIENT_STATE_RSET,           /* the user stopped: undoing this session's DELE marks */
   MS_POP3_CLIENT_STATE_QUIT,
   MS_POP3_CLIENT_STATE_CLOSING,        /* QUIT answered: wants the connection closed */
 } MsPop3ClientState;
@@ -51,5 +52,10 @@ const char        *ms_pop3_client_state_to_string (MsPop3ClientState   state);
  * DELE at the next check because the user deleted them here. */
 guint              ms_pop3_client_get_n_seen     (MsPop3Client         *self);
 guint              ms_pop3_client_get_n_pending_deletes (MsPop3Client  *self);
+/* The user presses Stop during a check. Once the answer now awaited has
+ * come, the client takes back this session's DELE marks with RSET (they
+ * would take effect at QUIT, RFC 1939 section 6) and then QUITs, so the
+ * server deletes nothing. FALSE when no check is connected to stop. */
+gboolean           ms_pop3_client_stop           (MsPop3Client         *self);
 
 G_END_DECLS

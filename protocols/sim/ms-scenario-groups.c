@@ -19,7 +19,7 @@ static const char * const device_keys[] = {
 static const char * const device_actions[] = {
   "check", "open", "open-part", "delete", "mark-read", "mark-unread", "flag", "unflag", "reply",
   "forward", "search", "create-folder", "rename-folder", "delete-folder", "move", "idle",
-  "disconnect", "resync", "send", "go-offline", "go-online", "crash", NULL
+  "disconnect", "resync", "send", "go-offline", "go-online", "crash", "stop", NULL
 };
 static const char * const server_actions[] = { "deliver", "generate", "create-folder", NULL };
 static const char * const network_actions[] = { "drop", "set-link", NULL };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ms-data-path.h"
+#include "ms-pop3-client.h"
 #include "ms-sim-sessions.h"
 #include "ms-world-private.h"
 
@@ -177,6 +178,25 @@ do_send (MsWorld     *world,
   return run_client_action (world, device, save, error);
 }
 
+/* The user presses Stop while the device is busy (a step with "until"
+ * left its action running). */
+static gboolean
+do_stop (MsWorld  *world,
+         MsDevice *device)
+{
+  if (MS_IS_POP3_CLIENT (device->client))
+    {
+      if (!ms_pop3_client_stop (MS_POP3_CLIENT (device->client)))
+        ms_world_add_notice (world, device->name, "Stop: the POP3 client is not in the middle of a check");
+    }
+  else
+    ms_world_add_notice (world, device->name,
+                         "Stop: IMAP has nothing to take back, because each command took effect on the "
+                         "server when the server answered it; the client lets the work in progress finish");
+  run_exchange (world);
+  return TRUE;
+}
+
 gboolean
 ms_world_perform_device (MsWorld     *world,
                          MsDevice    *device,
@@ -191,6 +211,8 @@ ms_world_perform_device (MsWorld     *world,
     return do_crash (world, device, error);
   if (g_str_equal (action, "send"))
     return do_send (world, device, args, error);
+  if (g_str_equal (action, "stop"))
+    return do_stop (world, device);
   if (g_str_equal (action, "go-offline"))
     {
       if (device->connection != NULL)

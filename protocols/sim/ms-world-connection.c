@@ -145,6 +145,11 @@ find_drop (MsWorld      *world,
         {
           const char *name = g_str_equal (conn->protocol, "imap") ? bare_command (command) : command;
 
+          /* command=FETCH also cuts "UID FETCH", which is what clients send. */
+          if (command != NULL && g_ascii_strncasecmp (name, "UID ", 4) == 0 &&
+              g_ascii_strncasecmp (rule->command, "UID ", 4) != 0)
+            name += 4;
+
           if (command != NULL && g_ascii_strncasecmp (name, rule->command, strlen (rule->command)) == 0)
             {
               /* "In the middle of the command": half of it gets through. */

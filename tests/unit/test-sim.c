@@ -395,6 +395,54 @@ test_world_two_pop3_sessions (void)
   g_assert_cmpint (ms_device_get_busy_us (laptop), >=, quit);
 }
 
+/* Stop during a POP3 check: marks made in the session are taken back with
+ * RSET before QUIT (T22); with no marks yet, the client just QUITs. IMAP
+ * has nothing to take back. */
+static void
+test_world_stop (void)
+{
+  static const char text[] =
+    "[scenario]\nid=u\ntitle=u\nmailbox=sample\n"
+    "[device laptop]\nprotocol=pop3\n"
+    "[device phone]\nprotocol=pop3\n"
+    "[device tablet]\nprotocol=imap\n"
+    "[step 1]\nactor=laptop\naction=check\nuntil=DELE 3\n"
+    "[step 2]\nactor=laptop\naction=stop\n"
+    "assert=step-contains RSET\nassert-2=step-contains \"Deletion marks removed\"\n"
+    "assert-3=step-lacks \"DELE 4\"\nassert-4=server-count INBOX 15\nassert-5=device-count laptop INBOX 15\n"
+    "assert-6=device-disconnected laptop\n"
+    /* The setting still says delete after download: the next check does. */
+    "[step 3]\nactor=laptop\naction=check\nassert=server-count INBOX 0\n"
+    "[step 4]\nactor=server\naction=generate\ncount=5\n"
+    "[step 5]\nactor=phone\naction=check\nuntil=RETR 2\n"
+    "[step 6]\nactor=phone\naction=stop\n"
+    "assert=step-lacks RSET\nassert-2=step-contains QUIT\nassert-3=device-count phone INBOX 2\n"
+    "assert-4=server-count INBOX 5\n"
+    "[step 7]\nactor=phone\naction=stop\nassert=step-contains \"not in the middle of a check\"\n"
+    "[step 8]\nactor=tablet\naction=check\n"
+    "[step 9]\nactor=tablet\naction=stop\nassert=step-contains \"IMAP has nothing to take back\"\n"
+    "assert-2=device-connected tablet\n";
+  g_autoptr(MsPlayer) player = run_inline (text);
+
+  g_assert_cmpint (line_time (player, "laptop", "RSET"), >, line_time (player, "laptop", "DELE 3"));
+}
+
+/* "drop command=FETCH" cuts an IMAP client's UID FETCH too. */
+static void
+test_world_drop_uid_command (void)
+{
+  static const char text[] =
+    "[scenario]\nid=u\ntitle=u\nmailbox=sample\n"
+    "[device laptop]\nprotocol=imap\n"
+    "[step 1]\nactor=laptop\naction=check\n"
+    "[step 2]\nactor=network\naction=drop\ndevice=laptop\ncommand=FETCH\n"
+    "[step 3]\nactor=laptop\naction=open\nmessage=Lunch\n"
+    "assert=step-contains \"connection lost\"\nassert-2=device-disconnected laptop\n";
+  g_autoptr(MsPlayer) player = run_inline (text);
+
+  g_assert_nonnull (player);
+}
+
 static void
 test_scenario_until_never (void)
 {
@@ -565,6 +613,8 @@ main (int    argc,
   g_test_add_func ("/sim/player/compare-mode", test_player_compare_mode);
   g_test_add_func ("/sim/player/imap-open-keeps-local-copies", test_imap_open_keeps_local_copies);
   g_test_add_func ("/sim/world/two-pop3-sessions", test_world_two_pop3_sessions);
+  g_test_add_func ("/sim/world/stop", test_world_stop);
+  g_test_add_func ("/sim/world/drop-uid-command", test_world_drop_uid_command);
   g_test_add_func ("/sim/scenario/until-never", test_scenario_until_never);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
   g_test_add_func ("/sim/scenario/not-found", test_scenario_not_found);
