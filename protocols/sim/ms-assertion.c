@@ -8,6 +8,7 @@
 #include "ms-device-private.h"
 #include "ms-sim-sessions.h"
 #include "ms-transcript-entry-private.h"
+#include "ms-world-private.h"
 
 typedef enum {
   OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
@@ -283,39 +284,6 @@ compare (Op      op,
     }
 }
 
-/* The unfolded Subject header of a raw message (not decoded: scenario
- * subjects are plain ASCII). */
-static char *
-raw_subject (GBytes *raw)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (raw, &len);
-  GString *value = NULL;
-  gsize i = 0;
-
-  while (i < len)
-    {
-      const char *eol = memchr (data + i, '\n', len - i);
-      gsize end = eol != NULL ? (gsize) (eol - data) : len;
-      gsize line_len = end - i;
-
-      if (line_len > 0 && data[end - 1] == '\r')
-        line_len--;
-      if (line_len == 0)
-        break;
-      if (value != NULL && (data[i] == ' ' || data[i] == '\t'))
-        g_string_append_len (value, data + i, (gssize) line_len);
-      else if (value != NULL)
-        break;
-      else if (line_len >= 8 && g_ascii_strncasecmp (data + i, "Subject:", 8) == 0)
-        value = g_string_new_len (data + i + 8, (gssize) line_len - 8);
-      i = end + 1;
-    }
-  if (value == NULL)
-    return g_strdup ("");
-  return g_strstrip (g_string_free (value, FALSE));
-}
-
 static MsMessage *
 find_message (MsAccount  *account,
               const char *subject,
@@ -336,7 +304,7 @@ find_message (MsAccount  *account,
       for (guint i = 0; i < n; i++)
         {
           MsMessage *message = ms_mailbox_get_message (box, i);
-          g_autofree char *s = raw_subject (ms_message_get_raw (message));
+          g_autofree char *s = ms_world_raw_subject (ms_message_get_raw (message));
 
           if (strstr (s, subject) != NULL)
             return message;

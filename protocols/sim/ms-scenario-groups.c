@@ -21,7 +21,7 @@ static const char * const device_actions[] = {
   "forward", "search", "create-folder", "rename-folder", "delete-folder", "move", "idle",
   "disconnect", "resync", "send", "go-offline", "go-online", "crash", "stop", NULL
 };
-static const char * const server_actions[] = { "deliver", "generate", "create-folder", NULL };
+static const char * const server_actions[] = { "deliver", "generate", "create-folder", "scan", NULL };
 static const char * const network_actions[] = { "drop", "set-link", NULL };
 
 gboolean

@@ -359,6 +359,69 @@ do_generate (MsWorld     *world,
   return TRUE;
 }
 
+/* The server's spam and virus filter: it checks each message of the
+ * mailbox once (those that arrived since its last run) and marks the ones
+ * whose subject holds `message` with the keyword $Junk (RFC 5788). The
+ * mark lives on the server, so every IMAP session sees it; POP3 has no
+ * way to carry it. */
+static gboolean
+do_scan (MsWorld     *world,
+         GHashTable  *args,
+         GError     **error)
+{
+  const char *mailbox = arg_or (args, "mailbox", "INBOX");
+  const char *spam = arg (args, "message");
+  static const char * const junk[] = { "$Junk", NULL };
+  MsMailbox *box = ms_account_lookup_mailbox (world->account, mailbox);
+  g_autoptr(GPtrArray) marked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint32 from;
+  guint checked = 0;
+
+  if (box == NULL)
+    {
+      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_BAD_ARGUMENT,
+                   "the server has no mailbox “%s”", mailbox);
+      return FALSE;
+    }
+  from = GPOINTER_TO_UINT (g_hash_table_lookup (world->scanned, ms_mailbox_get_name (box)));
+  /* Collect first: storing flags emits signals that live sessions act on. */
+  {
+    g_autoptr(GPtrArray) junk_messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+
+    for (guint i = 0; i < ms_mailbox_get_n_messages (box); i++)
+      {
+        MsMessage *message = ms_mailbox_get_message (box, i);
+        g_autofree char *subject = NULL;
+
+        if (ms_message_get_uid (message) < from)
+          continue;
+        checked++;
+        subject = ms_world_raw_subject (ms_message_get_raw (message));
+        if (spam != NULL && strstr (subject, spam) != NULL)
+          {
+            g_ptr_array_add (junk_messages, ms_message_ref (message));
+            g_ptr_array_add (marked, g_steal_pointer (&subject));
+          }
+      }
+    g_hash_table_insert (world->scanned, g_strdup (ms_mailbox_get_name (box)),
+                         GUINT_TO_POINTER (ms_mailbox_get_uidnext (box)));
+    for (guint i = 0; i < junk_messages->len; i++)
+      ms_mailbox_store_flags (box, g_ptr_array_index (junk_messages, i), MS_FLAGS_ADD, MS_FLAG_NONE, junk);
+  }
+
+  g_string_printf (text, "the server's spam and virus filter checks %u new message%s in %s, once for "
+                   "every device", checked, checked == 1 ? "" : "s", mailbox);
+  if (marked->len == 0)
+    g_string_append (text, "; it finds nothing wrong");
+  for (guint i = 0; i < marked->len; i++)
+    g_string_append_printf (text, "%s“%s”", i == 0 ? "; it marks as junk (keyword $Junk): " : ", ",
+                            (const char *) g_ptr_array_index (marked, i));
+  ms_world_add_notice (world, "server", text->str);
+  run_exchange (world);
+  return TRUE;
+}
+
 gboolean
 ms_world_perform_server (MsWorld     *world,
                          const char  *actor,
@@ -370,6 +433,8 @@ ms_world_perform_server (MsWorld     *world,
     return do_deliver (world, actor, args, error);
   if (g_str_equal (action, "generate"))
     return do_generate (world, args, error);
+  if (g_str_equal (action, "scan") && g_str_equal (actor, "server"))
+    return do_scan (world, args, error);
   if (g_str_equal (action, "create-folder"))
     {
       if (ms_account_create_mailbox (world->account, arg_or (args, "argument", ""), error) == NULL)

@@ -100,3 +100,36 @@ ms_world_compose_message (MsWorld    *world,
 
   return g_string_free_to_bytes (out);
 }
+
+/* The unfolded Subject header of a raw message (not decoded: scenario
+ * subjects are plain ASCII). */
+char *
+ms_world_raw_subject (GBytes *raw)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (raw, &len);
+  GString *value = NULL;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      const char *eol = memchr (data + i, '\n', len - i);
+      gsize end = eol != NULL ? (gsize) (eol - data) : len;
+      gsize line_len = end - i;
+
+      if (line_len > 0 && data[end - 1] == '\r')
+        line_len--;
+      if (line_len == 0)
+        break;
+      if (value != NULL && (data[i] == ' ' || data[i] == '\t'))
+        g_string_append_len (value, data + i, (gssize) line_len);
+      else if (value != NULL)
+        break;
+      else if (line_len >= 8 && g_ascii_strncasecmp (data + i, "Subject:", 8) == 0)
+        value = g_string_new_len (data + i + 8, (gssize) line_len - 8);
+      i = end + 1;
+    }
+  if (value == NULL)
+    return g_strdup ("");
+  return g_strstrip (g_string_free (value, FALSE));
+}

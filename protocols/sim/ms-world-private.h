@@ -32,6 +32,7 @@ struct _MsWorld
   guint         step;
   GPtrArray    *drops;         /* MsDropRule* */
   guint         message_counter;
+  GHashTable   *scanned;       /* mailbox name -> the first UID the filter has not checked */
   gint64        epoch;
   /* While an action runs for a step with "until": the text whose protocol
    * line ends the step, whether it was seen, and the first transcript
@@ -131,5 +132,7 @@ GBytes       *ms_world_compose_message (MsWorld     *world,
                                         gsize        attachment_size,
                                         const char  *attachment_name);
 char         *ms_world_format_date     (gint64       unix_time);
+/* The unfolded, undecoded Subject header of a raw message, or "". */
+char         *ms_world_raw_subject     (GBytes      *raw);
 
 G_END_DECLS

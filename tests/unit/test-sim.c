@@ -443,6 +443,28 @@ test_world_drop_uid_command (void)
   g_assert_nonnull (player);
 }
 
+/* The server's filter checks each message once, marks junk with $Junk on
+ * the server, and IMAP devices see the mark (T82). */
+static void
+test_world_scan (void)
+{
+  static const char text[] =
+    "[scenario]\nid=u\ntitle=u\nmailbox=sample\n"
+    "[device tablet]\nprotocol=imap\n"
+    "[step 1]\nactor=server\naction=deliver\nsubject=Cheap watches\n"
+    "[step 2]\nactor=server\naction=deliver\nsubject=Choir rehearsal moved\n"
+    "[step 3]\nactor=server\naction=scan\nmessage=Cheap\n"
+    "assert=step-contains \"checks 2 new messages in INBOX\"\n"
+    "assert-2=server-flag Cheap $Junk\nassert-3=server-not-flag Choir $Junk\n"
+    "[step 4]\nactor=server\naction=scan\nmessage=Choir\n"
+    "assert=step-contains \"checks 0 new messages\"\nassert-2=server-not-flag Choir $Junk\n"
+    "[step 5]\nactor=tablet\naction=check\n"
+    "assert=device-flag tablet Cheap $Junk\nassert-2=device-not-flag tablet Choir $Junk\n";
+  g_autoptr(MsPlayer) player = run_inline (text);
+
+  g_assert_nonnull (player);
+}
+
 static void
 test_scenario_until_never (void)
 {
@@ -614,6 +636,7 @@ main (int    argc,
   g_test_add_func ("/sim/player/imap-open-keeps-local-copies", test_imap_open_keeps_local_copies);
   g_test_add_func ("/sim/world/two-pop3-sessions", test_world_two_pop3_sessions);
   g_test_add_func ("/sim/world/stop", test_world_stop);
+  g_test_add_func ("/sim/world/scan", test_world_scan);
   g_test_add_func ("/sim/world/drop-uid-command", test_world_drop_uid_command);
   g_test_add_func ("/sim/scenario/until-never", test_scenario_until_never);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
