@@ -260,20 +260,6 @@ write_entry (Capture           *capture,
     }
 }
 
-/* The NSS key log of the world's TLS connections, when the simulation
- * offers one as the string property "tls-keylog" (looked up at run time so
- * the export works with a world that has no TLS at all). */
-static char *
-world_keylog (MsWorld *world)
-{
-  char *keylog = NULL;
-
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (world), "tls-keylog") == NULL)
-    return NULL;
-  g_object_get (world, "tls-keylog", &keylog, NULL);
-  return keylog;
-}
-
 GBytes *
 ms_export_pcapng_bytes (MsPlayer       *player,
                         MsExportFlags   flags,
@@ -290,7 +276,7 @@ ms_export_pcapng_bytes (MsPlayer       *player,
   MsScenario *scenario = ms_player_get_scenario (player);
   GListModel *devices = ms_world_get_devices (world);
   g_autofree char *header = NULL;
-  g_autofree char *keylog = NULL;
+  const char *keylog = ms_world_get_tls_keylog (world);
   gboolean redact = (flags & MS_EXPORT_FLAGS_REDACT_PASSWORDS) != 0;
   Capture capture = {
     .writer = writer, .world = world, .redactor = redactor, .connections = connections,
@@ -320,13 +306,12 @@ ms_export_pcapng_bytes (MsPlayer       *player,
 
   /* The key log lets Wireshark decrypt, which would show the very
    * passwords a redacted export hides: then it stays out. */
-  keylog = world_keylog (world);
-  if (capture.tls_bytes && keylog != NULL && *keylog != '\0' && !redact)
+  if (capture.tls_bytes && *keylog != '\0' && !redact)
     ms_pcapng_writer_add_keylog (writer, keylog);
 
   header = g_strdup_printf ("Mailscope: %s (%s). %s%s", ms_scenario_get_title (scenario),
                             ms_scenario_get_id (scenario), ms_export_password_note (flags),
-                            redact && keylog != NULL && *keylog != '\0'
+                            redact && *keylog != '\0'
                             ? " The TLS keys are left out, so the TLS sessions stay encrypted." : "");
   add_comment (&capture, header);
   for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)

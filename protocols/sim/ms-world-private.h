@@ -19,6 +19,8 @@ typedef struct
   gint64  after_bytes;   /* or after this many client bytes on the connection; -1 */
 } MsDropRule;
 
+typedef struct _MsWorldTls MsWorldTls;
+
 struct _MsWorld
 {
   GObject       parent_instance;
@@ -40,8 +42,7 @@ struct _MsWorld
   const char   *until;
   gboolean      until_met;
   guint         until_from;
-  MsTlsContext *tls_server_context;   /* made on first use */
-  MsTlsContext *tls_client_context;
+  MsWorldTls   *tls;           /* ms-world-tls.c: made on first use */
 };
 
 struct _MsSimConnection
@@ -73,12 +74,15 @@ struct _MsSimConnection
   /* TLS: one filter per end. Each end switches on its own (the server after
    * queueing its answer to STLS/STARTTLS, the client when it reads it), so
    * the flags are per end. The observers see what an eavesdropper sees of
-   * each direction: record types and sizes. */
+   * each direction: record types and sizes; observed[] holds the bytes they
+   * have not yet reported as whole records. */
   MsTlsFilter       *tls_client;
   MsTlsFilter       *tls_server;
   gboolean           tls_client_done;
   gboolean           tls_server_done;
   MsTlsRecordParser *observers[3];
+  GByteArray        *observed[3];
+  gsize              keylog_taken;   /* of the client filter's key log */
 };
 
 /* ms-world-connection.c */
@@ -106,6 +110,9 @@ MsTranscriptEntry *ms_world_new_entry (MsWorld          *world,
                                        const char       *device);
 void          ms_world_add_entry   (MsWorld           *world,
                                     MsTranscriptEntry *entry);
+
+/* ms-world-tls.c */
+void          ms_world_tls_free    (MsWorldTls        *tls);
 
 /* ms-world-actions.c */
 gboolean      ms_world_perform_device  (MsWorld     *world,

@@ -61,8 +61,7 @@ ms_world_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->transcript);
   g_clear_object (&self->server_store);
-  g_clear_object (&self->tls_server_context);
-  g_clear_object (&self->tls_client_context);
+  g_clear_pointer (&self->tls, ms_world_tls_free);
   G_OBJECT_CLASS (ms_world_parent_class)->dispose (object);
 }
 

@@ -39,6 +39,8 @@ MsTranscript *ms_world_get_transcript    (MsWorld     *self);
 gint64        ms_world_get_epoch         (MsWorld     *self);
 /* Unix time now, in seconds. */
 gint64        ms_world_get_unix_now      (MsWorld     *self);
+/* The NSS key log (SSLKEYLOGFILE lines) of the world's TLS sessions; "" if none. */
+const char   *ms_world_get_tls_keylog    (MsWorld     *self);
 
 /* Fills the server's INBOX: "sample" (the bundled sample mailbox), "empty",
  * or a path to a folder of .eml files, an mbox or a Maildir. */
