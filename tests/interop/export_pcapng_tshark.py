@@ -5,11 +5,15 @@ IMAP scenario and TLS scenarios (built-in or written here). It must dissect
 POP, SMTP and IMAP on their standard ports, carry the narration as packet
 comments, show the dropped connection as a reset, and, when the capture
 holds TLS records and their key log, decrypt them with no key file given
-(the Decryption Secrets Block). Parts whose sessions are not in this build
-yet are reported and skipped."""
+(the Decryption Secrets Block). The built-in eavesdropper scenario must show
+the phone's PASS and RETR inside STARTTLS on port 110 and the laptop's LOGIN
+inside implicit TLS on port 993, with no TCP warning; its redacted export
+keeps the key log out, so nothing inside TLS can be read. Parts whose
+sessions are not in this build yet are reported and skipped."""
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -18,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_fixture import SOURCE, Exports, builtin_or_skip, check  # noqa: E402
 
 POP_SCENARIO = os.path.join(SOURCE, 'tests', 'golden', 'export', 'pop-export.scenario')
+EAVESDROPPER = os.path.join(SOURCE, 'data', 'scenarios', '13-tls-eavesdropper.scenario')
 
 IMAP_SCENARIO = """[scenario]
 id=export-imap
@@ -105,6 +110,60 @@ def tls(tmp, protocol, mode, dissector):
         print('tls %s %s: %d TLS records, %d %s packets decrypted' % (protocol, mode, records, n, dissector))
 
 
+def block_types(path):
+    """(block type, first word of the body) in file order. The writer's
+    byte order is the host's, which the section header's magic tells."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    order = '<' if struct.unpack_from('<I', data, 8)[0] == 0x1A2B3C4D else '>'
+    types, offset = [], 0
+    while offset + 12 <= len(data):
+        kind, length = struct.unpack_from(order + 'II', data, offset)
+        check(length >= 12 and length % 4 == 0, 'bad pcapng block length %d' % length)
+        types.append((kind, struct.unpack_from(order + 'I', data, offset + 8)[0]))
+        offset += length
+    check(offset == len(data), 'pcapng blocks do not fill the file')
+    return types
+
+
+def eavesdropper():
+    with Exports(EAVESDROPPER, formats=['pcapng']) as e:
+        if not builtin_or_skip(e, 'tls eavesdropper'):
+            return
+        path = e.paths['pcapng']
+        types = block_types(path)
+        kinds = [kind for kind, _ in types]
+        check(0x0A in kinds, 'no Decryption Secrets Block')
+        check(kinds.index(0x0A) < kinds.index(6), 'the secrets come after the first packet')
+        check(types[kinds.index(0x0A)][1] == 0x544C534B, 'the secrets are not a TLS key log ("TLSK")')
+        check(count(path, 'tls.record') > 20, 'no TLS records in the capture')
+        check(count(path, 'pop.request.command == "PASS" && !tls') == 1, 'the old phone\'s PASS in clear')
+        check(count(path, 'pop.request.command == "PASS" && tls && tcp.port == 110') == 1,
+              'the phone\'s PASS inside STARTTLS is not decrypted')
+        retr = count(path, 'pop.request.command == "RETR" && tls')
+        check(retr == 15, '%d RETR decrypted, not 15' % retr)
+        check(count(path, 'imap.request contains "LOGIN" && tls && tcp.port == 993') == 1,
+              'the laptop\'s LOGIN inside TLS on port 993 is not decrypted')
+        check(count(path, 'imap.request contains "UID FETCH" && tcp.port == 993') >= 1,
+              'no UID FETCH decrypted on port 993')
+        check(count(path, '_ws.expert.severity >= warning') == 0, 'tshark warns about the capture')
+        comments = tshark(path, '-T', 'fields', '-e', 'frame.comment')
+        for text in ['Step 3 of 4', 'Step 4 of 4', 'TLS handshake complete', 'implicit TLS']:
+            check(text in comments, 'no packet comment with %r' % text)
+        check('not in the capture' not in comments, 'the capture says the TLS records are missing')
+        print('eavesdropper: %d TLS records; PASS, %d RETR and LOGIN decrypted; comments kept'
+              % (count(path, 'tls.record'), retr))
+    with Exports(EAVESDROPPER, formats=['pcapng'], redact=True) as e:
+        e.ok()
+        path = e.paths['pcapng']
+        check(0x0A not in [kind for kind, _ in block_types(path)], 'a redacted capture has the key log')
+        check(count(path, 'tls.record') > 20, 'no TLS records in the redacted capture')
+        check(count(path, 'pop.request.command == "PASS" && tls') == 0, 'PASS decrypted without keys')
+        check('TLS keys are left out' in tshark(path, '-T', 'fields', '-e', 'frame.comment'),
+              'the redacted capture does not say the keys are left out')
+        print('eavesdropper redacted: no key log, TLS stays encrypted')
+
+
 def main():
     if shutil.which('tshark') is None:
         print('tshark is not installed: skipped')
@@ -116,6 +175,7 @@ def main():
         tls(tmp, 'imap', 'implicit', 'imap')
         tls(tmp, 'pop3', 'implicit', 'pop')
         tls(tmp, 'pop3', 'starttls', 'pop')
+        eavesdropper()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print('ok')
