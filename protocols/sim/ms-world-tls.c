@@ -3,14 +3,15 @@
  * each, made from the world's contexts), the records an eavesdropper sees
  * (one transcript entry per record, with its bytes as they crossed the
  * wire), and the world's key log, so that an export can hand Wireshark the
- * secrets it needs to decrypt those records. */
+ * secrets it needs to decrypt those records. The contexts draw from a
+ * fixed-seed generator (ms-tls-sim-random.c): the records, and so the
+ * capture and the key log, are the same in every run of a scenario. */
 #define G_LOG_DOMAIN "ms-world"
 #include "config.h"
 
 #include <string.h>
 
 #include "ms-server-session.h"
-#include "ms-tls-certificate.h"
 #include "ms-world-connection-private.h"
 
 struct _MsWorldTls
@@ -57,6 +58,9 @@ ms_world_get_tls_keylog (MsWorld *self)
   return self->tls != NULL ? self->tls->keylog->str : "";
 }
 
+/* Both contexts at once: they share the simulation's fixed-seed random
+ * generator, so a scenario gives the same TLS bytes and key log in every
+ * run (and every replay). */
 static MsTlsContext *
 world_tls_context (MsWorld  *world,
                    gboolean  server,
@@ -64,24 +68,10 @@ world_tls_context (MsWorld  *world,
 {
   MsWorldTls *tls = world_tls (world);
 
-  if (server)
-    {
-      if (tls->server_context == NULL)
-        tls->server_context = ms_tls_context_new_server_fixed (error);
-      return tls->server_context;
-    }
-  if (tls->client_context == NULL)
-    {
-      const char *cert_pem, *key_pem;
-      g_autoptr(MsTlsContext) context = ms_tls_context_new_client (error);
-
-      /* The simulated clients trust the fixed demonstration identity. */
-      ms_tls_certificate_fixed_pem (&cert_pem, &key_pem);
-      if (context == NULL || !ms_tls_context_trust_pem (context, cert_pem, error))
-        return NULL;
-      tls->client_context = g_steal_pointer (&context);
-    }
-  return tls->client_context;
+  if (tls->server_context == NULL &&
+      !ms_tls_context_new_simulation (&tls->server_context, &tls->client_context, error))
+    return NULL;
+  return server ? tls->server_context : tls->client_context;
 }
 
 gboolean

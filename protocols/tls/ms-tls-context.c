@@ -15,6 +15,7 @@ struct _MsTlsContext
 {
   GObject   parent_instance;
   SSL_CTX  *ssl_ctx;
+  MsTlsSimRandom *sim_random;   /* the simulation's library context, or NULL */
   gboolean  is_server;
   gboolean  verifies_peer;
 };
@@ -64,7 +65,9 @@ ms_tls_context_finalize (GObject *object)
 {
   MsTlsContext *self = MS_TLS_CONTEXT (object);
 
+  /* The SSL_CTX lives in the library context: it goes first. */
   g_clear_pointer (&self->ssl_ctx, SSL_CTX_free);
+  g_clear_pointer (&self->sim_random, ms_tls_sim_random_unref);
   G_OBJECT_CLASS (ms_tls_context_parent_class)->finalize (object);
 }
 
@@ -81,15 +84,20 @@ ms_tls_context_init (MsTlsContext *self)
 {
 }
 
+/* @sim_random is NULL for every real connection (OpenSSL's own DRBG). */
 static MsTlsContext *
-context_new (gboolean   is_server,
-             GError   **error)
+context_new (gboolean         is_server,
+             MsTlsSimRandom  *sim_random,
+             GError         **error)
 {
   g_autoptr(MsTlsContext) self = g_object_new (MS_TYPE_TLS_CONTEXT, NULL);
+  OSSL_LIB_CTX *libctx = sim_random != NULL ? ms_tls_sim_random_get_libctx (sim_random) : NULL;
   SSL_CTX *ctx;
 
   ERR_clear_error ();
-  ctx = SSL_CTX_new (is_server ? TLS_server_method () : TLS_client_method ());
+  if (sim_random != NULL)
+    self->sim_random = ms_tls_sim_random_ref (sim_random);
+  ctx = SSL_CTX_new_ex (libctx, NULL, is_server ? TLS_server_method () : TLS_client_method ());
   if (ctx == NULL)
     {
       ms_tls_set_openssl_error (error, MS_TLS_ERROR_SETTINGS, "Could not start OpenSSL");
@@ -147,7 +155,7 @@ ms_tls_context_new_server (const char  *cert_path,
   g_return_val_if_fail (key_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((self = context_new (TRUE, error)) == NULL)
+  if ((self = context_new (TRUE, NULL, error)) == NULL)
     return NULL;
   if (SSL_CTX_use_certificate_chain_file (self->ssl_ctx, cert_path) != 1)
     {
@@ -178,15 +186,11 @@ x509_from_pem (const char *pem)
   return cert;
 }
 
-/**
- * ms_tls_context_new_server_pem:
- *
- * Like ms_tls_context_new_server(), from PEM text in memory.
- */
-MsTlsContext *
-ms_tls_context_new_server_pem (const char  *cert_pem,
-                               const char  *key_pem,
-                               GError     **error)
+static MsTlsContext *
+server_from_pem (const char      *cert_pem,
+                 const char      *key_pem,
+                 MsTlsSimRandom  *sim_random,
+                 GError         **error)
 {
   g_autoptr(MsTlsContext) self = NULL;
   X509 *cert;
@@ -194,15 +198,15 @@ ms_tls_context_new_server_pem (const char  *cert_pem,
   BIO *bio;
   gboolean ok;
 
-  g_return_val_if_fail (cert_pem != NULL, NULL);
-  g_return_val_if_fail (key_pem != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if ((self = context_new (TRUE, error)) == NULL)
+  if ((self = context_new (TRUE, sim_random, error)) == NULL)
     return NULL;
   cert = x509_from_pem (cert_pem);
+  /* The key in the context's library context, so that what it signs
+   * (RSA-PSS salts) draws from the same generator as the rest. */
   if ((bio = BIO_new_mem_buf (key_pem, -1)) != NULL)
-    pkey = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
+    pkey = PEM_read_bio_PrivateKey_ex (bio, NULL, NULL, NULL,
+                                       sim_random != NULL ? ms_tls_sim_random_get_libctx (sim_random) : NULL,
+                                       NULL);
   BIO_free (bio);
   ok = cert != NULL && pkey != NULL &&
        SSL_CTX_use_certificate (self->ssl_ctx, cert) == 1 &&
@@ -217,6 +221,23 @@ ms_tls_context_new_server_pem (const char  *cert_pem,
   if (!check_key (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/**
+ * ms_tls_context_new_server_pem:
+ *
+ * Like ms_tls_context_new_server(), from PEM text in memory.
+ */
+MsTlsContext *
+ms_tls_context_new_server_pem (const char  *cert_pem,
+                               const char  *key_pem,
+                               GError     **error)
+{
+  g_return_val_if_fail (cert_pem != NULL, NULL);
+  g_return_val_if_fail (key_pem != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return server_from_pem (cert_pem, key_pem, NULL, error);
 }
 
 /**
@@ -249,10 +270,43 @@ ms_tls_context_new_client (GError **error)
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((self = context_new (FALSE, error)) == NULL)
+  if ((self = context_new (FALSE, NULL, error)) == NULL)
     return NULL;
   SSL_CTX_set_verify (self->ssl_ctx, SSL_VERIFY_NONE, NULL);
   return self;
+}
+
+/**
+ * ms_tls_context_new_simulation:
+ *
+ * The simulation's two ends: a server with the fixed demonstration identity
+ * and a client that trusts it, sharing a fixed-seed random generator
+ * (ms-tls-sim-random.c), so that the same scenario gives the same TLS bytes
+ * and key log in every run. Never for a real connection: every secret of
+ * these sessions can be computed by anyone with the source code.
+ */
+gboolean
+ms_tls_context_new_simulation (MsTlsContext **server,
+                               MsTlsContext **client,
+                               GError       **error)
+{
+  g_autoptr(MsTlsSimRandom) sim_random = NULL;
+  g_autoptr(MsTlsContext) server_context = NULL;
+  g_autoptr(MsTlsContext) client_context = NULL;
+  const char *cert_pem, *key_pem;
+
+  g_return_val_if_fail (server != NULL && client != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ms_tls_certificate_fixed_pem (&cert_pem, &key_pem);
+  if ((sim_random = ms_tls_sim_random_new ("one simulated world", error)) == NULL ||
+      (server_context = server_from_pem (cert_pem, key_pem, sim_random, error)) == NULL ||
+      (client_context = context_new (FALSE, sim_random, error)) == NULL ||
+      !ms_tls_context_trust_pem (client_context, cert_pem, error))
+    return FALSE;
+  *server = g_steal_pointer (&server_context);
+  *client = g_steal_pointer (&client_context);
+  return TRUE;
 }
 
 static gboolean

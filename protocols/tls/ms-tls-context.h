@@ -39,6 +39,9 @@ MsTlsContext *ms_tls_context_new_server_pem    (const char    *cert_pem,
                                                 GError       **error);
 MsTlsContext *ms_tls_context_new_server_fixed  (GError       **error);
 MsTlsContext *ms_tls_context_new_client        (GError       **error);
+gboolean      ms_tls_context_new_simulation    (MsTlsContext **server,
+                                                MsTlsContext **client,
+                                                GError       **error);
 gboolean      ms_tls_context_trust_pem         (MsTlsContext  *self,
                                                 const char    *cert_pem,
                                                 GError       **error);

@@ -18,4 +18,16 @@ int      ms_tls_filter_ex_index         (void);
 void     ms_tls_filter_append_keylog    (gpointer      filter,
                                          const char   *line);
 
+/* ms-tls-sim-random.c: the simulation's fixed-seed OpenSSL library
+ * context, shared (reference counted) by the contexts made in it. */
+typedef struct _MsTlsSimRandom MsTlsSimRandom;
+
+MsTlsSimRandom *ms_tls_sim_random_new        (const char     *seed,
+                                              GError        **error);
+MsTlsSimRandom *ms_tls_sim_random_ref        (MsTlsSimRandom *self);
+void            ms_tls_sim_random_unref      (MsTlsSimRandom *self);
+OSSL_LIB_CTX   *ms_tls_sim_random_get_libctx (MsTlsSimRandom *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsTlsSimRandom, ms_tls_sim_random_unref)
+
 G_END_DECLS
