@@ -465,6 +465,28 @@ test_world_scan (void)
   g_assert_nonnull (player);
 }
 
+/* "wait" moves an exchange left running by "until" on by exactly that
+ * much; the next action that runs the clock finishes it. */
+static void
+test_world_wait_with_running_exchange (void)
+{
+  static const char text[] =
+    "[scenario]\nid=u\ntitle=u\nmailbox=sample\n"
+    "[device laptop]\nprotocol=pop3\nleave-on-server=true\nlink=modem-56k\n"
+    "[step 1]\nactor=server\naction=deliver\nsubject=Photos\nattachment-size=200000\n"
+    "[step 2]\nactor=laptop\naction=check\nuntil=RETR 16\n"
+    "[step 3]\nactor=network\naction=set-link\ndevice=laptop\nlink=fibre-1g\nwait=10s\n"
+    "assert=device-connected laptop\nassert-2=transcript-lacks QUIT\n"
+    "[step 4]\nactor=server\naction=deliver\nsubject=Later\n"
+    "assert=device-disconnected laptop\nassert-2=device-count laptop INBOX 16\n";
+  g_autoptr(MsPlayer) player = run_inline (text);
+  gint64 retr = line_time (player, "laptop", "RETR 16");
+  gint64 quit = line_time (player, "laptop", "QUIT");
+
+  /* 200 KB of base64 over 56 kbit/s takes far longer than 10 s. */
+  g_assert_cmpint (quit - retr, >, 10 * G_USEC_PER_SEC);
+}
+
 static void
 test_scenario_until_never (void)
 {
@@ -637,6 +659,7 @@ main (int    argc,
   g_test_add_func ("/sim/world/two-pop3-sessions", test_world_two_pop3_sessions);
   g_test_add_func ("/sim/world/stop", test_world_stop);
   g_test_add_func ("/sim/world/scan", test_world_scan);
+  g_test_add_func ("/sim/world/wait-with-running-exchange", test_world_wait_with_running_exchange);
   g_test_add_func ("/sim/world/drop-uid-command", test_world_drop_uid_command);
   g_test_add_func ("/sim/scenario/until-never", test_scenario_until_never);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
