@@ -54,6 +54,29 @@ GBytes    *ms_loader_read_message_file (const char  *path,
 int        ms_loader_compare_strings   (gconstpointer a,
                                         gconstpointer b);
 
+/* Where loaded messages are built, a line at a time (ms-store-loader-arena.c).
+ * @expected is the input size, to choose how to allocate. */
+typedef struct _MsLoaderArena MsLoaderArena;
+MsLoaderArena *ms_loader_arena_new         (gsize          expected);
+void           ms_loader_arena_free        (MsLoaderArena *arena);
+/* Appends @line (no line end) and CRLF to the message being built. */
+void           ms_loader_arena_append_line (MsLoaderArena *arena,
+                                            const char    *line,
+                                            gsize          len);
+gsize          ms_loader_arena_get_length  (MsLoaderArena *arena);
+/* Drops the message being built. */
+void           ms_loader_arena_discard     (MsLoaderArena *arena);
+/* The message built so far; the next one starts empty. */
+GBytes        *ms_loader_arena_finish      (MsLoaderArena *arena);
+
+/* Parses @len bytes of mbox at @data. With @mapped, @data is a read-only
+ * file mapping the loader owns, whose pages it may drop once parsed. */
+gboolean   ms_loader_load_mbox_data    (MsMailbox   *mailbox,
+                                        const char  *data,
+                                        gsize        len,
+                                        const char  *name,
+                                        gboolean     mapped,
+                                        GError     **error);
 gboolean   ms_loader_load_maildir      (MsMailbox   *mailbox,
                                         const char  *path,
                                         GError     **error);

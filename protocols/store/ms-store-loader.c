@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 
@@ -293,8 +294,9 @@ load_mbox_file (MsMailbox   *mailbox,
 {
   g_autofree char *display = g_filename_display_name (path);
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
+  char *data;
+  gsize len;
 
   mapped = g_mapped_file_new (path, FALSE, &local_error);
   if (mapped == NULL)
@@ -302,8 +304,12 @@ load_mbox_file (MsMailbox   *mailbox,
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO, "%s", local_error->message);
       return FALSE;
     }
-  bytes = g_mapped_file_get_bytes (mapped);
-  return ms_store_loader_load_mbox_bytes (mailbox, bytes, display, error);
+  data = g_mapped_file_get_contents (mapped);
+  len = g_mapped_file_get_length (mapped);
+  /* Read once from start to end: ask for read-ahead. */
+  if (len > 0)
+    madvise (data, len, MADV_SEQUENTIAL);
+  return ms_loader_load_mbox_data (mailbox, data, len, display, TRUE, error);
 }
 
 gboolean
