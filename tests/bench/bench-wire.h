@@ -8,7 +8,8 @@
 typedef struct
 {
   int     fd;
-  GString *in;        /* bytes read but not consumed yet */
+  GString *in;        /* bytes read; those from pos on are not consumed yet */
+  gsize    pos;
   guint64  bytes_in;  /* everything read from the server so far */
   guint    tag;
 } BenchConn;
