@@ -152,7 +152,7 @@ def _mail_ids():
     return uid, os.getgid()
 
 
-def _config(workdir, users_file, mail_location, imap_port, pop3_port, protocols):
+def _config(workdir, users_file, mail_location, imap_port, pop3_port, protocols, extra_config=()):
     uid, gid = _mail_ids()
     user = pwd.getpwuid(os.getuid()).pw_name
     lines = [
@@ -224,6 +224,7 @@ def _config(workdir, users_file, mail_location, imap_port, pop3_port, protocols)
             '  chroot =',
             '}',
         ]
+    lines += list(extra_config)
     return '\n'.join(lines) + '\n'
 
 
@@ -243,11 +244,12 @@ def _wait_for_port(port, process, deadline):
 
 
 def start_dovecot(workdir, users=None, messages=(), mailbox_format='maildir',
-                  protocols=('imap', 'pop3')):
+                  protocols=('imap', 'pop3'), extra_config=()):
     """Starts a throwaway Dovecot whose config and mail live under `workdir`.
 
     users: {name: password}; every user gets the same INBOX, filled with
-    `messages` (bytes each, in order; UIDs 1..n). Returns a Dovecot object with
+    `messages` (bytes each, in order; UIDs 1..n). `extra_config` lines are
+    appended to the generated dovecot.conf (the benchmarks raise limits). Returns a Dovecot object with
     .imap_port, .pop3_port, .pid, .log_text() and .stop().
     """
     if not os.access(DOVECOT, os.X_OK):
@@ -300,7 +302,8 @@ def start_dovecot(workdir, users=None, messages=(), mailbox_format='maildir',
             pop3_port = _free_port()
         conf = os.path.join(workdir, 'dovecot.conf')
         with open(conf, 'w') as f:
-            f.write(_config(workdir, users_file, mail_location, imap_port, pop3_port, protocols))
+            f.write(_config(workdir, users_file, mail_location, imap_port, pop3_port, protocols,
+                            extra_config))
         log = open(os.path.join(workdir, 'dovecot.stderr'), 'wb')
         process = subprocess.Popen([DOVECOT, '-F', '-c', conf],
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
