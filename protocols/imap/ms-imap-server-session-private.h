@@ -79,6 +79,7 @@ struct _MsImapServerSession
   MsMailbox       *mailbox;
   gboolean         read_only;
   GPtrArray       *view;             /* of MsMessage, referenced: seq n is index n-1 */
+  gboolean         view_shared;      /* view is the mailbox's shared list: copy before changing */
   GHashTable      *recent;           /* UIDs with \Recent for this session */
   GHashTable      *pending_expunges; /* UIDs expunged by anyone, not yet announced */
   GHashTable      *pending_flags;    /* UIDs whose flags changed, not yet announced */

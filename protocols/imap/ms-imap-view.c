@@ -58,6 +58,71 @@ on_message_expunged (MsImapServerSession *self,
     }
 }
 
+/* Most sessions see exactly the mailbox's messages, so they share one list
+ * of them (kept on the mailbox) instead of each holding its own: an idle
+ * session on a 100k-message mailbox cost 800 KiB for its copy. A session
+ * copies the list only when its view must differ (an expunge it may not
+ * announce yet) and goes back to sharing once it has caught up. */
+#define SHARED_VIEW_KEY "ms-imap-shared-view"
+
+/* An expunged message must not be kept alive by a list no session uses. */
+static void
+forget_shared_view (MsMailbox *mailbox)
+{
+  g_signal_handlers_disconnect_by_func (mailbox, forget_shared_view, NULL);
+  g_object_set_data (G_OBJECT (mailbox), SHARED_VIEW_KEY, NULL);
+}
+
+static GPtrArray *
+shared_view (MsMailbox *mailbox)
+{
+  GPtrArray *shared = g_object_get_data (G_OBJECT (mailbox), SHARED_VIEW_KEY);
+  guint n = ms_mailbox_get_n_messages (mailbox);
+
+  /* UIDs only grow, so the same count and the same last UID mean the same
+   * messages: anything expunged since would lower the count, and anything
+   * added since would raise the last UID unless it was expunged again. */
+  if (shared != NULL && shared->len == n &&
+      (n == 0 || g_ptr_array_index (shared, n - 1) == ms_mailbox_get_message (mailbox, n - 1)))
+    return g_ptr_array_ref (shared);
+
+  if (shared == NULL)
+    g_signal_connect (mailbox, "message-expunged", G_CALLBACK (forget_shared_view), NULL);
+  shared = g_ptr_array_new_full (n, (GDestroyNotify) ms_message_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (shared, ms_message_ref (ms_mailbox_get_message (mailbox, i)));
+  g_object_set_data_full (G_OBJECT (mailbox), SHARED_VIEW_KEY, g_ptr_array_ref (shared),
+                          (GDestroyNotify) g_ptr_array_unref);
+  return shared;
+}
+
+/* Sets the view to all of the mailbox's messages, shared. */
+static void
+view_share (MsImapServerSession *self)
+{
+  GPtrArray *shared = shared_view (self->mailbox);
+
+  g_ptr_array_unref (self->view);
+  self->view = shared;
+  self->view_shared = TRUE;
+}
+
+/* Makes the view this session's own, to change it. */
+static void
+view_own (MsImapServerSession *self)
+{
+  GPtrArray *own;
+
+  if (!self->view_shared)
+    return;
+  own = g_ptr_array_new_full (self->view->len, (GDestroyNotify) ms_message_unref);
+  for (guint i = 0; i < self->view->len; i++)
+    g_ptr_array_add (own, ms_message_ref (g_ptr_array_index (self->view, i)));
+  g_ptr_array_unref (self->view);
+  self->view = own;
+  self->view_shared = FALSE;
+}
+
 void
 ms_imap_view_close (MsImapServerSession *self)
 {
@@ -66,6 +131,12 @@ ms_imap_view_close (MsImapServerSession *self)
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     g_clear_signal_handler (&self->handlers[i], self->mailbox);
   g_clear_object (&self->mailbox);
+  if (self->view_shared)
+    {
+      g_ptr_array_unref (self->view);
+      self->view = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+      self->view_shared = FALSE;
+    }
   g_ptr_array_set_size (self->view, 0);
   g_hash_table_remove_all (self->recent);
   g_hash_table_remove_all (self->pending_expunges);
@@ -78,14 +149,10 @@ ms_imap_view_select (MsImapServerSession *self,
                      MsMailbox           *mailbox,
                      gboolean             read_only)
 {
-  guint n;
-
   ms_imap_view_close (self);
   self->mailbox = g_object_ref (mailbox);
   self->read_only = read_only;
-  n = ms_mailbox_get_n_messages (mailbox);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (self->view, ms_message_ref (ms_mailbox_get_message (mailbox, i)));
+  view_share (self);
 
   /* \Recent belongs to the first session to see a message (RFC 3501
    * section 2.3.2); EXAMINE only looks, so it leaves it to others. */
@@ -185,7 +252,10 @@ ms_imap_view_flush (MsImapServerSession *self,
   if (expunge_ok && g_hash_table_size (self->pending_expunges) > 0)
     {
       gsize n_view = 0;
-      gpointer *messages = g_ptr_array_steal (self->view, &n_view);
+      gpointer *messages;
+
+      view_own (self);
+      messages = g_ptr_array_steal (self->view, &n_view);
 
       /* One pass in view (UID) order: each EXPUNGE names the number the
        * message has once the ones before it are gone, and the view is
@@ -248,14 +318,23 @@ ms_imap_view_flush (MsImapServerSession *self,
   old_len = self->view->len;
   last_uid = old_len > 0 ? ms_imap_view_uid (self, old_len - 1) : 0;
   n = ms_mailbox_get_n_messages (self->mailbox);
-  {
-    guint start = n;
+  if (g_hash_table_size (self->pending_expunges) == 0)
+    {
+      /* Nothing expunged is left unannounced, so the view holds every
+       * message of the mailbox up to last_uid (each expunge is queued as it
+       * happens): with the new ones it is the whole mailbox again. */
+      view_share (self);
+    }
+  else
+    {
+      guint start = n;
 
-    while (start > 0 && ms_message_get_uid (ms_mailbox_get_message (self->mailbox, start - 1)) > last_uid)
-      start--;
-    for (guint i = start; i < n; i++)
-      g_ptr_array_add (self->view, ms_message_ref (ms_mailbox_get_message (self->mailbox, i)));
-  }
+      view_own (self);
+      while (start > 0 && ms_message_get_uid (ms_mailbox_get_message (self->mailbox, start - 1)) > last_uid)
+        start--;
+      for (guint i = start; i < n; i++)
+        g_ptr_array_add (self->view, ms_message_ref (ms_mailbox_get_message (self->mailbox, i)));
+    }
   if (self->view->len == old_len)
     return;
   if (!self->read_only)

@@ -424,6 +424,45 @@ test_uid_fetch_may_expunge (void)
   fixture_clear (&f);
 }
 
+/* Sessions share one list of the mailbox's messages until one must differ:
+ * a session that has not been told of an expunge keeps its numbers, a new
+ * one sees the mailbox as it is, and they agree once told. */
+static void
+test_shared_view (void)
+{
+  static const char message[] = "Subject: new\r\n\r\nHello.\r\n";
+  Fixture f;
+  MsImapServerSession *a, *b, *c;
+  g_autofree char *append = g_strdup_printf ("a3 APPEND INBOX {%zu+}\r\n%s\r\n", strlen (message), message);
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL, *out4 = NULL, *out5 = NULL, *out6 = NULL;
+
+  fixture_init (&f);
+  a = open_session (&f, "INBOX");
+  b = open_session (&f, "INBOX");
+  g_free (send (a, "a1 STORE 1 +FLAGS.SILENT (\\Deleted)\r\na2 EXPUNGE\r\n"));
+  c = open_session (&f, NULL);
+  out1 = send (c, "c1 SELECT INBOX\r\n");
+  assert_has (out1, "* 2 EXISTS\r\n");
+
+  /* A new message while b still owes its client an expunge. */
+  g_free (send (a, append));
+  out2 = send (b, "b1 FETCH 1 (UID)\r\n");
+  assert_has (out2, "* 1 FETCH (UID 1)\r\n");
+  assert_has (out2, "* 4 EXISTS\r\n");
+  out3 = send (b, "b2 NOOP\r\n");
+  g_assert_cmpstr (out3, ==, "* 1 EXPUNGE\r\nb2 OK NOOP completed.\r\n");
+  out4 = send (b, "b3 FETCH 1:* (UID)\r\n");
+  assert_has (out4, "* 1 FETCH (UID 2)\r\n* 2 FETCH (UID 3)\r\n* 3 FETCH (UID 4)\r\n");
+  out5 = send (c, "c2 NOOP\r\n");
+  assert_has (out5, "* 3 EXISTS\r\n");
+  out6 = send (c, "c3 FETCH 3 (UID)\r\n");
+  assert_has (out6, "* 3 FETCH (UID 4)\r\n");
+  g_object_unref (a);
+  g_object_unref (b);
+  g_object_unref (c);
+  fixture_clear (&f);
+}
+
 static void
 on_output_ready (gpointer data)
 {
@@ -562,5 +601,6 @@ main (int   argc,
   g_test_add_func ("/imap/two-sessions/expunge-ordering", test_expunge_ordering);
   g_test_add_func ("/imap/two-sessions/uid-fetch-may-expunge", test_uid_fetch_may_expunge);
   g_test_add_func ("/imap/two-sessions/idle-push", test_idle_push);
+  g_test_add_func ("/imap/three-sessions/shared-view", test_shared_view);
   return g_test_run ();
 }
