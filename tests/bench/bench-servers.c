@@ -24,6 +24,7 @@ static int big_uid = 0;
 static int idle_sessions = 0;
 static int push_sessions = 0;
 static gboolean skip_pop3 = FALSE;
+static char *only_ops = NULL;
 
 static const GOptionEntry entries[] = {
   { "host", 0, 0, G_OPTION_ARG_STRING, &host, "Server address", "ADDR" },
@@ -38,6 +39,7 @@ static const GOptionEntry entries[] = {
   { "idle-sessions", 0, 0, G_OPTION_ARG_INT, &idle_sessions, "Open N idle IMAP sessions, print IDLE-READY, wait for a line on stdin", "N" },
   { "push-sessions", 0, 0, G_OPTION_ARG_INT, &push_sessions, "Measure IDLE push latency to N sessions", "N" },
   { "skip-pop3", 0, 0, G_OPTION_ARG_NONE, &skip_pop3, "Do not run the POP3 operations", NULL },
+  { "only", 0, 0, G_OPTION_ARG_STRING, &only_ops, "Run only these IMAP operations (comma-separated names)", "NAMES" },
   { NULL }
 };
 
@@ -108,10 +110,16 @@ run_imap_ops (void)
     { "store-all-seen", "STORE 1:* +FLAGS.SILENT (\\Seen)" },
   };
 
+  g_auto(GStrv) only = only_ops ? g_strsplit (only_ops, ",", -1) : NULL;
+
   for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
     {
-      g_autofree double *ms = g_new0 (double, runs);
+      g_autofree double *ms = NULL;
       guint64 bytes = 0;
+
+      if (only != NULL && !g_strv_contains ((const char * const *) only, ops[i].name))
+        continue;
+      ms = g_new0 (double, runs);
 
       for (int r = 0; r < runs; r++)
         {
