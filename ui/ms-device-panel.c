@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-device-panel.h"
+#include "ms-teaching.h"
 
 struct _MsDevicePanel
 {
@@ -102,7 +103,7 @@ update_header (MsDevicePanel *self)
 
   gtk_image_set_from_icon_name (self->icon,
                                 g_str_equal (self->actor, "phone") ? "phone-symbolic" : "computer-symbolic");
-  title = g_strdup (self->actor);
+  title = g_strdup (ms_device_display_name (self->actor));
   title[0] = g_ascii_toupper (title[0]);
   gtk_label_set_text (self->title_label, title);
   /* Showing the protocol is not the user choosing one. */

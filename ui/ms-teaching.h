@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Short names for the teaching points (T10…) and the myths (M1…) of
- * docs/teaching-points, for the narration strip. No GTK. */
+ * docs/teaching-points, for the narration strip, and the shown names of
+ * devices. No GTK. */
 #pragma once
 
 #include <glib.h>
@@ -14,5 +15,8 @@ const char *ms_teaching_topic       (const char *id);
 /* The myth as people say it, and what is true instead; NULL if unknown. */
 const char *ms_myth_claim           (const char *id);
 const char *ms_myth_truth           (const char *id);
+/* How the app shows a device name of the scenarios ("phone" is "Phone",
+ * or "Handy" in German); other names as they are. */
+const char *ms_device_display_name  (const char *name);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "ms-command-explanations.h"
 #include "ms-link.h"
 #include "ms-transcript-view.h"
+#include "ms-teaching.h"
 
 /* Device colours: the same order the stage uses (first device left). */
 #define N_DEVICE_COLOURS 4
@@ -78,15 +79,17 @@ entry_text (MsTranscriptView  *self,
     {
     case MS_TRANSCRIPT_CHUNK:
       if (self->eavesdropper && ms_transcript_entry_get_encrypted (entry))
-        return g_strdup_printf (_("encrypted data, %zu bytes (unreadable)"), wire);
+        return g_strdup_printf (ngettext ("encrypted data, %zu byte (unreadable)", "encrypted data, %zu bytes (unreadable)", wire), wire);
       if (lines == NULL || lines[0] == NULL)
         return g_strdup ("");
       return g_strjoinv ("\n", (char **) lines);
     case MS_TRANSCRIPT_TLS_RECORD:
       if (ms_transcript_entry_get_tls_handshake (entry) != NULL)
-        return g_strdup_printf (_("TLS %s record: %s, %zu bytes"), ms_transcript_entry_get_tls_record_type (entry),
+        return g_strdup_printf (ngettext ("TLS %s record: %s, %zu byte", "TLS %s record: %s, %zu bytes", wire),
+                                ms_transcript_entry_get_tls_record_type (entry),
                                 ms_transcript_entry_get_tls_handshake (entry), wire);
-      return g_strdup_printf (_("TLS %s record, %zu bytes"), ms_transcript_entry_get_tls_record_type (entry), wire);
+      return g_strdup_printf (ngettext ("TLS %s record, %zu byte", "TLS %s record, %zu bytes", wire),
+                              ms_transcript_entry_get_tls_record_type (entry), wire);
     case MS_TRANSCRIPT_STATE:
       return g_strdup_printf (_("state: %s"), ms_transcript_entry_get_text (entry));
     case MS_TRANSCRIPT_NOTICE:
@@ -181,7 +184,7 @@ bind_cell (GtkSignalListItemFactory *factory,
         guint index = device_index (self, device);
         g_autofree char *css = index != G_MAXUINT ? g_strdup_printf ("device-%u", index % N_DEVICE_COLOURS) : NULL;
 
-        gtk_label_set_text (label, device ? device : "");
+        gtk_label_set_text (label, device ? ms_device_display_name (device) : "");
         set_only_class (GTK_WIDGET (label), "device", css);
       }
       break;
@@ -189,10 +192,10 @@ bind_cell (GtkSignalListItemFactory *factory,
       switch (ms_transcript_entry_get_direction (entry))
         {
         case MS_DIRECTION_TO_SERVER:
-          gtk_label_set_text (label, "→ server");
+          gtk_label_set_text (label, _("→ server"));
           break;
         case MS_DIRECTION_TO_CLIENT:
-          gtk_label_set_text (label, "← server");
+          gtk_label_set_text (label, _("← server"));
           break;
         case MS_DIRECTION_NONE:
         default:
@@ -259,8 +262,10 @@ explain (MsTranscriptView  *self,
       {
         g_autofree char *time = ms_clock_format_time (ms_transcript_entry_get_arrival_us (entry) - ms_transcript_entry_get_time_us (entry));
         g_autofree char *who = g_markup_printf_escaped (to_server ? _("<b>%s → server</b>") : _("<b>server → %s</b>"),
-                                                        ms_transcript_entry_get_device (entry));
-        g_string_append_printf (out, _("%s · %s port %u · %zu bytes on the wire, %s to arrive\n\n"),
+                                                        ms_device_display_name (ms_transcript_entry_get_device (entry)));
+        g_string_append_printf (out, ngettext ("%s · %s port %u · %zu byte on the wire, %s to arrive\n\n",
+                                               "%s · %s port %u · %zu bytes on the wire, %s to arrive\n\n",
+                                               ms_transcript_entry_get_wire_size (entry)),
                                 who, protocol ? protocol : "", ms_transcript_entry_get_port (entry),
                                 ms_transcript_entry_get_wire_size (entry), time);
         if (self->eavesdropper)
@@ -342,9 +347,10 @@ scroll_to_end (gpointer data)
 static void
 update_count (MsTranscriptView *self)
 {
-  g_autofree char *text = g_strdup_printf (_("%u of %u lines"),
-                                           g_list_model_get_n_items (G_LIST_MODEL (self->filtered)),
-                                           self->transcript ? g_list_model_get_n_items (self->transcript) : 0);
+  guint total = self->transcript ? g_list_model_get_n_items (self->transcript) : 0;
+  /* TRANSLATORS: the plural follows the second number, the total. */
+  g_autofree char *text = g_strdup_printf (ngettext ("%u of %u line", "%u of %u lines", total),
+                                           g_list_model_get_n_items (G_LIST_MODEL (self->filtered)), total);
   gtk_label_set_text (self->count_label, text);
 }
 

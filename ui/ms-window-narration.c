@@ -74,9 +74,11 @@ ms_window_update_narration (MsWindow *self)
   position = ms_player_get_position (self->player);
   if (position == 0)
     {
-      step_text = g_strdup_printf (_("%s · %u steps · press Play or Next"),
-                                   ms_scenario_get_title (self->scenario),
-                                   ms_player_get_n_steps (self->player));
+      guint n_steps = ms_player_get_n_steps (self->player);
+
+      step_text = g_strdup_printf (ngettext ("%s · %u step · press Play or Next",
+                                             "%s · %u steps · press Play or Next", n_steps),
+                                   ms_scenario_get_title (self->scenario), n_steps);
       narration = ms_scenario_get_intro (self->scenario);
       if (narration == NULL)
         narration = ms_scenario_get_description (self->scenario);
@@ -125,6 +127,9 @@ ms_window_describe_user_action (const char *actor,
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     if (g_str_has_prefix (action, texts[i].action))
-      return g_strdup_printf (_("You asked the %s to %s."), actor, _(texts[i].what));
-  return g_strdup_printf (_("%s: %s"), actor, action);
+      /* TRANSLATORS: "You asked the Laptop to check for new mail." The first
+       * %s is a device ("Laptop", "Phone") or "Server", the second one of
+       * the actions above. */
+      return g_strdup_printf (_("You asked the %s to %s."), ms_device_display_name (actor), _(texts[i].what));
+  return g_strdup_printf (_("%s: %s"), ms_device_display_name (actor), action);
 }

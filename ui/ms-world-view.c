@@ -7,6 +7,7 @@
 
 #include "ms-device.h"
 #include "ms-link.h"
+#include "ms-teaching.h"
 #include "ms-transcript.h"
 #include "ms-transcript-entry.h"
 #include "ms-world-view.h"
@@ -181,7 +182,9 @@ update_device (MsWorldView     *self,
   protocol = g_ascii_strup (ms_device_get_protocol (device), -1);
   down = g_format_size (ms_device_get_bytes_down (device));
   up = g_format_size (ms_device_get_bytes_up (device));
-  status = g_strdup_printf (_("%s · %s on port %u · ↓ %s  ↑ %s · %u round trips"),
+  status = g_strdup_printf (ngettext ("%s · %s on port %u · ↓ %s  ↑ %s · %u round trip",
+                                      "%s · %s on port %u · ↓ %s  ↑ %s · %u round trips",
+                                      ms_device_get_round_trips (device)),
                             !ms_device_get_online (device) ? _("offline")
                             : ms_device_get_connected (device) ? _("connected") : _("not connected"),
                             protocol,
@@ -210,8 +213,10 @@ update_counters (MsWorldView *self)
       time = g_strdup_printf ("%.2f s", ms_device_get_busy_us (device) / 1e6);
       if (text->len > 0)
         g_string_append (text, "   ·   ");
-      g_string_append_printf (text, _("%s: %s on the wire, %u round trips, %s busy"),
-                              ms_device_get_name (device), down,
+      g_string_append_printf (text, ngettext ("%s: %s on the wire, %u round trip, %s busy",
+                                              "%s: %s on the wire, %u round trips, %s busy",
+                                              ms_device_get_round_trips (device)),
+                              ms_device_display_name (ms_device_get_name (device)), down,
                               ms_device_get_round_trips (device), time);
     }
   {
