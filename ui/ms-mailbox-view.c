@@ -179,8 +179,9 @@ update_summary (MsMailboxView *self)
   unread = ms_mailbox_count_flag (mailbox, MS_FLAG_SEEN, FALSE);
   total = g_format_size (ms_account_get_total_size (self->account));
   /* TRANSLATORS: "12 messages, 3 unread · 41 kB stored" */
-  text = g_strdup_printf (_("%u %s, %u unread · %s stored"),
-                          n, n == 1 ? _("message") : _("messages"), unread, total);
+  text = g_strdup_printf (ngettext ("%u message, %u unread · %s stored",
+                                    "%u messages, %u unread · %s stored", n),
+                          n, unread, total);
   gtk_label_set_text (self->summary_label, text);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }

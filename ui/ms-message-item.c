@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-message-item"
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <gmime/gmime.h>
 #include <string.h>
 
@@ -240,7 +241,7 @@ ms_message_item_get_subject (MsMessageItem *self)
       if (self->subject == NULL || self->subject[0] == '\0')
         {
           g_free (self->subject);
-          self->subject = g_strdup ("(no subject)");
+          self->subject = g_strdup (_("(no subject)"));
         }
     }
   return self->subject;

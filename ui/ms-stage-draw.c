@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-stage"
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ms-stage-private.h"
@@ -169,8 +170,8 @@ draw_link (MsStage               *self,
       draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 104, &dim);
     }
   {
-    const char *state = connected ? (link->tls ? "connected\nencrypted (TLS)" : "connected\nNOT encrypted")
-                                  : "not connected";
+    const char *state = connected ? (link->tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
+                                  : _("not connected");
     g_autoptr(PangoLayout) layout = make_layout (self, state, 0.8, connected, gap->size.width - 8);
     GdkRGBA color = *fg;
     int w, h;
@@ -251,7 +252,7 @@ draw_envelope (MsStage               *self,
   }
 
   if (hidden)
-    caption = g_strdup_printf ("encrypted · %s", size);
+    caption = g_strdup_printf (_("encrypted · %s"), size);
   else
     caption = g_strdup_printf ("%s  (%s)", envelope->label, size);
 
@@ -297,7 +298,7 @@ draw_vanish (MsStage       *self,
   t = CLAMP ((self->now - vanish->started) / VANISH_S, 0.0, 1.0);
   color.alpha = 1.0f - t * t;
   if (vanish->count > 1)
-    text = g_strdup_printf ("✗ %u messages deleted", vanish->count);
+    text = g_strdup_printf (ngettext ("✗ %u message deleted", "✗ %u messages deleted", vanish->count), vanish->count);
   else
     text = g_strdup_printf ("✗ %s", vanish->label);
   layout = make_layout (self, text, 1.1 + 0.4 * t, TRUE, bounds.size.width);

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-link"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdlib.h>
 
 #include "ms-link.h"
@@ -36,9 +38,9 @@ static const struct {
   guint64     up_bps;
 } presets[] = {
   /* V.90: 56 kbit/s towards the user, 33.6 kbit/s back (V.34 upstream). */
-  { "modem-56k", "56k modem",      100000,      56000,      33600 },
-  { "dsl-16m",   "DSL 16 Mbit/s",   20000,   16000000,    1000000 },
-  { "fibre-1g",  "fibre 1 Gbit/s",   2000, 1000000000, 1000000000 },
+  { "modem-56k", N_("56k modem"),      100000,      56000,      33600 },
+  { "dsl-16m",   N_("DSL 16 Mbit/s"),   20000,   16000000,    1000000 },
+  { "fibre-1g",  N_("fibre 1 Gbit/s"),   2000, 1000000000, 1000000000 },
 };
 
 static void
@@ -182,11 +184,11 @@ ms_link_describe (MsLink *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
     if (g_str_equal (presets[i].name, self->preset))
-      return g_strdup (presets[i].label);
+      return g_strdup (_(presets[i].label));
 
   down = format_bps (self->down_bps);
   up = format_bps (self->up_bps);
-  return g_strdup_printf ("custom link (%s down, %s up, %" G_GINT64_FORMAT " ms)",
+  return g_strdup_printf (_("custom link (%s down, %s up, %" G_GINT64_FORMAT " ms)"),
                           down, up, self->latency_us / 1000);
 }
 
