@@ -41,6 +41,9 @@ ms_command_run (int    argc,
 
   context = g_option_context_new (N_("SCENARIO - run a scenario headless"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* The usage line ("SCENARIO - …") is translated by the context's
+   * domain, the entries by the group's. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, TRUE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

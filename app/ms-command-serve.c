@@ -439,6 +439,9 @@ ms_command_serve (int    argc,
   context = g_option_context_new (N_("- run the POP3 and IMAP servers headless"));
   g_option_context_set_help_enabled (context, TRUE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* The usage line ("SCENARIO - …") is translated by the context's
+   * domain, the entries by the group's. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       return fail (&serve, error->message);

@@ -67,6 +67,7 @@ static const Entry imap_commands[] = {
   { "RENAME",       N_("Renames a folder on the server. Renaming INBOX moves its messages to the new folder and leaves INBOX empty.") },
   { "SUBSCRIBE",    N_("Adds a folder to the list the user wants to see in the client.") },
   { "UNSUBSCRIBE",  N_("Removes a folder from the list the user wants to see; the folder itself stays.") },
+  /* xgettext:no-c-format */
   { "LIST",         N_("Asks for the folders whose names match a pattern (* matches everything, % one level). Each answer line names one folder.") },
   { "LSUB",         N_("Like LIST, but only the subscribed folders (IMAP4rev1; IMAP4rev2 uses LIST with options).") },
   { "NAMESPACE",    N_("Asks where personal, other users' and shared folders are in the folder tree (RFC 2342).") },

@@ -188,8 +188,8 @@ ms_link_describe (MsLink *self)
 
   down = format_bps (self->down_bps);
   up = format_bps (self->up_bps);
-  return g_strdup_printf (_("custom link (%s down, %s up, %" G_GINT64_FORMAT " ms)"),
-                          down, up, self->latency_us / 1000);
+  return g_strdup_printf (_("custom link (%s down, %s up, %d ms)"),
+                          down, up, (int) (self->latency_us / 1000));
 }
 
 gint64
