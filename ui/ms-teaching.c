@@ -135,3 +135,44 @@ ms_device_display_name (const char *name)
       return _(names[i].shown);
   return name;
 }
+
+const char *
+ms_action_display_name (const char *action)
+{
+  /* Every action of docs/scenario-format.md, as the step line names it. */
+  static const struct { const char *action; const char *shown; } actions[] = {
+    { "check",         NC_("step", "check") },
+    { "open",          NC_("step", "open") },
+    { "open-part",     NC_("step", "open a part") },
+    { "delete",        NC_("step", "delete") },
+    { "mark-read",     NC_("step", "mark read") },
+    { "mark-unread",   NC_("step", "mark unread") },
+    { "flag",          NC_("step", "flag") },
+    { "unflag",        NC_("step", "unflag") },
+    { "reply",         NC_("step", "reply") },
+    { "forward",       NC_("step", "forward") },
+    { "search",        NC_("step", "search") },
+    { "create-folder", NC_("step", "create a folder") },
+    { "delete-folder", NC_("step", "delete a folder") },
+    { "rename-folder", NC_("step", "rename a folder") },
+    { "move",          NC_("step", "move") },
+    { "idle",          NC_("step", "wait in IDLE") },
+    { "disconnect",    NC_("step", "log out") },
+    { "resync",        NC_("step", "resynchronise") },
+    { "send",          NC_("step", "send") },
+    { "go-offline",    NC_("step", "go offline") },
+    { "go-online",     NC_("step", "go online") },
+    { "crash",         NC_("step", "crash") },
+    { "deliver",       NC_("step", "deliver") },
+    { "generate",      NC_("step", "generate newsletters") },
+    { "drop",          NC_("step", "cut a connection") },
+    { "set-link",      NC_("step", "change the link") },
+  };
+
+  g_return_val_if_fail (action != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (actions[i].action, action))
+      return g_dpgettext2 (GETTEXT_PACKAGE, "step", actions[i].shown);
+  return action;
+}

@@ -18,5 +18,8 @@ const char *ms_myth_truth           (const char *id);
 /* How the app shows a device name of the scenarios ("phone" is "Phone",
  * or "Handy" in German); other names as they are. */
 const char *ms_device_display_name  (const char *name);
+/* How the step line names a scenario action ("check" is "abrufen" in
+ * German); an unknown action as it is. */
+const char *ms_action_display_name  (const char *action);
 
 G_END_DECLS

@@ -224,6 +224,7 @@ update_counters (MsWorldView *self)
     g_string_append_printf (text, _("   ·   server stores %s"), stored);
   }
   gtk_label_set_text (self->counters_label, text->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counters_label), text->str);
 }
 
 static void
