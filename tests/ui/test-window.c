@@ -17,6 +17,7 @@
 #include "ms-store.h"
 #include "ms-scenario.h"
 #include "ms-window.h"
+#include "ms-ui-test.h"
 
 static gint64 process_start_us;
 static MsApplication *app;
@@ -32,81 +33,6 @@ iterate (guint ms)
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (1000);
     }
-}
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Waits until the window has drawn at least one new frame. */
-static void
-wait_for_frame (GtkWidget *window)
-{
-  gboolean painted = FALSE;
-  GdkFrameClock *clock;
-  gulong id;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (window) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (window);
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (window);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-  g_assert_true (painted);
-}
-
-static char *
-screenshot_dir (void)
-{
-  const char *build = g_getenv ("MS_BUILD_DIR");
-  char *dir = g_build_filename (build ? build : ".", "ui-screenshots", NULL);
-
-  g_mkdir_with_parents (dir, 0755);
-  return dir;
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = screenshot_dir ();
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-
-  /* The paintable takes its picture when made: make it after a frame, so
-   * it shows the window as laid out now. */
-  wait_for_frame (window);
-  paintable = gtk_widget_paintable_new (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  {
-    int min_h, min_w;
-    gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, -1, &min_h, NULL, NULL, NULL);
-    gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
-    g_test_message ("%s: allocated %dx%d, minimum %dx%d", name, width, height, min_w, min_h);
-  }
-  if (node == NULL)
-    g_error ("nothing drawn for %s at %dx%d (mapped %d)", name, width, height, gtk_widget_get_mapped (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("%s-%dx%d.png", name, width, height);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s", path);
 }
 
 static long
@@ -129,7 +55,7 @@ new_window (int width,
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frame (window);
+  ms_ui_test_wait_for_frame (window);
   return window;
 }
 
@@ -152,7 +78,7 @@ test_startup (void)
   g_assert_cmpuint (ms_window_get_position (MS_WINDOW (window)), ==, 0);
   g_assert_cmpuint (strlen (ms_window_get_narration (MS_WINDOW (window))), >, 20);
   g_assert_null (ms_window_get_error (MS_WINDOW (window)));
-  save_screenshot (window, "start");
+  ms_ui_test_save_screenshot (window, "start");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -163,7 +89,7 @@ drive_modes (int width,
   GtkWidget *window = new_window (width, height);
   g_autofree char *name = NULL;
 
-  save_screenshot (window, "window");
+  ms_ui_test_save_screenshot (window, "window");
 
   g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
   g_assert_true (gtk_widget_activate_action (window, "win.link-preset", "s", "modem-56k"));
@@ -175,16 +101,16 @@ drive_modes (int width,
     g_assert_true (compare);
     g_assert_cmpfloat (speed, ==, 2.0);
   }
-  save_screenshot (window, "compare");
+  ms_ui_test_save_screenshot (window, "compare");
   g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
 
   g_assert_true (gtk_widget_activate_action (window, "win.show-transcript", NULL));
-  save_screenshot (window, "no-transcript");
+  ms_ui_test_save_screenshot (window, "no-transcript");
   g_assert_true (gtk_widget_activate_action (window, "win.show-transcript", NULL));
 
   g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
   iterate (300);
-  save_screenshot (window, "presentation");
+  ms_ui_test_save_screenshot (window, "presentation");
   g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
   {
     gboolean presentation = TRUE;
@@ -206,16 +132,6 @@ static void
 test_modes_1920 (void)
 {
   drive_modes (1920, 1080);
-}
-
-static void
-wait_until_still (GtkWidget *window)
-{
-  MsStage *stage = MS_STAGE (ms_window_get_stage (MS_WINDOW (window)));
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (ms_stage_get_busy (stage) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static char *
@@ -248,7 +164,7 @@ play_scenario (GtkWidget  *window,
   if (shot_prefix)
     {
       g_autofree char *name = g_strdup_printf ("%s-ready", shot_prefix);
-      save_screenshot (window, name);
+      ms_ui_test_save_screenshot (window, name);
     }
 
   for (guint i = 1; i <= n_steps; i++)
@@ -266,8 +182,8 @@ play_scenario (GtkWidget  *window,
           g_autofree char *name = g_strdup_printf ("%s-step%u", shot_prefix, i);
           /* Mid-flight: envelopes on the links. */
           iterate (250);
-          save_screenshot (window, name);
-          wait_until_still (window);
+          ms_ui_test_save_screenshot (window, name);
+          ms_ui_test_wait_until_still (window);
         }
       else
         {
@@ -279,7 +195,7 @@ play_scenario (GtkWidget  *window,
   if (shot_prefix)
     {
       g_autofree char *name = g_strdup_printf ("%s-end", shot_prefix);
-      save_screenshot (window, name);
+      ms_ui_test_save_screenshot (window, name);
     }
 
   /* Step back (each is a replay) to step 1: the same narration and the
@@ -352,12 +268,12 @@ test_transcript (void)
           break;
         }
     }
-  wait_until_still (window);
-  save_screenshot (window, "transcript-explained");
+  ms_ui_test_wait_until_still (window);
+  ms_ui_test_save_screenshot (window, "transcript-explained");
 
   ms_transcript_view_set_eavesdropper (view, TRUE);
   g_assert_cmpuint (ms_transcript_view_get_n_shown (view), >, 0);
-  save_screenshot (window, "transcript-eavesdropper");
+  ms_ui_test_save_screenshot (window, "transcript-eavesdropper");
   ms_transcript_view_set_eavesdropper (view, FALSE);
 
   ms_transcript_view_set_device_filter (view, "phone");
@@ -367,18 +283,18 @@ test_transcript (void)
   /* Compare mode: two worlds in lockstep. */
   g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
   g_assert_cmpuint (window_position (window), ==, 3);
-  wait_until_still (window);
-  save_screenshot (window, "compare-tour");
+  ms_ui_test_wait_until_still (window);
+  ms_ui_test_save_screenshot (window, "compare-tour");
   g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
   iterate (600);
-  save_screenshot (window, "compare-tour-step4");
+  ms_ui_test_save_screenshot (window, "compare-tour-step4");
   g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
 
   /* Presentation mode on a scenario. */
   g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
   g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
   iterate (300);
-  save_screenshot (window, "presentation-tour");
+  ms_ui_test_save_screenshot (window, "presentation-tour");
   g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
 
   /* Free exploration from where the scenario stands. */
@@ -386,8 +302,8 @@ test_transcript (void)
   g_assert_true (gtk_widget_activate_action (window, "world.perform", "(ss)", "phone", "check"));
   g_assert_null (ms_window_get_error (MS_WINDOW (window)));
   iterate (400);
-  save_screenshot (window, "free-action");
-  wait_until_still (window);
+  ms_ui_test_save_screenshot (window, "free-action");
+  ms_ui_test_wait_until_still (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -410,13 +326,13 @@ test_stage_animation (void)
   g_assert_true (ms_stage_get_busy (stage));
 
   iterate (450);
-  save_screenshot (window, "stage-envelopes");
+  ms_ui_test_save_screenshot (window, "stage-envelopes");
   ms_stage_set_show_inside (stage, TRUE);
   iterate (600);
-  save_screenshot (window, "stage-envelopes-inside");
+  ms_ui_test_save_screenshot (window, "stage-envelopes-inside");
   ms_stage_add_vanish (stage, MS_STAGE_CENTER, "Invoice");
   iterate (300);
-  save_screenshot (window, "stage-vanish");
+  ms_ui_test_save_screenshot (window, "stage-vanish");
 
   while (ms_stage_get_busy (stage))
     g_main_context_iteration (NULL, TRUE);
@@ -454,7 +370,7 @@ test_big_mailbox (void)
   start = g_get_monotonic_time ();
   ms_mailbox_view_set_account (MS_MAILBOX_VIEW (view), account);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frame (window);
+  ms_ui_test_wait_for_frame (window);
   model = ms_mailbox_view_get_model (MS_MAILBOX_VIEW (view));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 100000);
   g_string_append_printf (metrics, "100,000-message mailbox view: first frame after %.1f ms\n",
@@ -463,10 +379,10 @@ test_big_mailbox (void)
   /* Changes while shown: a flag, an expunge, a new message. */
   ms_mailbox_store_flags (inbox, ms_mailbox_get_message (inbox, 0), MS_FLAGS_ADD, MS_FLAG_FLAGGED | MS_FLAG_DELETED, NULL);
   ms_mailbox_store_flags (inbox, ms_mailbox_get_message (inbox, 2), MS_FLAGS_ADD, MS_FLAG_FLAGGED, NULL);
-  save_screenshot (window, "mailbox-100k");
+  ms_ui_test_save_screenshot (window, "mailbox-100k");
   g_assert_cmpuint (ms_mailbox_expunge_deleted (inbox), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 99999);
-  wait_for_frame (window);
+  ms_ui_test_wait_for_frame (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -476,7 +392,6 @@ main (int    argc,
 {
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *display = NULL;
   GTestDBus *bus;
   int status;
 
@@ -489,14 +404,7 @@ main (int    argc,
       return g_test_run ();
     }
 
-  /* Xvfb comes without a session bus; GtkApplication wants one. A private
-   * bus keeps the tests from touching anyone's desktop session too. */
-  display = g_strdup (g_getenv ("DISPLAY"));
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-  /* g_test_dbus_up() unsets DISPLAY on purpose; this test needs it. */
-  if (display != NULL)
-    g_setenv ("DISPLAY", display, TRUE);
+  bus = ms_ui_test_start_bus ();
 
   app = ms_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
@@ -512,7 +420,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  dir = screenshot_dir ();
+  dir = ms_ui_test_screenshot_dir ();
   path = g_build_filename (dir, "metrics.txt", NULL);
   g_file_set_contents (path, metrics->str, -1, NULL);
   g_test_message ("%s", metrics->str);

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ms-ui-test"
+#include "config.h"
+
+#include "ms-stage.h"
+#include "ms-ui-test.h"
+#include "ms-window.h"
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits until the window has drawn at least one new frame. */
+void
+ms_ui_test_wait_for_frame (GtkWidget *window)
+{
+  gboolean painted = FALSE;
+  GdkFrameClock *clock;
+  gulong id;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (window);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (window);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  g_assert_true (painted);
+}
+
+char *
+ms_ui_test_screenshot_dir (void)
+{
+  const char *build = g_getenv ("MS_BUILD_DIR");
+  char *dir = g_build_filename (build ? build : ".", "ui-screenshots", NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  return dir;
+}
+
+void
+ms_ui_test_save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = ms_ui_test_screenshot_dir ();
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  /* The paintable takes its picture when made: make it after a frame, so
+   * it shows the window as laid out now. */
+  ms_ui_test_wait_for_frame (window);
+  paintable = gtk_widget_paintable_new (window);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  {
+    int min_h, min_w;
+    gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, -1, &min_h, NULL, NULL, NULL);
+    gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+    g_test_message ("%s: allocated %dx%d, minimum %dx%d", name, width, height, min_w, min_h);
+  }
+  if (node == NULL)
+    g_error ("nothing drawn for %s at %dx%d (mapped %d)", name, width, height, gtk_widget_get_mapped (window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s-%dx%d.png", name, width, height);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+GTestDBus *
+ms_ui_test_start_bus (void)
+{
+  g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+  GTestDBus *bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+
+  g_test_dbus_up (bus);
+  /* g_test_dbus_up() unsets DISPLAY on purpose; the tests need it. */
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+  return bus;
+}
+
+void
+ms_ui_test_wait_until_still (GtkWidget *window)
+{
+  MsStage *stage = MS_STAGE (ms_window_get_stage (MS_WINDOW (window)));
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (ms_stage_get_busy (stage) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}

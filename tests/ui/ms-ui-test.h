@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the UI tests share: waiting for a frame, saving a screenshot to
+ * $MS_BUILD_DIR/ui-screenshots/, and a private session bus. */
+#pragma once
+
+#include <gio/gio.h>
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Waits (up to 5 s) until @window is mapped and has drawn a new frame. */
+void       ms_ui_test_wait_for_frame    (GtkWidget  *window);
+/* $MS_BUILD_DIR/ui-screenshots, created if needed. Free with g_free(). */
+char      *ms_ui_test_screenshot_dir    (void);
+/* Saves @window as NAME-WxH.png in the screenshot folder. */
+void       ms_ui_test_save_screenshot   (GtkWidget  *window,
+                                         const char *name);
+/* Waits (up to 60 s) until the MsWindow's stage has no envelope in flight. */
+void       ms_ui_test_wait_until_still  (GtkWidget  *window);
+/* Xvfb comes without a session bus, and GtkApplication wants one: starts a
+ * private bus (so the tests never touch a desktop session) and keeps
+ * DISPLAY, which g_test_dbus_up() unsets. Stop it with g_test_dbus_stop(). */
+GTestDBus *ms_ui_test_start_bus         (void);
+
+G_END_DECLS
