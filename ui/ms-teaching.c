@@ -125,6 +125,7 @@ ms_device_display_name (const char *name)
     { "oldphone",  N_("Old phone") },
     { "oldlaptop", N_("Old laptop") },
     { "webmail",   N_("Webmail") },
+    { "desktop",   N_("Desktop PC") },
     { "server",    N_("Server") },
   };
 
@@ -163,6 +164,7 @@ ms_action_display_name (const char *action)
     { "go-offline",    NC_("step", "go offline") },
     { "go-online",     NC_("step", "go online") },
     { "crash",         NC_("step", "crash") },
+    { "stop",          NC_("step", "stop") },
     { "deliver",       NC_("step", "deliver") },
     { "generate",      NC_("step", "generate newsletters") },
     { "drop",          NC_("step", "cut a connection") },
