@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Waits (up to 5 s) until @window is mapped and has drawn a new frame. */
+/* Waits (up to 60 s) until @window is mapped and has drawn a new frame. */
 void       ms_ui_test_wait_for_frame    (GtkWidget  *window);
 /* $MS_BUILD_DIR/ui-screenshots, created if needed. Free with g_free(). */
 char      *ms_ui_test_screenshot_dir    (void);
