@@ -13,6 +13,7 @@ import sys
 source = os.environ["MS_SOURCE_DIR"]
 mailscope = os.environ["MAILSCOPE"]
 TEXT_KEYS = ("title", "description", "intro", "narration")
+LANGUAGES = ("de",)
 failed = []
 
 
@@ -42,11 +43,12 @@ for path in files:
     groups = read_groups(path)
     for group, keys in groups.items():
         for key in TEXT_KEYS:
-            if key in keys and not keys.get(key + "[de]"):
-                failed.append("%s: [%s] %s has no %s[de]" % (name, group, key, key))
+            for lang in LANGUAGES:
+                if key in keys and not keys.get("%s[%s]" % (key, lang)):
+                    failed.append("%s: [%s] %s has no %s[%s]" % (name, group, key, key, lang))
     scenario = groups.get("scenario", {})
     titles[scenario.get("id")] = (scenario.get("title"), scenario.get("title[de]"))
-print("%d scenarios, %d keys without German" % (len(files), len(failed)))
+print("%d scenarios, %d keys without a translation" % (len(files), len(failed)))
 
 
 def run(args, language):
