@@ -126,6 +126,7 @@ ms_device_display_name (const char *name)
     { "oldlaptop", N_("Old laptop") },
     { "webmail",   N_("Webmail") },
     { "desktop",   N_("Desktop PC") },
+    { "pc",        N_("PC") },
     { "server",    N_("Server") },
   };
 
@@ -165,6 +166,7 @@ ms_action_display_name (const char *action)
     { "go-online",     NC_("step", "go online") },
     { "crash",         NC_("step", "crash") },
     { "stop",          NC_("step", "stop") },
+    { "scan",          NC_("step", "scan for spam") },
     { "deliver",       NC_("step", "deliver") },
     { "generate",      NC_("step", "generate newsletters") },
     { "drop",          NC_("step", "cut a connection") },
