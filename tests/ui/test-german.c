@@ -92,6 +92,20 @@ test_german_window (void)
   ms_ui_test_save_screenshot (window, "german-presentation");
   g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
 
+  /* STLS, implicit TLS and the eavesdropper's view: the longest link
+   * captions ("verschlüsselt (TLS)") and explanations. A new window: one
+   * that left full screen keeps whatever size Xvfb gave it. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "tls-eavesdropper"));
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  ms_ui_test_wait_until_still (window);
+  g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+  ms_ui_test_save_screenshot (window, "german-tls");
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
