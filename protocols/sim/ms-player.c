@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-player"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-link.h"
 #include "ms-player.h"
 
@@ -256,7 +258,9 @@ ms_player_step_forward (MsPlayer  *self,
   step = ms_scenario_get_step (self->scenario, self->position);
   number = self->position + 1;
   what = ms_scenario_step_describe (step);
-  title = g_strdup_printf ("Step %u of %u - %s", number, ms_scenario_get_n_steps (self->scenario), what);
+  /* In the reader's language, like the narration: exports made from the
+   * German app read "Schritt 1 von 4". The golden tests pin English. */
+  title = g_strdup_printf (_("Step %u of %u - %s"), number, ms_scenario_get_n_steps (self->scenario), what);
 
   if (step->wait_us > 0)
     ms_world_advance (self->world, step->wait_us);
