@@ -15,6 +15,18 @@
 
 #define TEMP_MARK ".tmp-"
 
+int
+ms_state_errno_code (int errnum)
+{
+  /* A full disk and a full quota are the ones a server answers differently
+   * (IMAP [OVERQUOTA], SMTP 452): they are not bugs and pass by themselves. */
+  if (errnum == ENOSPC || errnum == EDQUOT)
+    return MS_STORE_ERROR_NO_SPACE;
+  if (errnum == EFBIG)
+    return MS_STORE_ERROR_LIMIT;
+  return MS_STORE_ERROR_IO;
+}
+
 static void
 set_errno_error (GError     **error,
                  int          saved_errno,
@@ -23,7 +35,7 @@ set_errno_error (GError     **error,
 {
   g_autofree char *display = g_filename_display_name (path);
 
-  g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO, "%s: %s: %s",
+  g_set_error (error, MS_STORE_ERROR, ms_state_errno_code (saved_errno), "%s: %s: %s",
                display, what, g_strerror (saved_errno));
 }
 

@@ -27,6 +27,8 @@ typedef struct {
   guint      n_lines;
 } MsStateLog;
 
+/* MS_STORE_ERROR_NO_SPACE, _LIMIT (EFBIG) or _IO for a failed call's errno. */
+int         ms_state_errno_code         (int                  errnum);
 gboolean    ms_state_mkdir              (const char          *path,
                                          GError             **error);
 gboolean    ms_state_fsync_dir          (const char          *path,
@@ -69,6 +71,7 @@ void        ms_state_log_free           (MsStateLog          *log);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsStateLog, ms_state_log_free)
 
+#define MS_STATE_MAGIC           "mailscope-state 1"
 #define MS_STATE_MAILBOXES_MAGIC "mailscope-mailboxes 1"
 
 /* One line of accounts/<name>/mailboxes with its journal (and bodies). */
@@ -93,5 +96,76 @@ GPtrArray  *ms_state_read_mailboxes     (const char          *root,
                                          guint               *next_id,
                                          GError             **error);
 void        ms_state_collect_garbage    (const char          *root);
+
+/* --- The live side (ms-store-state-follow.c) ---------------------------- */
+
+typedef struct _AccountState AccountState;
+
+typedef struct {
+  AccountState *account;
+  MsMailbox    *mailbox;     /* strong */
+  guint         id;
+  int           log_fd;
+  guint         log_lines;
+  gboolean      on_disk;     /* its journal exists: the mailboxes file may name it */
+  gboolean      dirty;       /* a write failed: rewrite bodies and journal whole */
+  GHashTable   *digests;     /* uid -> sha256 of the body, to rewrite the journal */
+} MailboxState;
+
+struct _AccountState {
+  MsStoreState *state;
+  MsAccount    *account;     /* strong */
+  char         *dir;
+  guint         next_id;
+  GHashTable   *mailboxes;   /* MsMailbox* -> MailboxState* */
+  gboolean      dirty;       /* the mailboxes file must be written again */
+};
+
+struct _MsStoreState
+{
+  GObject     parent_instance;
+
+  MsStore    *store;
+  char       *dir;
+  GPtrArray  *accounts;      /* AccountState */
+  guint32     next_uidvalidity;
+  gboolean    state_dirty;   /* the state file must be written again */
+  GError     *error;         /* the failure not repaired yet */
+};
+
+/* A write failed in a signal handler: tell the store (and so the servers). */
+void          ms_state_note_failure          (MsStoreState  *self,
+                                              GError        *error);
+gboolean      ms_state_write_state_file      (MsStoreState  *self,
+                                              GError       **error);
+gboolean      ms_state_note_uidvalidity      (MsStoreState  *self,
+                                              guint32        uidvalidity,
+                                              GError       **error);
+gboolean      ms_state_write_mailboxes_file  (AccountState  *astate,
+                                              GError       **error);
+gboolean      ms_state_rewrite_log           (MailboxState  *mstate,
+                                              GError       **error);
+/* The store's retry (MsStoreRetryFunc): writes again whatever is dirty. */
+gboolean      ms_state_repair                (gpointer       data,
+                                              GError       **error);
+void          ms_state_mailbox_state_free    (gpointer       data);
+MailboxState *ms_state_add_mailbox_state     (AccountState  *astate,
+                                              MsMailbox     *mailbox,
+                                              guint          id);
+void          ms_state_connect_mailbox       (MailboxState  *mstate);
+gboolean      ms_state_write_new_mailbox     (AccountState  *astate,
+                                              MsMailbox     *mailbox,
+                                              gboolean       bulk,
+                                              GError       **error);
+void          ms_state_on_mailbox_created    (MsAccount     *account,
+                                              MsMailbox     *mailbox,
+                                              AccountState  *astate);
+void          ms_state_on_mailbox_deleted    (MsAccount     *account,
+                                              MsMailbox     *mailbox,
+                                              AccountState  *astate);
+void          ms_state_on_mailbox_renamed    (MsAccount     *account,
+                                              MsMailbox     *mailbox,
+                                              const char    *old_name,
+                                              AccountState  *astate);
 
 G_END_DECLS

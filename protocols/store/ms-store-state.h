@@ -6,7 +6,10 @@
  *
  * How: the state observes the store's signals and writes each change to
  * disk, fsync included, before its handler returns; the servers answer a
- * client only after the store call (and so the handler) returned. Every file
+ * client only after the store call (and so the handler) returned. When a
+ * write fails (a full disk), the store is told (ms_store_note_persist_error())
+ * and the servers answer that command with an error; whatever the write was
+ * for is written again whole before the next change is acknowledged. Every file
  * is replaced atomically (temporary file, fsync, rename, fsync of the
  * folder) or, for the per-mailbox journal, appended one whole line at a time
  * and fsync'ed; a line without its '\n' is a write that never completed and
@@ -63,8 +66,8 @@ MsStoreState *ms_store_state_new       (MsStore       *store,
                                         const char    *dir,
                                         GError       **error);
 const char   *ms_store_state_get_dir   (MsStoreState  *self);
-/* The first write that failed (also logged with g_warning()), or NULL. A
- * server should stop acknowledging changes once this is set. */
+/* The write failure not repaired yet, or NULL. Servers learn of it through
+ * the store (ms_store_check_persist()), which this object keeps informed. */
 const GError *ms_store_state_get_error (MsStoreState  *self);
 
 G_END_DECLS

@@ -15,6 +15,12 @@ struct _MsStore
 
   GPtrArray *accounts;   /* MsAccount */
   guint32    next_uidvalidity;
+
+  MsStoreRetryFunc persist_retry;
+  gpointer         persist_data;
+  GError          *persist_error;   /* the failure not repaired yet */
+  GError          *last_failure;
+  guint            persist_failures;
 };
 
 G_DEFINE_FINAL_TYPE (MsStore, ms_store, G_TYPE_OBJECT)
@@ -22,6 +28,7 @@ G_DEFINE_QUARK (ms-store-error-quark, ms_store_error)
 
 enum {
   ACCOUNT_ADDED,
+  PERSIST_CHANGED,
   N_SIGNALS
 };
 
@@ -33,6 +40,8 @@ ms_store_finalize (GObject *object)
   MsStore *self = (MsStore *) object;
 
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_error (&self->persist_error);
+  g_clear_error (&self->last_failure);
 
   G_OBJECT_CLASS (ms_store_parent_class)->finalize (object);
 }
@@ -47,6 +56,15 @@ ms_store_class_init (MsStoreClass *klass)
   signals[ACCOUNT_ADDED] =
     g_signal_new ("account-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, MS_TYPE_ACCOUNT);
+  /**
+   * MsStore::persist-changed:
+   *
+   * Writing changes to disk started failing, or works again; see
+   * ms_store_get_persist_error().
+   */
+  signals[PERSIST_CHANGED] =
+    g_signal_new ("persist-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -142,6 +160,89 @@ ms_store_list_accounts (MsStore *self)
 {
   g_return_val_if_fail (MS_IS_STORE (self), NULL);
   return self->accounts;
+}
+
+void
+ms_store_set_persist_retry (MsStore          *self,
+                            MsStoreRetryFunc  retry,
+                            gpointer          user_data)
+{
+  g_return_if_fail (MS_IS_STORE (self));
+
+  self->persist_retry = retry;
+  self->persist_data = user_data;
+}
+
+void
+ms_store_note_persist_error (MsStore      *self,
+                             const GError *error)
+{
+  gboolean was_failing;
+
+  g_return_if_fail (MS_IS_STORE (self));
+
+  was_failing = self->persist_error != NULL;
+  g_clear_error (&self->persist_error);
+  if (error != NULL)
+    {
+      self->persist_error = g_error_copy (error);
+      g_clear_error (&self->last_failure);
+      self->last_failure = g_error_copy (error);
+      self->persist_failures++;
+    }
+  if (was_failing != (error != NULL))
+    g_signal_emit (self, signals[PERSIST_CHANGED], 0);
+}
+
+guint
+ms_store_get_persist_failures (MsStore *self)
+{
+  g_return_val_if_fail (MS_IS_STORE (self), 0);
+  return self->persist_failures;
+}
+
+const GError *
+ms_store_get_persist_error (MsStore *self)
+{
+  g_return_val_if_fail (MS_IS_STORE (self), NULL);
+  return self->persist_error;
+}
+
+const GError *
+ms_store_get_last_persist_failure (MsStore *self)
+{
+  g_return_val_if_fail (MS_IS_STORE (self), NULL);
+  return self->last_failure;
+}
+
+gboolean
+ms_store_check_persist (MsStore  *self,
+                        GError  **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (MS_IS_STORE (self), FALSE);
+
+  if (self->persist_error == NULL)
+    return TRUE;
+  /* The retry reports its own outcome through ms_store_note_persist_error(). */
+  if (self->persist_retry != NULL && self->persist_retry (self->persist_data, &local_error))
+    return TRUE;
+  g_clear_error (&local_error);
+  if (self->persist_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (self->persist_error));
+  return FALSE;
+}
+
+const char *
+ms_store_describe_persist_error (const GError *error)
+{
+  if (g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_NO_SPACE))
+    return "the server's disk is full";
+  if (g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_LIMIT))
+    return "a file on the server would grow too large";
+  return "the server could not write to its disk";
 }
 
 GBytes *
