@@ -275,6 +275,20 @@ on_connection_delayed (MsListener   *listener,
               ms_connection_get_id (connection), delay_ms, ms_connection_get_peer (connection));
 }
 
+/* One line when saving changes to --state starts failing (a full disk)
+ * and one when it works again; the clients get the errors meanwhile. */
+static void
+on_persist_changed (MsStore *store,
+                    Serve   *serve)
+{
+  const GError *error = ms_store_get_persist_error (store);
+
+  if (error != NULL)
+    g_printerr ("state: cannot save changes (%s); refusing changes until it works again\n", error->message);
+  else
+    g_printerr ("state: saving changes works again\n");
+}
+
 /* The server's TLS identity: --cert/--key, else the self-signed certificate
  * kept in the user data folder (made on first use). Without --cert, a
  * folder we cannot write is not fatal unless TLS was asked for. */
@@ -493,6 +507,7 @@ ms_command_serve (int    argc,
     {
       return fail (&serve, error->message);
     }
+  g_signal_connect (serve.store, "persist-changed", G_CALLBACK (on_persist_changed), &serve);
   {
     gboolean needed = cert != NULL || require_tls;
 

@@ -71,6 +71,14 @@ ms_imap_cmd_append (MsImapServerSession *self,
   crlf = ms_store_normalize_crlf (raw);
   g_ptr_array_add (keywords, NULL);
   added = ms_mailbox_append (mailbox, crlf, flags, (const char * const *) keywords->pdata, date, offset);
+  if (ms_imap_session_change_lost (self))
+    {
+      guint32 added_uid = ms_message_get_uid (added);
+
+      /* Not on disk, so not appended: a client that tries again later must
+       * not find two copies. ms_imap_session_done() says NO. */
+      ms_mailbox_expunge_uids (mailbox, &added_uid, 1);
+    }
   ms_imap_session_done (self, cmd, "OK", "[APPENDUID %u %u] Append completed.",
                         ms_mailbox_get_uidvalidity (mailbox), ms_message_get_uid (added));
   return;

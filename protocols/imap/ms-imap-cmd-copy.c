@@ -89,6 +89,14 @@ ms_imap_cmd_copy (MsImapServerSession *self,
       g_array_append_val (dst, u);
     }
 
+  if (src->len > 0 && ms_imap_session_change_lost (self))
+    {
+      /* The copies are not all on disk: take them back, and a MOVE leaves
+       * its messages where they were. ms_imap_session_done() says NO. */
+      ms_mailbox_expunge_uids (target, (const guint32 *) dst->data, dst->len);
+      ms_imap_session_done (self, cmd, "OK", "Not %s.", move ? "moved" : "copied");
+      return;
+    }
   if (src->len == 0)
     {
       ms_imap_session_done (self, cmd, "OK", "No messages %s.", move ? "moved" : "copied");

@@ -196,12 +196,41 @@ ms_imap_session_done (MsImapServerSession *self,
   s = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* Nothing is acknowledged that is not on disk (serve --state). */
+  if (g_str_equal (status, "OK") && ms_imap_session_change_lost (self))
+    {
+      const GError *error = ms_store_get_last_persist_failure (self->store);
+
+      g_free (s);
+      s = g_strdup_printf ("[%s] Not saved: %s.", ms_imap_persist_code (error),
+                           ms_store_describe_persist_error (error));
+      status = "NO";
+    }
   if (self->state == MS_IMAP_STATE_SELECTED)
     ms_imap_view_flush (self, self->cur_expunge_ok);
   line = g_strdup_printf ("%s %s %s", cmd->tag, status, s);
   ms_imap_session_send_line (self, line);
   if (g_str_equal (status, "BAD"))
     self->n_bad++;
+}
+
+gboolean
+ms_imap_session_change_lost (MsImapServerSession *self)
+{
+  return self->in_handler && ms_store_get_persist_failures (self->store) != self->persist_failures;
+}
+
+/* RFC 5530's response code for a failed write: OVERQUOTA for a full disk
+ * or quota (as Dovecot answers), LIMIT for a file grown past what the
+ * system allows, SERVERBUG for the rest. */
+const char *
+ms_imap_persist_code (const GError *error)
+{
+  if (g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_NO_SPACE))
+    return "OVERQUOTA";
+  if (g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_LIMIT))
+    return "LIMIT";
+  return "SERVERBUG";
 }
 
 void

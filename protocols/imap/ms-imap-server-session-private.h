@@ -41,6 +41,7 @@ typedef struct
    * FETCH, STORE or SEARCH (RFC 3501 section 7.4.1); their UID forms may. */
   gboolean       expunge_ok;
   gboolean       uid_form;     /* valid after "UID" */
+  gboolean       changes;      /* changes the store: refused while it cannot be saved */
 } MsImapCommandSpec;
 
 const MsImapCommandSpec *ms_imap_command_lookup (const char *name);
@@ -74,6 +75,11 @@ struct _MsImapServerSession
   guint            n_bad;
   guint            hold_ms;
   gboolean         cur_expunge_ok;
+  /* While a command's handler runs: the store's count of failed writes when
+   * it started. A higher count at the end means that the command's change
+   * is not on disk, and the command must not end in OK. */
+  gboolean         in_handler;
+  guint            persist_failures;
 
   /* The selected mailbox and this session's view of it. */
   MsMailbox       *mailbox;
@@ -109,6 +115,11 @@ void      ms_imap_session_done         (MsImapServerSession *self,
                                         const char          *status,
                                         const char          *format,
                                         ...) G_GNUC_PRINTF (4, 5);
+/* TRUE when a write failed since the running command started: its change is
+ * not on disk (ms_imap_session_done() then turns OK into NO). */
+gboolean  ms_imap_session_change_lost  (MsImapServerSession *self);
+/* The RFC 5530 response code for a store write failure. */
+const char *ms_imap_persist_code       (const GError        *error);
 void      ms_imap_session_bad          (MsImapServerSession *self,
                                         MsImapCommand       *cmd,
                                         const char          *text);

@@ -127,6 +127,7 @@ dispatch (MsImapServerSession *self,
           MsImapCommand       *cmd)
 {
   const MsImapCommandSpec *spec;
+  g_autoptr(GError) error = NULL;
   gboolean uid = FALSE;
 
   if (g_str_equal (cmd->name, "UID"))
@@ -170,7 +171,19 @@ dispatch (MsImapServerSession *self,
       ms_imap_session_bad (self, cmd, why);
       return;
     }
+  /* Changes that cannot be saved are refused before they are made; the
+   * check also retries the writes that failed, so the server recovers by
+   * itself once there is room again. */
+  if (spec->changes && !ms_store_check_persist (self->store, &error))
+    {
+      ms_imap_session_done (self, cmd, "NO", "[%s] Refused: %s; try again later.",
+                            ms_imap_persist_code (error), ms_store_describe_persist_error (error));
+      return;
+    }
+  self->persist_failures = ms_store_get_persist_failures (self->store);
+  self->in_handler = TRUE;
   spec->handler (self, cmd, uid);
+  self->in_handler = FALSE;
 }
 
 static void

@@ -150,8 +150,9 @@ cmd_quit (MsPop3ServerSession *self,
           const char          *args)
 {
   g_autoptr(GArray) uids = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
-  guint removed;
+  guint removed, failures;
 
   if (self->state == MS_POP3_STATE_AUTHORIZATION)
     {
@@ -179,9 +180,29 @@ cmd_quit (MsPop3ServerSession *self,
       return;
     }
 
+  /* With serve --state, a deletion that cannot be saved is not made (RFC
+   * 3206: SYS/TEMP, a problem on the server that may pass). */
+  if (uids->len > 0 && !ms_store_check_persist (self->store, &error))
+    {
+      ms_pop3_session_notice (self, "expunged", "0");
+      ms_pop3_session_reply (self, FALSE, "[SYS/TEMP] No messages were deleted: %s; try again later",
+                             ms_store_describe_persist_error (error));
+      ms_pop3_session_finish (self);
+      return;
+    }
+  failures = ms_store_get_persist_failures (self->store);
   removed = uids->len ? ms_mailbox_expunge_uids (self->inbox, (const guint32 *) uids->data, uids->len) : 0;
   notice = g_strdup_printf ("%u", removed);
   ms_pop3_session_notice (self, "expunged", notice);
+  if (ms_store_get_persist_failures (self->store) != failures)
+    {
+      /* Removed from memory but not from disk: say so rather than +OK. */
+      ms_pop3_session_reply (self, FALSE, "[SYS/TEMP] The deletions could not be saved (%s); "
+                             "the messages may come back when the server restarts",
+                             ms_store_describe_persist_error (ms_store_get_last_persist_failure (self->store)));
+      ms_pop3_session_finish (self);
+      return;
+    }
   if (removed < uids->len)
     ms_pop3_session_reply (self, TRUE, "Goodbye: %u message%s deleted (%u had already been removed by another client)",
                            removed, removed == 1 ? "" : "s", uids->len - removed);

@@ -406,13 +406,32 @@ static const Command commands[] = {
   { "QUIT",     cmd_quit,     ANY_STATE },
 };
 
+/* RFC 5321 section 4.2.3 and RFC 3463: 452 4.3.1 "insufficient system
+ * storage" for a full disk, 451 4.3.0 for another local failure; both are
+ * temporary, so the client keeps the message and tries again. */
 static void
+refuse_unsaved (MsSmtpServerSession *self,
+                const GError        *error)
+{
+  gboolean full = g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_NO_SPACE);
+  g_autofree char *text = g_strdup_printf ("%s Not delivered: %s", full ? "4.3.1" : "4.3.0",
+                                           ms_store_describe_persist_error (error));
+
+  reply (self, full ? 452 : 451, text);
+}
+
+/* Returns FALSE, having answered, when the message could not be saved
+ * (serve --state on a full disk): then no recipient got it. */
+static gboolean
 deliver (MsSmtpServerSession *self)
 {
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (self->now);
   g_autofree char *date = g_date_time_format (when, "%a, %d %b %Y %H:%M:%S +0000");
   g_autoptr(GString) raw = g_string_new (NULL);
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) added = NULL;
+  guint failures;
 
   /* RFC 5321 section 4.4: every server that handles a message adds a trace line. */
   g_string_append_printf (raw, "Received: from %s\r\n\tby %s with %s id %u;\r\n\t%s\r\n",
@@ -421,16 +440,41 @@ deliver (MsSmtpServerSession *self)
                           self->n_delivered + 1, date);
   g_string_append_len (raw, (const char *) self->data->data, self->data->len);
   bytes = g_string_free_to_bytes (g_steal_pointer (&raw));
+  if (!ms_store_check_persist (self->store, &error))
+    {
+      refuse_unsaved (self, error);
+      return FALSE;
+    }
+  failures = ms_store_get_persist_failures (self->store);
+  added = g_array_new (FALSE, FALSE, sizeof (MsMessage *));
   for (guint i = 0; i < self->recipients->len; i++)
     {
       MsAccount *account = g_ptr_array_index (self->recipients, i);
       g_autofree char *notice = g_strdup_printf ("delivered %" G_GSIZE_FORMAT " bytes to %s's INBOX",
                                                  g_bytes_get_size (bytes), ms_account_get_name (account));
 
-      ms_mailbox_append (ms_account_get_inbox (account), bytes, MS_FLAG_NONE, NULL, self->now, 0);
+      MsMessage *message = ms_mailbox_append (ms_account_get_inbox (account), bytes, MS_FLAG_NONE,
+                                              NULL, self->now, 0);
+
+      g_array_append_val (added, message);
       emit (self, MS_PROTOCOL_EVENT_NOTICE, "delivered", notice);
     }
+  if (ms_store_get_persist_failures (self->store) != failures)
+    {
+      /* All or nothing: take back the copies, so that the client's retry
+       * does not deliver twice. */
+      for (guint i = 0; i < added->len; i++)
+        {
+          MsAccount *account = g_ptr_array_index (self->recipients, i);
+          guint32 uid = ms_message_get_uid (g_array_index (added, MsMessage *, i));
+
+          ms_mailbox_expunge_uids (ms_account_get_inbox (account), &uid, 1);
+        }
+      refuse_unsaved (self, ms_store_get_last_persist_failure (self->store));
+      return FALSE;
+    }
   self->n_delivered++;
+  return TRUE;
 }
 
 static void
@@ -445,11 +489,8 @@ data_line (MsSmtpServerSession *self,
       emit (self, MS_PROTOCOL_EVENT_COMMAND, "data", elided);
       if (self->data_too_big)
         reply (self, 552, "5.3.4 Message too big");
-      else
-        {
-          deliver (self);
-          reply (self, 250, "2.0.0 Message accepted for delivery");
-        }
+      else if (deliver (self))
+        reply (self, 250, "2.0.0 Message accepted for delivery");
       reset_transaction (self);
       set_state (self, MS_SMTP_SERVER_STATE_READY);
       return;
