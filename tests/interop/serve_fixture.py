@@ -77,10 +77,11 @@ def check(condition, message):
 
 
 class Serve:
-    def __init__(self, args):
+    def __init__(self, args, preexec_fn=None):
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([MAILSCOPE, 'serve'] + args, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, stdin=subprocess.DEVNULL)
+                                     stderr=self.stderr, stdin=subprocess.DEVNULL,
+                                     preexec_fn=preexec_fn)
         atexit.register(self.kill)
         line = self.proc.stdout.readline().decode()
         if not line.startswith('ready'):

@@ -3,15 +3,22 @@
  * fresh store and cut after every byte, then the connection is declared lost.
  * Whatever the cut, the store must be in one of the states a finished command
  * leaves behind: a change is either wholly there or not there at all, never
- * half-applied, never doubled, and the POP3 maildrop lock is always freed. */
+ * half-applied, never doubled, and the POP3 maildrop lock is always freed.
+ * And with the on-disk state, a write that fails (here: a file size limit of
+ * zero) is answered with an error by all three servers, never with OK. */
 #define G_LOG_DOMAIN "test-faults"
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "ms-imap-server-session.h"
 #include "ms-pop3-server-session.h"
+#include "ms-smtp-server-session.h"
 #include "ms-store.h"
+#include "ms-store-state.h"
+#include "ms-test-tree.h"
 
 static const char *const seed_messages[] = {
   "From: bob@example.org\r\nSubject: one\r\nX-Id: 1\r\n\r\nFirst.\r\n",
@@ -332,6 +339,119 @@ test_imap_cut (gconstpointer data)
   g_test_message ("IMAP %s: %" G_GSIZE_FORMAT " cut points", cut->name, len + 1);
 }
 
+/* --- writes that fail (serve --state on a full disk) -------------------- */
+
+#define FAIL_IMAP \
+  "a LOGIN alice wonderland\r\nb SELECT INBOX\r\nc APPEND INBOX {" G_STRINGIFY (APPENDED_LEN) "+}\r\n" \
+  APPENDED_MESSAGE "\r\nd UID STORE 1 +FLAGS (\\Flagged)\r\ne LOGOUT\r\n"
+#define APPENDED_LEN 68
+#define FAIL_POP3 "USER alice\r\nPASS wonderland\r\nDELE 1\r\nQUIT\r\n"
+#define FAIL_SMTP \
+  "EHLO laptop\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nMAIL FROM:<bob@example.org>\r\n" \
+  "RCPT TO:<alice>\r\nDATA\r\nSubject: mailed\r\nX-Id: 5\r\n\r\nBy SMTP.\r\n.\r\nQUIT\r\n"
+
+/* Runs @input through @session at once and checks that each of @expect
+ * appears in the answers, in order. */
+static void
+converse (MsServerSession    *session,
+          const char         *input,
+          const char * const *expect)
+{
+  g_autoptr(GString) transcript = g_string_new (NULL);
+  const char *pos;
+
+  ms_server_session_start (session);
+  ms_server_session_feed (session, (const guint8 *) input, strlen (input));
+  drain (session, transcript);
+  ms_server_session_connection_lost (session);
+  pos = transcript->str;
+  for (guint i = 0; expect[i] != NULL; i++)
+    {
+      const char *hit = strstr (pos, expect[i]);
+
+      if (hit == NULL)
+        g_error ("expected \"%s\" in:\n%s", expect[i], pos);
+      pos = hit + strlen (expect[i]);
+    }
+}
+
+static void
+converse_all (MsStore            *store,
+              const char * const *imap,
+              const char * const *pop3,
+              const char * const *smtp)
+{
+  g_autoptr(MsImapServerSession) i = ms_imap_server_session_new (store);
+  g_autoptr(MsPop3ServerSession) p = ms_pop3_server_session_new (store, NULL);
+  g_autoptr(MsSmtpServerSession) s = ms_smtp_server_session_new (store, "mx.example.org", FALSE);
+
+  converse (MS_SERVER_SESSION (i), FAIL_IMAP, imap);
+  converse (MS_SERVER_SESSION (p), FAIL_POP3, pop3);
+  converse (MS_SERVER_SESSION (s), FAIL_SMTP, smtp);
+}
+
+static void
+test_write_failure (void)
+{
+  static const char *const refused_imap[] = { "c NO [LIMIT]", "d NO [LIMIT]", "e OK", NULL };
+  static const char *const refused_pop3[] = { "+OK", "-ERR [SYS/TEMP]", NULL };
+  static const char *const refused_smtp[] = { "354 ", "451 4.3.0", NULL };
+  static const char *const saved_imap[] = { "c OK [APPENDUID", "d OK", NULL };
+  static const char *const saved_pop3[] = { "+OK Goodbye: 1 message deleted", NULL };
+  static const char *const saved_smtp[] = { "354 ", "250 2.0.0", NULL };
+  g_autofree char *tmp = ms_test_make_temp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+  g_autoptr(GError) error = NULL;
+  MsAccount *account;
+  g_autoptr(MsStore) store = make_store (&account);
+  g_autoptr(MsStoreState) state = ms_store_state_new (store, dir, &error);
+  g_autoptr(MsStore) again = NULL;
+  g_autoptr(MsStoreState) reread = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_refusal = NULL;
+  g_autofree char *after_saving = NULL;
+  g_autofree char *after_restart = NULL;
+  struct rlimit saved, none;
+  MsMailbox *inbox;
+
+  g_assert_no_error (error);
+  G_STATIC_ASSERT (sizeof APPENDED_MESSAGE - 1 == APPENDED_LEN);
+  /* Every write to a file fails with EFBIG (SIGXFSZ ignored, or it would
+   * end the test), as on a full disk but without needing one. */
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  none = saved;
+  none.rlim_cur = 0;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &none), ==, 0);
+  before = mailbox_ids (ms_account_get_inbox (account));
+  converse_all (store, refused_imap, refused_pop3, refused_smtp);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+
+  /* Nothing changed that could not be saved, and the store says so. */
+  inbox = ms_account_get_inbox (account);
+  g_assert_nonnull (ms_store_get_persist_error (store));
+  after_refusal = mailbox_ids (inbox);
+  g_assert_cmpstr (after_refusal, ==, before);
+  g_assert_false (ms_message_get_flags (ms_mailbox_get_message (inbox, 0)) & MS_FLAG_FLAGGED);
+
+  /* With room again the same conversations succeed, without a restart. */
+  converse_all (store, saved_imap, saved_pop3, saved_smtp);
+  g_assert_null (ms_store_get_persist_error (store));
+  after_saving = mailbox_ids (inbox);
+  g_assert_cmpstr (after_saving, ==, "2345");
+
+  /* And what was acknowledged is on disk. */
+  again = ms_store_new ();
+  g_assert_nonnull (ms_store_add_account (again, "alice", "wonderland", &error));
+  reread = ms_store_state_new (again, dir, &error);
+  g_assert_no_error (error);
+  after_restart = mailbox_ids (ms_account_get_inbox (ms_store_lookup_account (again, "alice")));
+  g_assert_cmpstr (after_restart, ==, "2345");
+  g_clear_object (&reread);
+  g_clear_object (&state);
+  ms_test_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -343,5 +463,6 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/faults/imap/cut-everywhere/%s", imap_cuts[i].name);
       g_test_add_data_func (path, &imap_cuts[i], test_imap_cut);
     }
+  g_test_add_func ("/faults/state/write-fails", test_write_failure);
   return g_test_run ();
 }

@@ -12,36 +12,7 @@
 #include "ms-store.h"
 #include "ms-store-loader.h"
 #include "ms-store-state.h"
-
-static char *
-make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("ms-test-state-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
+#include "ms-test-tree.h"
 
 static GBytes *
 message_bytes (guint n)
@@ -127,7 +98,7 @@ world_close (World *world)
 static void
 test_round_trip (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "state", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -211,7 +182,7 @@ test_round_trip (void)
   after = (g_free (after), describe_account (world.account));
   g_assert_cmpstr (after, ==, before);
   world_close (&world);
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 static void
@@ -264,7 +235,7 @@ count_files (const char *path)
 static void
 test_crash_leftovers (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "state", NULL);
   g_autofree char *log = g_build_filename (dir, "accounts", "alice", "1.log", NULL);
   g_autofree char *stray_log = g_strconcat (log, ".tmp-Q1W2E3", NULL);
@@ -314,13 +285,13 @@ test_crash_leftovers (void)
   g_assert_false (g_file_test (stray_body, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (stray_list, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_files (dir), ==, files_before);
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 static void
 test_state_wins_over_loaded_mail (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "state", NULL);
   g_autofree char *sample = g_build_filename (g_getenv ("MS_SOURCE_DIR"), "data", "mail", "sample", NULL);
   g_autofree char *before = NULL;
@@ -369,13 +340,13 @@ test_state_wins_over_loaded_mail (void)
   g_assert_no_error (error);
   g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_get_inbox (ms_store_lookup_account (store, "bob"))), ==, 1);
   g_clear_object (&state);
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 static void
 test_refuses_foreign_dir (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *file = g_build_filename (tmp, "thesis.txt", NULL);
   g_autoptr(MsStore) store = ms_store_new ();
   g_autoptr(GError) error = NULL;
@@ -388,13 +359,13 @@ test_refuses_foreign_dir (void)
   g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE);
   g_assert_nonnull (strstr (error->message, tmp));
   g_assert_true (g_file_test (file, G_FILE_TEST_EXISTS));
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 static void
 test_many_changes_compact (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "state", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -415,13 +386,13 @@ test_many_changes_compact (void)
   after = describe_account (world.account);
   g_assert_cmpstr (after, ==, before);
   world_close (&world);
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 static void
 test_rename_inbox (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "state", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -445,13 +416,13 @@ test_rename_inbox (void)
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpuint (ms_message_get_uid (ms_mailbox_get_message (ms_account_get_inbox (world.account), 0)), ==, 4);
   world_close (&world);
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 static void
 test_dot_account_refused (void)
 {
-  g_autofree char *tmp = make_temp_dir ();
+  g_autofree char *tmp = ms_test_make_temp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "state", NULL);
   g_autoptr(MsStore) store = ms_store_new ();
   g_autoptr(GError) error = NULL;
@@ -460,13 +431,13 @@ test_dot_account_refused (void)
   if (ms_store_add_account (store, "..", "x", NULL) == NULL)
     {
       g_test_skip ("the store already refuses the account name \"..\"");
-      remove_tree (tmp);
+      ms_test_remove_tree (tmp);
       return;
     }
   state = ms_store_state_new (store, dir, &error);
   g_assert_null (state);
   g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_INVALID_NAME);
-  remove_tree (tmp);
+  ms_test_remove_tree (tmp);
 }
 
 /* The child changes the store as fast as it can and reports each change
@@ -562,11 +533,11 @@ test_kill_during_writes (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (kill_points); i++)
     {
-      g_autofree char *tmp = make_temp_dir ();
+      g_autofree char *tmp = ms_test_make_temp_dir ();
       g_autofree char *dir = g_build_filename (tmp, "state", NULL);
 
       kill_during_writes (dir, kill_points[i]);
-      remove_tree (tmp);
+      ms_test_remove_tree (tmp);
     }
 }
 
