@@ -78,6 +78,8 @@ ms_imap_cmd_append (MsImapServerSession *self,
       /* Not on disk, so not appended: a client that tries again later must
        * not find two copies. ms_imap_session_done() says NO. */
       ms_mailbox_expunge_uids (mailbox, &added_uid, 1);
+      ms_imap_session_done (self, cmd, "OK", "Not appended.");
+      return;
     }
   ms_imap_session_done (self, cmd, "OK", "[APPENDUID %u %u] Append completed.",
                         ms_mailbox_get_uidvalidity (mailbox), ms_message_get_uid (added));

@@ -446,7 +446,7 @@ deliver (MsSmtpServerSession *self)
       return FALSE;
     }
   failures = ms_store_get_persist_failures (self->store);
-  added = g_array_new (FALSE, FALSE, sizeof (MsMessage *));
+  added = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < self->recipients->len; i++)
     {
       MsAccount *account = g_ptr_array_index (self->recipients, i);
@@ -455,8 +455,9 @@ deliver (MsSmtpServerSession *self)
 
       MsMessage *message = ms_mailbox_append (ms_account_get_inbox (account), bytes, MS_FLAG_NONE,
                                               NULL, self->now, 0);
+      guint32 uid = ms_message_get_uid (message);
 
-      g_array_append_val (added, message);
+      g_array_append_val (added, uid);
       emit (self, MS_PROTOCOL_EVENT_NOTICE, "delivered", notice);
     }
   if (ms_store_get_persist_failures (self->store) != failures)
@@ -466,9 +467,8 @@ deliver (MsSmtpServerSession *self)
       for (guint i = 0; i < added->len; i++)
         {
           MsAccount *account = g_ptr_array_index (self->recipients, i);
-          guint32 uid = ms_message_get_uid (g_array_index (added, MsMessage *, i));
 
-          ms_mailbox_expunge_uids (ms_account_get_inbox (account), &uid, 1);
+          ms_mailbox_expunge_uids (ms_account_get_inbox (account), &g_array_index (added, guint32, i), 1);
         }
       refuse_unsaved (self, ms_store_get_last_persist_failure (self->store));
       return FALSE;

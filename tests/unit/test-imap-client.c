@@ -192,9 +192,13 @@ make_server (gpointer data)
     return NULL;
   g_assert_cmpuint (f->next_script, <, G_N_ELEMENTS (f->scripts));
   g_assert_nonnull (f->scripts[f->next_script]);
+  /* The pump owns the session and drops it at disconnect; the fixture keeps
+   * its own reference, because tests ask the last server afterwards whether
+   * its script ran to the end (valgrind found the read after free). */
+  g_clear_object (&f->last);
   f->last = ms_test_script_server_new (GREETING, f->scripts[f->next_script], f->n_steps[f->next_script]);
   f->next_script++;
-  return MS_SERVER_SESSION (f->last);
+  return MS_SERVER_SESSION (g_object_ref (f->last));
 }
 
 #define SCRIPT(f, i, steps) ((f)->scripts[i] = (steps), (f)->n_steps[i] = G_N_ELEMENTS (steps))
@@ -219,6 +223,7 @@ static void
 teardown (Fixture *f)
 {
   ms_test_pump_clear (&f->pump);
+  g_clear_object (&f->last);
   g_object_unref (f->client);
   g_object_unref (f->local);
 }
