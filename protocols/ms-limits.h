@@ -19,6 +19,23 @@ G_BEGIN_DECLS
  * on-disk state. A million keeps a 100k-message benchmark comfortably inside. */
 #define MS_LIMIT_MAILBOX_MESSAGES    1000000u
 
+/* A server refuses to add a message to a mailbox that holds this many
+ * already (IMAP APPEND/COPY/MOVE NO [LIMIT], SMTP 452 4.2.2). Tests lower it
+ * with ms_mailbox_set_message_limit(). */
+#define MS_LIMIT_MAILBOX_MESSAGES_LIVE  MS_LIMIT_MAILBOX_MESSAGES
+
+/* Mailboxes one account may have, INBOX included: a thousand is far more
+ * than a class needs and bounds the linear lookups by name. CREATE beyond it
+ * is refused with NO [LIMIT]. */
+#define MS_LIMIT_ACCOUNT_MAILBOXES   1000u
+
+/* Sessions logged in to one account at once, POP3 and IMAP together. Every
+ * session of an account is woken for each change to it, so the bound keeps
+ * one account from costing the server without end. The next login is
+ * refused: IMAP NO [LIMIT], POP3 -ERR [IN-USE]. The load test runs about ten
+ * per account. */
+#define MS_LIMIT_ACCOUNT_SESSIONS    100u
+
 /* The longest line the on-disk state's index files may hold: an index line
  * carries a UID, flags, a date and keywords, never message text. */
 #define MS_LIMIT_STATE_LINE          (64u * 1024u)

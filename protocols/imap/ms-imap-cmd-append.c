@@ -67,6 +67,12 @@ ms_imap_cmd_append (MsImapServerSession *self,
       ms_imap_session_done (self, cmd, "NO", "[TRYCREATE] Mailbox doesn't exist: %s", name);
       return;
     }
+  if (ms_mailbox_would_overflow (mailbox, 1))
+    {
+      ms_imap_session_done (self, cmd, "NO", "[LIMIT] Mailbox is full: %u messages.",
+                            ms_mailbox_get_n_messages (mailbox));
+      return;
+    }
   raw = g_bytes_new (message->str, message->len);
   crlf = ms_store_normalize_crlf (raw);
   g_ptr_array_add (keywords, NULL);

@@ -68,6 +68,11 @@ ms_imap_cmd_copy (MsImapServerSession *self,
       ms_imap_session_done (self, cmd, "NO", "[READ-ONLY] Mailbox is read-only.");
       return;
     }
+  if (ms_mailbox_would_overflow (target, indices->len))
+    {
+      ms_imap_session_done (self, cmd, "NO", "[LIMIT] %s would hold too many messages.", name);
+      return;
+    }
 
   for (guint i = 0; i < indices->len; i++)
     {

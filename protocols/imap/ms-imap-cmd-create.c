@@ -24,8 +24,9 @@ ms_imap_cmd_create (MsImapServerSession *self,
   if (ms_account_create_mailbox (self->account, name, &error) == NULL)
     {
       ms_imap_session_done (self, cmd, "NO", "[%s] %s",
-                            g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS)
-                            ? "ALREADYEXISTS" : "CANNOT", error->message);
+                            g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS) ? "ALREADYEXISTS"
+                            : g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_LIMIT) ? "LIMIT"
+                            : "CANNOT", error->message);
       return;
     }
   ms_imap_session_done (self, cmd, "OK", "Create completed.");

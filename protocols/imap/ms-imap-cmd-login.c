@@ -35,6 +35,12 @@ try_login (MsImapServerSession *self,
       ms_imap_session_done (self, cmd, "NO", "[AUTHENTICATIONFAILED] Authentication failed.");
       return;
     }
+  if (!ms_account_open_session (account))
+    {
+      ms_imap_session_notice (self, "too-many-sessions", user);
+      ms_imap_session_done (self, cmd, "NO", "[LIMIT] Too many sessions for %s; log out of one first.", user);
+      return;
+    }
   g_set_object (&self->account, account);
   ms_imap_session_notice (self, "login", user);
   ms_imap_session_set_state (self, MS_IMAP_STATE_AUTHENTICATED);

@@ -77,6 +77,9 @@ ms_imap_session_set_state (MsImapServerSession *self,
   if (old == state)
     return;
   self->state = state;
+  /* The account counts logged-in sessions; this one ends here. */
+  if (state == MS_IMAP_STATE_LOGOUT && self->account != NULL)
+    ms_account_close_session (self->account);
   if (state == MS_IMAP_STATE_AUTHENTICATED)
     ms_imap_parser_set_literal_limit (self->parser, MS_LIMIT_MESSAGE_SIZE);
   ms_imap_session_emit (self, MS_PROTOCOL_EVENT_STATE, ms_imap_state_to_string (state), NULL,
@@ -399,6 +402,9 @@ ms_imap_server_session_dispose (GObject *object)
   MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
 
   ms_imap_view_close (self);
+  /* A session dropped without LOGOUT or a lost connection still counted. */
+  if (self->account != NULL && self->state != MS_IMAP_STATE_LOGOUT)
+    ms_account_close_session (self->account);
   g_clear_object (&self->account);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (ms_imap_server_session_parent_class)->dispose (object);

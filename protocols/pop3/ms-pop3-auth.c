@@ -60,6 +60,15 @@ enter_transaction (MsPop3ServerSession *self,
       return;
     }
 
+  if (!ms_account_open_session (account))
+    {
+      ms_account_unlock_maildrop (account, self);
+      notice = g_strdup_printf ("%s: too many sessions", ms_account_get_name (account));
+      ms_pop3_session_notice (self, "in-use", notice);
+      ms_pop3_session_reply (self, FALSE, "[IN-USE] Too many sessions for %s; try again when one has ended",
+                             ms_account_get_name (account));
+      return;
+    }
   self->account = g_object_ref (account);
   self->inbox = g_object_ref (ms_account_get_inbox (account));
   self->uidvalidity = ms_mailbox_get_uidvalidity (self->inbox);
@@ -108,7 +117,10 @@ void
 ms_pop3_session_logout (MsPop3ServerSession *self)
 {
   if (self->account != NULL)
-    ms_account_unlock_maildrop (self->account, self);
+    {
+      ms_account_unlock_maildrop (self->account, self);
+      ms_account_close_session (self->account);
+    }
   g_clear_object (&self->account);
   g_clear_object (&self->inbox);
   g_clear_pointer (&self->messages, g_ptr_array_unref);

@@ -440,6 +440,12 @@ deliver (MsSmtpServerSession *self)
                           self->n_delivered + 1, date);
   g_string_append_len (raw, (const char *) self->data->data, self->data->len);
   bytes = g_string_free_to_bytes (g_steal_pointer (&raw));
+  for (guint i = 0; i < self->recipients->len; i++)
+    if (ms_mailbox_would_overflow (ms_account_get_inbox (g_ptr_array_index (self->recipients, i)), 1))
+      {
+        reply (self, 452, "4.2.2 Mailbox full");   /* RFC 3463: temporary, the client may retry */
+        return FALSE;
+      }
   if (!ms_store_check_persist (self->store, &error))
     {
       refuse_unsaved (self, error);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "ms-limits.h"
 #include "ms-account-private.h"
 #include "ms-mailbox-private.h"
 #include "ms-store.h"
@@ -20,6 +21,7 @@ struct _MsAccount
   char      *password;
   GPtrArray *mailboxes;    /* MsMailbox, INBOX first then by name */
   gpointer   maildrop_owner;
+  guint      n_sessions;
 };
 
 G_DEFINE_FINAL_TYPE (MsAccount, ms_account, G_TYPE_OBJECT)
@@ -311,6 +313,12 @@ ms_account_create_mailbox (MsAccount   *self,
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, "Mailbox %s already exists", name);
       return NULL;
     }
+  if (self->mailboxes->len >= MS_LIMIT_ACCOUNT_MAILBOXES)
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_LIMIT,
+                   "An account may have at most %u mailboxes", MS_LIMIT_ACCOUNT_MAILBOXES);
+      return NULL;
+    }
 
   mailbox = add_mailbox (self, name);
   g_signal_emit (self, signals[MAILBOX_CREATED], 0, mailbox);
@@ -461,4 +469,31 @@ ms_account_is_maildrop_locked (MsAccount *self)
 {
   g_return_val_if_fail (MS_IS_ACCOUNT (self), FALSE);
   return self->maildrop_owner != NULL;
+}
+
+gboolean
+ms_account_open_session (MsAccount *self)
+{
+  g_return_val_if_fail (MS_IS_ACCOUNT (self), FALSE);
+
+  if (self->n_sessions >= MS_LIMIT_ACCOUNT_SESSIONS)
+    return FALSE;
+  self->n_sessions++;
+  return TRUE;
+}
+
+void
+ms_account_close_session (MsAccount *self)
+{
+  g_return_if_fail (MS_IS_ACCOUNT (self));
+  g_return_if_fail (self->n_sessions > 0);
+
+  self->n_sessions--;
+}
+
+guint
+ms_account_get_n_sessions (MsAccount *self)
+{
+  g_return_val_if_fail (MS_IS_ACCOUNT (self), 0);
+  return self->n_sessions;
 }

@@ -14,5 +14,9 @@ void       ms_mailbox_set_name (MsMailbox  *self,
  * and resets UIDNEXT and the modification sequence, without signals, so that
  * saved UIDs can be restored even below what a --mail load handed out. */
 void       ms_mailbox_reset    (MsMailbox  *self);
+/* Lowers (or restores) the number of messages past which servers refuse to
+ * add any (default MS_LIMIT_MAILBOX_MESSAGES_LIVE): for tests. */
+void       ms_mailbox_set_message_limit (MsMailbox *self,
+                                         guint      limit);
 
 G_END_DECLS

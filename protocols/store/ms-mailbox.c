@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-mailbox"
 #include "config.h"
 
+#include "ms-limits.h"
 #include "ms-mailbox-private.h"
 #include "ms-message-private.h"
 
@@ -16,6 +17,7 @@ struct _MsMailbox
   guint64        highest_modseq;
   guint64        total_size;
   GPtrArray     *messages;   /* MsMessage, ascending UID */
+  guint          message_limit;
   guint          subscribed : 1;
 };
 
@@ -189,6 +191,23 @@ ms_mailbox_init (MsMailbox *self)
   self->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
   self->uidnext = 1;
   self->highest_modseq = 1;
+  self->message_limit = MS_LIMIT_MAILBOX_MESSAGES_LIVE;
+}
+
+void
+ms_mailbox_set_message_limit (MsMailbox *self,
+                              guint      limit)
+{
+  g_return_if_fail (MS_IS_MAILBOX (self));
+  self->message_limit = limit;
+}
+
+gboolean
+ms_mailbox_would_overflow (MsMailbox *self,
+                           guint      n)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), TRUE);
+  return n > self->message_limit || self->messages->len > self->message_limit - n;
 }
 
 void

@@ -45,6 +45,10 @@ void           ms_mailbox_set_subscribed    (MsMailbox          *self,
                                              gboolean            subscribed);
 
 guint          ms_mailbox_get_n_messages    (MsMailbox          *self);
+/* TRUE when @n more messages would take the mailbox past its limit
+ * (MS_LIMIT_MAILBOX_MESSAGES_LIVE): servers then refuse to add them. */
+gboolean       ms_mailbox_would_overflow    (MsMailbox          *self,
+                                             guint               n);
 /* index is 0-based: sequence number minus one. */
 MsMessage     *ms_mailbox_get_message       (MsMailbox          *self,
                                              guint               index);
