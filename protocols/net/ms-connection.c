@@ -43,6 +43,7 @@ enum {
   CLOSED,
   TLS_RECORD,
   TLS_ESTABLISHED,
+  PLAINTEXT,
   N_SIGNALS
 };
 
@@ -142,8 +143,27 @@ on_tls_requested (MsServerSession *session,
     self->tls_requested = TRUE;
 }
 
+/* Tells observers (the app's live transcript) what the endpoints see.
+ * Only when someone listens: `mailscope serve` does not pay for a copy. */
+static void
+emit_plaintext (MsConnection *self,
+                gboolean      from_client,
+                const guint8 *data,
+                gsize         len,
+                gsize         wire_size)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (len == 0 || !g_signal_has_handler_pending (self, signals[PLAINTEXT], 0, FALSE))
+    return;
+  bytes = g_bytes_new (data, len);
+  g_signal_emit (self, signals[PLAINTEXT], 0, from_client, bytes, (guint64) wire_size, self->tls != NULL);
+}
+
 /* socket → session. With TLS the bytes are decrypted first; the session
- * learns that TLS is on before it sees the first decrypted byte. */
+ * learns that TLS is on before it sees the first decrypted byte. Observers
+ * hear of a command before the session runs it, so that a transcript reads
+ * command, then answer. */
 static void
 received (MsConnection *self,
           const guint8 *data,
@@ -153,6 +173,7 @@ received (MsConnection *self,
 
   if (self->tls == NULL)
     {
+      emit_plaintext (self, TRUE, data, len, len);
       ms_server_session_feed (self->session, data, len);
       return;
     }
@@ -172,7 +193,10 @@ received (MsConnection *self,
     }
   plain = g_byte_array_new ();
   if (ms_tls_filter_take_plaintext (self->tls, plain) > 0)
-    ms_server_session_feed (self->session, plain->data, plain->len);
+    {
+      emit_plaintext (self, TRUE, plain->data, plain->len, len);
+      ms_server_session_feed (self->session, plain->data, plain->len);
+    }
 }
 
 /* session → socket. With TLS the session's bytes are encrypted first;
@@ -187,6 +211,7 @@ flush_output (MsConnection *self)
     {
       gsize n = ms_server_session_take_output (self->session, self->out);
 
+      emit_plaintext (self, FALSE, self->out->data + before, n, n);
       if (self->tls_requested)
         {
           self->tls_requested = FALSE;
@@ -198,6 +223,7 @@ flush_output (MsConnection *self)
   if (ms_server_session_take_output (self->session, plain) > 0)
     ms_tls_filter_write_plaintext (self->tls, plain->data, plain->len);
   ms_tls_filter_take_ciphertext (self->tls, self->out);
+  emit_plaintext (self, FALSE, plain->data, plain->len, self->out->len - before);
   observe (self, FALSE, self->out->data + before, self->out->len - before);
   return self->out->len - before;
 }
@@ -401,6 +427,19 @@ ms_connection_class_init (MsConnectionClass *klass)
   signals[TLS_ESTABLISHED] =
     g_signal_new ("tls-established", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * MsConnection::plaintext:
+   * @from_client: whether the client sent it
+   * @bytes: what the endpoints see (decrypted under TLS)
+   * @wire_size: the bytes that carried it on the wire (with TLS, the
+   *   records', as far as they can be told apart)
+   * @encrypted: whether it crossed the wire inside TLS
+   */
+  signals[PLAINTEXT] =
+    g_signal_new ("plaintext", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_BOOLEAN, G_TYPE_BYTES, G_TYPE_UINT64, G_TYPE_BOOLEAN);
 }
 
 static void

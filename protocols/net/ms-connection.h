@@ -8,8 +8,10 @@
  * (STLS/STARTTLS, implicit TLS) goes between them and the socket.
  *
  * Signals: "closed" (reason), "tls-record" (from_client, MsTlsRecord*: each
- * TLS record as an eavesdropper sees it, valid during emission), and
- * "tls-established" (once the handshake completed).
+ * TLS record as an eavesdropper sees it, valid during emission),
+ * "tls-established" (once the handshake completed), and "plaintext"
+ * (from_client, GBytes, wire size, encrypted: every chunk as the endpoints
+ * see it, for the app's live transcript).
  *
  * Flow control: the connection reads only when everything the session had
  * to say has been written, and while the session asks to be held

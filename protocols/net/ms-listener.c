@@ -32,6 +32,7 @@ struct _MsListener
   char                   *refusal;      /* sent to a client over the limit, or NULL */
   GHashTable             *failures;     /* client address -> AddressRecord */
   gboolean                loopback;     /* the bound address is loopback */
+  gboolean                deferred;     /* the opened handler starts connections */
 };
 
 G_DEFINE_FINAL_TYPE (MsListener, ms_listener, G_TYPE_OBJECT)
@@ -225,6 +226,8 @@ on_incoming (GSocketService    *service,
   g_signal_connect_object (session, "protocol-event", G_CALLBACK (on_session_event), connection, 0);
   /* Before start, so that observers see the greeting too. */
   g_signal_emit (self, signals[CONNECTION_OPENED], 0, connection);
+  if (self->deferred)
+    return TRUE;
 
   delay = greeting_delay_ms (self, host);
   if (delay == 0)
@@ -421,4 +424,12 @@ ms_listener_is_loopback (MsListener *self)
 {
   g_return_val_if_fail (MS_IS_LISTENER (self), FALSE);
   return self->loopback;
+}
+
+void
+ms_listener_set_deferred_start (MsListener *self,
+                                gboolean    deferred)
+{
+  g_return_if_fail (MS_IS_LISTENER (self));
+  self->deferred = !!deferred;
 }

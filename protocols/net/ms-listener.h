@@ -53,6 +53,12 @@ void        ms_listener_set_max_connections (MsListener         *self,
  * environment variable MS_TEST_TREAT_AS_REMOTE=1 makes it FALSE, so that
  * tests can check the rules for remote listeners on 127.0.0.x. */
 gboolean    ms_listener_is_loopback    (MsListener              *self);
+/* With @deferred, a connection is not started when accepted: the
+ * "connection-opened" handler starts it (ms_connection_start()) when ready,
+ * for example once it knows which program connected. No greeting delay
+ * applies then. */
+void        ms_listener_set_deferred_start (MsListener          *self,
+                                            gboolean             deferred);
 guint       ms_listener_get_n_connections (MsListener           *self);
 
 /* Parses "HOST:PORT" for binding; "localhost" means 127.0.0.1. */

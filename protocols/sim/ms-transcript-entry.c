@@ -98,6 +98,52 @@ ms_transcript_entry_new (MsTranscriptKind kind)
   return self;
 }
 
+MsTranscriptEntry *
+ms_transcript_entry_new_chunk (const char  *device,
+                               const char  *protocol,
+                               guint        connection,
+                               guint        port,
+                               MsDirection  direction,
+                               GBytes      *bytes,
+                               gsize        wire_size,
+                               GStrv        lines,
+                               const char  *command,
+                               gboolean     encrypted)
+{
+  MsTranscriptEntry *self = ms_transcript_entry_new (MS_TRANSCRIPT_CHUNK);
+
+  self->device = g_strdup (device);
+  self->protocol = g_strdup (protocol);
+  self->connection = connection;
+  self->port = port;
+  self->direction = direction;
+  self->bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  self->wire_size = wire_size;
+  self->lines = lines;
+  self->command = g_strdup (command);
+  self->encrypted = !!encrypted;
+  return self;
+}
+
+MsTranscriptEntry *
+ms_transcript_entry_new_text (MsTranscriptKind  kind,
+                              const char       *device,
+                              const char       *protocol,
+                              guint             connection,
+                              const char       *text)
+{
+  MsTranscriptEntry *self;
+
+  g_return_val_if_fail (kind == MS_TRANSCRIPT_NOTICE || kind == MS_TRANSCRIPT_STATE, NULL);
+
+  self = ms_transcript_entry_new (kind);
+  self->device = g_strdup (device);
+  self->protocol = g_strdup (protocol);
+  self->connection = connection;
+  self->text = g_strdup (text);
+  return self;
+}
+
 #define GETTER(type, name, field, fallback)                              \
   type                                                                   \
   ms_transcript_entry_get_##name (MsTranscriptEntry *self)               \

@@ -32,10 +32,8 @@ ms_sim_connection_unref (MsSimConnection *conn)
   g_clear_object (&conn->client);
   g_clear_object (&conn->server);
   g_free (conn->protocol);
-  g_free (conn->last_command);
   g_clear_pointer (&conn->held_input, g_byte_array_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (conn->decoders); i++)
-    ms_line_decoder_clear (&conn->decoders[i]);
+  ms_chunk_decoder_clear (&conn->chunks);
   g_clear_object (&conn->tls_client);
   g_clear_object (&conn->tls_server);
   for (guint i = 0; i < G_N_ELEMENTS (conn->observers); i++)
@@ -295,8 +293,7 @@ ms_sim_connection_open (MsWorld         *world,
   conn->protocol = g_strdup (protocol);
   conn->port = ms_sim_default_port (protocol, implicit);
   conn->is_mail = is_mail;
-  for (guint i = 0; i < G_N_ELEMENTS (conn->decoders); i++)
-    ms_line_decoder_init (&conn->decoders[i]);
+  ms_chunk_decoder_init (&conn->chunks, protocol);
 
   conn->server_handlers[0] = g_signal_connect (conn->server, "protocol-event",
                                                G_CALLBACK (on_server_event), conn);

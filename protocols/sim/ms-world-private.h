@@ -6,7 +6,7 @@
 #include "ms-device-private.h"
 #include "ms-tls-filter.h"
 #include "ms-tls-record-parser.h"
-#include "ms-line-decoder.h"
+#include "ms-chunk-decoder.h"
 #include "ms-transcript-entry-private.h"
 #include "ms-world.h"
 
@@ -64,8 +64,7 @@ struct _MsSimConnection
   GByteArray      *held_input;
   gint64           line_free_at[3];
   guint            in_flight;
-  MsLineDecoder    decoders[3];
-  char            *last_command;
+  MsChunkDecoder   chunks;
   guint64          client_bytes;
   gulong           client_handlers[3];
   gulong           server_handlers[2];

@@ -22,28 +22,6 @@ typedef struct
   gint64           arrival_us;
 } Delivery;
 
-/* The command a client line carries: "RETR" for POP3 and SMTP, "a4 UID
- * FETCH" for IMAP (tag, then the command name, with UID's sub-command). */
-static char *
-command_of_line (const char *protocol,
-                 const char *line)
-{
-  g_auto(GStrv) words = g_strsplit (line, " ", 4);
-  guint n = g_strv_length (words);
-
-  if (n == 0 || words[0][0] == '\0')
-    return NULL;
-  if (g_str_equal (protocol, "imap"))
-    {
-      if (n < 2)
-        return g_strdup (words[0]);
-      if (n >= 3 && g_ascii_strcasecmp (words[1], "UID") == 0)
-        return g_strdup_printf ("%s UID %s", words[0], words[2]);
-      return g_strdup_printf ("%s %s", words[0], words[1]);
-    }
-  return g_ascii_strup (words[0], -1);
-}
-
 static const char *
 bare_command (const char *command)
 {
@@ -54,18 +32,6 @@ bare_command (const char *command)
     return "";
   space = strchr (command, ' ');
   return space != NULL ? space + 1 : command;
-}
-
-static char *
-first_line_command (MsSimConnection *conn,
-                    const guint8    *data,
-                    gsize            len)
-{
-  const guint8 *nl = memchr (data, '\n', len);
-  g_autofree char *first = g_strndup ((const char *) data, nl != NULL ? (gsize) (nl - data) : len);
-
-  g_strchomp (first);
-  return command_of_line (conn->protocol, first);
 }
 
 static MsDropRule *
@@ -143,25 +109,9 @@ record_chunk (MsSimConnection *conn,
               const char      *command)
 {
   MsWorld *world = conn->world;
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   MsTranscriptEntry *entry;
-
-  if (direction == MS_DIRECTION_TO_SERVER && command != NULL &&
-      !conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data)
-    {
-      g_free (conn->last_command);
-      conn->last_command = g_strdup (command);
-      if (g_str_equal (conn->protocol, "pop3") &&
-          (g_str_equal (command, "RETR") || g_str_equal (command, "TOP")))
-        ms_line_decoder_expect_data (&conn->decoders[MS_DIRECTION_TO_CLIENT]);
-    }
-
-  ms_line_decoder_feed (&conn->decoders[direction], conn->protocol, data, len, lines);
-  if (direction == MS_DIRECTION_TO_CLIENT && g_str_equal (conn->protocol, "smtp"))
-    for (guint i = 0; i < lines->len; i++)
-      if (g_str_has_prefix (g_ptr_array_index (lines, i), "354"))
-        conn->decoders[MS_DIRECTION_TO_SERVER].in_dot_data = TRUE;
-  g_ptr_array_add (lines, NULL);
+  g_autofree char *belongs_to = NULL;
+  GStrv lines = ms_chunk_decoder_feed (&conn->chunks, direction, data, len, command, &belongs_to);
 
   entry = ms_world_new_entry (world, MS_TRANSCRIPT_CHUNK, conn, NULL);
   entry->time_us = sent_us;
@@ -170,9 +120,8 @@ record_chunk (MsSimConnection *conn,
   entry->bytes = g_bytes_new (data, len);
   entry->wire_size = wire_size;
   entry->encrypted = encrypted;
-  entry->lines = (GStrv) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
-  entry->command = g_strdup (direction == MS_DIRECTION_TO_SERVER && command != NULL
-                             ? command : conn->last_command);
+  entry->lines = lines;
+  entry->command = g_steal_pointer (&belongs_to);
   ms_world_add_entry (world, entry);
 }
 
@@ -240,7 +189,7 @@ ms_sim_wire_send_plain (MsSimConnection *conn,
     {
       gsize keep = len;
 
-      command = first_line_command (conn, data, len);
+      command = ms_chunk_decoder_command_of (conn->protocol, data, len);
       if (find_drop (conn->world, conn, command, len, &keep) != NULL)
         {
           cut = TRUE;
@@ -302,7 +251,7 @@ ms_sim_wire_receive_decrypted (MsSimConnection *conn,
   g_autofree char *command = NULL;
 
   if (direction == MS_DIRECTION_TO_SERVER)
-    command = first_line_command (conn, data, len);
+    command = ms_chunk_decoder_command_of (conn->protocol, data, len);
   record_chunk (conn, direction, data, len, sent_us, arrival_us, wire_size, TRUE, command);
   deliver_plain (conn, direction, data, len);
 }

@@ -421,6 +421,19 @@ ms_world_advance (MsWorld *self,
 }
 
 void
+ms_world_add_external_entry (MsWorld           *self,
+                             MsTranscriptEntry *entry)
+{
+  g_return_if_fail (MS_IS_WORLD (self));
+  g_return_if_fail (MS_IS_TRANSCRIPT_ENTRY (entry));
+
+  entry->time_us = ms_clock_get_now_us (self->clock);
+  entry->arrival_us = entry->time_us;
+  entry->step = self->step;
+  ms_transcript_append (self->transcript, entry);
+}
+
+void
 ms_world_begin_step (MsWorld    *self,
                      guint       step,
                      const char *title)

@@ -90,6 +90,12 @@ void          ms_world_narrate           (MsWorld            *self,
 void          ms_world_add_notice        (MsWorld     *self,
                                           const char  *device,
                                           const char  *text);
+/* Records something that happened outside the simulation, on a real
+ * connection to this world's server (net/ms-live-server.c): the entry gets
+ * the virtual time and the step of now, since the world's clock stands
+ * still between the exchanges it runs. Takes a reference. */
+void          ms_world_add_external_entry (MsWorld           *self,
+                                           MsTranscriptEntry *entry);
 /* Appends the counters of every device and the server's storage. */
 void          ms_world_format_summary    (MsWorld     *self,
                                           GString     *out);

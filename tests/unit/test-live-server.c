@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The app's live server (net/ms-live-server.c) on real loopback sockets: a
+ * busy port makes it take the next one and say why; a real POP3 client's
+ * bytes land in the world's transcript as "real client N" and its deletion
+ * in the world's store; a new world closes the old world's clients.
+ *
+ * The test is both ends: the client side uses blocking writes, which the
+ * kernel buffers, and reads only once the server has closed; in between it
+ * runs the main loop until a condition holds (never a fixed sleep). */
+#define G_LOG_DOMAIN "test-live-server"
+#include "config.h"
+
+#include <string.h>
+
+#include "ms-account.h"
+#include "ms-live-server.h"
+#include "ms-mailbox.h"
+#include "ms-transcript.h"
+#include "ms-world.h"
+
+#define WAIT_S 60
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition    condition,
+          gpointer     data,
+          const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("waited %d s for %s", WAIT_S, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static MsWorld *
+new_world (void)
+{
+  g_autoptr(MsWorld) world = ms_world_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ms_world_load_mailbox (world, "sample", &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&world);
+}
+
+static GSocketConnection *
+connect_to (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  /* Connecting completes in the kernel's backlog: the server need not run. */
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+send_text (GSocketConnection *connection,
+           const char        *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             text, strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Everything the server sent, once it has closed. */
+static char *
+read_all (GSocketConnection *connection)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (text, buffer, n);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+on_client_added (MsLiveServer  *server,
+                 MsLiveClient  *client,
+                 GPtrArray     *clients)
+{
+  g_ptr_array_add (clients, g_object_ref (client));
+}
+
+static gboolean
+have_client (gpointer data)
+{
+  return ((GPtrArray *) data)->len > 0;
+}
+
+static gboolean
+first_closed (gpointer data)
+{
+  GPtrArray *clients = data;
+
+  return clients->len > 0 && !ms_live_client_get_open (g_ptr_array_index (clients, 0));
+}
+
+static gboolean
+logged_in (gpointer data)
+{
+  return ms_live_client_get_user (data) != NULL;
+}
+
+static gboolean
+has_program (gpointer data)
+{
+  return ms_live_client_get_program (data) != NULL;
+}
+
+static gboolean
+second_closed (gpointer data)
+{
+  GPtrArray *clients = data;
+
+  return clients->len > 1 && !ms_live_client_get_open (g_ptr_array_index (clients, 1));
+}
+
+static gboolean
+transcript_has (MsTranscript *transcript,
+                const char   *device,
+                const char   *line)
+{
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    {
+      MsTranscriptEntry *entry = ms_transcript_get_entry (transcript, i);
+      const char * const *lines = ms_transcript_entry_get_lines (entry);
+
+      if (g_strcmp0 (ms_transcript_entry_get_device (entry), device) != 0)
+        continue;
+      for (guint j = 0; lines != NULL && lines[j] != NULL; j++)
+        if (g_str_equal (lines[j], line))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* A port held by someone else: the server takes the next one and says so. */
+static void
+test_busy_port (void)
+{
+  g_autoptr(GSocketListener) squatter = g_socket_listener_new ();
+  g_autoptr(MsLiveServer) server = ms_live_server_new ();
+  g_autoptr(MsWorld) world = new_world ();
+  g_autoptr(GError) error = NULL;
+  guint16 busy;
+
+  busy = g_socket_listener_add_any_inet_port (squatter, NULL, &error);
+  g_assert_no_error (error);
+  /* add_any_inet_port binds every address; 127.0.0.1 is among them. */
+  ms_live_server_set_world (server, world);
+  ms_live_server_set_wanted_port (server, "pop3", busy);
+  ms_live_server_set_wanted_port (server, "imap", 0);
+  ms_live_server_set_wanted_port (server, "pop3s", 0);
+  ms_live_server_set_wanted_port (server, "imaps", 0);
+  g_assert_true (ms_live_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_true (ms_live_server_get_running (server));
+
+  g_assert_cmpstr (ms_live_server_get_name (server, 0), ==, "pop3");
+  g_assert_cmpuint (ms_live_server_get_wanted_port (server, 0), ==, busy);
+  g_assert_cmpuint (ms_live_server_get_port (server, 0), >, busy);
+  g_assert_nonnull (ms_live_server_get_problem (server, 0));
+  g_assert_cmpuint (ms_live_server_lookup_port (server, "imap"), >, 0);
+  g_assert_null (ms_live_server_get_problem (server, 1));
+
+  ms_live_server_stop (server);
+  g_assert_false (ms_live_server_get_running (server));
+  g_assert_cmpuint (ms_live_server_lookup_port (server, "pop3"), ==, 0);
+}
+
+/* A POP3 client deletes message 1: the world's store loses it at QUIT, and
+ * the world's transcript holds every line as it crossed the wire. */
+static void
+test_pop3_client (void)
+{
+  g_autoptr(MsLiveServer) server = ms_live_server_new ();
+  g_autoptr(MsWorld) world = new_world ();
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answers = NULL;
+  MsMailbox *inbox = ms_account_get_inbox (ms_world_get_account (world));
+  guint before = ms_mailbox_get_n_messages (inbox);
+  MsTranscript *transcript = ms_world_get_transcript (world);
+  MsLiveClient *client;
+
+  g_assert_cmpuint (before, >, 1);
+  for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
+    ms_live_server_set_wanted_port (server, ms_live_server_get_name (server, i), 0);
+  ms_live_server_set_world (server, world);
+  g_signal_connect (server, "client-added", G_CALLBACK (on_client_added), clients);
+  g_assert_true (ms_live_server_start (server, &error));
+
+  connection = connect_to (ms_live_server_lookup_port (server, "pop3"));
+  wait_for (have_client, clients, "the connection to be accepted");
+  client = g_ptr_array_index (clients, 0);
+  g_assert_cmpstr (ms_live_client_get_name (client), ==, "real client 1");
+  g_assert_cmpstr (ms_live_client_get_protocol (client), ==, "pop3");
+  g_assert_true (ms_live_client_get_open (client));
+  g_assert_cmpuint (ms_live_server_get_n_open (server), ==, 1);
+#ifdef __linux__
+  {
+    g_autofree char *comm = NULL;
+
+    /* The program at the other end is this test itself. */
+    wait_for (has_program, client, "the program look-up");
+    g_assert_true (g_file_get_contents ("/proc/self/comm", &comm, NULL, NULL));
+    g_assert_cmpstr (ms_live_client_get_program (client), ==, g_strstrip (comm));
+  }
+#endif
+
+  send_text (connection, "USER alice\r\nPASS wonderland\r\nSTAT\r\nDELE 1\r\nQUIT\r\n");
+  wait_for (first_closed, clients, "the session to end");
+  answers = read_all (connection);
+  g_assert_nonnull (strstr (answers, "+OK"));
+  g_assert_null (strstr (answers, "-ERR"));
+
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, before - 1);
+  g_assert_cmpstr (ms_live_client_get_user (client), ==, "alice");
+  g_assert_cmpuint (ms_live_client_get_bytes_up (client), ==, strlen ("USER alice\r\nPASS wonderland\r\nSTAT\r\nDELE 1\r\nQUIT\r\n"));
+  g_assert_cmpuint (ms_live_client_get_bytes_down (client), ==, strlen (answers));
+  g_assert_nonnull (ms_live_client_get_close_reason (client));
+  g_assert_cmpuint (ms_live_server_get_n_open (server), ==, 0);
+  /* What really crossed the wire, password included: that is the lesson. */
+  g_assert_true (transcript_has (transcript, "real client 1", "PASS wonderland"));
+  g_assert_true (transcript_has (transcript, "real client 1", "DELE 1"));
+  g_assert_true (ms_transcript_contains (transcript, "disconnected"));
+  ms_live_server_stop (server);
+}
+
+/* Step back replays into a new world: the old world's clients are closed,
+ * and the next client is served from the new world's store. */
+static void
+test_new_world (void)
+{
+  g_autoptr(MsLiveServer) server = ms_live_server_new ();
+  g_autoptr(MsWorld) world = new_world ();
+  g_autoptr(MsWorld) replayed = new_world ();
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketConnection) first = NULL;
+  g_autoptr(GSocketConnection) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answers = NULL;
+  guint16 port;
+
+  for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
+    ms_live_server_set_wanted_port (server, ms_live_server_get_name (server, i), 0);
+  ms_live_server_set_world (server, world);
+  g_signal_connect (server, "client-added", G_CALLBACK (on_client_added), clients);
+  g_assert_true (ms_live_server_start (server, &error));
+  port = ms_live_server_lookup_port (server, "imap");
+
+  first = connect_to (port);
+  send_text (first, "a1 LOGIN alice wonderland\r\n");
+  wait_for (have_client, clients, "the connection to be accepted");
+  wait_for (logged_in, g_ptr_array_index (clients, 0), "the login");
+  ms_live_server_set_world (server, replayed);
+  wait_for (first_closed, clients, "the old world's client to be closed");
+  g_assert_nonnull (strstr (ms_live_client_get_close_reason (g_ptr_array_index (clients, 0)), "rebuilt"));
+  answers = read_all (first);
+  g_assert_nonnull (strstr (answers, "* OK"));
+
+  second = connect_to (port);
+  send_text (second, "a1 LOGIN alice wonderland\r\na2 SELECT INBOX\r\na3 LOGOUT\r\n");
+  wait_for (second_closed, clients, "the second client to log out");
+  g_assert_cmpstr (ms_live_client_get_name (g_ptr_array_index (clients, 1)), ==, "real client 2");
+  g_assert_true (transcript_has (ms_world_get_transcript (replayed), "real client 2", "a2 SELECT INBOX"));
+  g_assert_false (transcript_has (ms_world_get_transcript (world), "real client 2", "a2 SELECT INBOX"));
+  ms_live_server_stop (server);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* The TLS listeners make a certificate in the user data folder: a
+   * temporary one, not the real home. */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/live-server/busy-port", test_busy_port);
+  g_test_add_func ("/live-server/pop3-client", test_pop3_client);
+  g_test_add_func ("/live-server/new-world", test_new_world);
+  return g_test_run ();
+}
