@@ -162,6 +162,9 @@ draw_link (MsStage               *self,
         gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x, y, 7, thickness));
     }
 
+  /* Below the answers' lane: a short stage says it elsewhere. */
+  if (self->hide_link_captions)
+    return;
   if (link->label != NULL)
     {
       g_autoptr(PangoLayout) layout = make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8);

@@ -57,6 +57,7 @@ struct _MsStage
   Link        links[3];     /* LEFT and RIGHT used */
   double      speed;
   gboolean    show_inside;
+  gboolean    hide_link_captions;  /* a short stage: a real client's lane */
 
   GQueue      queue;        /* Envelope*, waiting or travelling, in order */
   GPtrArray  *vanishing;    /* Vanish* */

@@ -249,6 +249,16 @@ ms_stage_set_link (MsStage         *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+ms_stage_set_link_captions (MsStage  *self,
+                            gboolean  captions)
+{
+  g_return_if_fail (MS_IS_STAGE (self));
+
+  self->hide_link_captions = !captions;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 double
 ms_stage_get_speed (MsStage *self)
 {

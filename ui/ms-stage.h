@@ -38,6 +38,10 @@ void       ms_stage_set_link        (MsStage         *self,
                                      const char      *label,
                                      gboolean         connected,
                                      gboolean         tls);
+/* Whether each link says under it what it is and whether it is encrypted
+ * (default TRUE); a short stage leaves that to its panels. */
+void       ms_stage_set_link_captions (MsStage       *self,
+                                       gboolean       captions);
 double     ms_stage_get_speed       (MsStage         *self);
 void       ms_stage_set_speed       (MsStage         *self,
                                      double           speed);

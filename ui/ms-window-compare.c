@@ -22,4 +22,5 @@ ms_window_update_compare (MsWindow *self)
     }
   else
     ms_world_view_set_caption (self->world_view, NULL);
+  ms_window_make_room_for_real_clients (self);
 }

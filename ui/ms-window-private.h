@@ -7,7 +7,9 @@
 
 #include <gtk/gtk.h>
 
+#include "ms-live-server.h"
 #include "ms-player.h"
+#include "ms-real-clients-panel.h"
 #include "ms-scenario.h"
 #include "ms-transcript-view.h"
 #include "ms-window.h"
@@ -44,6 +46,8 @@ struct _MsWindow
   char                 *step_mode;
 
   GtkEventController   *presentation_keys;
+  /* The listeners behind the "Real clients" switch; made on first use. */
+  MsLiveServer         *live_server;
 
   /* template */
   GtkHeaderBar         *header_bar;
@@ -63,6 +67,7 @@ struct _MsWindow
   GtkBox               *stage_box;
   MsWorldView          *world_view;
   MsWorldView          *compare_view;
+  MsRealClientsPanel   *real_clients_panel;
   GtkWidget            *transcript_box;
   MsTranscriptView     *transcript_view;
   GMenu                *builtin_section;
@@ -128,6 +133,11 @@ void                ms_window_perform_action (GtkWidget  *widget,
 void                ms_window_set_protocol_action (GtkWidget  *widget,
                                                    const char *action_name,
                                                    GVariant   *parameter);
+
+/* ms-window-real-clients.c */
+void                ms_window_update_real_clients (MsWindow *self);
+void                ms_window_follow_world_with_real_clients (MsWindow *self);
+void                ms_window_make_room_for_real_clients (MsWindow *self);
 
 /* ms-window-presentation.c */
 void                ms_window_update_presentation (MsWindow *self);

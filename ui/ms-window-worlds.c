@@ -23,6 +23,7 @@ ms_window_show_worlds (MsWindow *self)
   ms_world_view_set_world (self->compare_view, self->compare ? bottom : NULL);
   ms_transcript_view_set_model (self->transcript_view,
                                 top ? G_LIST_MODEL (ms_world_get_transcript (top)) : NULL);
+  ms_window_follow_world_with_real_clients (self);
   ms_window_update_narration (self);
   ms_window_update_actions (self);
 }

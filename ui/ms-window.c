@@ -79,9 +79,10 @@ ms_window_update_actions (MsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step-forward", have_player && position < n_steps);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", have_player && position > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.playing", have_player && (position < n_steps || self->playing));
-  /* Export writes what a player recorded; real clients are not wired yet. */
+  /* Export writes what a player recorded (real clients' lines included). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", have_player);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.real-clients", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.real-clients",
+                                 self->real_clients || ms_window_current_world (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "world.perform", ms_window_current_world (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "world.set-protocol", !self->compare);
 }
@@ -110,6 +111,9 @@ ms_window_dispose (GObject *object)
   g_clear_object (&self->scenario);
   g_clear_object (&self->free_world);
   g_clear_object (&self->free_compare_world);
+  if (self->live_server != NULL)
+    ms_live_server_stop (self->live_server);
+  g_clear_object (&self->live_server);
 
   G_OBJECT_CLASS (ms_window_parent_class)->dispose (object);
 }
@@ -214,6 +218,7 @@ ms_window_set_property (GObject      *object,
         return;
       ms_stage_set_show_inside (ms_world_view_get_stage (self->world_view), self->show_inside);
       ms_stage_set_show_inside (ms_world_view_get_stage (self->compare_view), self->show_inside);
+      ms_real_clients_panel_set_show_inside (self->real_clients_panel, self->show_inside);
       break;
     case PROP_SHOW_TRANSCRIPT:
       if (!set_boolean (&self->show_transcript, value))
@@ -223,6 +228,7 @@ ms_window_set_property (GObject      *object,
     case PROP_REAL_CLIENTS:
       if (!set_boolean (&self->real_clients, value))
         return;
+      ms_window_update_real_clients (self);
       break;
     case PROP_SPEED:
       if (self->speed == g_value_get_double (value))
@@ -289,6 +295,7 @@ ms_window_class_init (MsWindowClass *klass)
 
   g_type_ensure (MS_TYPE_WORLD_VIEW);
   g_type_ensure (MS_TYPE_TRANSCRIPT_VIEW);
+  g_type_ensure (MS_TYPE_REAL_CLIENTS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/mailscope/Mailscope/ui/ms-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, scenario_button);
@@ -307,6 +314,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, stage_box);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, world_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, compare_view);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, real_clients_panel);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, transcript_box);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, transcript_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, builtin_section);
@@ -422,4 +430,11 @@ ms_window_get_transcript_view (MsWindow *self)
 {
   g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
   return self->transcript_view;
+}
+
+GtkWidget *
+ms_window_get_real_clients_panel (MsWindow *self)
+{
+  g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->real_clients_panel);
 }

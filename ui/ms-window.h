@@ -21,5 +21,7 @@ const char *ms_window_get_error     (MsWindow      *self);
 /* Messages in the server's INBOX in the (upper) world. */
 guint       ms_window_get_server_count (MsWindow   *self);
 MsTranscriptView *ms_window_get_transcript_view (MsWindow *self);
+/* The strip and lanes of the "Real clients" switch (an MsRealClientsPanel). */
+GtkWidget  *ms_window_get_real_clients_panel (MsWindow *self);
 
 G_END_DECLS

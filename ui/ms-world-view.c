@@ -262,9 +262,9 @@ bind_devices (MsWorldView *self)
   update_counters (self);
 }
 
-static char *
-envelope_label (MsTranscriptEntry *entry,
-                gboolean          *is_message)
+char *
+ms_world_view_envelope_label (MsTranscriptEntry *entry,
+                              gboolean          *is_message)
 {
   const char * const *lines = ms_transcript_entry_get_lines (entry);
   guint n = lines ? g_strv_length ((char **) lines) : 0;
@@ -299,7 +299,7 @@ animate_entry (MsWorldView       *self,
   switch (ms_transcript_entry_get_kind (entry))
     {
     case MS_TRANSCRIPT_CHUNK:
-      label = envelope_label (entry, &is_message);
+      label = ms_world_view_envelope_label (entry, &is_message);
       if (label == NULL || label[0] == '\0')
         return;
       ms_stage_add_envelope (self->stage, side, to_server,

@@ -36,4 +36,10 @@ MsWorld       *ms_world_view_get_world    (MsWorldView *self);
 int            ms_world_view_side_for     (MsWorldView *self,
                                            const char  *device);
 
+/* What an envelope carrying the chunk @entry says: its first line, cut to
+ * fit, and how many more lines it holds; @is_message tells whether it
+ * carries message data. Real clients' lanes label theirs the same way. */
+char          *ms_world_view_envelope_label (MsTranscriptEntry *entry,
+                                             gboolean          *is_message);
+
 G_END_DECLS
