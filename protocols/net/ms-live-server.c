@@ -32,7 +32,6 @@ struct _MsLiveServer
   MsWorld       *world;
   Slot           slots[MS_LIVE_SERVER_N_LISTENERS];
   MsTlsContext  *tls_context;
-  GCancellable  *tls_cancellable;  /* the certificate worker of this start */
   GPtrArray     *open;             /* MsLiveClient, connected now */
   guint          n_clients;        /* numbers them */
   gboolean       running;
@@ -175,61 +174,26 @@ close_clients (MsLiveServer *self,
     ms_live_client_shutdown (g_ptr_array_index (open, i), why);
 }
 
-/* ---- the certificate, made off the main thread ---- */
-
+/* The server's identity, kept in the user data folder (as `mailscope serve`
+ * keeps it). Made here on first use: an EC P-256 key takes about a
+ * millisecond, so the main loop does not wait for it in any way a person
+ * would notice, and no worker thread can outlive the window. */
 static void
-certificate_thread (GTask        *task,
-                    gpointer      source,
-                    gpointer      data,
-                    GCancellable *cancellable)
+ensure_tls (MsLiveServer *self)
 {
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
-  GError *error = NULL;
-  MsTlsContext *context = NULL;
-
-  if (ms_tls_certificate_ensure (NULL, &cert, &key, &error))
-    context = ms_tls_context_new_server (cert, key, &error);
-  if (context == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, context, g_object_unref);
-}
-
-static void
-on_certificate (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  MsLiveServer *self = MS_LIVE_SERVER (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MsTlsContext) context = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->running)
+  if (self->tls_context != NULL)
     return;
-  if (context == NULL)
-    {
-      for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
-        if (self->slots[i].implicit_tls)
-          {
-            g_free (self->slots[i].problem);
-            self->slots[i].problem = g_strdup_printf ("no TLS certificate: %s", error->message);
-          }
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORTS]);
-      return;
-    }
-  g_set_object (&self->tls_context, context);
-  /* The plain listeners offer STLS/STARTTLS from the next connection on. */
+  if (ms_tls_certificate_ensure (NULL, &cert, &key, &error))
+    self->tls_context = ms_tls_context_new_server (cert, key, &error);
+  if (self->tls_context != NULL)
+    return;
   for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
-    {
-      Slot *slot = &self->slots[i];
-
-      if (slot->implicit_tls)
-        open_slot (self, slot);
-      else if (slot->listener != NULL)
-        ms_listener_set_tls (slot->listener, self->tls_context, FALSE);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORTS]);
+    if (self->slots[i].implicit_tls)
+      self->slots[i].problem = g_strdup_printf ("no TLS certificate: %s", error->message);
 }
 
 /* ---- GObject ---- */
@@ -366,6 +330,7 @@ ms_live_server_start (MsLiveServer  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "there is no mail server to open");
       return FALSE;
     }
+  ensure_tls (self);
   for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
     if (!self->slots[i].implicit_tls || self->tls_context != NULL)
       {
@@ -382,15 +347,6 @@ ms_live_server_start (MsLiveServer  *self,
       return FALSE;
     }
   self->running = TRUE;
-  if (self->tls_context == NULL)
-    {
-      g_autoptr(GTask) task = NULL;
-
-      self->tls_cancellable = g_cancellable_new ();
-      task = g_task_new (self, self->tls_cancellable, on_certificate, NULL);
-      g_task_set_source_tag (task, ms_live_server_start);
-      g_task_run_in_thread (task, certificate_thread);
-    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORTS]);
   return TRUE;
@@ -404,9 +360,6 @@ ms_live_server_stop (MsLiveServer *self)
   if (!self->running)
     return;
   self->running = FALSE;
-  if (self->tls_cancellable != NULL)
-    g_cancellable_cancel (self->tls_cancellable);
-  g_clear_object (&self->tls_cancellable);
   close_clients (self, "the real-clients switch was turned off");
   for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
     close_slot (&self->slots[i]);

@@ -7,8 +7,8 @@
  * Ports: 1110, 1143, 1995 and 1993 by default (the standard ports need
  * root); when one is busy the next free one above it is taken, and
  * ms_live_server_get_problem() says why the wanted one could not be had.
- * The TLS listeners open once the certificate is ready (made in a worker
- * thread on first use), with notify::ports.
+ * The TLS listeners use the certificate `mailscope serve` keeps in the user
+ * data folder (made on first use); without one, they say so and stay shut.
  *
  * Each accepted connection becomes an MsLiveClient ("client-added"). When
  * the world changes (step back and restart replay into a new world; another

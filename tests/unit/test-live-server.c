@@ -286,9 +286,14 @@ int
 main (int    argc,
       char **argv)
 {
-  /* The TLS listeners make a certificate in the user data folder: a
-   * temporary one, not the real home. */
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  const char *build = g_getenv ("MS_BUILD_DIR");
+  g_autofree char *data_home = g_build_filename (build ? build : ".", "test-data-home", "live-server", NULL);
+
+  /* The TLS listeners make a certificate in the user data folder: one in
+   * the build folder, not the real home. (Not G_TEST_OPTION_ISOLATE_DIRS:
+   * what GLib keeps for it shows as a leak under LeakSanitizer.) */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/live-server/busy-port", test_busy_port);
   g_test_add_func ("/live-server/pop3-client", test_pop3_client);
