@@ -72,6 +72,24 @@ ms_window_open_scenario_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The folder of the last export, remembered for the session. The one
+ * place to change when it moves to a GSettings key: @exported is the file
+ * just written (its folder is kept), or NULL to only ask. */
+static GFile *
+last_export_folder (GFile *exported)
+{
+  static GFile *folder;
+
+  if (exported != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (exported);
+
+      if (parent != NULL)
+        g_set_object (&folder, parent);
+    }
+  return folder;
+}
+
 static void
 on_export_file_chosen (MsWindow             *self,
                        int                   response,
@@ -81,14 +99,18 @@ on_export_file_chosen (MsWindow             *self,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
+      const char *hide = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "hide-passwords");
+      MsExportFlags flags = g_strcmp0 (hide, "true") == 0 ? MS_EXPORT_FLAGS_REDACT_PASSWORDS : 0;
       g_autoptr(GError) error = NULL;
 
       /* The format follows the extension, as for `mailscope run --export`. */
-      if (path != NULL && !ms_export_write (self->player, path, &error))
+      if (path != NULL && !ms_export_write_full (self->player, path, flags, &error))
         {
           ms_window_set_error (self, error);
           ms_window_update_narration (self);
         }
+      else if (path != NULL)
+        last_export_folder (file);
     }
   g_object_unref (chooser);
 }
@@ -101,11 +123,17 @@ ms_window_export_action (GtkWidget  *widget,
   MsWindow *self = MS_WINDOW (widget);
   GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
+  GFile *folder = last_export_folder (NULL);
 
   chooser = gtk_file_chooser_native_new (_("Export Transcript"), GTK_WINDOW (widget),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   name = g_strdup_printf ("%s.html", self->scenario ? ms_scenario_get_id (self->scenario) : "mailscope");
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  /* The same choice as `mailscope run --redact-passwords`. */
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "hide-passwords",
+                               _("Hide passwords (shown as ••••)"), NULL, NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_file_chosen), widget, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
