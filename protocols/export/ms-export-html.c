@@ -35,7 +35,9 @@ static const char style[] =
   ".exchange tr.up td.line{background:#dbeaff}\n"
   ".exchange tr.down td.line{background:#e5f5e5}\n"
   ".exchange tr.notice td.line{font-style:italic;color:#5e5c64}\n"
-  ".exchange tr.tls td.line{color:#26a269}\n"
+  ".exchange tr.tls td.line{color:#5e5c64}\n"
+  ".exchange tr.tls.up td.line{background:#f0f6ff}\n"
+  ".exchange tr.tls.down td.line{background:#f2faf2}\n"
   ".exchange td.who{font-weight:bold;white-space:nowrap}\n"
   ".exchange td.time{color:#5e5c64;white-space:nowrap}\n"
   ".swatch{display:inline-block;width:.8em;height:.8em;border-radius:.2em;margin-right:.3em}\n"
@@ -129,8 +131,8 @@ row_class (const MsExportRow *row)
 {
   if (g_str_equal (row->marker, "!!"))
     return "notice";
-  if (g_str_equal (row->marker, "TLS"))
-    return "tls";
+  if (row->tls)
+    return row->direction == MS_DIRECTION_TO_SERVER ? "tls up" : "tls down";
   return row->direction == MS_DIRECTION_TO_SERVER ? "up" : "down";
 }
 
@@ -175,7 +177,8 @@ append_step (GString      *out,
     {
       g_string_append (out, "<table class=\"exchange\">\n<thead><tr><th scope=\"col\">Time</th>"
                             "<th scope=\"col\">Who</th><th scope=\"col\">Connection</th>"
-                            "<th scope=\"col\"><abbr title=\"C: device to server, S: server to device\">Dir</abbr></th>"
+                            "<th scope=\"col\"><abbr title=\"C: device to server, S: server to device; "
+                            "C&gt; and S&gt;: a TLS record\">Dir</abbr></th>"
                             "<th scope=\"col\">Line</th></tr></thead>\n<tbody>\n");
       for (guint i = 0; i < rows->len; i++)
         {
@@ -230,8 +233,12 @@ ms_export_html_bytes (MsPlayer       *player,
   esc (out, ms_export_password_note (flags));
   g_string_append (out, "</strong></p>\n<p class=\"meta\">In the exchanges, <code>C:</code> is a device "
                         "talking to the server (blue) and <code>S:</code> the server's answer (green); "
-                        "<code>!!</code> marks what happened around them. Times are "
-                        "minutes:seconds.milliseconds of the simulated clock.</p>\n</header>\n<main>\n");
+                        "<code>!!</code> marks what happened around them.");
+  if (ms_export_has_tls_records (ms_world_get_transcript (world)))
+    g_string_append (out, " <code>C&gt;</code> and <code>S&gt;</code> are TLS records, all an "
+                          "eavesdropper sees of a TLS connection: their type and size. The lines "
+                          "after them are what the two ends read once they decrypted them.");
+  g_string_append (out, " Times are minutes:seconds.milliseconds of the simulated clock.</p>\n</header>\n<main>\n");
   append_teaching (out, ms_scenario_get_teaching_ids (scenario), ms_scenario_get_myth_ids (scenario));
   append_devices (out, world);
 

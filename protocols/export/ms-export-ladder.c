@@ -156,6 +156,54 @@ draw_arrow (cairo_t *cr,
   cairo_fill (cr);
 }
 
+/* A chunk as a solid arrow (blue up, green down) labelled with its first
+ * line, @more saying how many lines follow; a TLS record as a thinner
+ * dashed grey arrow with its type and size, which is all an eavesdropper
+ * sees of it. */
+static void
+draw_exchange_arrow (cairo_t           *cr,
+                     const MsExportRow *row,
+                     double             xd,
+                     double             xs,
+                     double             y,
+                     const char        *more)
+{
+  static const double dash[] = { 5, 3 };
+  gboolean up = row->direction == MS_DIRECTION_TO_SERVER;
+  double x1 = up ? xd : xs, x2 = up ? xs : xd;
+  g_autofree char *text = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *fitted = NULL;
+
+  if (more == NULL)
+    more = "";
+  if (row->tls)
+    {
+      set_hex (cr, "#9a9996", 1);
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+    }
+  else
+    {
+      set_hex (cr, up ? "#1c71d8" : "#26a269", 1);
+      cairo_set_line_width (cr, 1.5);
+    }
+  draw_arrow (cr, x1, y + 10, x2, y + 10 + SLOPE);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  /* The count of further lines is kept whole; the first line gives way. */
+  set_font (cr, TRUE, FALSE, row->tls ? 9.5 : 10.5);
+  /* "on the wire" goes without saying on a drawn wire. */
+  text = g_strdup (row->text);
+  if (row->tls && g_str_has_suffix (text, " on the wire"))
+    text[strlen (text) - strlen (" on the wire")] = '\0';
+  label = fit_text (cr, text, fabs (x2 - x1) - 16 - text_width (cr, more));
+  fitted = g_strconcat (label, more, NULL);
+  set_hex (cr, row->tls ? "#77767b" : "#241f31", 1);
+  cairo_move_to (cr, MIN (x1, x2) + 8, y + 7);
+  cairo_show_text (cr, fitted);
+}
+
 static double
 draw_head (Ladder  *ladder,
            cairo_t *cr,
@@ -270,19 +318,21 @@ draw_body (Ladder  *ladder,
           MsTranscriptKind kind = ms_transcript_entry_get_kind (entry);
           g_autoptr(GPtrArray) rows = ms_export_rows_new ();
           MsExportRow *row;
-          double row_height = kind == MS_TRANSCRIPT_CHUNK ? ARROW_ROW : NOTICE_ROW;
+          double row_height = NOTICE_ROW;
 
           /* Every chunk goes through the redactor, drawn or not, so that
            * its state follows the connection. */
           ms_export_entry_rows (redactor, entry, rows);
           if (rows->len == 0)
             continue;
+          row = g_ptr_array_index (rows, 0);
+          if (kind == MS_TRANSCRIPT_CHUNK || row->tls)
+            row_height = ARROW_ROW;
           if (y + row_height > ladder->limit)
             {
               ladder->skipped += kind == MS_TRANSCRIPT_CHUNK;
               continue;
             }
-          row = g_ptr_array_index (rows, 0);
           if (!draw)
             g_array_append_val (ladder->breaks, y);
           if (draw)
@@ -292,29 +342,14 @@ draw_body (Ladder  *ladder,
 
               set_font (cr, TRUE, FALSE, 10);
               set_hex (cr, "#5e5c64", 1);
-              cairo_move_to (cr, MARGIN, y + (kind == MS_TRANSCRIPT_CHUNK ? 10 : 13));
+              cairo_move_to (cr, MARGIN, y + (row_height == ARROW_ROW ? 10 : 13));
               cairo_show_text (cr, row->time);
 
-              if (kind == MS_TRANSCRIPT_CHUNK)
+              if (kind == MS_TRANSCRIPT_CHUNK || row->tls)
                 {
-                  gboolean up = row->direction == MS_DIRECTION_TO_SERVER;
-                  double x1 = up ? xd : xs, x2 = up ? xs : xd;
-                  g_autofree char *more = NULL;
-                  g_autofree char *fitted = NULL;
-                  g_autofree char *label = NULL;
+                  g_autofree char *more = rows->len > 1 ? g_strdup_printf ("  (+%u lines)", rows->len - 1) : NULL;
 
-                  /* The count of further lines is kept whole; the first
-                   * line gives way. */
-                  more = rows->len > 1 ? g_strdup_printf ("  (+%u lines)", rows->len - 1) : g_strdup ("");
-                  set_hex (cr, up ? "#1c71d8" : "#26a269", 1);
-                  cairo_set_line_width (cr, 1.5);
-                  draw_arrow (cr, x1, y + 10, x2, y + 10 + SLOPE);
-                  set_font (cr, TRUE, FALSE, 10.5);
-                  label = fit_text (cr, row->text, fabs (x2 - x1) - 16 - text_width (cr, more));
-                  fitted = g_strconcat (label, more, NULL);
-                  set_hex (cr, "#241f31", 1);
-                  cairo_move_to (cr, MIN (x1, x2) + 8, y + 7);
-                  cairo_show_text (cr, fitted);
+                  draw_exchange_arrow (cr, row, xd, xs, y, more);
                 }
               else
                 {

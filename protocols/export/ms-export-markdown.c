@@ -170,8 +170,12 @@ ms_export_markdown_bytes (MsPlayer       *player,
                           ms_scenario_get_id (scenario), ms_player_get_position (player),
                           ms_player_get_n_steps (player), ms_export_password_note (flags));
   g_string_append (out, "In the exchanges, `C:` is a device talking to the server and `S:` the "
-                        "server's answer; `!!` marks what happened around them. Times are "
-                        "minutes:seconds.milliseconds of the simulated clock.\n\n");
+                        "server's answer; `!!` marks what happened around them.");
+  if (ms_export_has_tls_records (ms_world_get_transcript (ms_player_get_world (player))))
+    g_string_append (out, " `C>` and `S>` are TLS records, all an eavesdropper sees of a TLS "
+                          "connection: their type and size. The lines after them are what the two "
+                          "ends read once they decrypted them.");
+  g_string_append (out, " Times are minutes:seconds.milliseconds of the simulated clock.\n\n");
   append_teaching (out, ms_scenario_get_teaching_ids (scenario), ms_scenario_get_myth_ids (scenario));
   append_devices (out, world);
 

@@ -82,8 +82,9 @@ typedef struct
   char        *time;      /* "00:00.040" */
   const char  *device;    /* or "server", "network" */
   char        *where;     /* "pop3#1", or "" */
-  const char  *marker;    /* "C:", "S:", "!!" (a notice), "TLS" */
+  const char  *marker;    /* "C:", "S:", "!!" (a notice), "C>"/"S>" (a TLS record) */
   char        *text;
+  gboolean     tls;       /* a TLS record: what an eavesdropper sees */
   MsDirection  direction;
   guint        connection;
   gint64       time_us;
@@ -96,6 +97,8 @@ typedef struct
 void        ms_export_entry_rows       (MsRedactor        *redactor,
                                         MsTranscriptEntry *entry,
                                         GPtrArray         *rows);
+/* TRUE when the transcript holds TLS records (the handouts explain them). */
+gboolean    ms_export_has_tls_records  (MsTranscript      *transcript);
 /* A GPtrArray that frees MsExportRow*. */
 GPtrArray  *ms_export_rows_new         (void);
 

@@ -180,6 +180,15 @@ export_row_free (gpointer data)
   g_free (row);
 }
 
+gboolean
+ms_export_has_tls_records (MsTranscript *transcript)
+{
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    if (ms_transcript_entry_get_kind (ms_transcript_get_entry (transcript, i)) == MS_TRANSCRIPT_TLS_RECORD)
+      return TRUE;
+  return FALSE;
+}
+
 GPtrArray *
 ms_export_rows_new (void)
 {
@@ -247,12 +256,18 @@ ms_export_entry_rows (MsRedactor        *redactor,
       {
         const char *handshake = ms_transcript_entry_get_tls_handshake (entry);
 
-        g_ptr_array_add (rows, row_new (entry, "TLS",
-                                        g_strdup_printf ("%s%s%s, %zu bytes on the wire",
-                                                         ms_transcript_entry_get_tls_record_type (entry),
-                                                         handshake != NULL ? " " : "",
-                                                         handshake != NULL ? handshake : "",
-                                                         ms_transcript_entry_get_wire_size (entry))));
+        MsExportRow *row;
+
+        /* The same markers as the text transcript: C> and S> are records
+         * going up and down, which an eavesdropper sees as type and size. */
+        row = row_new (entry, up ? "C>" : "S>",
+                       g_strdup_printf ("TLS %s%s%s, %zu bytes on the wire",
+                                        ms_transcript_entry_get_tls_record_type (entry),
+                                        handshake != NULL ? " " : "",
+                                        handshake != NULL ? handshake : "",
+                                        ms_transcript_entry_get_wire_size (entry)));
+        row->tls = TRUE;
+        g_ptr_array_add (rows, row);
       }
       break;
     case MS_TRANSCRIPT_STATE:
