@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-assertion"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-assertion.h"
@@ -138,7 +140,7 @@ split_words (const char  *text,
 
           if (close == NULL)
             {
-              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "a quote is not closed");
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, _("a quote is not closed"));
               return NULL;
             }
           word = g_strndup (p + 1, (gsize) (close - p - 1));
@@ -174,13 +176,13 @@ ms_assertion_parse (const char  *text,
   if (argv == NULL)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "cannot read the assertion “%s”: %s", text, local->message);
+                   _("cannot read the assertion “%s”: %s"), text, local->message);
       return NULL;
     }
   argc = (int) g_strv_length (argv);
   if (argc == 0)
     {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "an empty assertion");
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, _("an empty assertion"));
       return NULL;
     }
 
@@ -237,7 +239,7 @@ ms_assertion_parse (const char  *text,
           if (flag[0] == '\\' ? ms_flag_from_string (flag) == MS_FLAG_NONE : !ms_keyword_is_valid (flag))
             {
               g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                           "“%s” is not a flag (\\Seen, \\Answered, \\Flagged, \\Deleted, \\Draft or a keyword)",
+                           _("“%s” is not a flag (\\Seen, \\Answered, \\Flagged, \\Deleted, \\Draft or a keyword)"),
                            flag);
               return NULL;
             }
@@ -246,12 +248,12 @@ ms_assertion_parse (const char  *text,
     }
 
   g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-               "unknown assertion “%s”", argv[0]);
+               _("unknown assertion “%s”"), argv[0]);
   return NULL;
 
 bad:
   g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-               "wrong arguments in the assertion “%s”", text);
+               _("wrong arguments in the assertion “%s”"), text);
   return NULL;
 }
 

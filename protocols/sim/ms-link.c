@@ -284,7 +284,7 @@ ms_link_parse (const char  *text,
 
 bad:
   g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-               "unknown link “%s” (modem-56k, dsl-16m, fibre-1g or custom:MS:DOWN_KBPS:UP_KBPS)",
+               _("unknown link “%s” (modem-56k, dsl-16m, fibre-1g or custom:MS:DOWN_KBPS:UP_KBPS)"),
                text);
   return NULL;
 }

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "ms-scenario"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ms-scenario-private.h"
@@ -34,7 +35,9 @@ ms_scenario_fail (GError            **error,
   if (line == 0 && key != NULL)
     line = ms_scenario_locate (loc, group, NULL);
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  /* xgettext collects the formats (po/meson.build names this function as a
+   * keyword), so a teacher's typo is explained in their language. */
+  message = g_strdup_vprintf (g_dgettext (GETTEXT_PACKAGE, format), args);
   va_end (args);
   if (key != NULL)
     g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID, "%s:%u: [%s] %s: %s",

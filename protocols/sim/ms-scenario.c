@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-scenario"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-data-path.h"
@@ -97,7 +99,7 @@ ms_scenario_load_from_data (const char  *data,
   if (len > MS_SCENARIO_MAX_FILE_SIZE)
     {
       g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
-                   "%s: larger than %d bytes", name, MS_SCENARIO_MAX_FILE_SIZE);
+                   _("%s: larger than %d bytes"), name, MS_SCENARIO_MAX_FILE_SIZE);
       return NULL;
     }
 
@@ -118,7 +120,7 @@ ms_scenario_load_from_data (const char  *data,
   if (!g_key_file_has_group (kf, "scenario"))
     {
       g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
-                   "%s:1: [scenario]: the group is missing", name);
+                   _("%s:1: [scenario]: the group is missing"), name);
       goto out;
     }
   if (!ms_scenario_check_keys (kf, &loc, "scenario", scenario_keys, error) ||
@@ -190,7 +192,7 @@ ms_scenario_load_from_data (const char  *data,
 
   if (self->steps->len == 0)
     {
-      g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID, "%s: no [step 1]", name);
+      g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID, _("%s: no [step 1]"), name);
       goto out;
     }
   ok = TRUE;
@@ -294,7 +296,7 @@ ms_scenario_load (const char  *id_or_path,
       if (path == NULL)
         {
           g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_NOT_FOUND,
-                       "no scenario “%s” (see mailscope scenarios)", id_or_path);
+                       _("no scenario “%s” (see mailscope scenarios)"), id_or_path);
           return NULL;
         }
     }
@@ -402,7 +404,7 @@ ms_scenario_set_server_url (MsScenario  *self,
   if (!g_str_has_prefix (url, "imap://") && !g_str_has_prefix (url, "pop3://"))
     {
       g_set_error (error, MS_SCENARIO_ERROR, MS_SCENARIO_ERROR_INVALID,
-                   "--server: “%s” is not imap://HOST:PORT or pop3://HOST:PORT", url);
+                   _("--server: “%s” is not imap://HOST:PORT or pop3://HOST:PORT"), url);
       return FALSE;
     }
   /* Only the devices that speak the URL's protocol go there; the others

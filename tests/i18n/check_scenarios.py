@@ -79,6 +79,9 @@ if "Aufruf:" not in usage.stdout:
 bad = run(["run"], "de")
 if bad.returncode != 2 or "gib genau ein Szenario an" not in bad.stderr:
     failed.append("LANGUAGE=de mailscope run (no scenario): %r" % bad.stderr)
+missing = run(["run", "no-such-scenario"], "de")
+if missing.returncode != 2 or "kein Szenario „no-such-scenario“" not in missing.stderr:
+    failed.append("LANGUAGE=de mailscope run no-such-scenario: %r" % missing.stderr)
 english = run(["--help"], "")
 if "Usage:" not in english.stdout:
     failed.append("mailscope --help is not English by default: %r" % english.stdout[:200])
