@@ -106,6 +106,15 @@ test_german_window (void)
   g_assert_null (ms_window_get_error (MS_WINDOW (window)));
   ms_ui_test_save_screenshot (window, "german-tls");
 
+  /* The real-clients strip: ports, the login and a curl line to try. */
+  g_assert_true (gtk_widget_activate_action (window, "win.real-clients", NULL));
+  ms_ui_test_wait_for_frame (window);
+  g_string_truncate (texts, 0);
+  collect_texts (window, texts);
+  g_assert_nonnull (strstr (texts->str, "Echte Mailprogramme: AN"));
+  ms_ui_test_save_screenshot (window, "german-real-clients");
+  g_assert_true (gtk_widget_activate_action (window, "win.real-clients", NULL));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
