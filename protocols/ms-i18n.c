@@ -25,7 +25,16 @@ ms_i18n_locale_dir (void)
 void
 ms_i18n_init (void)
 {
-  setlocale (LC_ALL, "");
+  const char *locale = setlocale (LC_ALL, "");
+  const char *language = g_getenv ("LANGUAGE");
+
+  /* gettext ignores LANGUAGE in the plain C locale, so on a machine with no
+   * locale configured `LANGUAGE=de mailscope` would stay English. C.UTF-8
+   * (built into glibc since 2.35) is the same locale with UTF-8, and there
+   * gettext honours LANGUAGE. */
+  if (language != NULL && language[0] != '\0' &&
+      (locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX")))
+    setlocale (LC_ALL, "C.UTF-8");
   bindtextdomain (GETTEXT_PACKAGE, ms_i18n_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -82,6 +82,11 @@ if bad.returncode != 2 or "gib genau ein Szenario an" not in bad.stderr:
 missing = run(["run", "no-such-scenario"], "de")
 if missing.returncode != 2 or "kein Szenario „no-such-scenario“" not in missing.stderr:
     failed.append("LANGUAGE=de mailscope run no-such-scenario: %r" % missing.stderr)
+# A machine with no locale configured: LANGUAGE alone still means German.
+bare = subprocess.run([mailscope, "--help"], capture_output=True, text=True, timeout=60,
+                      env=dict(os.environ, LC_ALL="C", LANGUAGE="de"))
+if "Aufruf:" not in bare.stdout:
+    failed.append("LC_ALL=C LANGUAGE=de mailscope --help is not German: %r" % bare.stdout[:200])
 english = run(["--help"], "")
 if "Usage:" not in english.stdout:
     failed.append("mailscope --help is not English by default: %r" % english.stdout[:200])
