@@ -69,6 +69,9 @@ main (int    argc,
         }
     }
 
+  /* ms_i18n_init() chose the locale; GTK would otherwise set it again from
+   * the environment and undo the switch from C to C.UTF-8. */
+  gtk_disable_setlocale ();
   app = ms_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
