@@ -273,8 +273,10 @@ draw_envelope (MsStage               *self,
     {
       float ly = envelope->to_server ? lane_y - lh - 4 : lane_y + h + 4;
       graphene_rect_t bg = GRAPHENE_RECT_INIT (cx - lw / 2.0f - 4, ly - 1, lw + 8, lh + 2);
+      /* Dark on the light label, whatever colour the envelope's own text
+       * has (white on a sealed one): a sealed caption was invisible. */
       fill_rounded (snapshot, &bg, 3, &label_bg, NULL, 0);
-      draw_text (snapshot, label, cx, ly, &text);
+      draw_text (snapshot, label, cx, ly, &(GdkRGBA) { 0.1f, 0.1f, 0.12f, 1 });
       (void) fg;
     }
     if (hidden)

@@ -310,6 +310,25 @@ test_curl_1920 (void)
   g_assert_cmpuint (strlen (out), >, 0);
   wait_for (lane_with_envelopes, window, "the lane");
   ms_ui_test_save_screenshot (window, "real-clients");
+
+  /* Over TLS (the certificate is self-signed: -k): the lane's envelopes
+   * travel sealed, and the transcript has the plaintext, marked encrypted. */
+  if (ms_live_server_lookup_port (server_of (window), "imaps") != 0)
+    {
+      g_autofree char *tls_url = g_strdup_printf ("imaps://127.0.0.1:%u/INBOX;UID=1",
+                                                  ms_live_server_lookup_port (server_of (window), "imaps"));
+      g_autofree char *tls_out = curl ((const char *[]) { "-s", "-k", tls_url, "-u", "alice:wonderland", NULL });
+      Wanted wanted = { window, "imap", "FETCH" };
+      MsTranscriptEntry *fetch;
+
+      g_assert_cmpuint (strlen (tls_out), >, 100);
+      wait_for (line_seen, &wanted, "the FETCH over TLS");
+      fetch = find_line (window, "imap", "FETCH");
+      g_assert_true (ms_transcript_entry_get_encrypted (fetch));
+      ms_ui_test_save_screenshot (window, "real-clients-tls");
+    }
+  else
+    g_test_message ("no TLS listener: %s", ms_live_server_get_problem (server_of (window), 3));
   g_assert_true (gtk_widget_activate_action (window, "win.real-clients", NULL));
   gtk_window_destroy (GTK_WINDOW (window));
 }
