@@ -83,14 +83,38 @@ run_done (gpointer data)
   return ((Run *) data)->done;
 }
 
-/* Runs curl with @args to the end, serving it on the main loop meanwhile;
- * returns what it printed. */
+/* Starts @argv (its output piped); finish_run() waits for its end while the
+ * main loop keeps serving it. */
+static Run *
+start_run (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+
+  run->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_async (run->process, NULL, NULL, on_communicated, run);
+  return run;
+}
+
+static char *
+finish_run (Run *run)
+{
+  char *out;
+
+  wait_for (run_done, run, "the client program to finish");
+  g_assert_true (g_subprocess_get_successful (run->process));
+  g_object_unref (run->process);
+  out = run->out;
+  g_free (run);
+  return out;
+}
+
+/* Runs curl with @args to the end; returns what it printed. */
 static char *
 curl (const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Run run = { 0 };
 
   g_ptr_array_add (argv, (gpointer) "curl");
   /* Never a proxy from the environment; a bounded run. */
@@ -101,14 +125,7 @@ curl (const char * const *args)
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
-  run.process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                   G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_async (run.process, NULL, NULL, on_communicated, &run);
-  wait_for (run_done, &run, "curl to finish");
-  g_assert_true (g_subprocess_get_successful (run.process));
-  g_object_unref (run.process);
-  return run.out;
+  return finish_run (start_run ((const char * const *) argv->pdata));
 }
 
 typedef struct
@@ -333,6 +350,56 @@ test_curl_1920 (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Python's imaplib waits in IDLE; "Deliver new mail" on the stage's server
+ * reaches it at once as "* N EXISTS", in its lane and in the transcript. */
+static const char idle_script[] =
+  "import imaplib, sys\n"
+  "M = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))\n"
+  "M.login('alice', 'wonderland')\n"
+  "M.select('INBOX')\n"
+  "M.sock.settimeout(100)\n"
+  "M.send(b'i1 IDLE\\r\\n')\n"
+  "M.readline()\n"
+  "print(M.readline().decode().strip())\n"
+  "M.send(b'DONE\\r\\n')\n"
+  "while not M.readline().startswith(b'i1 '): pass\n"
+  "M.logout()\n";
+
+static void
+test_imaplib_idle (void)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *port = NULL;
+  g_autofree char *pushed = NULL;
+  GtkWidget *window;
+  Run *run;
+  Wanted idling;
+
+  if (python == NULL)
+    {
+      g_test_skip ("no python3");
+      return;
+    }
+  window = new_window (1920, 1080);
+  switch_on (window);
+  port = g_strdup_printf ("%u", ms_live_server_lookup_port (server_of (window), "imap"));
+  run = start_run ((const char *[]) { python, "-c", idle_script, port, NULL });
+  idling = (Wanted) { window, "imap", "+ idling" };
+  wait_for (line_seen, &idling, "imaplib to wait in IDLE");
+
+  g_assert_true (gtk_widget_activate_action (window, "world.perform", "(ss)", "server", "deliver"));
+  pushed = finish_run (run);
+  g_test_message ("imaplib got: %s", pushed);
+  g_assert_nonnull (strstr (pushed, "EXISTS"));
+  /* The very line imaplib got is in the transcript (SELECT's count is one
+   * lower). */
+  idling.needle = g_strstrip (pushed);
+  g_assert_true (line_seen (&idling));
+  ms_ui_test_save_screenshot (window, "real-clients-idle");
+  g_assert_true (gtk_widget_activate_action (window, "win.real-clients", NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -368,6 +435,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/real-clients/curl", test_curl);
   g_test_add_func ("/ui/real-clients/curl-1920x1080", test_curl_1920);
+  g_test_add_func ("/ui/real-clients/imaplib-idle", test_imaplib_idle);
 
   status = g_test_run ();
 
