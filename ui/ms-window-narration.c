@@ -52,6 +52,52 @@ myth_text (const char * const *ids)
   return NULL;
 }
 
+/* The step on screen: the last one done, or the one a world stands inside
+ * when stepping by exchange. */
+static guint
+shown_step (MsWindow *self)
+{
+  MsPlayer *players[2] = { self->player, self->compare_player };
+  guint shown = 0;
+
+  for (guint i = 0; i < 2; i++)
+    if (players[i] != NULL)
+      shown = MAX (shown, ms_player_get_position (players[i]) + (ms_player_get_exchange (players[i]) > 0));
+  return shown;
+}
+
+/* " · exchange 5 of 37", per world in compare mode; "" at a step's end. */
+static char *
+exchange_text (MsWindow *self,
+               guint     step)
+{
+  MsPlayer *players[2] = { self->player, self->compare_player };
+  const char *names[2] = { N_("POP3 world"), N_("IMAP world") };
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean inside = FALSE;
+
+  for (guint i = 0; i < 2; i++)
+    inside |= players[i] != NULL && ms_player_get_exchange (players[i]) > 0;
+  if (!inside)
+    return g_strdup ("");
+  for (guint i = 0; i < 2; i++)
+    {
+      int n_stops;
+
+      if (players[i] == NULL)
+        continue;
+      n_stops = ms_player_get_n_stops (players[i], step);
+      g_string_append (text, " · ");
+      if (self->compare_player != NULL)
+        g_string_append_printf (text, "%s: ", _(names[i]));
+      if (ms_player_get_exchange (players[i]) == 0)
+        g_string_append (text, _("done"));
+      else
+        g_string_append_printf (text, _("exchange %u of %d"), ms_player_get_exchange (players[i]), n_stops + 1);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 void
 ms_window_update_narration (MsWindow *self)
 {
@@ -72,7 +118,7 @@ ms_window_update_narration (MsWindow *self)
       return;
     }
 
-  position = ms_player_get_position (self->player);
+  position = shown_step (self);
   if (position == 0)
     {
       guint n_steps = ms_player_get_n_steps (self->player);
@@ -97,7 +143,9 @@ ms_window_update_narration (MsWindow *self)
                                                ms_action_display_name (step->action),
                                                g_str_has_prefix (raw, prefix) ? raw + strlen (prefix) : "");
 
-      step_text = g_strdup_printf (_("Step %u of %u · %s"), position, ms_player_get_n_steps (self->player), what);
+      g_autofree char *where = exchange_text (self, position);
+
+      step_text = g_strdup_printf (_("Step %u of %u%s · %s"), position, ms_player_get_n_steps (self->player), where, what);
       narration = step->narration != NULL ? step->narration : what;
       /* A step without its own points shows the scenario's. */
       teaching = teaching_text ((const char * const *) step->teaching_ids);

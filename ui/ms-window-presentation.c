@@ -41,6 +41,7 @@ ms_window_presentation_shortcuts (void)
     { GDK_KEY_Home, "win.restart" },
     { GDK_KEY_t, "win.show-transcript" },
     { GDK_KEY_c, "win.compare" },
+    { GDK_KEY_e, "win.toggle-step-mode" },
     { GDK_KEY_Escape, "win.leave-presentation" },
   };
   GtkEventController *controller = gtk_shortcut_controller_new ();

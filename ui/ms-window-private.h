@@ -17,6 +17,14 @@
 
 G_BEGIN_DECLS
 
+/* Where the players stood before a step forward (compare mode steps
+ * back by exchange along this). */
+typedef struct
+{
+  guint position[2];
+  guint exchange[2];
+} MsPlace;
+
 struct _MsWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -34,6 +42,7 @@ struct _MsWindow
   char                 *last_error;
   guint                 play_timer;
   gint64                last_step_us;
+  GArray               *history;   /* MsPlace */
 
   gboolean              playing;
   gboolean              compare;
@@ -54,6 +63,7 @@ struct _MsWindow
   GtkMenuButton        *scenario_button;
   GtkMenuButton        *primary_menu_button;
   GtkMenuButton        *speed_button;
+  GtkMenuButton        *step_mode_button;
   GtkMenuButton        *link_button;
   GtkToggleButton      *play_button;
   GtkToggleButton      *compare_button;
@@ -113,6 +123,9 @@ void                ms_window_step_forward_action (GtkWidget  *widget,
 void                ms_window_step_back_action (GtkWidget  *widget,
                                                 const char *action_name,
                                                 GVariant   *parameter);
+void                ms_window_toggle_step_mode_action (GtkWidget  *widget,
+                                                       const char *action_name,
+                                                       GVariant   *parameter);
 void                ms_window_restart_action (GtkWidget  *widget,
                                               const char *action_name,
                                               GVariant   *parameter);

@@ -125,6 +125,7 @@ ms_window_reload (MsWindow *self,
   g_clear_object (&self->compare_player);
   g_clear_object (&self->free_world);
   g_clear_object (&self->free_compare_world);
+  g_array_set_size (self->history, 0);
   ms_window_set_error (self, NULL);
 
   if (self->scenario != NULL)

@@ -53,6 +53,16 @@ update_speed (MsWindow *self)
   gtk_menu_button_set_label (self->speed_button, label);
 }
 
+static void
+update_step_mode (MsWindow *self)
+{
+  gboolean exchange = g_strcmp0 (self->step_mode, "exchange") == 0;
+
+  gtk_menu_button_set_label (self->step_mode_button, exchange ? _("By exchange") : _("By action"));
+  /* The history of places is kept for stepping back by exchange only. */
+  g_array_set_size (self->history, 0);
+}
+
 MsWorld *
 ms_window_current_world (MsWindow *self)
 {
@@ -75,10 +85,17 @@ ms_window_update_actions (MsWindow *self)
   guint position = ms_window_current_position (self);
   guint n_steps = have_player ? ms_player_get_n_steps (self->player) : 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step-back", have_player && position > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step-forward", have_player && position < n_steps);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", have_player && position > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.playing", have_player && (position < n_steps || self->playing));
+  gboolean started = have_player && (position > 0 || ms_player_get_exchange (self->player) > 0 ||
+                                     (self->compare_player && ms_player_get_exchange (self->compare_player) > 0));
+  /* In compare mode by exchange one world may have finished the last step
+   * while the other is still inside it. */
+  gboolean more = have_player && (position < n_steps ||
+                                  (self->compare_player && ms_player_get_position (self->compare_player) < n_steps));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step-back", started);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step-forward", more);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", started);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.playing", more || self->playing);
   /* Export writes what a player recorded (real clients' lines included). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", have_player);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.real-clients",
@@ -127,6 +144,7 @@ ms_window_finalize (GObject *object)
   g_free (self->step_mode);
   g_free (self->last_error);
   g_clear_pointer (&self->protocols, g_hash_table_unref);
+  g_clear_pointer (&self->history, g_array_unref);
 
   G_OBJECT_CLASS (ms_window_parent_class)->finalize (object);
 }
@@ -247,8 +265,15 @@ ms_window_set_property (GObject      *object,
     case PROP_STEP_MODE:
       if (g_strcmp0 (self->step_mode, g_value_get_string (value)) == 0)
         return;
+      if (g_strcmp0 (g_value_get_string (value), "action") != 0 &&
+          g_strcmp0 (g_value_get_string (value), "exchange") != 0)
+        {
+          g_warning ("unknown step mode “%s”", g_value_get_string (value));
+          return;
+        }
       g_free (self->step_mode);
       self->step_mode = g_value_dup_string (value);
+      update_step_mode (self);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -301,6 +326,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, scenario_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, speed_button);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, step_mode_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, link_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, compare_button);
@@ -333,6 +359,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.step-forward", NULL, ms_window_step_forward_action);
   gtk_widget_class_install_action (widget_class, "win.step-back", NULL, ms_window_step_back_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, ms_window_restart_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-step-mode", NULL, ms_window_toggle_step_mode_action);
   gtk_widget_class_install_action (widget_class, "win.open-scenario", NULL, ms_window_open_scenario_action);
   gtk_widget_class_install_action (widget_class, "win.load-scenario", "s", ms_window_load_scenario_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, ms_window_export_action);
@@ -349,6 +376,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-scenario", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.toggle-presentation", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.toggle-step-mode", NULL);
 }
 
 static void
@@ -357,6 +385,7 @@ ms_window_init (MsWindow *self)
   self->speed = 1.0;
   self->link_preset = g_strdup ("dsl-16m");
   self->step_mode = g_strdup ("action");
+  self->history = g_array_new (FALSE, FALSE, sizeof (MsPlace));
   self->show_transcript = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -399,6 +428,13 @@ ms_window_get_position (MsWindow *self)
 {
   g_return_val_if_fail (MS_IS_WINDOW (self), 0);
   return ms_window_current_position (self);
+}
+
+guint
+ms_window_get_exchange (MsWindow *self)
+{
+  g_return_val_if_fail (MS_IS_WINDOW (self), 0);
+  return self->player ? ms_player_get_exchange (self->player) : 0;
 }
 
 guint

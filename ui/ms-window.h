@@ -16,6 +16,8 @@ GtkWidget *ms_window_get_stage     (MsWindow       *self);
 const char *ms_window_get_narration (MsWindow      *self);
 guint       ms_window_get_position  (MsWindow      *self);
 guint       ms_window_get_n_steps   (MsWindow      *self);
+/* > 0 when stepping by exchange stopped inside step position + 1. */
+guint       ms_window_get_exchange  (MsWindow      *self);
 /* The last step's or action's error message, or NULL. */
 const char *ms_window_get_error     (MsWindow      *self);
 /* Messages in the server's INBOX in the (upper) world. */

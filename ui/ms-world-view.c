@@ -21,6 +21,7 @@ struct _MsWorldView
   MsDevice      *devices[3];    /* LEFT and RIGHT used */
   MsMailbox     *watched[3];    /* the INBOX whose expunges vanish on stage */
   guint          n_seen;        /* transcript entries already shown */
+  guint          quiet_until;   /* see ms_world_view_set_quiet_until() */
 
   /* template */
   GtkWidget     *box;
@@ -336,7 +337,7 @@ on_transcript_changed (MsWorldView *self,
 {
   guint n = g_list_model_get_n_items (transcript);
 
-  for (guint i = MAX (self->n_seen, position); i < n; i++)
+  for (guint i = MAX (MAX (self->n_seen, position), self->quiet_until); i < n; i++)
     {
       g_autoptr(MsTranscriptEntry) entry = g_list_model_get_item (transcript, i);
       animate_entry (self, entry);
@@ -352,6 +353,9 @@ on_message_expunged (MsWorldView *self,
 {
   g_autofree char *label = NULL;
 
+  if (self->world == NULL ||
+      g_list_model_get_n_items (G_LIST_MODEL (ms_world_get_transcript (self->world))) < self->quiet_until)
+    return;
   for (guint i = 0; i < 3; i++)
     if (self->watched[i] == mailbox)
       {
@@ -426,6 +430,14 @@ ms_world_view_get_world (MsWorldView *self)
 {
   g_return_val_if_fail (MS_IS_WORLD_VIEW (self), NULL);
   return self->world;
+}
+
+void
+ms_world_view_set_quiet_until (MsWorldView *self,
+                               guint        n)
+{
+  g_return_if_fail (MS_IS_WORLD_VIEW (self));
+  self->quiet_until = n;
 }
 
 int

@@ -32,6 +32,11 @@ void           ms_world_view_set_compact  (MsWorldView *self,
 void           ms_world_view_set_world    (MsWorldView *self,
                                            MsWorld     *world);
 MsWorld       *ms_world_view_get_world    (MsWorldView *self);
+/* While a world is replayed up to where it was shown already (stepping by
+ * exchange rebuilds the world each time), nothing before transcript entry
+ * @n travels and no deletion before it shows; 0 ends that. */
+void           ms_world_view_set_quiet_until (MsWorldView *self,
+                                              guint        n);
 /* Which side a device is drawn on, or -1. */
 int            ms_world_view_side_for     (MsWorldView *self,
                                            const char  *device);

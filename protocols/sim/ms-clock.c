@@ -19,6 +19,8 @@ struct _MsClock
   gint64     now_us;
   guint64    next_seq;
   GSequence *queue;   /* Timer*, sorted by (at_us, seq) */
+  guint64    n_events;
+  guint64    event_limit;
 };
 
 G_DEFINE_FINAL_TYPE (MsClock, ms_clock, G_TYPE_OBJECT)
@@ -102,6 +104,7 @@ ms_clock_init (MsClock *self)
 {
   self->queue = g_sequence_new (timer_free);
   self->next_seq = 1;
+  self->event_limit = G_MAXUINT64;
 }
 
 MsClock *
@@ -180,7 +183,7 @@ ms_clock_run_one (MsClock *self)
   g_return_val_if_fail (MS_IS_CLOCK (self), FALSE);
 
   first = g_sequence_get_begin_iter (self->queue);
-  if (g_sequence_iter_is_end (first))
+  if (g_sequence_iter_is_end (first) || self->n_events >= self->event_limit)
     return FALSE;
 
   /* Take the timer out before running it: the callback may schedule more. */
@@ -200,7 +203,33 @@ ms_clock_run_one (MsClock *self)
   func (user_data);
   if (destroy != NULL)
     destroy (user_data);
+  /* Counted once it is over: a callback that looks at the count sees how
+   * many ran before it, which is where a limit would stop just before it. */
+  self->n_events++;
   return TRUE;
+}
+
+guint64
+ms_clock_get_n_events (MsClock *self)
+{
+  g_return_val_if_fail (MS_IS_CLOCK (self), 0);
+  return self->n_events;
+}
+
+void
+ms_clock_set_event_limit (MsClock *self,
+                          guint64  n_events)
+{
+  g_return_if_fail (MS_IS_CLOCK (self));
+  self->event_limit = n_events;
+}
+
+gboolean
+ms_clock_get_limit_reached (MsClock *self)
+{
+  g_return_val_if_fail (MS_IS_CLOCK (self), FALSE);
+  return self->n_events >= self->event_limit &&
+         !g_sequence_iter_is_end (g_sequence_get_begin_iter (self->queue));
 }
 
 guint
@@ -230,9 +259,13 @@ ms_clock_run_until (MsClock *self,
 
       if (g_sequence_iter_is_end (first) || ((Timer *) g_sequence_get (first))->at_us > at_us)
         break;
-      ms_clock_run_one (self);
+      if (!ms_clock_run_one (self))
+        break;
       n++;
     }
+  /* Stopped by the event limit: time stands where that event was. */
+  if (ms_clock_get_limit_reached (self))
+    return n;
   if (at_us > self->now_us)
     {
       self->now_us = at_us;

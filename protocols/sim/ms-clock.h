@@ -37,6 +37,15 @@ guint    ms_clock_run_until_idle (MsClock        *self,
  * @at_us; later callbacks stay queued. Returns how many ran. */
 guint    ms_clock_run_until      (MsClock        *self,
                                   gint64          at_us);
+/* How many callbacks have run since the clock was made. The world is
+ * deterministic, so a count names one moment of a run in every replay. */
+guint64  ms_clock_get_n_events   (MsClock        *self);
+/* Makes the clock stand still once @n_events callbacks have run in all
+ * (G_MAXUINT64: never): ms_clock_run_one() then returns FALSE as if nothing
+ * were queued. The player uses it to stop a step in the middle. */
+void     ms_clock_set_event_limit (MsClock       *self,
+                                  guint64         n_events);
+gboolean ms_clock_get_limit_reached (MsClock     *self);
 /* Formats a virtual time as "mm:ss.mmm" (minutes grow past 59). */
 char    *ms_clock_format_time    (gint64          time_us);
 

@@ -6,6 +6,7 @@
 
 #include "ms-link.h"
 #include "ms-player.h"
+#include "ms-transcript.h"
 
 struct _MsPlayer
 {
@@ -15,7 +16,13 @@ struct _MsPlayer
   MsWorld    *world;
   gboolean    prepared;
   guint       position;
+  /* > 0: step position + 1 stands still after this many of its exchanges. */
+  guint       exchange;
   GPtrArray  *results;   /* MsAssertionResult* */
+  /* Per step (index step - 1): GArray of guint64, the clock's event counts
+   * at which the step's exchanges end; NULL until the step has run whole.
+   * The world is deterministic, so they hold for every replay. */
+  GPtrArray  *stops;
 };
 
 G_DEFINE_FINAL_TYPE (MsPlayer, ms_player, G_TYPE_OBJECT)
@@ -59,6 +66,7 @@ ms_player_finalize (GObject *object)
 
   g_free (self->protocol_override);
   g_ptr_array_unref (self->results);
+  g_ptr_array_unref (self->stops);
   G_OBJECT_CLASS (ms_player_parent_class)->finalize (object);
 }
 
@@ -110,6 +118,7 @@ static void
 ms_player_init (MsPlayer *self)
 {
   self->results = g_ptr_array_new_with_free_func (result_free);
+  self->stops = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 }
 
 MsPlayer *
@@ -236,16 +245,58 @@ ms_player_prepare (MsPlayer  *self,
   return TRUE;
 }
 
-gboolean
-ms_player_step_forward (MsPlayer  *self,
-                        GError   **error)
+/* Watches a step run whole and notes where each exchange ends: just
+ * before the clock event in which the client sends a command after it has
+ * had an answer. Stopping there shows the command and its answer sent, and
+ * the answer on its way or arrived. */
+typedef struct
+{
+  MsClock  *clock;
+  gboolean  answered;
+  GArray   *stops;
+} StopRecorder;
+
+static void
+on_step_transcript (GListModel   *transcript,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    StopRecorder *recorder)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(MsTranscriptEntry) entry = g_list_model_get_item (transcript, i);
+      guint64 at = ms_clock_get_n_events (recorder->clock);
+
+      if (ms_transcript_entry_get_kind (entry) != MS_TRANSCRIPT_CHUNK)
+        continue;
+      if (ms_transcript_entry_get_direction (entry) == MS_DIRECTION_TO_CLIENT)
+        recorder->answered = TRUE;
+      else if (recorder->answered)
+        {
+          recorder->answered = FALSE;
+          if (recorder->stops->len == 0 || g_array_index (recorder->stops, guint64, recorder->stops->len - 1) < at)
+            g_array_append_val (recorder->stops, at);
+        }
+    }
+}
+
+/* Runs step position + 1, whole, or with @stop_at until the clock has run
+ * that many events in all (the step then stays unfinished: no checks, the
+ * position does not move). */
+static gboolean
+run_step (MsPlayer  *self,
+          guint64    stop_at,
+          GError   **error)
 {
   const MsScenarioStep *step;
   g_autofree char *what = NULL;
   g_autofree char *title = NULL;
+  MsClock *clock;
+  StopRecorder recorder = { 0 };
+  gulong handler;
+  gboolean performed, stopped;
   guint number;
-
-  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
 
   if (!ms_player_prepare (self, error))
     return FALSE;
@@ -261,6 +312,13 @@ ms_player_step_forward (MsPlayer  *self,
   /* In the reader's language, like the narration: exports made from the
    * German app read "Schritt 1 von 4". The golden tests pin English. */
   title = g_strdup_printf (_("Step %u of %u - %s"), number, ms_scenario_get_n_steps (self->scenario), what);
+  clock = ms_world_get_clock (self->world);
+
+  recorder.clock = clock;
+  recorder.stops = g_array_new (FALSE, FALSE, sizeof (guint64));
+  handler = g_signal_connect (ms_world_get_transcript (self->world), "items-changed",
+                              G_CALLBACK (on_step_transcript), &recorder);
+  ms_clock_set_event_limit (clock, stop_at > 0 ? stop_at : G_MAXUINT64);
 
   if (step->wait_us > 0)
     ms_world_advance (self->world, step->wait_us);
@@ -270,11 +328,32 @@ ms_player_step_forward (MsPlayer  *self,
                       (const char * const *) step->teaching_ids,
                       (const char * const *) step->myth_ids);
 
-  if (!ms_world_perform_until (self->world, step->actor, step->action, step->args, step->until, error))
+  performed = ms_world_perform_until (self->world, step->actor, step->action, step->args, step->until, error);
+  stopped = stop_at > 0 && ms_clock_get_limit_reached (clock);
+  ms_clock_set_event_limit (clock, G_MAXUINT64);
+  g_signal_handler_disconnect (ms_world_get_transcript (self->world), handler);
+
+  if (!performed)
     {
+      g_array_unref (recorder.stops);
       g_prefix_error (error, "%s: step %u (%s): ", ms_scenario_get_file (self->scenario), number, what);
       return FALSE;
     }
+  if (stopped)
+    {
+      g_array_unref (recorder.stops);
+      return TRUE;
+    }
+
+  /* A stop at the very end would show the finished step twice. */
+  while (recorder.stops->len > 0 &&
+         g_array_index (recorder.stops, guint64, recorder.stops->len - 1) >= ms_clock_get_n_events (clock))
+    g_array_set_size (recorder.stops, recorder.stops->len - 1);
+  if (self->stops->len < number)
+    g_ptr_array_set_size (self->stops, number);
+  if (g_ptr_array_index (self->stops, number - 1) == NULL)
+    g_ptr_array_index (self->stops, number - 1) = g_array_ref (recorder.stops);
+  g_array_unref (recorder.stops);
 
   for (guint i = 0; i < step->assertions->len; i++)
     {
@@ -294,8 +373,21 @@ ms_player_step_forward (MsPlayer  *self,
     }
 
   self->position = number;
+  self->exchange = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
   return TRUE;
+}
+
+gboolean
+ms_player_step_forward (MsPlayer  *self,
+                        GError   **error)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+
+  /* In the middle of a step: the step is run whole in a fresh replay. */
+  if (self->exchange > 0)
+    return ms_player_seek (self, self->position + 1, 0, error);
+  return run_step (self, 0, error);
 }
 
 static gboolean
@@ -307,12 +399,13 @@ replay_to (MsPlayer  *self,
   self->world = ms_world_new ();
   self->prepared = FALSE;
   self->position = 0;
+  self->exchange = 0;
   g_ptr_array_set_size (self->results, 0);
 
   if (!ms_player_prepare (self, error))
     goto out;
   while (self->position < target)
-    if (!ms_player_step_forward (self, error))
+    if (!run_step (self, 0, error))
       goto out;
 
 out:
@@ -326,6 +419,9 @@ ms_player_step_back (MsPlayer  *self,
                      GError   **error)
 {
   g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+  /* In the middle of a step, back is the start of that step. */
+  if (self->exchange > 0)
+    return replay_to (self, self->position, error);
   return replay_to (self, self->position > 0 ? self->position - 1 : 0, error);
 }
 
@@ -349,4 +445,133 @@ ms_player_run_to_end (MsPlayer  *self,
     if (!ms_player_step_forward (self, error))
       return FALSE;
   return TRUE;
+}
+
+guint
+ms_player_get_exchange (MsPlayer *self)
+{
+  g_return_val_if_fail (MS_IS_PLAYER (self), 0);
+  return self->exchange;
+}
+
+int
+ms_player_get_n_stops (MsPlayer *self,
+                       guint     step)
+{
+  GArray *stops;
+
+  g_return_val_if_fail (MS_IS_PLAYER (self), -1);
+
+  if (step == 0 || step > self->stops->len)
+    return -1;
+  stops = g_ptr_array_index (self->stops, step - 1);
+  return stops != NULL ? (int) stops->len : -1;
+}
+
+/* Runs the whole scenario once in a world nobody sees, to learn where every
+ * step's exchanges end. */
+static gboolean
+learn_stops (MsPlayer  *self,
+             guint      step,
+             GError   **error)
+{
+  g_autoptr(MsPlayer) probe = NULL;
+
+  if (ms_player_get_n_stops (self, step) >= 0)
+    return TRUE;
+  probe = ms_player_new_with_protocol (self->scenario, self->protocol_override);
+  while (probe->position < step)
+    if (!run_step (probe, 0, error))
+      return FALSE;
+  if (self->stops->len < probe->stops->len)
+    g_ptr_array_set_size (self->stops, probe->stops->len);
+  for (guint i = 0; i < probe->stops->len; i++)
+    if (g_ptr_array_index (self->stops, i) == NULL && g_ptr_array_index (probe->stops, i) != NULL)
+      g_ptr_array_index (self->stops, i) = g_array_ref (g_ptr_array_index (probe->stops, i));
+  return TRUE;
+}
+
+gboolean
+ms_player_seek (MsPlayer  *self,
+                guint      position,
+                guint      exchange,
+                GError   **error)
+{
+  GArray *stops;
+
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+  g_return_val_if_fail (position <= ms_scenario_get_n_steps (self->scenario), FALSE);
+  g_return_val_if_fail (exchange == 0 || position < ms_scenario_get_n_steps (self->scenario), FALSE);
+
+  if (exchange > 0)
+    {
+      if (!learn_stops (self, position + 1, error))
+        return FALSE;
+      stops = g_ptr_array_index (self->stops, position);
+      if (exchange > stops->len)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "step %u has %u stops, not %u", position + 1, stops->len, exchange);
+          return FALSE;
+        }
+    }
+  /* The steps before run unseen ("world" is notified after them); the
+   * step itself runs in the world a view shows, so that what it adds
+   * can travel on screen. */
+  if (exchange == 0 && position > 0)
+    return replay_to (self, position - 1, error) && run_step (self, 0, error);
+  if (!replay_to (self, position, error))
+    return FALSE;
+  if (exchange > 0)
+    {
+      stops = g_ptr_array_index (self->stops, position);
+      if (!run_step (self, g_array_index (stops, guint64, exchange - 1), error))
+        return FALSE;
+      self->exchange = exchange;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+    }
+  return TRUE;
+}
+
+gboolean
+ms_player_exchange_forward (MsPlayer  *self,
+                            GError   **error)
+{
+  int n_stops;
+
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+
+  if (self->position >= ms_scenario_get_n_steps (self->scenario))
+    return run_step (self, 0, error);
+  if (!learn_stops (self, self->position + 1, error))
+    return FALSE;
+  n_stops = ms_player_get_n_stops (self, self->position + 1);
+  if ((int) self->exchange < n_stops)
+    return ms_player_seek (self, self->position, self->exchange + 1, error);
+  /* The last exchange: the step ends as in a straight run. */
+  if (self->exchange == 0)
+    return run_step (self, 0, error);
+  return ms_player_seek (self, self->position + 1, 0, error);
+}
+
+gboolean
+ms_player_exchange_back (MsPlayer  *self,
+                         GError   **error)
+{
+  int n_stops;
+
+  g_return_val_if_fail (MS_IS_PLAYER (self), FALSE);
+
+  if (self->exchange > 1)
+    return ms_player_seek (self, self->position, self->exchange - 1, error);
+  if (self->exchange == 1)
+    return replay_to (self, self->position, error);
+  if (self->position == 0)
+    return replay_to (self, 0, error);
+  if (!learn_stops (self, self->position, error))
+    return FALSE;
+  n_stops = ms_player_get_n_stops (self, self->position);
+  if (n_stops > 0)
+    return ms_player_seek (self, self->position - 1, n_stops, error);
+  return replay_to (self, self->position - 1, error);
 }

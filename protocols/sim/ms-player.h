@@ -50,6 +50,28 @@ gboolean    ms_player_restart           (MsPlayer    *self,
                                          GError     **error);
 gboolean    ms_player_run_to_end        (MsPlayer    *self,
                                          GError     **error);
+/* Stepping by exchange (a command and its answer) rather than by user
+ * action. Inside a step the world stands still where a straight run would
+ * be after that many exchanges: the scenario is replayed from the start and
+ * the clock stopped there, so every state is exactly reproducible. */
+/* > 0 when step position + 1 stands still after that many exchanges. */
+guint       ms_player_get_exchange      (MsPlayer    *self);
+/* How many stops step @step (1-based) has inside it (0: one exchange, or
+ * none); -1 while not known (the step has not run whole yet). */
+int         ms_player_get_n_stops       (MsPlayer    *self,
+                                         guint        step);
+/* Puts the world at @position steps done and, with @exchange > 0, step
+ * @position + 1 stopped after that many exchanges. "world" is notified
+ * before that last step runs, so a view sees what it adds. */
+gboolean    ms_player_seek              (MsPlayer    *self,
+                                         guint        position,
+                                         guint        exchange,
+                                         GError     **error);
+/* One exchange on (into the next step at its end); one exchange back. */
+gboolean    ms_player_exchange_forward  (MsPlayer    *self,
+                                         GError     **error);
+gboolean    ms_player_exchange_back     (MsPlayer    *self,
+                                         GError     **error);
 /* MsAssertionResult*, in the order they were checked, for the steps run so far. */
 GPtrArray  *ms_player_get_results       (MsPlayer    *self);
 /* The first failed assertion so far, or NULL. */

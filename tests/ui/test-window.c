@@ -307,6 +307,119 @@ test_transcript (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  guint position, exchange, n_shown;
+  char *narration;
+} Stop;
+
+static void
+stop_clear (gpointer data)
+{
+  g_free (((Stop *) data)->narration);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Stop, stop_clear)
+
+static Stop
+stop_here (GtkWidget *window)
+{
+  MsWindow *w = MS_WINDOW (window);
+
+  return (Stop) { ms_window_get_position (w), ms_window_get_exchange (w),
+                  ms_transcript_view_get_n_shown (ms_window_get_transcript_view (w)),
+                  g_strdup (ms_window_get_narration (w)) };
+}
+
+/* Stepping by exchange through the phone's POP3 check and back: every stop
+ * going back is the stop that was seen going forward. */
+static void
+test_step_by_exchange (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  g_autoptr(GArray) stops = g_array_new (FALSE, FALSE, sizeof (Stop));
+  g_autofree char *mode = NULL;
+
+  g_array_set_clear_func (stops, stop_clear);
+  g_assert_true (gtk_widget_activate_action (window, "win.speed", "d", 4.0));
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "first-check"));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.toggle-step-mode", NULL));
+  g_object_get (window, "step-mode", &mode, NULL);
+  g_assert_cmpstr (mode, ==, "exchange");
+  ms_ui_test_wait_until_still (window);
+
+  {
+    Stop here = stop_here (window);
+    g_array_append_val (stops, here);
+  }
+  while (window_position (window) < 3)
+    {
+      Stop here;
+
+      g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+      g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+      here = stop_here (window);
+      g_assert_cmpuint (here.n_shown, >, g_array_index (stops, Stop, stops->len - 1).n_shown);
+      g_array_append_val (stops, here);
+      if (here.exchange == 4)
+        {
+          iterate (250);
+          ms_ui_test_save_screenshot (window, "exchange-mid-flight");
+          ms_ui_test_wait_until_still (window);
+          g_assert_nonnull (strstr (ms_window_get_narration (MS_WINDOW (window)), "RETR"));
+        }
+      else
+        iterate (20);
+    }
+  g_assert_cmpuint (stops->len, >, 30);
+
+  for (guint i = stops->len - 1; i > 0; i--)
+    {
+      Stop *want = &g_array_index (stops, Stop, i - 1);
+      g_auto(Stop) here = { 0 };
+
+      g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+      g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+      here = stop_here (window);
+      g_assert_cmpuint (here.position, ==, want->position);
+      g_assert_cmpuint (here.exchange, ==, want->exchange);
+      g_assert_cmpuint (here.n_shown, ==, want->n_shown);
+      g_assert_cmpstr (here.narration, ==, want->narration);
+    }
+
+  /* Compare mode by exchange: the two worlds go on together, and back the
+   * way they came. */
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  g_array_set_size (stops, 0);
+  for (guint i = 0; i < 8; i++)
+    {
+      Stop here = stop_here (window);
+
+      g_array_append_val (stops, here);
+      g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+      g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+      iterate (20);
+    }
+  ms_ui_test_wait_until_still (window);
+  ms_ui_test_save_screenshot (window, "compare-exchange");
+  for (guint i = stops->len; i > 0; i--)
+    {
+      Stop *want = &g_array_index (stops, Stop, i - 1);
+      g_auto(Stop) here = { 0 };
+
+      g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+      here = stop_here (window);
+      g_assert_cmpuint (here.position, ==, want->position);
+      g_assert_cmpuint (here.exchange, ==, want->exchange);
+      g_assert_cmpstr (here.narration, ==, want->narration);
+    }
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-mode", "s", "action"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The stage on its own: what it draws for a POP3 download and an IMAP
  * fetch, and how fast it draws it. */
 static void
@@ -416,6 +529,7 @@ main (int    argc,
   g_test_add_func ("/ui/stage/animation", test_stage_animation);
   g_test_add_func ("/ui/window/scenarios", test_scenarios);
   g_test_add_func ("/ui/window/transcript-compare-presentation", test_transcript);
+  g_test_add_func ("/ui/window/step-by-exchange", test_step_by_exchange);
   g_test_add_func ("/ui/mailbox-view/100k", test_big_mailbox);
 
   status = g_test_run ();

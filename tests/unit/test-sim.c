@@ -640,6 +640,81 @@ test_imap_open_keeps_local_copies (void)
   g_signal_handlers_disconnect_by_func (inbox, count_expunge, &expunged);
 }
 
+/* Stepping by exchange: every stop is a state a replay reaches exactly, in
+ * order, and the last one ends the step as a straight run does. */
+static void
+test_player_exchanges (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load ("first-check", &error);
+  g_autoptr(MsPlayer) straight = NULL;
+  g_autoptr(MsPlayer) player = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *whole = NULL;
+  int n_stops;
+
+  g_assert_no_error (error);
+  straight = ms_player_new (scenario);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (ms_player_step_forward (straight, &error));
+  whole = run_text (straight);
+
+  player = ms_player_new (scenario);
+  g_assert_true (ms_player_seek (player, 2, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_player_get_exchange (player), ==, 0);
+  g_ptr_array_add (seen, run_text (player));
+  /* Step 3 is the phone's POP3 check: STAT, UIDL, then RETR and DELE for
+   * each of 15 messages, and QUIT. */
+  g_assert_true (ms_player_exchange_forward (player, &error));
+  g_assert_no_error (error);
+  n_stops = ms_player_get_n_stops (player, 3);
+  g_assert_cmpint (n_stops, >=, 30);
+  g_assert_cmpuint (ms_player_get_exchange (player), ==, 1);
+  g_assert_cmpuint (ms_player_get_position (player), ==, 2);
+  g_ptr_array_add (seen, run_text (player));
+  while (ms_player_get_position (player) < 3)
+    {
+      g_assert_true (ms_player_exchange_forward (player, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (seen, run_text (player));
+    }
+  g_assert_cmpuint (seen->len, ==, (guint) n_stops + 2);
+  g_assert_cmpstr (g_ptr_array_index (seen, seen->len - 1), ==, whole);
+  /* Each stop shows more than the one before it, and the first stop shows
+   * a command and its answer. */
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpuint (strlen (g_ptr_array_index (seen, i)), >, strlen (g_ptr_array_index (seen, i - 1)));
+
+  /* Back, stop by stop, gives each earlier state exactly. */
+  for (guint i = seen->len - 1; i > 0; i--)
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_true (ms_player_exchange_back (player, &error));
+      g_assert_no_error (error);
+      text = run_text (player);
+      g_assert_cmpstr (text, ==, g_ptr_array_index (seen, i - 1));
+    }
+  g_assert_cmpuint (ms_player_get_position (player), ==, 2);
+  g_assert_cmpuint (ms_player_get_exchange (player), ==, 0);
+
+  /* A step forward from inside a step ends that step. */
+  g_assert_true (ms_player_seek (player, 2, 5, &error));
+  g_assert_true (ms_player_step_forward (player, &error));
+  {
+    g_autofree char *text = run_text (player);
+    g_assert_cmpstr (text, ==, whole);
+  }
+  /* And a step back from inside a step goes to its start. */
+  g_assert_true (ms_player_seek (player, 2, 5, &error));
+  g_assert_true (ms_player_step_back (player, &error));
+  {
+    g_autofree char *text = run_text (player);
+    g_assert_cmpstr (text, ==, g_ptr_array_index (seen, 0));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -662,6 +737,7 @@ main (int    argc,
   g_test_add_func ("/sim/world/wait-with-running-exchange", test_world_wait_with_running_exchange);
   g_test_add_func ("/sim/world/drop-uid-command", test_world_drop_uid_command);
   g_test_add_func ("/sim/scenario/until-never", test_scenario_until_never);
+  g_test_add_func ("/sim/player/exchanges", test_player_exchanges);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
   g_test_add_func ("/sim/scenario/not-found", test_scenario_not_found);
   return g_test_run ();
