@@ -7,35 +7,13 @@
 #include "ms-clock.h"
 #include "ms-command-explanations.h"
 #include "ms-link.h"
-#include "ms-transcript-view.h"
 #include "ms-teaching.h"
+#include "ms-transcript-view-private.h"
 
 /* Device colours: the same order the stage uses (first device left). */
 #define N_DEVICE_COLOURS 4
 
-struct _MsTranscriptView
-{
-  GtkWidget           parent_instance;
 
-  GListModel         *transcript;
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
-  GtkSingleSelection *selection;
-  GtkStringList      *devices;     /* "All devices", then names as they appear */
-  char               *device_filter;
-  char               *explanation;
-  gboolean            eavesdropper;
-  guint               scroll_idle;
-
-  /* template */
-  GtkWidget          *paned;
-  GtkDropDown        *device_dropdown;
-  GtkToggleButton    *eavesdropper_button;
-  GtkLabel           *count_label;
-  GtkScrolledWindow  *scroller;
-  GtkColumnView      *column_view;
-  GtkLabel           *explanation_label;
-};
 
 enum {
   PROP_0,
@@ -117,6 +95,9 @@ filter_entry (gpointer item,
       g_strcmp0 (ms_transcript_entry_get_tls_record_type (entry), "application_data") == 0)
     return FALSE;
   if (self->eavesdropper && kind == MS_TRANSCRIPT_CHUNK && ms_transcript_entry_get_encrypted (entry))
+    return FALSE;
+  if (self->world_filter != 0 &&
+      GPOINTER_TO_UINT (g_hash_table_lookup (self->world_of, entry)) != self->world_filter)
     return FALSE;
   if (self->device_filter != NULL && kind != MS_TRANSCRIPT_STEP && kind != MS_TRANSCRIPT_NARRATION)
     return g_strcmp0 (ms_transcript_entry_get_device (entry), self->device_filter) == 0;
@@ -203,6 +184,14 @@ bind_cell (GtkSignalListItemFactory *factory,
           break;
         }
       break;
+    case 4:
+      {
+        guint world = GPOINTER_TO_UINT (g_hash_table_lookup (self->world_of, entry));
+
+        gtk_label_set_text (label, world > 0 ? self->world_names[world - 1] : "");
+        set_only_class (GTK_WIDGET (label), "world", world > 0 ? (world == 1 ? "world-1" : "world-2") : NULL);
+      }
+      break;
     case 3:
     default:
       {
@@ -216,14 +205,14 @@ bind_cell (GtkSignalListItemFactory *factory,
     }
 }
 
-static void
-add_column (MsTranscriptView *self,
+GtkColumnViewColumn *
+ms_transcript_view_add_column (MsTranscriptView *self,
             const char       *title,
             guint             which,
             gboolean          expand)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) column = NULL;
+  GtkColumnViewColumn *column = NULL;
 
   g_object_set_data (G_OBJECT (factory), "view", self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_label), GUINT_TO_POINTER (which));
@@ -231,6 +220,9 @@ add_column (MsTranscriptView *self,
   column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
   gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_append_column (self->column_view, column);
+  /* The column view holds it from here on. */
+  g_object_unref (column);
+  return column;
 }
 
 /* ---- explanation ---- */
@@ -384,8 +376,8 @@ on_transcript_changed (MsTranscriptView *self,
     self->scroll_idle = g_idle_add (scroll_to_end, self);
 }
 
-static void
-refilter (MsTranscriptView *self)
+void
+ms_transcript_view_refilter (MsTranscriptView *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_count (self);
@@ -416,6 +408,12 @@ ms_transcript_view_dispose (GObject *object)
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
   if (self->transcript != NULL)
     g_signal_handlers_disconnect_by_data (self->transcript, self);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (self->worlds[i] != NULL)
+        g_signal_handlers_disconnect_by_data (self->worlds[i], self);
+      g_clear_object (&self->worlds[i]);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_TRANSCRIPT_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->transcript);
@@ -431,6 +429,9 @@ ms_transcript_view_finalize (GObject *object)
 
   g_free (self->device_filter);
   g_free (self->explanation);
+  g_free (self->world_names[0]);
+  g_free (self->world_names[1]);
+  g_hash_table_unref (self->world_of);
 
   G_OBJECT_CLASS (ms_transcript_view_parent_class)->finalize (object);
 }
@@ -499,6 +500,7 @@ ms_transcript_view_class_init (MsTranscriptViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, paned);
   gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, device_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, eavesdropper_button);
+  gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, world_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, count_label);
   gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, scroller);
   gtk_widget_class_bind_template_child (widget_class, MsTranscriptView, column_view);
@@ -525,10 +527,11 @@ ms_transcript_view_init (MsTranscriptView *self)
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  add_column (self, _("Time"), 0, FALSE);
-  add_column (self, _("Device"), 1, FALSE);
-  add_column (self, _("Direction"), 2, FALSE);
-  add_column (self, _("What crossed the network"), 3, TRUE);
+  ms_transcript_view_init_worlds (self);
+  ms_transcript_view_add_column (self, _("Time"), 0, FALSE);
+  ms_transcript_view_add_column (self, _("Device"), 1, FALSE);
+  ms_transcript_view_add_column (self, _("Direction"), 2, FALSE);
+  ms_transcript_view_add_column (self, _("What crossed the network"), 3, TRUE);
   explain (self, NULL);
   update_count (self);
 }
@@ -540,14 +543,9 @@ ms_transcript_view_new (void)
 }
 
 void
-ms_transcript_view_set_model (MsTranscriptView *self,
-                              GListModel       *transcript)
+ms_transcript_view_show_model (MsTranscriptView *self,
+            GListModel       *transcript)
 {
-  g_return_if_fail (MS_IS_TRANSCRIPT_VIEW (self));
-  g_return_if_fail (transcript == NULL || G_IS_LIST_MODEL (transcript));
-
-  if (self->transcript == transcript)
-    return;
   if (self->transcript != NULL)
     g_signal_handlers_disconnect_by_data (self->transcript, self);
   g_set_object (&self->transcript, transcript);
@@ -560,6 +558,19 @@ ms_transcript_view_set_model (MsTranscriptView *self,
   update_count (self);
   if (self->scroll_idle == 0)
     self->scroll_idle = g_idle_add (scroll_to_end, self);
+}
+
+void
+ms_transcript_view_set_model (MsTranscriptView *self,
+                              GListModel       *transcript)
+{
+  g_return_if_fail (MS_IS_TRANSCRIPT_VIEW (self));
+  g_return_if_fail (transcript == NULL || G_IS_LIST_MODEL (transcript));
+
+  if (self->transcript == transcript && self->worlds[0] == NULL)
+    return;
+  ms_transcript_view_drop_worlds (self);
+  ms_transcript_view_show_model (self, transcript);
 }
 
 MsTranscriptEntry *
@@ -609,7 +620,7 @@ ms_transcript_view_set_eavesdropper (MsTranscriptView *self,
     return;
   self->eavesdropper = eavesdropper;
   gtk_toggle_button_set_active (self->eavesdropper_button, eavesdropper);
-  refilter (self);
+  ms_transcript_view_refilter (self);
   explain (self, gtk_single_selection_get_selected_item (self->selection));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EAVESDROPPER]);
 }
@@ -624,5 +635,5 @@ ms_transcript_view_set_device_filter (MsTranscriptView *self,
     return;
   g_free (self->device_filter);
   self->device_filter = g_strdup (device);
-  refilter (self);
+  ms_transcript_view_refilter (self);
 }

@@ -18,6 +18,19 @@ GtkWidget         *ms_transcript_view_new            (void);
 /* A GListModel of MsTranscriptEntry (an MsTranscript), or NULL. */
 void               ms_transcript_view_set_model      (MsTranscriptView *self,
                                                       GListModel       *transcript);
+/* Compare mode: two worlds' transcripts in one list in time order, with a
+ * World column and a filter per world. */
+void               ms_transcript_view_set_models     (MsTranscriptView *self,
+                                                      GListModel       *first,
+                                                      const char       *first_name,
+                                                      GListModel       *second,
+                                                      const char       *second_name);
+/* 1 or 2 for an entry of the first or second world in compare mode, else 0. */
+guint              ms_transcript_view_get_entry_world (MsTranscriptView  *self,
+                                                       MsTranscriptEntry *entry);
+/* 0: both worlds; 1 or 2: that world's lines only. */
+void               ms_transcript_view_set_world_filter (MsTranscriptView *self,
+                                                        guint             world);
 MsTranscriptEntry *ms_transcript_view_get_selected   (MsTranscriptView *self);
 /* Selects the @n-th shown row (tests, keyboard). */
 void               ms_transcript_view_select         (MsTranscriptView *self,

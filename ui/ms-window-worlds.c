@@ -21,8 +21,14 @@ ms_window_show_worlds (MsWindow *self)
 
   ms_world_view_set_world (self->world_view, top);
   ms_world_view_set_world (self->compare_view, self->compare ? bottom : NULL);
-  ms_transcript_view_set_model (self->transcript_view,
-                                top ? G_LIST_MODEL (ms_world_get_transcript (top)) : NULL);
+  /* Compare mode: both worlds' lines in one list, with a World column. */
+  if (self->compare && top != NULL && bottom != NULL)
+    ms_transcript_view_set_models (self->transcript_view,
+                                   G_LIST_MODEL (ms_world_get_transcript (top)), _("POP3"),
+                                   G_LIST_MODEL (ms_world_get_transcript (bottom)), _("IMAP"));
+  else
+    ms_transcript_view_set_model (self->transcript_view,
+                                  top ? G_LIST_MODEL (ms_world_get_transcript (top)) : NULL);
   ms_window_follow_world_with_real_clients (self);
   ms_window_update_narration (self);
   ms_window_update_actions (self);
@@ -262,11 +268,15 @@ void
 ms_window_on_entry_selected (MsWindow          *self,
                              MsTranscriptEntry *entry)
 {
-  MsStage *stage = ms_world_view_get_stage (self->world_view);
-  int side = entry ? ms_world_view_side_for (self->world_view, ms_transcript_entry_get_device (entry)) : -1;
+  /* In compare mode the line may be from the IMAP world below. */
+  gboolean below = ms_transcript_view_get_entry_world (self->transcript_view, entry) == 2;
+  MsWorldView *view = below ? self->compare_view : self->world_view;
+  MsWorldView *other = below ? self->world_view : self->compare_view;
+  int side = entry ? ms_world_view_side_for (view, ms_transcript_entry_get_device (entry)) : -1;
   const char * const *lines = entry ? ms_transcript_entry_get_lines (entry) : NULL;
 
-  ms_stage_highlight (stage, side,
+  ms_stage_highlight (ms_world_view_get_stage (other), -1, FALSE, NULL);
+  ms_stage_highlight (ms_world_view_get_stage (view), side,
                       entry && ms_transcript_entry_get_direction (entry) == MS_DIRECTION_TO_SERVER,
                       lines && lines[0] ? lines[0] : NULL);
 }
