@@ -294,6 +294,7 @@ run_step (MsPlayer  *self,
   g_autofree char *title = NULL;
   MsClock *clock;
   StopRecorder recorder = { 0 };
+  GError *local_error = NULL;
   gulong handler;
   gboolean performed, stopped;
   guint number;
@@ -328,21 +329,25 @@ run_step (MsPlayer  *self,
                       (const char * const *) step->teaching_ids,
                       (const char * const *) step->myth_ids);
 
-  performed = ms_world_perform_until (self->world, step->actor, step->action, step->args, step->until, error);
+  performed = ms_world_perform_until (self->world, step->actor, step->action, step->args, step->until, &local_error);
   stopped = stop_at > 0 && ms_clock_get_limit_reached (clock);
   ms_clock_set_event_limit (clock, G_MAXUINT64);
   g_signal_handler_disconnect (ms_world_get_transcript (self->world), handler);
 
+  /* Stopped in the middle, a step may not have got where it was going yet
+   * (until= its line); that is no failure. */
+  if (stopped)
+    {
+      g_clear_error (&local_error);
+      g_array_unref (recorder.stops);
+      return TRUE;
+    }
   if (!performed)
     {
       g_array_unref (recorder.stops);
-      g_prefix_error (error, "%s: step %u (%s): ", ms_scenario_get_file (self->scenario), number, what);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: step %u (%s): ",
+                                  ms_scenario_get_file (self->scenario), number, what);
       return FALSE;
-    }
-  if (stopped)
-    {
-      g_array_unref (recorder.stops);
-      return TRUE;
     }
 
   /* A stop at the very end would show the finished step twice. */

@@ -715,6 +715,51 @@ test_player_exchanges (void)
   }
 }
 
+/* Every built-in scenario by exchange: from the last stop inside each step,
+ * one more exchange gives exactly the state a straight run has after it
+ * (steps with until= leave exchanges running into later steps too). */
+static void
+test_player_exchanges_all_scenarios (void)
+{
+  g_auto(GStrv) ids = ms_scenario_list_builtin ();
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsScenario) scenario = ms_scenario_load (ids[i], &error);
+      g_autoptr(MsPlayer) straight = NULL;
+      g_autoptr(MsPlayer) player = NULL;
+
+      g_assert_no_error (error);
+      straight = ms_player_new (scenario);
+      player = ms_player_new (scenario);
+      for (guint step = 1; step <= ms_player_get_n_steps (straight); step++)
+        {
+          g_autofree char *want = NULL;
+          g_autofree char *got = NULL;
+          int n_stops;
+
+          g_assert_true (ms_player_step_forward (straight, &error));
+          g_assert_no_error (error);
+          want = run_text (straight);
+          n_stops = ms_player_get_n_stops (straight, step);
+          g_assert_cmpint (n_stops, >=, 0);
+          if (n_stops == 0)
+            continue;
+          if (!ms_player_seek (player, step - 1, n_stops, &error))
+            g_error ("%s step %u: %s", ids[i], step, error ? error->message : "no error");
+          g_assert_no_error (error);
+          g_assert_cmpuint (ms_player_get_exchange (player), ==, (guint) n_stops);
+          g_assert_true (ms_player_exchange_forward (player, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (ms_player_get_position (player), ==, step);
+          got = run_text (player);
+          if (g_strcmp0 (want, got) != 0)
+            g_error ("%s step %u: the last exchange does not end as a straight run", ids[i], step);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -738,6 +783,7 @@ main (int    argc,
   g_test_add_func ("/sim/world/drop-uid-command", test_world_drop_uid_command);
   g_test_add_func ("/sim/scenario/until-never", test_scenario_until_never);
   g_test_add_func ("/sim/player/exchanges", test_player_exchanges);
+  g_test_add_func ("/sim/player/exchanges-all-scenarios", test_player_exchanges_all_scenarios);
   g_test_add_func ("/sim/scenario/errors", test_scenario_errors);
   g_test_add_func ("/sim/scenario/not-found", test_scenario_not_found);
   return g_test_run ();
