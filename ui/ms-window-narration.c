@@ -66,7 +66,7 @@ shown_step (MsWindow *self)
   return shown;
 }
 
-/* " · exchange 5 of 37", per world in compare mode; "" at a step's end. */
+/* "exchange 5 of 37", per world in compare mode; "" at a step's end. */
 static char *
 exchange_text (MsWindow *self,
                guint     step)
@@ -87,7 +87,8 @@ exchange_text (MsWindow *self,
       if (players[i] == NULL)
         continue;
       n_stops = ms_player_get_n_stops (players[i], step);
-      g_string_append (text, " · ");
+      if (text->len > 0)
+        g_string_append (text, " · ");
       if (self->compare_player != NULL)
         g_string_append_printf (text, "%s: ", _(names[i]));
       if (ms_player_get_exchange (players[i]) == 0)
@@ -145,7 +146,12 @@ ms_window_update_narration (MsWindow *self)
 
       g_autofree char *where = exchange_text (self, position);
 
-      step_text = g_strdup_printf (_("Step %u of %u%s · %s"), position, ms_player_get_n_steps (self->player), where, what);
+      if (where[0] != '\0')
+        /* TRANSLATORS: step, steps, where the worlds stand inside the step
+         * ("exchange 4 of 37"), what the step does. */
+        step_text = g_strdup_printf (_("Step %u of %u · %s · %s"), position, ms_player_get_n_steps (self->player), where, what);
+      else
+        step_text = g_strdup_printf (_("Step %u of %u · %s"), position, ms_player_get_n_steps (self->player), what);
       narration = step->narration != NULL ? step->narration : what;
       /* A step without its own points shows the scenario's. */
       teaching = teaching_text ((const char * const *) step->teaching_ids);
