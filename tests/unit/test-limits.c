@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The store-side limits of protocols/ms-limits.h, each answered the way its
- * protocol says: mailboxes per account (IMAP CREATE NO [LIMIT]), messages per
- * mailbox (IMAP APPEND/COPY NO [LIMIT], SMTP 452 4.2.2) and sessions per
- * account (IMAP LOGIN NO [LIMIT], POP3 -ERR [IN-USE]), and that a freed slot
- * is usable again. The wire-level limits (line, literal, nesting, message
- * size, bad commands) are in the parser and session tests; docs/security.md
- * has the table. */
+/* Limits of protocols/ms-limits.h that no other test covers, each answered
+ * the way its protocol says: mailboxes per account (IMAP CREATE NO [LIMIT]),
+ * messages per mailbox (IMAP APPEND/COPY/MOVE NO [LIMIT], SMTP 452 4.2.2),
+ * sessions per account (IMAP LOGIN NO [LIMIT], POP3 -ERR [IN-USE]), and that
+ * a freed place is usable again; the message size on IMAP after login, the
+ * IMAP argument count, POP3 unread input, MIME depth and part count.
+ * docs/security.md has the table of every limit and its test. */
 #define G_LOG_DOMAIN "test-limits"
 #include "config.h"
 
@@ -14,6 +14,7 @@
 #include "ms-limits.h"
 #include "ms-imap-server-session.h"
 #include "ms-mailbox-private.h"
+#include "ms-mime-private.h"
 #include "ms-pop3-server-session.h"
 #include "ms-smtp-server-session.h"
 #include "ms-store.h"
@@ -178,6 +179,96 @@ test_sessions_per_account (void)
   g_assert_cmpuint (ms_account_get_n_sessions (account), ==, 0);
 }
 
+static void
+test_imap_message_size (void)
+{
+  MsAccount *account;
+  g_autoptr(MsStore) store = make_store (&account);
+  g_autoptr(MsServerSession) imap = started (ms_imap_server_session_new (store));
+  g_autofree char *login = talk (imap, "a LOGIN alice wonderland\r\n");
+  g_autofree char *line = g_strdup_printf ("b APPEND INBOX {%u}\r\nc NOOP\r\n", MS_LIMIT_MESSAGE_SIZE + 1);
+  g_autofree char *out = talk (imap, line);
+
+  /* Refused before the "+": the client never sends the 64 MiB. */
+  assert_has (out, "b BAD [TOOBIG]");
+  assert_has (out, "c OK");
+  g_assert_null (strstr (out, "+ "));
+}
+
+static void
+test_imap_arguments (void)
+{
+  MsAccount *account;
+  g_autoptr(MsStore) store = make_store (&account);
+  g_autoptr(MsServerSession) imap = started (ms_imap_server_session_new (store));
+  g_autoptr(GString) many = g_string_new ("b SEARCH");
+  g_autofree char *login = talk (imap, "a LOGIN alice wonderland\r\ns SELECT INBOX\r\n");
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i <= MS_LIMIT_IMAP_ARGS; i++)
+    g_string_append (many, " ALL");
+  g_string_append (many, "\r\nc NOOP\r\n");
+  out = talk (imap, many->str);
+  assert_has (out, "b BAD");
+  assert_has (out, "c OK");
+}
+
+static void
+test_pop3_unread_input (void)
+{
+  MsAccount *account;
+  g_autoptr(MsStore) store = make_store (&account);
+  g_autoptr(MsServerSession) pop3 = started (ms_pop3_server_session_new (store, NULL));
+  g_autoptr(GString) flood = g_string_new (NULL);
+  g_autofree char *out = NULL;
+
+  while (flood->len <= MS_LIMIT_POP3_PENDING_INPUT)
+    g_string_append (flood, "NOOP\r\n");
+  out = talk (pop3, flood->str);
+  assert_has (out, "-ERR Too much input");
+  g_assert_true (ms_server_session_is_finished (pop3));
+}
+
+static guint
+part_depth (const MsMimeInfo *info,
+            guint             index)
+{
+  guint depth = 0;
+
+  while (info->parts[index].parent != MS_MIME_NONE)
+    {
+      index = info->parts[index].parent;
+      depth++;
+    }
+  return depth;
+}
+
+static void
+test_mime_depth_and_parts (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GString) wide = g_string_new ("Content-Type: multipart/mixed; boundary=w\r\n\r\n");
+  g_autofree MsMimeInfo *deep_info = NULL;
+  g_autofree MsMimeInfo *wide_info = NULL;
+  guint max_depth = 0;
+
+  /* Multiparts nested 50 levels past the limit. */
+  for (guint i = 0; i < MS_LIMIT_MIME_DEPTH + 50; i++)
+    g_string_append_printf (deep, "Content-Type: multipart/mixed; boundary=b%u\r\n\r\n--b%u\r\n", i, i);
+  g_string_append (deep, "Content-Type: text/plain\r\n\r\nThe bottom.\r\n");
+  deep_info = ms_mime_info_parse ((const guint8 *) deep->str, deep->len);
+  for (guint i = 0; i < deep_info->n_parts; i++)
+    max_depth = MAX (max_depth, part_depth (deep_info, i));
+  g_assert_cmpuint (max_depth, <=, MS_LIMIT_MIME_DEPTH);
+
+  /* A multipart with more parts than the limit. */
+  for (guint i = 0; i < MS_LIMIT_MIME_PARTS + 50; i++)
+    g_string_append (wide, "--w\r\n\r\nx\r\n");
+  g_string_append (wide, "--w--\r\n");
+  wide_info = ms_mime_info_parse ((const guint8 *) wide->str, wide->len);
+  g_assert_cmpuint (wide_info->n_parts, <=, MS_LIMIT_MIME_PARTS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,5 +277,9 @@ main (int   argc,
   g_test_add_func ("/limits/mailboxes-per-account", test_mailboxes_per_account);
   g_test_add_func ("/limits/messages-per-mailbox", test_messages_per_mailbox);
   g_test_add_func ("/limits/sessions-per-account", test_sessions_per_account);
+  g_test_add_func ("/limits/imap-message-size", test_imap_message_size);
+  g_test_add_func ("/limits/imap-arguments", test_imap_arguments);
+  g_test_add_func ("/limits/pop3-unread-input", test_pop3_unread_input);
+  g_test_add_func ("/limits/mime-depth-and-parts", test_mime_depth_and_parts);
   return g_test_run ();
 }
