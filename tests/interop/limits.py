@@ -12,7 +12,10 @@
 - failed logins from one address delay that address's next greetings, more
   after each failure, while a client from another address is greeted first;
 - no password (nor its base64 form in AUTH PLAIN) in stderr or the transcript;
-- --state creates its files 0600 and its folders 0700.
+- --state creates its files 0600 and its folders 0700;
+- repeated bad commands end an IMAP connection: 20 BAD answers, then
+  "* BYE" and the server closes (POP3: tests/interop/pop3_wire.py; SMTP,
+  which serve does not offer: tests/unit/test-smtp.c).
 """
 
 import base64
@@ -256,9 +259,29 @@ def test_state_permissions():
     print('ok: --state: %d files 0600, %d folders 0700' % (n_files, n_dirs))
 
 
+def test_bad_commands_disconnect():
+    with Serve(['--mail', mail, '--imap', '127.0.0.1:0']) as srv:
+        sock = connect(srv.ports['imap'])
+        check(read_line(sock).startswith('* OK'), 'no IMAP greeting')
+        sock.sendall(b''.join(b'b%d BOGUS\r\n' % i for i in range(30)))
+        bad = 0
+        while True:
+            line = read_line(sock)
+            check(line != '', 'closed before BYE after %d BAD answers' % bad)
+            if line.startswith('* BYE'):
+                break
+            check(' BAD ' in line, 'want BAD for an unknown command, got %r' % line)
+            bad += 1
+        check(bad == 20, 'BYE after %d BAD answers, want 20 (MS_LIMIT_IMAP_BAD_COMMANDS)' % bad)
+        check(is_closed(sock), 'the server kept the connection open after BYE')
+        sock.close()
+    print('ok: IMAP: 20 bad commands, then * BYE and the connection is closed')
+
+
 test_connection_limit()
 test_loopback_default()
 test_remote_needs_tls()
 test_address_delay()
 test_no_passwords_in_logs()
 test_state_permissions()
+test_bad_commands_disconnect()
