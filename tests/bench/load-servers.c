@@ -40,6 +40,7 @@ typedef struct
   gint64  deadline;
   guint   sessions;
   guint   commands;
+  guint   pushes;      /* untagged FETCH/EXISTS/EXPUNGE received in IDLE */
   guint   errors;
   char   *first_error;
 } Worker;
@@ -73,7 +74,9 @@ imap_session (Worker   *worker,
 {
   BenchConn *conn = bench_conn_open (host, imap_port);
   g_autofree char *greeting = bench_conn_read_line (conn);
-  g_autofree char *login = g_strdup_printf ("LOGIN load%d %s", worker->index % pop3_accounts + 1, password);
+  /* Workers 4k+1 (IDLE) and 4k+2, 4k+3 (STORE) share an account, so that
+   * the IDLE sessions are pushed the flag changes the others make. */
+  g_autofree char *login = g_strdup_printf ("LOGIN load%d %s", worker->index / 4 % pop3_accounts + 1, password);
 
   if (greeting == NULL || strncmp (greeting, "* OK", 4) != 0)
     {
@@ -98,7 +101,17 @@ imap_session (Worker   *worker,
 
               while (g_get_monotonic_time () < until)
                 if (bench_conn_readable (conn, 200))
-                  g_free (bench_conn_read_line (conn));
+                  {
+                    g_autofree char *push = bench_conn_read_line (conn);
+
+                    if (push == NULL)
+                      {
+                        worker_error (worker, "closed in IDLE");
+                        break;
+                      }
+                    if (push[0] == '*')
+                      worker->pushes++;
+                  }
               bench_conn_send (conn, "DONE\r\n");
               for (;;)
                 {
@@ -139,7 +152,7 @@ pop3_session (Worker *worker)
 {
   BenchConn *conn = bench_conn_open (host, pop3_port);
   g_autofree char *greeting = bench_conn_read_line (conn);
-  g_autofree char *user = g_strdup_printf ("USER load%d\r\n", worker->index % pop3_accounts + 1);
+  g_autofree char *user = g_strdup_printf ("USER load%d\r\n", worker->index / 4 % pop3_accounts + 1);
   g_autofree char *pass = g_strdup_printf ("PASS %s\r\n", password);
   char *line;
 
@@ -216,7 +229,7 @@ main (int    argc,
   g_autofree Worker *workers = NULL;
   g_autofree GThread **threads = NULL;
   guint64 rss_first = 0, rss_max = 0, rss_last = 0;
-  guint sessions = 0, commands = 0, errors = 0;
+  guint sessions = 0, commands = 0, pushes = 0, errors = 0;
   gint64 deadline;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -253,14 +266,15 @@ main (int    argc,
       g_thread_join (threads[i]);
       sessions += workers[i].sessions;
       commands += workers[i].commands;
+      pushes += workers[i].pushes;
       errors += workers[i].errors;
       if (workers[i].first_error)
         g_printerr ("worker %d: %u errors, first: %s\n", i, workers[i].errors, workers[i].first_error);
       g_free (workers[i].first_error);
     }
 
-  printf ("connections %d\nseconds %d\nsessions %u\ncommands %u\nerrors %u\n"
+  printf ("connections %d\nseconds %d\nsessions %u\ncommands %u\nidle_pushes %u\nerrors %u\n"
           "rss_first_kb %" G_GUINT64_FORMAT "\nrss_max_kb %" G_GUINT64_FORMAT "\nrss_last_kb %" G_GUINT64_FORMAT "\n",
-          connections, seconds, sessions, commands, errors, rss_first, rss_max, rss_last);
+          connections, seconds, sessions, commands, pushes, errors, rss_first, rss_max, rss_last);
   return errors == 0 ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Load: 200 real POP3 and IMAP connections (a quarter of them in IDLE) to
-`mailscope serve` for 60 seconds, from tests/bench/load-servers. Every answer
-must be the expected one (a POP3 [IN-USE] counts as expected: the maildrop
+`mailscope serve` for 60 seconds, from tests/bench/load-servers. The IDLE
+sessions share their accounts with sessions that STORE flags, so they must be
+pushed untagged FETCH responses. Every answer must be the expected one (a POP3 [IN-USE] counts as expected: the maildrop
 lock is the RFC's), the server must stay up and stop cleanly, and its memory
 must stay bounded: no more than 64 MiB above what it used after the first
 second. MS_LOAD_SECONDS shortens the run for a quick local try."""
@@ -38,11 +39,14 @@ with Serve(['--mail', folder, '--pop3', '127.0.0.1:0', '--imap', '127.0.0.1:0'] 
     check(result.returncode == 0, 'load-servers reported errors (exit %d)' % result.returncode)
     check(int(figures.get('errors', '1')) == 0, 'unexpected answers under load')
     check(int(figures.get('sessions', '0')) > CONNECTIONS, 'too few sessions completed')
+    check(int(figures.get('idle_pushes', '0')) > 0, 'no IDLE session was pushed an update')
     rss_first = int(figures['rss_first_kb'])
     rss_max = int(figures['rss_max_kb'])
+    rss_last = int(figures['rss_last_kb'])
     check(rss_max - rss_first < 64 * 1024,
           'server memory grew from %d KiB to %d KiB under load' % (rss_first, rss_max))
     check(srv.proc.poll() is None, 'the server died under load')
     check('CRITICAL' not in srv.log() and 'WARNING' not in srv.log(),
           'the server logged warnings under load: ' + srv.log()[-2000:])
-print('ok: %s sessions, %s commands, RSS %d -> %d KiB' % (figures['sessions'], figures['commands'], rss_first, rss_max))
+print('ok: %d s, %s sessions, %s commands, %s IDLE pushes, RSS first %d KiB, last %d KiB, max %d KiB'
+      % (SECONDS, figures['sessions'], figures['commands'], figures['idle_pushes'], rss_first, rss_last, rss_max))
