@@ -73,6 +73,25 @@ G_BEGIN_DECLS
 #define MS_LIMIT_POP3_AUTH_DELAY_MAX_MS  8000u
 #define MS_LIMIT_POP3_AUTH_FAILURES      5u
 
+/* --- SMTP server sessions (protocols/smtp/) ---------------------------- */
+
+/* RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets, CRLF
+ * included. Longer: 500 5.5.2, the line is dropped. */
+#define MS_LIMIT_SMTP_COMMAND_LINE   512u
+
+/* A line of message text: RFC 5321 says 1000 octets; real mail breaks that
+ * often enough that we take 64 times more before answering 500. */
+#define MS_LIMIT_SMTP_DATA_LINE      (64u * 1024u)
+
+/* The message size announced with SIZE (RFC 1870); larger: 552 5.3.4. */
+#define MS_LIMIT_SMTP_MESSAGE_SIZE   (10u * 1024u * 1024u)
+
+/* RCPT TO per message (RFC 5321 section 4.5.3.1.8 asks for at least 100). */
+#define MS_LIMIT_SMTP_RECIPIENTS     100u
+
+/* Bad commands after which the session answers 421 and closes. */
+#define MS_LIMIT_SMTP_BAD_COMMANDS   10u
+
 /* --- Network listeners (protocols/net/) --------------------------------- */
 
 /* Open connections one listener accepts at once. The load test runs 200;

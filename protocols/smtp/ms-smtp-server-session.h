@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include "ms-limits.h"
 #include "ms-server-session.h"
 #include "ms-store.h"
 
@@ -24,11 +25,12 @@ typedef enum {
   MS_SMTP_SERVER_STATE_CLOSED,      /* QUIT answered or too many errors */
 } MsSmtpServerState;
 
-#define MS_SMTP_MAX_COMMAND_LINE   512         /* RFC 5321 section 4.5.3.1.4 */
-#define MS_SMTP_MAX_DATA_LINE      (64 * 1024) /* lenient: RFC 5321 says 1000 */
-#define MS_SMTP_MAX_MESSAGE_SIZE   (10 * 1024 * 1024)
-#define MS_SMTP_MAX_RECIPIENTS     100
-#define MS_SMTP_MAX_BAD_COMMANDS   10
+/* The limits, with their reasons, are in ms-limits.h. */
+#define MS_SMTP_MAX_COMMAND_LINE   ((gsize) MS_LIMIT_SMTP_COMMAND_LINE)
+#define MS_SMTP_MAX_DATA_LINE      ((gsize) MS_LIMIT_SMTP_DATA_LINE)
+#define MS_SMTP_MAX_MESSAGE_SIZE   ((int) MS_LIMIT_SMTP_MESSAGE_SIZE)
+#define MS_SMTP_MAX_RECIPIENTS     MS_LIMIT_SMTP_RECIPIENTS
+#define MS_SMTP_MAX_BAD_COMMANDS   MS_LIMIT_SMTP_BAD_COMMANDS
 
 #define MS_TYPE_SMTP_SERVER_SESSION (ms_smtp_server_session_get_type ())
 
