@@ -91,7 +91,10 @@ imap_session (Worker   *worker,
           g_autofree char *cont = NULL;
 
           bench_conn_send (conn, "i IDLE\r\n");
-          cont = bench_conn_read_line (conn);
+          /* Updates made by the other sessions since SELECT may come first
+           * (an untagged response may come before the "+"). */
+          while ((cont = bench_conn_read_line (conn)) != NULL && cont[0] == '*')
+            g_clear_pointer (&cont, g_free);
           if (cont == NULL || cont[0] != '+')
             worker_error (worker, "IDLE refused");
           else
