@@ -117,24 +117,29 @@ ms_device_display_name (const char *name)
   /* The names the built-in scenarios use. A teacher's own device names are
    * shown as written: they are the teacher's words already. */
   static const struct { const char *name; const char *shown; } names[] = {
-    { "laptop",    N_("Laptop") },
-    { "phone",     N_("Phone") },
-    { "tablet",    N_("Tablet") },
-    { "netbook",   N_("Netbook") },
-    { "oldpc",     N_("Old PC") },
-    { "oldphone",  N_("Old phone") },
-    { "oldlaptop", N_("Old laptop") },
-    { "webmail",   N_("Webmail") },
-    { "desktop",   N_("Desktop PC") },
-    { "pc",        N_("PC") },
-    { "server",    N_("Server") },
+    { "laptop",    NC_("actor", "Laptop") },
+    { "phone",     NC_("actor", "Phone") },
+    { "tablet",    NC_("actor", "Tablet") },
+    { "netbook",   NC_("actor", "Netbook") },
+    { "oldpc",     NC_("actor", "Old PC") },
+    { "oldphone",  NC_("actor", "Old phone") },
+    { "oldlaptop", NC_("actor", "Old laptop") },
+    { "webmail",   NC_("actor", "Webmail") },
+    { "desktop",   NC_("actor", "Desktop PC") },
+    { "pc",        NC_("actor", "PC") },
+    { "server",    NC_("actor", "Server") },
+    /* The transcript's other actors: assertion results, the network's
+     * cuts, mail from elsewhere. A context, as "Check" is also a button. */
+    { "check",     NC_("actor", "Check") },
+    { "network",   NC_("actor", "Network") },
+    { "sender",    NC_("actor", "Sender") },
   };
 
   g_return_val_if_fail (name != NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_str_equal (names[i].name, name))
-      return _(names[i].shown);
+      return g_dpgettext2 (GETTEXT_PACKAGE, "actor", names[i].shown);
   return name;
 }
 
