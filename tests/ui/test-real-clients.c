@@ -290,7 +290,10 @@ test_curl (void)
   fetch = find_line (window, "imap", "FETCH");
   g_assert_cmpstr (ms_transcript_entry_get_device (fetch), ==, "real client 2");
   wait_for (lane_with_envelopes, window, "the IMAP lane");
-  g_assert_cmpuint (ms_real_clients_panel_get_n_lanes (panel), ==, 2);
+  /* The newest lane; the POP3 one may have gone already on a slow machine
+   * (a finished lane stays 30 s). */
+  lane = ms_real_clients_panel_get_lane (panel, ms_real_clients_panel_get_n_lanes (panel) - 1);
+  g_assert_nonnull (strstr (ms_real_client_lane_get_title (lane), "IMAP"));
 
   select_in_pane (window, retr);
   ms_ui_test_save_screenshot (window, "real-clients-retr-explained");
