@@ -142,6 +142,10 @@ draw_link (MsStage               *self,
   gboolean connected = link->connected || in_flight (self, side);
   float thickness = connected ? 4 : 2;
 
+  /* The link's words sit under its lanes; on a short stage (compare mode
+   * at 1280x800) they move up rather than run into what is below. */
+  float label_y = MAX (MIN (y + 104, gap->size.height - 78), y + 34);
+
   line.alpha = connected ? 0.55f : 0.25f;
   if (lit)
     line = (GdkRGBA) { 0.95f, 0.6f, 0.1f, 1 };
@@ -170,7 +174,7 @@ draw_link (MsStage               *self,
       g_autoptr(PangoLayout) layout = make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8);
       GdkRGBA dim = *fg;
       dim.alpha = 0.75f;
-      draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 104, &dim);
+      draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, label_y, &dim);
     }
   {
     const char *state = connected ? (link->tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
@@ -184,11 +188,11 @@ draw_link (MsStage               *self,
       color = (GdkRGBA) { 0.8f, 0.3f, 0.05f, 1 };
     else if (connected && link->tls)
       color = (GdkRGBA) { 0.15f, 0.55f, 0.3f, 1 };
-    draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, y + 122, &color);
+    draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, label_y + 18, &color);
     if (link->tls)
       {
         pango_layout_get_pixel_size (layout, &w, &h);
-        draw_padlock (snapshot, gap->origin.x + gap->size.width / 2, y + 122 + h + 14, 12, &color);
+        draw_padlock (snapshot, gap->origin.x + gap->size.width / 2, label_y + 18 + h + 14, 12, &color);
       }
   }
 }

@@ -43,6 +43,9 @@ struct _MsWindow
   guint                 play_timer;
   gint64                last_step_us;
   GArray               *history;   /* MsPlace */
+  double                paned_share;
+  int                   paned_max;
+  gboolean              paned_applying;
 
   gboolean              playing;
   gboolean              compare;

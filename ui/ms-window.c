@@ -63,6 +63,37 @@ update_step_mode (MsWindow *self)
   g_array_set_size (self->history, 0);
 }
 
+/* The share of the height the stage gets above the transcript pane: the
+ * stage is the lesson, the transcript its proof. A drag on the divider
+ * sets a new share, which then holds through resizes and mode changes. */
+static void
+apply_paned_share (MsWindow *self)
+{
+  int max = 0;
+
+  g_object_get (self->main_paned, "max-position", &max, NULL);
+  if (max <= 0)
+    return;
+  self->paned_max = max;
+  self->paned_applying = TRUE;
+  /* Two worlds need more of the height than one. */
+  gtk_paned_set_position (self->main_paned,
+                          (int) (max * MIN (self->paned_share + (self->compare ? 0.08 : 0), 0.92)));
+  self->paned_applying = FALSE;
+}
+
+static void
+on_paned_position (MsWindow *self)
+{
+  int max = 0;
+
+  g_object_get (self->main_paned, "max-position", &max, NULL);
+  /* Ours, or GtkPaned clamping while the window shrinks: not a drag. */
+  if (self->paned_applying || max <= 0 || max != self->paned_max)
+    return;
+  self->paned_share = CLAMP ((double) gtk_paned_get_position (self->main_paned) / max - (self->compare ? 0.08 : 0), 0.2, 0.9);
+}
+
 MsWorld *
 ms_window_current_world (MsWindow *self)
 {
@@ -223,6 +254,7 @@ ms_window_set_property (GObject      *object,
     case PROP_COMPARE:
       if (!set_boolean (&self->compare, value))
         return;
+      apply_paned_share (self);
       ms_window_update_compare (self);
       ms_window_reload (self, ms_window_current_position (self));
       break;
@@ -386,9 +418,12 @@ ms_window_init (MsWindow *self)
   self->link_preset = g_strdup ("dsl-16m");
   self->step_mode = g_strdup ("action");
   self->history = g_array_new (FALSE, FALSE, sizeof (MsPlace));
+  self->paned_share = 0.8;
   self->show_transcript = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->main_paned, "notify::max-position", G_CALLBACK (apply_paned_share), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_paned, "notify::position", G_CALLBACK (on_paned_position), self, G_CONNECT_SWAPPED);
 
   self->presentation_keys = ms_window_presentation_shortcuts ();
   gtk_widget_add_controller (GTK_WIDGET (self), self->presentation_keys);
