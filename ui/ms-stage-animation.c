@@ -115,6 +115,8 @@ on_tick (GtkWidget     *widget,
       self->n_frames++;
       self->sum_frame_ms += dt_ms;
       self->max_frame_ms = MAX (self->max_frame_ms, dt_ms);
+      if (self->frame_ms->len < 100000)
+        g_array_append_val (self->frame_ms, dt_ms);
     }
   self->last_frame_us = frame_us;
 

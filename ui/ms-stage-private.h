@@ -73,6 +73,7 @@ struct _MsStage
   guint       n_frames;
   double      sum_frame_ms;
   double      max_frame_ms;
+  GArray     *frame_ms;     /* double: every interval since the reset (capped) */
 };
 
 /* ms-stage.c */

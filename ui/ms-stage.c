@@ -117,6 +117,7 @@ ms_stage_finalize (GObject *object)
     g_free (self->links[i].label);
   g_free (self->highlight_label);
   g_ptr_array_unref (self->vanishing);
+  g_array_unref (self->frame_ms);
 
   G_OBJECT_CLASS (ms_stage_parent_class)->finalize (object);
 }
@@ -200,6 +201,7 @@ ms_stage_init (MsStage *self)
   self->speed = 1.0;
   self->highlight_side = -1;
   self->vanishing = g_ptr_array_new_with_free_func (ms_stage_vanish_free);
+  self->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_queue_init (&self->queue);
 }
 
@@ -348,5 +350,32 @@ ms_stage_reset_frame_stats (MsStage *self)
   self->n_frames = 0;
   self->sum_frame_ms = 0;
   self->max_frame_ms = 0;
+  g_array_set_size (self->frame_ms, 0);
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+ms_stage_get_frame_percentile (MsStage *self,
+                               double   percentile)
+{
+  g_autoptr(GArray) sorted = NULL;
+  guint index;
+
+  g_return_val_if_fail (MS_IS_STAGE (self), 0);
+
+  if (self->frame_ms->len == 0)
+    return 0;
+  sorted = g_array_copy (self->frame_ms);
+  g_array_sort (sorted, compare_double);
+  index = MIN ((guint) (CLAMP (percentile, 0, 100) / 100.0 * sorted->len), sorted->len - 1);
+  return g_array_index (sorted, double, index);
 }
 

@@ -83,5 +83,8 @@ void       ms_stage_get_frame_stats (MsStage         *self,
                                      double          *mean_ms,
                                      double          *max_ms);
 void       ms_stage_reset_frame_stats (MsStage       *self);
+/* The frame interval (ms) below which @percentile % of them fall. */
+double     ms_stage_get_frame_percentile (MsStage    *self,
+                                          double      percentile);
 
 G_END_DECLS
