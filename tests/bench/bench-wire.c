@@ -36,8 +36,10 @@ bench_conn_open (const char *host,
     g_error ("connect %s:%d: %s", host, port, g_strerror (errno));
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   {
-    /* A server that stops answering must show up as an error, not a hang. */
-    struct timeval timeout = { 30, 0 };
+    /* A server that stops answering must show up as an error, not a hang;
+     * two minutes, since a loaded machine can leave a server unscheduled
+     * for many seconds. */
+    struct timeval timeout = { 120, 0 };
 
     setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   }
@@ -182,7 +184,7 @@ bench_imap_command (BenchConn  *conn,
 
       if (line == NULL)
         {
-          g_printerr ("no answer (closed or 30 s silence) during: %s\n", command);
+          g_printerr ("no answer (closed or 120 s silence) during: %s\n", command);
           return FALSE;
         }
       if (strncmp (line, tag, tag_len) == 0 && line[tag_len] == ' ')

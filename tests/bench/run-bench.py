@@ -55,6 +55,7 @@ generator = os.path.join(args.source, "tests", "bench", "generate-mailbox")
 os.makedirs(args.data, exist_ok=True)
 
 rows = []  # (section, measure, mailscope, dovecot, unit, goal)
+failures = []
 
 
 def add(section, name, ours, theirs=None, unit="ms", goal=""):
@@ -169,12 +170,15 @@ def start_mailscope(mbox):
 
 
 def bench(imap_port, pop3_port, info, extra):
-    out = subprocess.run([bench_servers, "--imap-port", str(imap_port), "--pop3-port", str(pop3_port),
-                          "--runs", str(args.runs), "--rare-word", info["rare"],
-                          "--common-word", info["common"], "--big-uid", str(info["big_uid"])] + extra,
-                         check=True, capture_output=True, text=True).stdout
+    done = subprocess.run([bench_servers, "--imap-port", str(imap_port), "--pop3-port", str(pop3_port),
+                           "--runs", str(args.runs), "--rare-word", info["rare"],
+                           "--common-word", info["common"], "--big-uid", str(info["big_uid"])] + extra,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench-servers {' '.join(extra)} failed ({done.returncode}): "
+                           f"{done.stderr.strip()[-500:]}")
     result = {}
-    for line in out.splitlines():
+    for line in done.stdout.splitlines():
         name, ms, nbytes, mbs = line.split("\t")
         result[name] = (float(ms), int(nbytes), float(mbs))
     return result
@@ -273,22 +277,28 @@ for size in [int(s) for s in args.sizes.split()]:
 
     theirs, theirs_push, theirs_idle, theirs_first = {}, {}, None, {}
     if "dovecot" not in skip:
-        import dovecot_fixture
-        # Dovecot's sockets need a short path: its own folder under /tmp.
-        with tempfile.TemporaryDirectory(prefix="msbench-dc-", dir="/tmp") as work:
-            dc = dovecot_fixture.start_dovecot(work, users={"alice": "wonderland"},
-                                               messages=read_mbox(mbox), mailbox_format="maildir",
-                                               extra_config=DOVECOT_EXTRA)
-            try:
-                theirs_first = bench(dc.imap_port, dc.pop3_port, info, first_search)
-                theirs = bench(dc.imap_port, dc.pop3_port, info, [])
-                if "push" not in skip:
-                    theirs_push = bench(dc.imap_port, dc.pop3_port, info,
-                                        ["--push-sessions", str(args.push_sessions)])
-                if "idle" not in skip:
-                    theirs_idle = idle_memory(dc.imap_port, dc.pid)
-            finally:
-                dc.stop()
+        # A failure on Dovecot's side must not lose Mailscope's figures: the
+        # table is printed with what Dovecot finished, and the error noted.
+        try:
+            import dovecot_fixture
+            # Dovecot's sockets need a short path: its own folder under /tmp.
+            with tempfile.TemporaryDirectory(prefix="msbench-dc-", dir="/tmp") as work:
+                dc = dovecot_fixture.start_dovecot(work, users={"alice": "wonderland"},
+                                                   messages=read_mbox(mbox), mailbox_format="maildir",
+                                                   extra_config=DOVECOT_EXTRA)
+                try:
+                    theirs_first = bench(dc.imap_port, dc.pop3_port, info, first_search)
+                    theirs = bench(dc.imap_port, dc.pop3_port, info, [])
+                    if "push" not in skip:
+                        theirs_push = bench(dc.imap_port, dc.pop3_port, info,
+                                            ["--push-sessions", str(args.push_sessions)])
+                    if "idle" not in skip:
+                        theirs_idle = idle_memory(dc.imap_port, dc.pid)
+                finally:
+                    dc.stop()
+        except Exception as error:
+            failures.append(f"{section}: Dovecot: {error}")
+            print(f"Dovecot failed: {error}", file=sys.stderr, flush=True)
 
     add(section, "serve start-up (load + listen)", serve_s * 1000, None, "ms")
     for key, label in LABELS:
@@ -354,4 +364,6 @@ for section, name, ours, theirs, unit, goal in rows:
     name = name.replace("|", "\\|")
     print(f"| {section:<9} | {name:<45} | {fmt(ours):>9} | {fmt(theirs):>9} | {unit:<4} | {ratio:>7} | {goal:<13} |")
 print()
+for failure in failures:
+    print(f"not measured: {failure}")
 print("ratio = how many times better Mailscope is (Dovecot's time or memory / Mailscope's)")
