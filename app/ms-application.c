@@ -5,11 +5,17 @@
 #include <glib/gi18n.h>
 
 #include "ms-application.h"
+#include "ms-settings.h"
+#include "ms-style-manager.h"
 #include "ms-window.h"
 
 struct _MsApplication
 {
-  GtkApplication parent_instance;
+  GtkApplication  parent_instance;
+
+  MsStyleManager *style_manager;
+  /* NULL when the schema is not installed: nothing is remembered then. */
+  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (MsApplication, ms_application, GTK_TYPE_APPLICATION)
@@ -20,16 +26,37 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   static const char *authors[] = { "The Mailscope contributors", NULL };
+  static const char *documenters[] = { "The Mailscope contributors", NULL };
+  static const char *artists[] = { "The Mailscope contributors (icons)", NULL };
+  static const char *standards[] = {
+    "RFC 1939 (POP3)", "RFC 9051 and RFC 3501 (IMAP4)", "RFC 5322 (Internet Message Format)",
+    "RFC 8314 (TLS for mail submission and access)", NULL
+  };
   GtkApplication *application = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (application);
+  GtkWidget *about;
 
-  gtk_show_about_dialog (gtk_application_get_active_window (application),
-                         "program-name", "Mailscope",
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("See what POP3 and IMAP really send, step by step"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         NULL);
+  /* GTK_LICENSE_GPL_3_0 is "version 3 or later", the app's licence. */
+  about = g_object_new (GTK_TYPE_ABOUT_DIALOG,
+                        "program-name", "Mailscope",
+                        "logo-icon-name", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("See what POP3 and IMAP really send, step by step"),
+                        "website", "https://github.com/mailscope/mailscope",
+                        "website-label", _("Website"),
+                        "copyright", "© 2026 The Mailscope contributors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "authors", authors,
+                        "documenters", documenters,
+                        "artists", artists,
+                        /* Translators: your name and e-mail address, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        "transient-for", parent,
+                        "modal", parent != NULL,
+                        "destroy-with-parent", TRUE,
+                        NULL);
+  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (about), _("Built on the standards"), standards);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -48,7 +75,9 @@ static const GActionEntry app_actions[] = {
 static void
 ms_application_startup (GApplication *application)
 {
+  MsApplication *self = MS_APPLICATION (application);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr(GPropertyAction) color_scheme = NULL;
 
   G_APPLICATION_CLASS (ms_application_parent_class)->startup (application);
 
@@ -62,6 +91,15 @@ ms_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
+
+  /* Light or dark: the desktop's preference unless the user picked one in
+   * the primary menu (app.color-scheme), which is kept in GSettings. */
+  self->style_manager = ms_style_manager_new (gdk_display_get_default ());
+  self->settings = ms_settings_try_new ();
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "color-scheme", self->style_manager, "color-scheme", G_SETTINGS_BIND_DEFAULT);
+  color_scheme = g_property_action_new ("color-scheme", self->style_manager, "color-scheme");
+  g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (color_scheme));
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
 }
@@ -77,10 +115,35 @@ ms_application_activate (GApplication *application)
 }
 
 static void
+ms_application_shutdown (GApplication *application)
+{
+  MsApplication *self = MS_APPLICATION (application);
+
+  G_APPLICATION_CLASS (ms_application_parent_class)->shutdown (application);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->style_manager);
+}
+
+static void
+ms_application_dispose (GObject *object)
+{
+  MsApplication *self = MS_APPLICATION (object);
+
+  /* Never started (the tests register without running): nothing made. */
+  g_clear_object (&self->settings);
+  g_clear_object (&self->style_manager);
+
+  G_OBJECT_CLASS (ms_application_parent_class)->dispose (object);
+}
+
+static void
 ms_application_class_init (MsApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = ms_application_dispose;
+  app_class->shutdown = ms_application_shutdown;
   app_class->startup = ms_application_startup;
   app_class->activate = ms_application_activate;
 }
@@ -88,6 +151,13 @@ ms_application_class_init (MsApplicationClass *klass)
 static void
 ms_application_init (MsApplication *self)
 {
+}
+
+MsStyleManager *
+ms_application_get_style_manager (MsApplication *self)
+{
+  g_return_val_if_fail (MS_IS_APPLICATION (self), NULL);
+  return self->style_manager;
 }
 
 MsApplication *

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-stage"
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ms-stage-private.h"
 
 enum {
@@ -193,6 +195,8 @@ ms_stage_class_init (MsStageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "stage");
+  /* A group, not an image: the panels drawn on it hold real controls. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -200,6 +204,13 @@ ms_stage_init (MsStage *self)
 {
   self->speed = 1.0;
   self->highlight_side = -1;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Network stage"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("The mail server in the middle, a device on each side, and the network links between them, "
+                                    "on which every command and answer travels as an envelope. The transcript below lists the same "
+                                    "traffic as text."),
+                                  -1);
   self->vanishing = g_ptr_array_new_with_free_func (ms_stage_vanish_free);
   self->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_queue_init (&self->queue);

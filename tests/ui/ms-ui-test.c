@@ -83,6 +83,18 @@ ms_ui_test_save_screenshot (GtkWidget  *window,
   g_test_message ("screenshot %s", path);
 }
 
+void
+ms_ui_test_iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
 GTestDBus *
 ms_ui_test_start_bus (void)
 {

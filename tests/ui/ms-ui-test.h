@@ -17,6 +17,8 @@ void       ms_ui_test_save_screenshot   (GtkWidget  *window,
                                          const char *name);
 /* Waits (up to 60 s) until the MsWindow's stage has no envelope in flight. */
 void       ms_ui_test_wait_until_still  (GtkWidget  *window);
+/* Runs the main loop for @ms milliseconds (to let an animation move on). */
+void       ms_ui_test_iterate           (guint       ms);
 /* Xvfb comes without a session bus, and GtkApplication wants one: starts a
  * private bus (so the tests never touch a desktop session) and keeps
  * DISPLAY, which g_test_dbus_up() unsets. Stop it with g_test_dbus_stop(). */

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The app as a desktop citizen, under Xvfb: light and dark (following a
+ * fake freedesktop Settings portal on the test's private bus, and the
+ * user's choice), the shortcuts window against the real key bindings,
+ * accessible names on every control, every control reachable with Tab, and
+ * the About dialog. Dark screenshots go to $MS_BUILD_DIR/ui-screenshots/. */
+#define G_LOG_DOMAIN "test-desktop"
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "ms-application.h"
+#include "ms-window.h"
+#include "ms-ui-test.h"
+
+static MsApplication *app;
+
+/* ---- a fake org.freedesktop.portal.Settings ---- */
+
+static const char portal_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.portal.Settings'>"
+  "    <method name='Read'>"
+  "      <arg type='s' name='namespace' direction='in'/>"
+  "      <arg type='s' name='key' direction='in'/>"
+  "      <arg type='v' name='value' direction='out'/>"
+  "    </method>"
+  "    <signal name='SettingChanged'>"
+  "      <arg type='s' name='namespace'/>"
+  "      <arg type='s' name='key'/>"
+  "      <arg type='v' name='value'/>"
+  "    </signal>"
+  "  </interface>"
+  "</node>";
+
+static GDBusConnection *portal_bus;
+static guint32 portal_color_scheme;
+static gboolean portal_was_read;
+
+static void
+portal_method_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *path,
+                    const char            *interface,
+                    const char            *method,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               user_data)
+{
+  const char *namespace, *key;
+
+  g_variant_get (parameters, "(&s&s)", &namespace, &key);
+  if (!g_str_equal (namespace, "org.freedesktop.appearance") || !g_str_equal (key, "color-scheme"))
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.portal.Error.NotFound",
+                                                  "Requested setting not found");
+      return;
+    }
+  /* Wrapped twice, as the portal versions before ReadOne answer. */
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(v)", g_variant_new_variant (g_variant_new_uint32 (portal_color_scheme))));
+  portal_was_read = TRUE;
+}
+
+static void
+portal_up (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (portal_xml, &error);
+  /* Kept: the bus singleton closes when its last reference goes, and the
+   * name with it. */
+  GDBusConnection *bus = portal_bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  static const GDBusInterfaceVTable vtable = { .method_call = portal_method_call };
+  g_autoptr(GVariant) reply = NULL;
+  guint32 owner = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_dbus_connection_register_object (bus, "/org/freedesktop/portal/desktop", info->interfaces[0],
+                                                       &vtable, NULL, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "RequestName", g_variant_new ("(su)", "org.freedesktop.portal.Desktop", 0x4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &owner);
+  /* 1: the primary owner. */
+  g_assert_cmpuint (owner, ==, 1);
+}
+
+static void
+portal_set (guint32 color_scheme)
+{
+  portal_color_scheme = color_scheme;
+  g_dbus_connection_emit_signal (portal_bus, NULL, "/org/freedesktop/portal/desktop", "org.freedesktop.portal.Settings",
+                                 "SettingChanged",
+                                 g_variant_new ("(ssv)", "org.freedesktop.appearance", "color-scheme",
+                                                g_variant_new_uint32 (color_scheme)),
+                                 NULL);
+}
+
+static gboolean
+is_dark (void)
+{
+  return ms_style_manager_get_dark (ms_application_get_style_manager (app));
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits on a condition, with a generous deadline for a loaded machine; a
+ * timer wakes the loop up so that the deadline is seen. */
+static gboolean
+wait_until (gboolean (*condition) (gpointer),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint timer = g_timeout_add (100, wake_up, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timer);
+  return met;
+}
+
+static gboolean
+dark_is (gpointer data)
+{
+  return is_dark () == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+system_prefers_dark (gpointer data)
+{
+  return ms_style_manager_get_system_prefers_dark (ms_application_get_style_manager (app));
+}
+
+static gboolean
+portal_read (gpointer data)
+{
+  return portal_was_read;
+}
+
+static void
+wait_for_dark (gboolean dark)
+{
+  g_assert_true (wait_until (dark_is, GINT_TO_POINTER (dark)));
+}
+
+static gboolean
+gtk_prefers_dark (void)
+{
+  gboolean prefer = FALSE;
+
+  g_object_get (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", &prefer, NULL);
+  return prefer;
+}
+
+static GtkWidget *
+new_window (int width,
+            int height)
+{
+  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  ms_ui_test_wait_for_frame (window);
+  return window;
+}
+
+static void
+set_color_scheme (const char *scheme)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string (scheme));
+}
+
+static void
+test_follow_system (void)
+{
+  /* The app asked the portal at startup: after that answer, every change
+   * comes through SettingChanged. */
+  g_assert_true (wait_until (portal_read, NULL));
+  wait_for_dark (FALSE);
+
+  portal_set (1);
+  wait_for_dark (TRUE);
+  g_assert_true (gtk_prefers_dark ());
+  portal_set (2);
+  wait_for_dark (FALSE);
+  g_assert_false (gtk_prefers_dark ());
+
+  /* The user's choice wins over the desktop's, both ways. */
+  set_color_scheme ("dark");
+  g_assert_true (is_dark ());
+  portal_set (1);
+  g_assert_true (wait_until (system_prefers_dark, NULL));
+  set_color_scheme ("light");
+  g_assert_false (is_dark ());
+  set_color_scheme ("follow");
+  g_assert_true (is_dark ());
+  portal_set (0);
+  wait_for_dark (FALSE);
+}
+
+static void
+test_dark_screenshots (void)
+{
+  GtkWidget *window;
+
+  set_color_scheme ("dark");
+  g_assert_true (is_dark ());
+  window = new_window (1280, 800);
+  ms_ui_test_save_screenshot (window, "dark-start");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.speed", "d", 4.0));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  /* Mid-flight: envelopes on the links. */
+  ms_ui_test_iterate (250);
+  ms_ui_test_save_screenshot (window, "dark-step2");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  ms_ui_test_iterate (250);
+  ms_ui_test_save_screenshot (window, "dark-compare");
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+
+  /* Presentation mode keeps its own high-contrast black and white. */
+  g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
+  ms_ui_test_iterate (300);
+  ms_ui_test_save_screenshot (window, "dark-presentation");
+  g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
+  ms_ui_test_iterate (200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  set_color_scheme ("follow");
+  wait_for_dark (FALSE);
+}
+
+/* ---- key bindings ---- */
+
+static char *
+accel_key (guint           keyval,
+           GdkModifierType mods)
+{
+  return gtk_accelerator_name (gdk_keyval_to_lower (keyval), mods & gtk_accelerator_get_default_mod_mask ());
+}
+
+static void
+add_accels (GHashTable *set,
+            const char *accelerators)
+{
+  g_auto(GStrv) parts = g_strsplit (accelerators, " ", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint keyval;
+      GdkModifierType mods;
+
+      if (*parts[i] == '\0')
+        continue;
+      g_assert_true (gtk_accelerator_parse (parts[i], &keyval, &mods));
+      g_hash_table_add (set, accel_key (keyval, mods));
+    }
+}
+
+static void
+collect_overlay (GtkWidget  *widget,
+                 GHashTable *set)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (widget, "accelerator", &accelerator, NULL);
+      if (accelerator != NULL)
+        add_accels (set, accelerator);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_overlay (child, set);
+}
+
+/* Every key that runs a win. or app. action: the window's class bindings,
+ * the presentation-mode keys, the application's accelerators. */
+static GHashTable *
+real_bindings (GtkWidget *window)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          const char *name;
+
+          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger))
+            continue;
+          name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+          if (!g_str_has_prefix (name, "win.") && !g_str_has_prefix (name, "app."))
+            continue;
+          g_hash_table_add (set, accel_key (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                            gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))));
+        }
+    }
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        add_accels (set, accels[j]);
+    }
+  return set;
+}
+
+static void
+test_shortcuts_window (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) real = NULL;
+  /* Keys GTK itself gives every window: they are listed for the user. */
+  static const char *builtin[] = { "F10", "Tab", "<Shift>Tab" };
+  GHashTableIter iter;
+  gpointer key;
+
+  g_assert_nonnull (overlay);
+  collect_overlay (GTK_WIDGET (overlay), listed);
+  real = real_bindings (window);
+  g_assert_cmpuint (g_hash_table_size (real), >=, 15);
+
+  g_hash_table_iter_init (&iter, real);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (listed, key))
+      g_error ("the key %s runs an action but the shortcuts window does not list it", (char *) key);
+  for (guint i = 0; i < G_N_ELEMENTS (builtin); i++)
+    add_accels (real, builtin[i]);
+  g_hash_table_iter_init (&iter, listed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (real, key))
+      g_error ("the shortcuts window lists %s, which the window does not have", (char *) key);
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-help-overlay", NULL));
+  ms_ui_test_wait_for_frame (GTK_WIDGET (overlay));
+  ms_ui_test_save_screenshot (GTK_WIDGET (overlay), "shortcuts-window");
+  gtk_window_close (GTK_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- accessibility ---- */
+
+static gboolean
+has_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_text (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+static char *
+describe (GtkWidget *widget)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+  g_autoptr(GString) path = g_string_new (NULL);
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    g_string_prepend (path, gtk_widget_get_css_name (w)), g_string_prepend (path, " > ");
+  return g_strdup_printf ("%s (%s%s%s)", G_OBJECT_TYPE_NAME (widget), path->str + 3,
+                          tooltip ? ", tooltip " : "", tooltip ? tooltip : "");
+}
+
+/* Every control has a name a screen reader can say; icon-only ones also a
+ * tooltip for the sighted. Inner buttons of menu buttons and drop-downs
+ * are named by their parent. */
+static void
+check_names (GtkWidget *widget,
+             guint     *n_checked)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  gboolean inner = parent && (GTK_IS_MENU_BUTTON (parent) || GTK_IS_DROP_DOWN (parent));
+  g_autofree char *what = NULL;
+
+  /* GTK's own window buttons (close, maximize) are named by GTK. */
+  if (GTK_IS_POPOVER (widget) || GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+  if ((GTK_IS_BUTTON (widget) && !inner) || GTK_IS_MENU_BUTTON (widget))
+    {
+      what = describe (widget);
+      if (!has_text (widget))
+        {
+          if (!has_accessible_name (widget))
+            g_error ("icon-only %s has no accessible label", what);
+          if (gtk_widget_get_tooltip_text (widget) == NULL)
+            g_error ("icon-only %s has no tooltip", what);
+        }
+      (*n_checked)++;
+    }
+  else if (GTK_IS_DROP_DOWN (widget))
+    {
+      what = describe (widget);
+      if (!has_accessible_name (widget))
+        g_error ("%s has no accessible label (the selected item is not a name)", what);
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_names (child, n_checked);
+}
+
+static void
+check_stage (GtkWidget *window)
+{
+  GtkWidget *stage = ms_window_get_stage (MS_WINDOW (window));
+
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_ROLE_GROUP));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+}
+
+static void
+test_accessible_names (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  guint n_checked = 0;
+
+  check_names (window, &n_checked);
+  /* Header, both device panels, the server, the transcript. */
+  g_assert_cmpuint (n_checked, >=, 25);
+  check_stage (window);
+
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  ms_ui_test_wait_for_frame (window);
+  n_checked = 0;
+  check_names (window, &n_checked);
+  g_assert_cmpuint (n_checked, >=, 40);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- keyboard ---- */
+
+static gboolean
+focused_inside (GHashTable *focused,
+                GtkWidget  *widget)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, focused);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (key == widget || gtk_widget_is_ancestor (key, widget))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every enabled button on screen took the focus; a list did when one of
+ * its rows did. */
+static void
+check_reached (GtkWidget  *widget,
+               GHashTable *focused,
+               guint      *n_checked)
+{
+  /* GTK's window buttons are for the mouse; the keyboard has Ctrl+Q. */
+  if (GTK_IS_POPOVER (widget) || GTK_IS_WINDOW_CONTROLS (widget) || !gtk_widget_is_drawable (widget))
+    return;
+  if ((GTK_IS_BUTTON (widget) || GTK_IS_LIST_VIEW (widget) || GTK_IS_COLUMN_VIEW (widget)) &&
+      gtk_widget_is_sensitive (widget))
+    {
+      gboolean reached = GTK_IS_BUTTON (widget) ? g_hash_table_contains (focused, widget)
+                                                : focused_inside (focused, widget);
+
+      if (!reached)
+        {
+          g_autofree char *what = describe (widget);
+          g_error ("%s cannot be reached with Tab", what);
+        }
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_reached (child, focused, n_checked);
+}
+
+static void
+test_keyboard_reach (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  g_autoptr(GHashTable) focused = g_hash_table_new (NULL, NULL);
+  GtkWidget *first = NULL;
+  guint n_checked = 0;
+
+  /* Step into the scenario so that every player button is enabled. */
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  ms_ui_test_wait_for_frame (window);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  /* Tab until the focus comes back to where it started. */
+  for (guint i = 0; i < 2000; i++)
+    {
+      GtkWidget *focus;
+
+      g_assert_true (gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      if (focus == first)
+        break;
+      if (first == NULL)
+        first = focus;
+      g_hash_table_add (focused, focus);
+    }
+  g_test_message ("%u widgets in the Tab chain", g_hash_table_size (focused));
+  check_reached (window, focused, &n_checked);
+  g_assert_cmpuint (n_checked, >=, 25);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- about ---- */
+
+static void
+test_about (void)
+{
+  GtkWidget *window = new_window (1280, 800);
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GtkAboutDialog *about = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_ABOUT_DIALOG (toplevel))
+        about = GTK_ABOUT_DIALOG (toplevel);
+    }
+  g_assert_nonnull (about);
+  g_assert_cmpint (gtk_about_dialog_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (gtk_about_dialog_get_website (about), ==, "https://github.com/mailscope/mailscope");
+  g_assert_nonnull (gtk_about_dialog_get_authors (about));
+  g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
+  ms_ui_test_wait_for_frame (GTK_WIDGET (about));
+  ms_ui_test_save_screenshot (GTK_WIDGET (about), "about");
+  gtk_window_destroy (GTK_WINDOW (about));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GTestDBus *bus;
+  int status;
+
+  /* The test context of GTK's accessibility: it keeps every property and
+   * relation so that the test can read them back. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
+      return g_test_run ();
+    }
+
+  bus = ms_ui_test_start_bus ();
+  /* Before the app starts, so that its first question finds the portal. */
+  portal_up ();
+  app = ms_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/ui/desktop/follow-system", test_follow_system);
+  g_test_add_func ("/ui/desktop/dark", test_dark_screenshots);
+  g_test_add_func ("/ui/desktop/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/desktop/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/desktop/keyboard", test_keyboard_reach);
+  g_test_add_func ("/ui/desktop/about", test_about);
+
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  g_clear_object (&portal_bus);
+  /* stop, not down: GTK keeps the session connection until exit. */
+  g_test_dbus_stop (bus);
+  return status;
+}
