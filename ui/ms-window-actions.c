@@ -72,24 +72,6 @@ ms_window_open_scenario_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* The folder of the last export, remembered for the session. The one
- * place to change when it moves to a GSettings key: @exported is the file
- * just written (its folder is kept), or NULL to only ask. */
-static GFile *
-last_export_folder (GFile *exported)
-{
-  static GFile *folder;
-
-  if (exported != NULL)
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (exported);
-
-      if (parent != NULL)
-        g_set_object (&folder, parent);
-    }
-  return folder;
-}
-
 static void
 on_export_file_chosen (MsWindow             *self,
                        int                   response,
@@ -110,7 +92,7 @@ on_export_file_chosen (MsWindow             *self,
           ms_window_update_narration (self);
         }
       else if (path != NULL)
-        last_export_folder (file);
+        ms_window_settings_exported (self, path, flags);
     }
   g_object_unref (chooser);
 }
@@ -123,17 +105,16 @@ ms_window_export_action (GtkWidget  *widget,
   MsWindow *self = MS_WINDOW (widget);
   GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
-  GFile *folder = last_export_folder (NULL);
 
   chooser = gtk_file_chooser_native_new (_("Export Transcript"), GTK_WINDOW (widget),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   name = g_strdup_printf ("%s.html", self->scenario ? ms_scenario_get_id (self->scenario) : "mailscope");
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   /* The same choice as `mailscope run --redact-passwords`. */
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "hide-passwords",
                                _("Hide passwords (shown as ••••)"), NULL, NULL);
+  /* The folder and the choice of the last export (GSettings). */
+  ms_window_settings_prepare_export (self, GTK_FILE_CHOOSER (chooser));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_file_chosen), widget, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

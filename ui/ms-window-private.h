@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "ms-live-server.h"
+#include "ms-export.h"
 #include "ms-player.h"
 #include "ms-real-clients-panel.h"
 #include "ms-scenario.h"
@@ -60,6 +61,8 @@ struct _MsWindow
   GtkEventController   *presentation_keys;
   /* The listeners behind the "Real clients" switch; made on first use. */
   MsLiveServer         *live_server;
+  /* NULL when the schema is not installed (ms-window-settings.c). */
+  GSettings            *settings;
 
   /* template */
   GtkHeaderBar         *header_bar;
@@ -164,5 +167,16 @@ void                ms_window_toggle_presentation_action (GtkWidget  *widget,
 void                ms_window_leave_presentation_action (GtkWidget  *widget,
                                                          const char *action_name,
                                                          GVariant   *parameter);
+
+/* ms-window-settings.c */
+void                ms_window_settings_init (MsWindow *self);
+void                ms_window_settings_dispose (MsWindow *self);
+char *              ms_window_settings_get_last_scenario (MsWindow *self);
+void                ms_window_settings_scenario_loaded (MsWindow *self);
+void                ms_window_settings_prepare_export (MsWindow       *self,
+                                                       GtkFileChooser *chooser);
+void                ms_window_settings_exported (MsWindow      *self,
+                                                 const char    *path,
+                                                 MsExportFlags  flags);
 
 G_END_DECLS

@@ -170,16 +170,21 @@ ms_window_load_scenario (MsWindow   *self,
   g_object_set (self, "playing", FALSE, NULL);
   gtk_menu_button_set_label (self->scenario_button, scenario ? ms_scenario_get_title (scenario) : _("Scenario"));
   ms_window_reload (self, 0);
+  ms_window_settings_scenario_loaded (self);
 }
 
 void
 ms_window_load_first_scenario (MsWindow *self)
 {
   g_auto(GStrv) ids = ms_scenario_list_builtin ();
+  g_autofree char *last = ms_window_settings_get_last_scenario (self);
   g_autoptr(MsScenario) scenario = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (ids != NULL && ids[0] != NULL)
+  /* The one open last time, unless it is gone (a teacher's file moved). */
+  if (last != NULL)
+    scenario = ms_scenario_load (last, NULL);
+  if (scenario == NULL && ids != NULL && ids[0] != NULL)
     {
       scenario = ms_scenario_load (ids[0], &error);
       if (scenario == NULL)

@@ -153,6 +153,7 @@ ms_window_dispose (GObject *object)
 
   /* No gtk_widget_dispose_template() here: GtkWindow unparents its own
    * titlebar and child in its dispose, and doing it twice is a critical. */
+  ms_window_settings_dispose (self);
   g_clear_handle_id (&self->play_timer, g_source_remove);
   g_clear_object (&self->player);
   g_clear_object (&self->compare_player);
@@ -427,6 +428,8 @@ ms_window_init (MsWindow *self)
 
   self->presentation_keys = ms_window_presentation_shortcuts ();
   gtk_widget_add_controller (GTK_WIDGET (self), self->presentation_keys);
+  /* Before the first scenario: it may be the one open last time. */
+  ms_window_settings_init (self);
 
   self->protocols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->transcript_view, "entry-selected", G_CALLBACK (ms_window_on_entry_selected), self, G_CONNECT_SWAPPED);
