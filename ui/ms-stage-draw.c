@@ -126,6 +126,38 @@ in_flight (MsStage         *self,
   return FALSE;
 }
 
+/* Colours for the stage's own marks, in two tints: deep ones for a light
+ * background, light ones for a dark one (the dark style, or presentation
+ * mode's black), so that each keeps its contrast. The theme's text colour
+ * tells which background the stage is drawn on. */
+typedef enum {
+  STAGE_HIGHLIGHT,
+  STAGE_PLAIN,
+  STAGE_SECURE,
+  STAGE_VANISH,
+} StageColor;
+
+static GdkRGBA
+stage_color (const GdkRGBA *fg,
+             StageColor     which)
+{
+  static const GdkRGBA on_light[] = {
+    [STAGE_HIGHLIGHT] = { 0.95f, 0.6f, 0.1f, 1 },
+    [STAGE_PLAIN]     = { 0.8f, 0.3f, 0.05f, 1 },
+    [STAGE_SECURE]    = { 0.15f, 0.55f, 0.3f, 1 },
+    [STAGE_VANISH]    = { 0.8f, 0.15f, 0.1f, 1 },
+  };
+  static const GdkRGBA on_dark[] = {
+    [STAGE_HIGHLIGHT] = { 0.97f, 0.89f, 0.36f, 1 },
+    [STAGE_PLAIN]     = { 1.0f, 0.64f, 0.28f, 1 },
+    [STAGE_SECURE]    = { 0.34f, 0.89f, 0.54f, 1 },
+    [STAGE_VANISH]    = { 1.0f, 0.48f, 0.39f, 1 },
+  };
+  gboolean dark_background = 0.299f * fg->red + 0.587f * fg->green + 0.114f * fg->blue > 0.5f;
+
+  return dark_background ? on_dark[which] : on_light[which];
+}
+
 static void
 draw_link (MsStage               *self,
            GtkSnapshot           *snapshot,
@@ -148,7 +180,7 @@ draw_link (MsStage               *self,
 
   line.alpha = connected ? 0.55f : 0.25f;
   if (lit)
-    line = (GdkRGBA) { 0.95f, 0.6f, 0.1f, 1 };
+    line = stage_color (fg, STAGE_HIGHLIGHT);
 
   /* Two lanes: commands go to the server on the upper one, answers come
    * back on the lower one, so a conversation reads like a dialogue. */
@@ -185,9 +217,9 @@ draw_link (MsStage               *self,
 
     color.alpha = 0.75f;
     if (connected && !link->tls)
-      color = (GdkRGBA) { 0.8f, 0.3f, 0.05f, 1 };
+      color = stage_color (fg, STAGE_PLAIN);
     else if (connected && link->tls)
-      color = (GdkRGBA) { 0.15f, 0.55f, 0.3f, 1 };
+      color = stage_color (fg, STAGE_SECURE);
     draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, label_y + 18, &color);
     if (link->tls)
       {
@@ -293,13 +325,14 @@ draw_envelope (MsStage               *self,
 static void
 draw_vanish (MsStage       *self,
              GtkSnapshot   *snapshot,
-             Vanish        *vanish)
+             Vanish        *vanish,
+             const GdkRGBA *fg)
 {
   GtkWidget *panel = self->panels[vanish->position];
   graphene_rect_t bounds;
   double t;
   g_autoptr(PangoLayout) layout = NULL;
-  GdkRGBA color = { 0.8f, 0.15f, 0.1f, 1 };
+  GdkRGBA color = stage_color (fg, STAGE_VANISH);
   g_autofree char *text = NULL;
 
   if (vanish->started < 0 || panel == NULL || !gtk_widget_compute_bounds (panel, GTK_WIDGET (self), &bounds))
@@ -349,5 +382,5 @@ ms_stage_snapshot (GtkWidget   *widget,
     }
 
   for (guint i = 0; i < self->vanishing->len; i++)
-    draw_vanish (self, snapshot, g_ptr_array_index (self->vanishing, i));
+    draw_vanish (self, snapshot, g_ptr_array_index (self->vanishing, i), &fg);
 }
