@@ -83,6 +83,18 @@ ms_ui_test_save_screenshot (GtkWidget  *window,
   g_test_message ("screenshot %s", path);
 }
 
+GtkWidget *
+ms_ui_test_present (GtkWidget *window,
+                    int        width,
+                    int        height)
+{
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  ms_ui_test_wait_for_frame (window);
+  return window;
+}
+
 void
 ms_ui_test_iterate (guint ms)
 {

@@ -17,6 +17,11 @@ void       ms_ui_test_save_screenshot   (GtkWidget  *window,
                                          const char *name);
 /* Waits (up to 60 s) until the MsWindow's stage has no envelope in flight. */
 void       ms_ui_test_wait_until_still  (GtkWidget  *window);
+/* Presents @window at @width x @height (unless 0) and waits for its first
+ * frame; returns @window. */
+GtkWidget *ms_ui_test_present           (GtkWidget  *window,
+                                         int         width,
+                                         int         height);
 /* Runs the main loop for @ms milliseconds (to let an animation move on). */
 void       ms_ui_test_iterate           (guint       ms);
 /* Xvfb comes without a session bus, and GtkApplication wants one: starts a

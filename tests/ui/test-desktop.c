@@ -163,12 +163,7 @@ static GtkWidget *
 new_window (int width,
             int height)
 {
-  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  ms_ui_test_wait_for_frame (window);
-  return window;
+  return ms_ui_test_present (GTK_WIDGET (ms_window_new (GTK_APPLICATION (app))), width, height);
 }
 
 static void

@@ -23,18 +23,6 @@ static gint64 process_start_us;
 static MsApplication *app;
 static GString *metrics;
 
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 static long
 rss_kib (void)
 {
@@ -51,12 +39,7 @@ static GtkWidget *
 new_window (int width,
             int height)
 {
-  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  ms_ui_test_wait_for_frame (window);
-  return window;
+  return ms_ui_test_present (GTK_WIDGET (ms_window_new (GTK_APPLICATION (app))), width, height);
 }
 
 static void
@@ -109,7 +92,7 @@ drive_modes (int width,
   g_assert_true (gtk_widget_activate_action (window, "win.show-transcript", NULL));
 
   g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
-  iterate (300);
+  ms_ui_test_iterate (300);
   ms_ui_test_save_screenshot (window, "presentation");
   g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
   {
@@ -117,7 +100,7 @@ drive_modes (int width,
     g_object_get (window, "presentation", &presentation, NULL);
     g_assert_false (presentation);
   }
-  iterate (200);
+  ms_ui_test_iterate (200);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -181,7 +164,7 @@ play_scenario (GtkWidget  *window,
         {
           g_autofree char *name = g_strdup_printf ("%s-step%u", shot_prefix, i);
           /* Mid-flight: envelopes on the links. */
-          iterate (250);
+          ms_ui_test_iterate (250);
           ms_ui_test_save_screenshot (window, name);
           ms_ui_test_wait_until_still (window);
         }
@@ -189,7 +172,7 @@ play_scenario (GtkWidget  *window,
         {
           /* Let a few frames run, then move on: the next step lands
            * whatever still travels. */
-          iterate (30);
+          ms_ui_test_iterate (30);
         }
     }
   if (shot_prefix)
@@ -322,14 +305,14 @@ test_transcript (void)
   ms_ui_test_wait_until_still (window);
   ms_ui_test_save_screenshot (window, "compare-tour");
   g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
-  iterate (600);
+  ms_ui_test_iterate (600);
   ms_ui_test_save_screenshot (window, "compare-tour-step4");
   g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
 
   /* Presentation mode on a scenario. */
   g_assert_true (gtk_widget_activate_action (window, "win.toggle-presentation", NULL));
   g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
-  iterate (300);
+  ms_ui_test_iterate (300);
   ms_ui_test_save_screenshot (window, "presentation-tour");
   g_assert_true (gtk_widget_activate_action (window, "win.leave-presentation", NULL));
 
@@ -337,7 +320,7 @@ test_transcript (void)
   g_assert_true (gtk_widget_activate_action (window, "world.perform", "(ss)", "server", "deliver"));
   g_assert_true (gtk_widget_activate_action (window, "world.perform", "(ss)", "phone", "check"));
   g_assert_null (ms_window_get_error (MS_WINDOW (window)));
-  iterate (400);
+  ms_ui_test_iterate (400);
   ms_ui_test_save_screenshot (window, "free-action");
   ms_ui_test_wait_until_still (window);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -487,13 +470,13 @@ test_stage_animation (void)
   ms_stage_add_envelope (stage, MS_STAGE_RIGHT, TRUE, MS_ENVELOPE_COMMAND, "a4 UID FETCH 5 (ENVELOPE FLAGS)", 34, 0, 20000, TRUE);
   g_assert_true (ms_stage_get_busy (stage));
 
-  iterate (450);
+  ms_ui_test_iterate (450);
   ms_ui_test_save_screenshot (window, "stage-envelopes");
   ms_stage_set_show_inside (stage, TRUE);
-  iterate (600);
+  ms_ui_test_iterate (600);
   ms_ui_test_save_screenshot (window, "stage-envelopes-inside");
   ms_stage_add_vanish (stage, MS_STAGE_CENTER, "Invoice");
-  iterate (300);
+  ms_ui_test_iterate (300);
   ms_ui_test_save_screenshot (window, "stage-vanish");
 
   while (ms_stage_get_busy (stage))
