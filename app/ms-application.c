@@ -129,7 +129,8 @@ ms_application_dispose (GObject *object)
 {
   MsApplication *self = MS_APPLICATION (object);
 
-  /* Never started (the tests register without running): nothing made. */
+  /* The UI tests register the app without running it, so shutdown never
+   * comes: what startup made goes here. */
   g_clear_object (&self->settings);
   g_clear_object (&self->style_manager);
 
