@@ -6,6 +6,8 @@
 
 #include "ms-stage-private.h"
 
+static void update_description (MsStage *self);
+
 enum {
   PROP_0,
   PROP_SPEED,
@@ -205,12 +207,8 @@ ms_stage_init (MsStage *self)
   self->speed = 1.0;
   self->highlight_side = -1;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Network stage"),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("The mail server in the middle, a device on each side, and the network links between them, "
-                                    "on which every command and answer travels as an envelope. The transcript below lists the same "
-                                    "traffic as text."),
-                                  -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Network stage"), -1);
+  update_description (self);
   self->vanishing = g_ptr_array_new_with_free_func (ms_stage_vanish_free);
   self->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_queue_init (&self->queue);
@@ -242,6 +240,35 @@ ms_stage_set_panel (MsStage         *self,
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
+/* What a screen reader says about the stage: what it is, and the state of
+ * each link, which is drawn and not otherwise written anywhere. (The
+ * panels are real widgets with their own names; the envelopes are in the
+ * transcript as text.) */
+static void
+update_description (MsStage *self)
+{
+  g_autoptr(GString) text = g_string_new (_("The mail server in the middle, a device on each side, and the network links "
+                                            "between them, on which every command and answer travels as an envelope. "
+                                            "The transcript lists the same traffic as text."));
+  static const MsStagePosition sides[] = { MS_STAGE_LEFT, MS_STAGE_RIGHT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      Link *link = &self->links[sides[i]];
+      const char *state = !link->connected ? _("not connected")
+                          : link->tls ? _("connected, encrypted with TLS")
+                          : _("connected, not encrypted");
+
+      if (link->label == NULL)
+        continue;
+      g_string_append_c (text, ' ');
+      /* Translators: "Left link: DSL 16 Mbit/s, connected, not encrypted." */
+      g_string_append_printf (text, sides[i] == MS_STAGE_LEFT ? _("Left link: %s, %s.") : _("Right link: %s, %s."),
+                              link->label, state);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
+}
+
 void
 ms_stage_set_link (MsStage         *self,
                    MsStagePosition  side,
@@ -259,6 +286,7 @@ ms_stage_set_link (MsStage         *self,
   link->label = g_strdup (label);
   link->connected = !!connected;
   link->tls = !!tls;
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
