@@ -386,13 +386,13 @@ test_step_by_exchange (void)
       g_array_append_val (stops, here);
       if (here.exchange == 4)
         {
-          iterate (250);
+          ms_ui_test_iterate (250);
           ms_ui_test_save_screenshot (window, "exchange-mid-flight");
           ms_ui_test_wait_until_still (window);
           g_assert_nonnull (strstr (ms_window_get_narration (MS_WINDOW (window)), "RETR"));
         }
       else
-        iterate (20);
+        ms_ui_test_iterate (20);
     }
   g_assert_cmpuint (window_position (window), ==, 2);
   g_assert_cmpuint (ms_window_get_exchange (MS_WINDOW (window)), ==, 6);
@@ -432,7 +432,7 @@ test_step_by_exchange (void)
       g_array_append_val (stops, here);
       g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
       g_assert_null (ms_window_get_error (MS_WINDOW (window)));
-      iterate (20);
+      ms_ui_test_iterate (20);
     }
   ms_ui_test_wait_until_still (window);
   ms_ui_test_save_screenshot (window, "compare-exchange");
