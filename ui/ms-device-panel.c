@@ -326,3 +326,15 @@ ms_device_panel_set_compact (MsDevicePanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), !compact);
   gtk_widget_set_visible (self->protocol_switch, !compact && !is_server (self));
 }
+
+void
+ms_device_panel_set_tight (MsDevicePanel *self,
+                           gboolean       tight)
+{
+  g_return_if_fail (MS_IS_DEVICE_PANEL (self));
+
+  if (tight)
+    ms_device_panel_set_compact (self, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), !tight);
+  gtk_image_set_pixel_size (self->icon, tight ? 20 : 32);
+}

@@ -33,5 +33,10 @@ MsMailboxView *ms_device_panel_get_view      (MsDevicePanel *self);
  * the protocol is the world's and both worlds follow the same steps). */
 void           ms_device_panel_set_compact   (MsDevicePanel *self,
                                               gboolean       compact);
+/* Tight: compact, and without the status line and with a smaller icon,
+ * for two devices stacked in one column of a compare-mode stage, where
+ * the counters and the links say what the status line would. */
+void           ms_device_panel_set_tight     (MsDevicePanel *self,
+                                              gboolean       tight);
 
 G_END_DECLS

@@ -154,7 +154,7 @@ ms_stage_add_envelope (MsStage         *self,
   gboolean was_busy;
 
   g_return_if_fail (MS_IS_STAGE (self));
-  g_return_if_fail (side == MS_STAGE_LEFT || side == MS_STAGE_RIGHT);
+  g_return_if_fail (side != MS_STAGE_CENTER && side < MS_STAGE_N_SLOTS);
   g_return_if_fail (label != NULL);
 
   /* A run-away world must not grow the queue without end. */
@@ -189,7 +189,7 @@ ms_stage_add_vanish (MsStage         *self,
   gboolean was_busy;
 
   g_return_if_fail (MS_IS_STAGE (self));
-  g_return_if_fail (position <= MS_STAGE_RIGHT);
+  g_return_if_fail (position < MS_STAGE_N_SLOTS);
   g_return_if_fail (label != NULL);
 
   was_busy = ms_stage_is_busy (self);

@@ -4,19 +4,36 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "ms-stage-private.h"
 
 /* ---- drawing ---- */
 
+/* Where one device's link is drawn: the gap between its panel and the
+ * server's, as high as the panel (devices stacked in a column each get
+ * their own band). A short band (two devices in a column, compare mode)
+ * is drawn tight: closer lanes, smaller envelopes, the caption on two
+ * lines at its foot. */
+#define TIGHT_BAND 420
+
+typedef struct
+{
+  graphene_rect_t gap;
+  float           y;      /* between the two lanes */
+  float           lane;   /* from y to each lane */
+  gboolean        tight;
+} LinkGeometry;
+
 static gboolean
 side_geometry (MsStage          *self,
                MsStagePosition   side,
-               graphene_rect_t  *gap_out)
+               LinkGeometry     *out)
 {
   graphene_rect_t a, b;
   GtkWidget *device = self->panels[side];
   GtkWidget *server = self->panels[MS_STAGE_CENTER];
+  float height;
 
   if (device == NULL || server == NULL ||
       !gtk_widget_get_visible (device) || !gtk_widget_get_visible (server))
@@ -25,12 +42,17 @@ side_geometry (MsStage          *self,
       !gtk_widget_compute_bounds (server, GTK_WIDGET (self), &b))
     return FALSE;
 
-  if (side == MS_STAGE_LEFT)
-    graphene_rect_init (gap_out, a.origin.x + a.size.width, 0,
-                        b.origin.x - (a.origin.x + a.size.width), gtk_widget_get_height (GTK_WIDGET (self)));
+  height = a.size.height;
+  if (ms_stage_slot_is_left (side))
+    graphene_rect_init (&out->gap, a.origin.x + a.size.width, a.origin.y,
+                        b.origin.x - (a.origin.x + a.size.width), height);
   else
-    graphene_rect_init (gap_out, b.origin.x + b.size.width, 0,
-                        a.origin.x - (b.origin.x + b.size.width), gtk_widget_get_height (GTK_WIDGET (self)));
+    graphene_rect_init (&out->gap, b.origin.x + b.size.width, a.origin.y,
+                        a.origin.x - (b.origin.x + b.size.width), height);
+  out->tight = height < TIGHT_BAND;
+  out->lane = out->tight ? 14 : 22;
+  /* Room above the upper lane for a command and its label. */
+  out->y = a.origin.y + (out->tight ? MAX (height * 0.4f, 64) : height * 0.42f);
   return TRUE;
 }
 
@@ -162,10 +184,12 @@ static void
 draw_link (MsStage               *self,
            GtkSnapshot           *snapshot,
            MsStagePosition        side,
-           const graphene_rect_t *gap,
-           float                  y,
+           const LinkGeometry    *geometry,
            const GdkRGBA         *fg)
 {
+  const graphene_rect_t *gap = &geometry->gap;
+  float y = geometry->y;
+  float lane = geometry->lane;
   Link *link = &self->links[side];
   GdkRGBA line = *fg;
   gboolean lit = self->highlight_side == (int) side;
@@ -173,10 +197,6 @@ draw_link (MsStage               *self,
    * envelopes are still shown travelling: the line is up until they land. */
   gboolean connected = link->connected || in_flight (self, side);
   float thickness = connected ? 4 : 2;
-
-  /* The link's words sit under its lanes; on a short stage (compare mode
-   * at 1280x800) they move up rather than run into what is below. */
-  float label_y = MAX (MIN (y + 104, gap->size.height - 78), y + 34);
 
   line.alpha = connected ? 0.55f : 0.25f;
   if (lit)
@@ -187,9 +207,9 @@ draw_link (MsStage               *self,
   if (connected)
     {
       gtk_snapshot_append_color (snapshot, &line,
-                                 &GRAPHENE_RECT_INIT (gap->origin.x + 6, y - 22, gap->size.width - 12, thickness));
+                                 &GRAPHENE_RECT_INIT (gap->origin.x + 6, y - lane, gap->size.width - 12, thickness));
       gtk_snapshot_append_color (snapshot, &line,
-                                 &GRAPHENE_RECT_INIT (gap->origin.x + 6, y + 22, gap->size.width - 12, thickness));
+                                 &GRAPHENE_RECT_INIT (gap->origin.x + 6, y + lane, gap->size.width - 12, thickness));
     }
   else
     {
@@ -201,31 +221,51 @@ draw_link (MsStage               *self,
   /* Below the answers' lane: a short stage says it elsewhere. */
   if (self->hide_link_captions)
     return;
-  if (link->label != NULL)
-    {
-      g_autoptr(PangoLayout) layout = make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8);
-      GdkRGBA dim = *fg;
-      dim.alpha = 0.75f;
-      draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, label_y, &dim);
-    }
   {
     const char *state = connected ? (link->tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
                                   : _("not connected");
-    g_autoptr(PangoLayout) layout = make_layout (self, state, 0.8, connected, gap->size.width - 8);
+    /* A tight band has room for one line: the last one ("NOT encrypted"),
+     * as its solid lanes already say it is connected; the padlock goes in
+     * front of it. */
+    const char *last_line = strrchr (state, '\n');
+    const char *state_text = geometry->tight && last_line ? last_line + 1 : state;
+    int padlock_room = geometry->tight && link->tls ? 22 : 0;
+    g_autoptr(PangoLayout) layout = make_layout (self, state_text, 0.8, connected, gap->size.width - 8 - padlock_room);
+    g_autoptr(PangoLayout) caption = link->label ? make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8) : NULL;
+    float cx = gap->origin.x + gap->size.width / 2;
+    /* The link's words sit under its lanes; on a short stage they move up
+     * rather than run into what is below. */
+    float caption_y = MAX (MIN (y + 104, gap->origin.y + gap->size.height - 78), y + 34);
+    float state_y = caption_y + 18;
     GdkRGBA color = *fg;
-    int w, h;
+    int w, h, caption_h = 0;
+
+    pango_layout_get_pixel_size (layout, &w, &h);
+    if (caption != NULL)
+      pango_layout_get_pixel_size (caption, NULL, &caption_h);
+    if (geometry->tight)
+      {
+        /* At the foot of the band, under the answers' lane. */
+        state_y = gap->origin.y + gap->size.height - h - 4;
+        caption_y = state_y - caption_h;
+      }
+    if (caption != NULL)
+      {
+        GdkRGBA dim = *fg;
+        dim.alpha = 0.75f;
+        draw_text (snapshot, caption, cx, caption_y, &dim);
+      }
 
     color.alpha = 0.75f;
     if (connected && !link->tls)
       color = stage_color (fg, STAGE_PLAIN);
     else if (connected && link->tls)
       color = stage_color (fg, STAGE_SECURE);
-    draw_text (snapshot, layout, gap->origin.x + gap->size.width / 2, label_y + 18, &color);
-    if (link->tls)
-      {
-        pango_layout_get_pixel_size (layout, &w, &h);
-        draw_padlock (snapshot, gap->origin.x + gap->size.width / 2, label_y + 18 + h + 14, 12, &color);
-      }
+    draw_text (snapshot, layout, cx + padlock_room / 2.0f, state_y, &color);
+    if (link->tls && geometry->tight)
+      draw_padlock (snapshot, cx + padlock_room / 2.0f - w / 2.0f - 12, state_y + h / 2.0f + 1, 10, &color);
+    else if (link->tls)
+      draw_padlock (snapshot, cx, state_y + h + 14, 12, &color);
   }
 }
 
@@ -240,19 +280,23 @@ static void
 draw_envelope (MsStage               *self,
                GtkSnapshot           *snapshot,
                Envelope              *envelope,
-               const graphene_rect_t *gap,
-               float                  y,
+               const LinkGeometry    *geometry,
                const GdkRGBA         *fg)
 {
+  const graphene_rect_t *gap = &geometry->gap;
+  float y = geometry->y;
   double t = CLAMP ((self->now - envelope->started) / envelope->duration, 0.0, 1.0);
   /* Ease in and out: it leaves, travels, arrives. */
   double eased = t * t * (3 - 2 * t);
-  gboolean towards_right = (envelope->side == MS_STAGE_LEFT) == envelope->to_server;
-  float w = envelope_width (envelope->wire_bytes);
-  float h = envelope->kind == MS_ENVELOPE_MESSAGE ? w * 0.62f : 30;
+  gboolean towards_right = ms_stage_slot_is_left (envelope->side) == envelope->to_server;
+  /* A tight band keeps a whole message and its label between its lanes
+   * and its caption. */
+  float w = MIN (envelope_width (envelope->wire_bytes), geometry->tight ? 110.0f : 170.0f);
+  float h = envelope->kind == MS_ENVELOPE_MESSAGE ? MIN (w * 0.62f, geometry->tight ? 44.0f : 200.0f)
+                                                  : geometry->tight ? 24 : 30;
   float travel = gap->size.width - w;
   float x = gap->origin.x + (towards_right ? eased : 1 - eased) * travel;
-  float lane_y = envelope->to_server ? y - 22 - h - 4 : y + 22 + 8;
+  float lane_y = envelope->to_server ? y - geometry->lane - h - 4 : y + geometry->lane + 8;
   graphene_rect_t rect = GRAPHENE_RECT_INIT (x, lane_y, w, h);
   gboolean hidden = envelope->sealed && !self->show_inside;
   GdkRGBA fill, border = { 0.2f, 0.2f, 0.25f, 0.9f }, text = { 0.1f, 0.1f, 0.12f, 1 };
@@ -354,31 +398,30 @@ ms_stage_snapshot (GtkWidget   *widget,
 {
   MsStage *self = MS_STAGE (widget);
   GdkRGBA fg;
-  float y = gtk_widget_get_height (widget) * 0.42f;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     if (self->panels[i] != NULL)
       gtk_widget_snapshot_child (widget, self->panels[i], snapshot);
 
-  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+  for (MsStagePosition side = MS_STAGE_LEFT; side < MS_STAGE_N_SLOTS; side++)
     {
-      graphene_rect_t gap;
+      LinkGeometry geometry;
 
-      if (side_geometry (self, side, &gap))
-        draw_link (self, snapshot, side, &gap, y, &fg);
+      if (side != MS_STAGE_CENTER && side_geometry (self, side, &geometry))
+        draw_link (self, snapshot, side, &geometry, &fg);
     }
 
   for (GList *l = self->queue.head; l != NULL; l = l->next)
     {
       Envelope *envelope = l->data;
-      graphene_rect_t gap;
+      LinkGeometry geometry;
 
       if (envelope->started < 0)
         break;
-      if (side_geometry (self, envelope->side, &gap))
-        draw_envelope (self, snapshot, envelope, &gap, y, &fg);
+      if (side_geometry (self, envelope->side, &geometry))
+        draw_envelope (self, snapshot, envelope, &geometry, &fg);
     }
 
   for (guint i = 0; i < self->vanishing->len; i++)

@@ -53,8 +53,8 @@ struct _MsStage
 {
   GtkWidget   parent_instance;
 
-  GtkWidget  *panels[3];
-  Link        links[3];     /* LEFT and RIGHT used */
+  GtkWidget  *panels[MS_STAGE_N_SLOTS];
+  Link        links[MS_STAGE_N_SLOTS];  /* all but CENTER used */
   double      speed;
   gboolean    show_inside;
   gboolean    hide_link_captions;  /* a short stage: a real client's lane */

@@ -22,6 +22,38 @@ G_DEFINE_FINAL_TYPE (MsStage, ms_stage, GTK_TYPE_WIDGET)
 
 /* ---- layout: panels in three columns with a link gap between ---- */
 
+/* Between two devices stacked in one column. */
+#define STACK_SPACING 8
+
+int
+ms_stage_slot_for_device (guint index)
+{
+  /* 0 and 1 keep LEFT and RIGHT around the server (CENTER, 1); the
+   * others follow it. */
+  if (index >= MS_STAGE_MAX_DEVICES)
+    return -1;
+  return index == 0 ? MS_STAGE_LEFT : (int) index + 1;
+}
+
+static guint
+slot_device_index (int slot)
+{
+  return slot == MS_STAGE_LEFT ? 0 : (guint) slot - 1;
+}
+
+gboolean
+ms_stage_slot_is_left (int slot)
+{
+  return slot_device_index (slot) % 2 == 0;
+}
+
+static gboolean
+panel_shown (MsStage *self,
+             guint    slot)
+{
+  return self->panels[slot] != NULL && gtk_widget_get_visible (self->panels[slot]);
+}
+
 static void
 ms_stage_measure (GtkWidget      *widget,
                   GtkOrientation  orientation,
@@ -32,30 +64,39 @@ ms_stage_measure (GtkWidget      *widget,
                   int            *natural_baseline)
 {
   MsStage *self = MS_STAGE (widget);
+  /* Left column, server, right column: widths side by side, heights of a
+   * column's stacked panels added up. */
+  int col_min[3] = { 0 }, col_nat[3] = { 0 };
 
-  *minimum = *natural = 0;
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     {
       int min = 0, nat = 0;
+      guint col = i == MS_STAGE_CENTER ? 1 : ms_stage_slot_is_left (i) ? 0 : 2;
 
-      if (self->panels[i] == NULL || !gtk_widget_get_visible (self->panels[i]))
+      if (!panel_shown (self, i))
         continue;
       gtk_widget_measure (self->panels[i], orientation, -1, &min, &nat, NULL, NULL);
       if (orientation == GTK_ORIENTATION_HORIZONTAL)
         {
-          *minimum += min;
-          *natural += nat;
+          col_min[col] = MAX (col_min[col], min);
+          col_nat[col] = MAX (col_nat[col], nat);
         }
       else
         {
-          *minimum = MAX (*minimum, min);
-          *natural = MAX (*natural, nat);
+          int spacing = col_nat[col] > 0 ? STACK_SPACING : 0;
+          col_min[col] += min + spacing;
+          col_nat[col] += nat + spacing;
         }
     }
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum += 2 * (LINK_GAP / 2);
-      *natural += 2 * LINK_GAP;
+      *minimum = col_min[0] + col_min[1] + col_min[2] + 2 * (LINK_GAP / 2);
+      *natural = col_nat[0] + col_nat[1] + col_nat[2] + 2 * LINK_GAP;
+    }
+  else
+    {
+      *minimum = MAX (col_min[0], MAX (col_min[1], col_min[2]));
+      *natural = MAX (col_nat[0], MAX (col_nat[1], col_nat[2]));
     }
 }
 
@@ -75,15 +116,41 @@ ms_stage_size_allocate (GtkWidget *widget,
 {
   MsStage *self = MS_STAGE (widget);
   int gap = link_gap (self, width);
-  int side_w = (width - 2 * gap) * 3 / 10;
-  int center_w = width - 2 * gap - 2 * side_w;
-  int x[3] = { 0, side_w + gap, side_w + gap + center_w + gap };
-  int w[3] = { side_w, center_w, side_w };
+  int side_w = MAX ((width - 2 * gap) * 3 / 10, 0);
+  int center_w = MAX (width - 2 * gap - 2 * side_w, 0);
+  int right_x = side_w + gap + center_w + gap;
+  int n_left = 0, n_right = 0, row_left = 0, row_right = 0;
 
-  for (guint i = 0; i < 3; i++)
-    if (self->panels[i] != NULL && gtk_widget_get_visible (self->panels[i]))
+  if (panel_shown (self, MS_STAGE_CENTER))
+    gtk_widget_size_allocate (self->panels[MS_STAGE_CENTER],
+                              &(GtkAllocation) { side_w + gap, 0, center_w, height }, -1);
+
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
+    if (i != MS_STAGE_CENTER && panel_shown (self, i))
+      {
+        if (ms_stage_slot_is_left (i))
+          n_left++;
+        else
+          n_right++;
+      }
+
+  /* Devices in one column share its height equally, in their order. The
+   * slots are numbered in device order, so walking them is walking rows. */
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
+    {
+      gboolean left;
+      int n, row, row_h;
+
+      if (i == MS_STAGE_CENTER || !panel_shown (self, i))
+        continue;
+      left = ms_stage_slot_is_left (i);
+      n = left ? n_left : n_right;
+      row = left ? row_left++ : row_right++;
+      row_h = MAX ((height - (n - 1) * STACK_SPACING) / n, 0);
       gtk_widget_size_allocate (self->panels[i],
-                                &(GtkAllocation) { x[i], 0, MAX (w[i], 0), height }, -1);
+                                &(GtkAllocation) { left ? 0 : right_x, row * (row_h + STACK_SPACING),
+                                                   side_w, row_h }, -1);
+    }
 }
 
 void
@@ -104,7 +171,7 @@ ms_stage_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     g_clear_pointer (&self->panels[i], gtk_widget_unparent);
   g_queue_clear_full (&self->queue, ms_stage_envelope_free);
   g_ptr_array_set_size (self->vanishing, 0);
@@ -117,7 +184,7 @@ ms_stage_finalize (GObject *object)
 {
   MsStage *self = MS_STAGE (object);
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     g_free (self->links[i].label);
   g_free (self->highlight_label);
   g_ptr_array_unref (self->vanishing);
@@ -226,7 +293,7 @@ ms_stage_set_panel (MsStage         *self,
                     GtkWidget       *panel)
 {
   g_return_if_fail (MS_IS_STAGE (self));
-  g_return_if_fail (position <= MS_STAGE_RIGHT);
+  g_return_if_fail (position < MS_STAGE_N_SLOTS);
   g_return_if_fail (panel == NULL || GTK_IS_WIDGET (panel));
 
   if (self->panels[position] == panel)
@@ -279,7 +346,7 @@ ms_stage_set_link (MsStage         *self,
   Link *link;
 
   g_return_if_fail (MS_IS_STAGE (self));
-  g_return_if_fail (side == MS_STAGE_LEFT || side == MS_STAGE_RIGHT);
+  g_return_if_fail (side != MS_STAGE_CENTER && side < MS_STAGE_N_SLOTS);
 
   link = &self->links[side];
   g_free (link->label);

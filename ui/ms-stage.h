@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The stage: the server's panel in the middle, a device's panel on each
- * side, and between them the network links, drawn with the frame clock.
+/* The stage: the server's panel in the middle, the devices' panels in a
+ * column on each side, and between each device and the server its own
+ * network link, drawn with the frame clock.
  * What crosses a link travels as an envelope whose size follows its bytes;
  * TLS traffic travels sealed unless the viewer asks to see inside. Virtual
  * time (microseconds of the simulation) is mapped to screen time so that
@@ -12,11 +13,20 @@
 
 G_BEGIN_DECLS
 
+/* Where a panel sits. LEFT and RIGHT are the first and second device;
+ * a third, fourth... device takes slot 3, 4... and is stacked under them,
+ * odd devices (1st, 3rd, 5th) on the left, even ones on the right. Every
+ * device slot has its own link; ms_stage_slot_for_device() is the one
+ * place that maps a device's index in its world to its slot. */
 typedef enum {
   MS_STAGE_LEFT,
   MS_STAGE_CENTER,
   MS_STAGE_RIGHT,
 } MsStagePosition;
+
+/* Three to a column is as many as stay readable at 1280x800. */
+#define MS_STAGE_MAX_DEVICES 6
+#define MS_STAGE_N_SLOTS     (MS_STAGE_MAX_DEVICES + 1)
 
 typedef enum {
   MS_ENVELOPE_COMMAND,   /* a command or a response */
@@ -29,10 +39,15 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (MsStage, ms_stage, MS, STAGE, GtkWidget)
 
 GtkWidget *ms_stage_new             (void);
+/* The slot of a world's @index-th device (from 0), or -1 past
+ * MS_STAGE_MAX_DEVICES. */
+int        ms_stage_slot_for_device (guint            index);
+/* Whether device slot @slot is in the left column (else the right one). */
+gboolean   ms_stage_slot_is_left    (int              slot);
 void       ms_stage_set_panel       (MsStage         *self,
                                      MsStagePosition  position,
                                      GtkWidget       *panel);
-/* What the link on one side is: "DSL · 16 Mbit/s · 20 ms". */
+/* What the link of one device slot is: "DSL · 16 Mbit/s · 20 ms". */
 void       ms_stage_set_link        (MsStage         *self,
                                      MsStagePosition  side,
                                      const char      *label,
@@ -48,7 +63,7 @@ void       ms_stage_set_speed       (MsStage         *self,
 gboolean   ms_stage_get_show_inside (MsStage         *self);
 void       ms_stage_set_show_inside (MsStage         *self,
                                      gboolean         show_inside);
-/* Queues one envelope on the link of @side. @label is what it says
+/* Queues one envelope on the link of device slot @side. @label is what it says
  * ("a4 UID FETCH 2 BODY[]"); @sealed hides it behind a padlock unless
  * show-inside is on. Envelopes travel in the order they were queued;
  * @start_us and @arrival_us (virtual time) set how long the journey looks. */

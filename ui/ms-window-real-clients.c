@@ -24,10 +24,9 @@ ms_window_follow_world_with_real_clients (MsWindow *self)
 void
 ms_window_make_room_for_real_clients (MsWindow *self)
 {
-  gboolean compact = self->compare || self->real_clients;
-
-  ms_device_panel_set_compact (ms_world_view_get_panel (self->world_view, MS_STAGE_LEFT), compact);
-  ms_device_panel_set_compact (ms_world_view_get_panel (self->world_view, MS_STAGE_RIGHT), compact);
+  /* The world view knows which panels there are (one per device) and
+   * keeps them compact when it makes new ones. */
+  ms_world_view_set_compact (self->world_view, self->compare || self->real_clients);
 }
 
 void

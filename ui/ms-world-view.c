@@ -16,12 +16,17 @@ struct _MsWorldView
 {
   GtkWidget      parent_instance;
 
-  MsDevicePanel *panels[3];
+  /* Indexed by stage slot: the server at MS_STAGE_CENTER, the world's
+   * devices where ms_stage_slot_for_device() puts them. A device's panel
+   * is made for it (its name is the panel's actor), NULL when none. */
+  MsDevicePanel *panels[MS_STAGE_N_SLOTS];
   MsWorld       *world;
-  MsDevice      *devices[3];    /* LEFT and RIGHT used */
-  MsMailbox     *watched[3];    /* the INBOX whose expunges vanish on stage */
+  MsDevice      *devices[MS_STAGE_N_SLOTS];
+  MsMailbox     *watched[MS_STAGE_N_SLOTS];  /* the INBOX whose expunges vanish on stage */
   guint          n_seen;        /* transcript entries already shown */
   guint          quiet_until;   /* see ms_world_view_set_quiet_until() */
+  guint          n_devices;     /* how many the world has, shown or not */
+  gboolean       compact;
 
   /* template */
   GtkWidget     *box;
@@ -66,16 +71,12 @@ ms_world_view_class_init (MsWorldViewClass *klass)
 static void
 ms_world_view_init (MsWorldView *self)
 {
-  static const char *actors[3] = { "laptop", "server", "phone" };
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* The panels belong to the stage, which lays them out around its links. */
-  for (guint i = 0; i < 3; i++)
-    {
-      self->panels[i] = MS_DEVICE_PANEL (ms_device_panel_new (actors[i]));
-      ms_stage_set_panel (self->stage, i, GTK_WIDGET (self->panels[i]));
-    }
+  /* The panels belong to the stage, which lays them out around its links;
+   * the devices' panels come with a world. */
+  self->panels[MS_STAGE_CENTER] = MS_DEVICE_PANEL (ms_device_panel_new ("server"));
+  ms_stage_set_panel (self->stage, MS_STAGE_CENTER, GTK_WIDGET (self->panels[MS_STAGE_CENTER]));
 }
 
 GtkWidget *
@@ -96,7 +97,7 @@ ms_world_view_get_panel (MsWorldView     *self,
                          MsStagePosition  position)
 {
   g_return_val_if_fail (MS_IS_WORLD_VIEW (self), NULL);
-  g_return_val_if_fail (position <= MS_STAGE_RIGHT, NULL);
+  g_return_val_if_fail (position < MS_STAGE_N_SLOTS, NULL);
   return self->panels[position];
 }
 
@@ -118,14 +119,39 @@ ms_world_view_set_counters (MsWorldView *self,
   gtk_label_set_text (self->counters_label, counters ? counters : "");
 }
 
+/* A device shares its column with another one: its panel is compact so
+ * that both fit. */
+static gboolean
+stacked (MsWorldView *self,
+         guint        slot)
+{
+  guint shown = MIN (self->n_devices, MS_STAGE_MAX_DEVICES);
+  guint in_column = ms_stage_slot_is_left (slot) ? (shown + 1) / 2 : shown / 2;
+
+  return slot != MS_STAGE_CENTER && in_column > 1;
+}
+
+static void
+update_compact (MsWorldView *self)
+{
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
+    if (self->panels[i] != NULL)
+      {
+        ms_device_panel_set_compact (self->panels[i], self->compact || stacked (self, i));
+        /* Compare mode has half the height: two devices in a column fit
+         * only without their status lines. */
+        ms_device_panel_set_tight (self->panels[i], self->compact && stacked (self, i));
+      }
+}
+
 void
 ms_world_view_set_compact (MsWorldView *self,
                            gboolean     compact)
 {
   g_return_if_fail (MS_IS_WORLD_VIEW (self));
 
-  for (guint i = 0; i < 3; i++)
-    ms_device_panel_set_compact (self->panels[i], compact);
+  self->compact = !!compact;
+  update_compact (self);
   if (compact)
     gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
   else
@@ -165,14 +191,9 @@ update_device (MsWorldView     *self,
   MsAccount *local;
   gboolean tls;
 
-  if (device == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (panel), FALSE);
-      ms_stage_set_link (stage, side, NULL, FALSE, FALSE);
-      return;
-    }
+  if (device == NULL || panel == NULL)
+    return;
 
-  gtk_widget_set_visible (GTK_WIDGET (panel), TRUE);
   tls = ms_device_get_tls_mode (device) != MS_CLIENT_TLS_OFF;
   ms_device_panel_set_protocol (panel, ms_device_get_protocol (device));
   ms_device_panel_set_tls (panel, tls);
@@ -202,9 +223,9 @@ update_counters (MsWorldView *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+  for (guint i = 0; i < MS_STAGE_MAX_DEVICES; i++)
     {
-      MsDevice *device = self->devices[side];
+      MsDevice *device = self->devices[ms_stage_slot_for_device (i)];
       g_autofree char *down = NULL;
       g_autofree char *time = NULL;
 
@@ -220,6 +241,14 @@ update_counters (MsWorldView *self)
                               ms_device_display_name (ms_device_get_name (device)), down,
                               ms_device_get_round_trips (device), time);
     }
+  if (self->n_devices > MS_STAGE_MAX_DEVICES)
+    {
+      guint more = self->n_devices - MS_STAGE_MAX_DEVICES;
+      g_string_append (text, "   ·   ");
+      g_string_append_printf (text, ngettext ("%u more device, not on the stage (see the transcript)",
+                                              "%u more devices, not on the stage (see the transcript)", more),
+                              more);
+    }
   {
     g_autofree char *stored = g_format_size (ms_account_get_total_size (ms_world_get_account (self->world)));
     g_string_append_printf (text, _("   ·   server stores %s"), stored);
@@ -233,33 +262,65 @@ on_device_notify (MsWorldView *self,
                   GParamSpec  *pspec,
                   MsDevice    *device)
 {
-  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
-    if (self->devices[side] == device)
-      update_device (self, side);
+  for (guint slot = 0; slot < MS_STAGE_N_SLOTS; slot++)
+    if (self->devices[slot] == device)
+      update_device (self, slot);
   update_counters (self);
+}
+
+/* Gives @slot the panel for @device (made when the one there is for
+ * another name), or takes it away. */
+static void
+set_slot_device (MsWorldView *self,
+                 int          slot,
+                 MsDevice    *device)
+{
+  MsDevicePanel *panel = self->panels[slot];
+  const char *name = device ? ms_device_get_name (device) : NULL;
+
+  if (self->devices[slot] != device)
+    {
+      if (self->devices[slot] != NULL)
+        g_signal_handlers_disconnect_by_data (self->devices[slot], self);
+      g_set_object (&self->devices[slot], device);
+      if (device != NULL)
+        g_signal_connect_object (device, "notify", G_CALLBACK (on_device_notify), self, G_CONNECT_SWAPPED);
+    }
+
+  /* A replayed world (step back) has new devices with the same names: the
+   * panels stay, and with them what the viewer selected in them. */
+  if (panel != NULL && g_strcmp0 (ms_device_panel_get_actor (panel), name) != 0)
+    {
+      watch_mailbox (self, slot, NULL);
+      ms_stage_set_panel (self->stage, slot, NULL);
+      self->panels[slot] = NULL;
+    }
+  if (name != NULL && self->panels[slot] == NULL)
+    {
+      self->panels[slot] = MS_DEVICE_PANEL (ms_device_panel_new (name));
+      ms_stage_set_panel (self->stage, slot, GTK_WIDGET (self->panels[slot]));
+    }
+  if (device == NULL)
+    ms_stage_set_link (self->stage, slot, NULL, FALSE, FALSE);
 }
 
 static void
 bind_devices (MsWorldView *self)
 {
   GListModel *devices = ms_world_get_devices (self->world);
-  guint n = g_list_model_get_n_items (devices);
 
-  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
+  self->n_devices = g_list_model_get_n_items (devices);
+  /* Past MS_STAGE_MAX_DEVICES a device is not on the stage; the transcript
+   * and the counters still have it. */
+  for (guint i = 0; i < MS_STAGE_MAX_DEVICES; i++)
     {
-      guint index = side == MS_STAGE_LEFT ? 0 : 1;
-      g_autoptr(MsDevice) device = index < n ? g_list_model_get_item (devices, index) : NULL;
+      int slot = ms_stage_slot_for_device (i);
+      g_autoptr(MsDevice) device = i < self->n_devices ? g_list_model_get_item (devices, i) : NULL;
 
-      if (self->devices[side] != device)
-        {
-          if (self->devices[side] != NULL)
-            g_signal_handlers_disconnect_by_data (self->devices[side], self);
-          g_set_object (&self->devices[side], device);
-          if (device != NULL)
-            g_signal_connect_object (device, "notify", G_CALLBACK (on_device_notify), self, G_CONNECT_SWAPPED);
-        }
-      update_device (self, side);
+      set_slot_device (self, slot, device);
+      update_device (self, slot);
     }
+  update_compact (self);
   update_counters (self);
 }
 
@@ -356,7 +417,7 @@ on_message_expunged (MsWorldView *self,
   if (self->world == NULL ||
       g_list_model_get_n_items (G_LIST_MODEL (ms_world_get_transcript (self->world))) < self->quiet_until)
     return;
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     if (self->watched[i] == mailbox)
       {
         label = g_strdup_printf (_("message %u deleted"), uid);
@@ -381,7 +442,7 @@ watch_mailbox (MsWorldView     *self,
 static void
 unbind (MsWorldView *self)
 {
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     {
       if (self->devices[i] != NULL)
         g_signal_handlers_disconnect_by_data (self->devices[i], self);
@@ -448,8 +509,8 @@ ms_world_view_side_for (MsWorldView *self,
 
   if (device == NULL)
     return -1;
-  for (MsStagePosition side = MS_STAGE_LEFT; side <= MS_STAGE_RIGHT; side += 2)
-    if (self->devices[side] != NULL && g_str_equal (ms_device_get_name (self->devices[side]), device))
-      return side;
+  for (guint slot = 0; slot < MS_STAGE_N_SLOTS; slot++)
+    if (self->devices[slot] != NULL && g_str_equal (ms_device_get_name (self->devices[slot]), device))
+      return slot;
   return -1;
 }

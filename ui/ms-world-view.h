@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* One world on screen: the stage with the server in the middle and the two
- * devices on either side, and a line of counters (bytes, round trips, time).
+/* One world on screen: the stage with the server in the middle and the
+ * devices on either side (the first and third on the left, the second and
+ * fourth on the right, stacked and compact when a column holds two), and
+ * a line of counters (bytes, round trips, time).
  * Compare mode shows two of these, one above the other. */
 #pragma once
 
@@ -18,6 +20,8 @@ G_DECLARE_FINAL_TYPE (MsWorldView, ms_world_view, MS, WORLD_VIEW, GtkWidget)
 
 GtkWidget     *ms_world_view_new          (void);
 MsStage       *ms_world_view_get_stage    (MsWorldView *self);
+/* The panel in a stage slot (see ms_world_view_side_for()), or NULL when
+ * no device is there. */
 MsDevicePanel *ms_world_view_get_panel    (MsWorldView *self,
                                            MsStagePosition position);
 void           ms_world_view_set_caption  (MsWorldView *self,
@@ -26,7 +30,8 @@ void           ms_world_view_set_counters (MsWorldView *self,
                                            const char  *counters);
 void           ms_world_view_set_compact  (MsWorldView *self,
                                            gboolean     compact);
-/* Shows @world: its server and first two devices (left, right). What is
+/* Shows @world: its server and its devices, up to MS_STAGE_MAX_DEVICES
+ * (the counters say how many more there are). What is
  * already in its transcript is taken as seen; what is added later travels
  * across the stage. */
 void           ms_world_view_set_world    (MsWorldView *self,
@@ -37,7 +42,8 @@ MsWorld       *ms_world_view_get_world    (MsWorldView *self);
  * @n travels and no deletion before it shows; 0 ends that. */
 void           ms_world_view_set_quiet_until (MsWorldView *self,
                                               guint        n);
-/* Which side a device is drawn on, or -1. */
+/* The stage slot a device is drawn in (its panel, its link), or -1: the
+ * one place that maps a device to where it is on the stage. */
 int            ms_world_view_side_for     (MsWorldView *self,
                                            const char  *device);
 

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every device of a scenario is on the stage, not only the first two:
+ * plays "one session at a time" (two POP3 and two IMAP devices) and "IMAP
+ * with two devices and webmail", checks the device panels the stage shows
+ * and where, and saves screenshots at 1280x800 and 1920x1080 in
+ * $MS_BUILD_DIR/ui-screenshots/ for a person to look at. */
+#define G_LOG_DOMAIN "test-stage-devices"
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "ms-application.h"
+#include "ms-device-panel.h"
+#include "ms-window.h"
+#include "ms-ui-test.h"
+
+static MsApplication *app;
+
+static GtkWidget *
+new_window (int width,
+            int height)
+{
+  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  ms_ui_test_wait_for_frame (window);
+  return window;
+}
+
+/* The device panels on the top stage, in the order of their stage slots;
+ * the server's comes back in @server. */
+static GPtrArray *
+device_panels (GtkWidget  *window,
+               GtkWidget **server)
+{
+  GtkWidget *stage = ms_window_get_stage (MS_WINDOW (window));
+  GPtrArray *panels = g_ptr_array_new ();
+
+  *server = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (stage); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!MS_IS_DEVICE_PANEL (child) || !gtk_widget_get_visible (child))
+        continue;
+      if (g_str_equal (ms_device_panel_get_actor (MS_DEVICE_PANEL (child)), "server"))
+        *server = child;
+      else
+        g_ptr_array_add (panels, child);
+    }
+  return panels;
+}
+
+static GtkWidget *
+find_panel (GPtrArray  *panels,
+            const char *actor)
+{
+  for (guint i = 0; i < panels->len; i++)
+    if (g_str_equal (ms_device_panel_get_actor (g_ptr_array_index (panels, i)), actor))
+      return g_ptr_array_index (panels, i);
+  return NULL;
+}
+
+/* @left and @right list the devices top to bottom in each column. */
+static void
+assert_layout (GtkWidget          *window,
+               const char * const *left,
+               const char * const *right)
+{
+  GtkWidget *stage = ms_window_get_stage (MS_WINDOW (window));
+  GtkWidget *server = NULL;
+  g_autoptr(GPtrArray) panels = device_panels (window, &server);
+  graphene_rect_t middle;
+  guint n = g_strv_length ((char **) left) + g_strv_length ((char **) right);
+
+  g_assert_nonnull (server);
+  g_assert_cmpuint (panels->len, ==, n);
+  g_assert_true (gtk_widget_compute_bounds (server, stage, &middle));
+  for (guint column = 0; column < 2; column++)
+    {
+      const char * const *names = column == 0 ? left : right;
+      float below = -1;
+
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          GtkWidget *panel = find_panel (panels, names[i]);
+          graphene_rect_t bounds;
+
+          g_test_message ("panel %s", names[i]);
+          g_assert_nonnull (panel);
+          g_assert_true (gtk_widget_compute_bounds (panel, stage, &bounds));
+          /* Room for a mailbox, on its side of the server, under the one
+           * above it in its column, and inside the stage. */
+          g_assert_cmpfloat (bounds.size.width, >, 100);
+          g_assert_cmpfloat (bounds.size.height, >, 100);
+          if (column == 0)
+            g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <, middle.origin.x);
+          else
+            g_assert_cmpfloat (bounds.origin.x, >, middle.origin.x + middle.size.width);
+          g_assert_cmpfloat (bounds.origin.y, >, below);
+          g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (stage) + 0.5f);
+          below = bounds.origin.y + bounds.size.height;
+        }
+    }
+}
+
+static void
+play (GtkWidget  *window,
+      const char *id,
+      guint       shot_step,
+      const char *shot_name)
+{
+  guint n_steps;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", id));
+  n_steps = ms_window_get_n_steps (MS_WINDOW (window));
+  for (guint i = 1; i <= n_steps; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+      g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+      if (i == shot_step)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-step%u", shot_name, i);
+          /* Envelopes on the link of the device that acts in this step;
+           * the picture is for a person, nothing is asserted on it. */
+          ms_ui_test_wait_for_frame (window);
+          ms_ui_test_save_screenshot (window, name);
+        }
+      ms_ui_test_wait_until_still (window);
+    }
+  {
+    g_autofree char *name = g_strdup_printf ("%s-end", shot_name);
+    ms_ui_test_save_screenshot (window, name);
+  }
+}
+
+static void
+drive (int width,
+       int height)
+{
+  static const char * const left19[] = { "laptop", "tablet", NULL };
+  static const char * const right19[] = { "phone", "desktop", NULL };
+  static const char * const left03[] = { "laptop", "webmail", NULL };
+  static const char * const right03[] = { "phone", NULL };
+  static const char * const left01[] = { "laptop", NULL };
+  static const char * const right01[] = { "phone", NULL };
+  GtkWidget *window = new_window (width, height);
+  GtkWidget *server = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.speed", "d", 4.0));
+
+  /* Step 5: the tablet opens the INBOX over IMAP while the laptop's POP3
+   * session still holds the lock. */
+  play (window, "one-session-at-a-time", 5, "stage-devices-19");
+  assert_layout (window, left19, right19);
+
+  /* Step back replays the world: the same four panels stay. */
+  before = device_panels (window, &server);
+  g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+  ms_ui_test_wait_for_frame (window);
+  assert_layout (window, left19, right19);
+  after = device_panels (window, &server);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_true (g_ptr_array_find (after, g_ptr_array_index (before, i), NULL));
+
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  ms_ui_test_wait_for_frame (window);
+  ms_ui_test_save_screenshot (window, "stage-devices-19-compare");
+  assert_layout (window, left19, right19);
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+
+  /* Step 4: webmail marks a message read; the laptop sees it at once. */
+  play (window, "imap-two-devices", 4, "stage-devices-03");
+  assert_layout (window, left03, right03);
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  ms_ui_test_wait_for_frame (window);
+  ms_ui_test_save_screenshot (window, "stage-devices-03-compare");
+  assert_layout (window, left03, right03);
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+
+  /* Back to two devices: nothing is left over from three. */
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "first-check"));
+  ms_ui_test_wait_for_frame (window);
+  assert_layout (window, left01, right01);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_1280 (void)
+{
+  drive (1280, 800);
+}
+
+static void
+test_1920 (void)
+{
+  drive (1920, 1080);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GTestDBus *bus;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
+      return g_test_run ();
+    }
+
+  bus = ms_ui_test_start_bus ();
+  app = ms_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/ui/stage/devices-1280x800", test_1280);
+  g_test_add_func ("/ui/stage/devices-1920x1080", test_1920);
+
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  /* As test-window.c: stop, not down, and the bus is not unreffed. */
+  g_test_dbus_stop (bus);
+  return status;
+}
