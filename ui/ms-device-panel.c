@@ -14,6 +14,7 @@ struct _MsDevicePanel
   char            *actor;
   char            *protocol;
   gboolean         updating;
+  gboolean         tight;
 
   /* template */
   GtkWidget       *box;
@@ -202,6 +203,41 @@ ms_device_panel_set_property (GObject      *object,
     }
 }
 
+/* A tight panel may be shorter than what it holds: it shows the top (the
+ * name, the folder, its counts when there is room) and clips the rest, so
+ * that compare mode with two devices in a column still fits 800 pixels.
+ * Otherwise it is a plain bin around its box. */
+#define TIGHT_MIN_HEIGHT 60
+
+static void
+ms_device_panel_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  MsDevicePanel *self = MS_DEVICE_PANEL (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
+  if (self->tight && orientation == GTK_ORIENTATION_VERTICAL)
+    *minimum = MIN (*minimum, TIGHT_MIN_HEIGHT);
+}
+
+static void
+ms_device_panel_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  MsDevicePanel *self = MS_DEVICE_PANEL (widget);
+  int minimum = 0;
+
+  gtk_widget_measure (self->box, GTK_ORIENTATION_VERTICAL, width, &minimum, NULL, NULL, NULL);
+  gtk_widget_size_allocate (self->box, &(GtkAllocation) { 0, 0, width, MAX (height, minimum) }, -1);
+}
+
 static void
 ms_device_panel_class_init (MsDevicePanelClass *klass)
 {
@@ -234,7 +270,8 @@ ms_device_panel_class_init (MsDevicePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, imap_button);
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, view);
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, actions_box);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = ms_device_panel_measure;
+  widget_class->size_allocate = ms_device_panel_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "panel");
 }
 
@@ -335,6 +372,9 @@ ms_device_panel_set_tight (MsDevicePanel *self,
 
   if (tight)
     ms_device_panel_set_compact (self, TRUE);
+  self->tight = !!tight;
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), !tight);
   gtk_image_set_pixel_size (self->icon, tight ? 20 : 32);
+  gtk_widget_set_overflow (GTK_WIDGET (self), tight ? GTK_OVERFLOW_HIDDEN : GTK_OVERFLOW_VISIBLE);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
