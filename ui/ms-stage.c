@@ -317,11 +317,13 @@ update_description (MsStage *self)
   g_autoptr(GString) text = g_string_new (_("The mail server in the middle, a device on each side, and the network links "
                                             "between them, on which every command and answer travels as an envelope. "
                                             "The transcript lists the same traffic as text."));
-  static const MsStagePosition sides[] = { MS_STAGE_LEFT, MS_STAGE_RIGHT };
 
-  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+  /* Every device's link, in device order: the third and fourth are the
+   * lower ones in the left and right columns. */
+  for (guint i = 0; i < MS_STAGE_MAX_DEVICES; i++)
     {
-      Link *link = &self->links[sides[i]];
+      int slot = ms_stage_slot_for_device (i);
+      Link *link = &self->links[slot];
       const char *state = !link->connected ? _("not connected")
                           : link->tls ? _("connected, encrypted with TLS")
                           : _("connected, not encrypted");
@@ -330,7 +332,7 @@ update_description (MsStage *self)
         continue;
       g_string_append_c (text, ' ');
       /* Translators: "Left link: DSL 16 Mbit/s, connected, not encrypted." */
-      g_string_append_printf (text, sides[i] == MS_STAGE_LEFT ? _("Left link: %s, %s.") : _("Right link: %s, %s."),
+      g_string_append_printf (text, ms_stage_slot_is_left (slot) ? _("Left link: %s, %s.") : _("Right link: %s, %s."),
                               link->label, state);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
