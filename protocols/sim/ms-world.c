@@ -401,7 +401,7 @@ ms_world_perform_until (MsWorld     *self,
   self->until = NULL;
   if (ok && until != NULL && !met)
     {
-      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_FAILED,
+      g_set_error (error, MS_WORLD_ERROR, MS_WORLD_ERROR_UNTIL_NOT_MET,
                    "until: no protocol line containing “%s” crossed the wire", until);
       return FALSE;
     }

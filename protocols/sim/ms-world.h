@@ -21,6 +21,8 @@ typedef enum {
   MS_WORLD_ERROR_UNKNOWN_ACTION,
   MS_WORLD_ERROR_BAD_ARGUMENT,
   MS_WORLD_ERROR_FAILED,
+  /* A step's "until" line never crossed the wire; the exchange ran to its end. */
+  MS_WORLD_ERROR_UNTIL_NOT_MET,
 } MsWorldError;
 
 #define MS_TYPE_WORLD (ms_world_get_type ())
