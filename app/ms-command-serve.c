@@ -54,6 +54,7 @@ struct _Serve
   MsTlsContext *tls_context;  /* NULL: no TLS (no certificate could be had) */
   int           exit_status;
   char         *addresses[4];  /* per serve_protocols row, from the options */
+  guint         max_sessions;  /* logged-in sessions per account */
 };
 
 static MsServerSession *
@@ -345,6 +346,7 @@ add_users (Serve       *serve,
     {
       const char *colon = strchr (list[i], ':');
       g_autofree char *name = NULL;
+      MsAccount *account;
 
       if (colon == NULL || colon == list[i])
         {
@@ -353,8 +355,10 @@ add_users (Serve       *serve,
           return FALSE;
         }
       name = g_strndup (list[i], (gsize) (colon - list[i]));
-      if (ms_store_add_account (serve->store, name, colon + 1, error) == NULL)
+      account = ms_store_add_account (serve->store, name, colon + 1, error);
+      if (account == NULL)
         return FALSE;
+      ms_account_set_max_sessions (account, serve->max_sessions);
     }
   return TRUE;
 }
@@ -420,9 +424,10 @@ ms_command_serve (int    argc,
   gboolean require_tls = FALSE;
   gboolean allow_plaintext = FALSE;
   int max_connections = MS_LIMIT_LISTENER_CONNECTIONS;
+  int max_sessions = MS_LIMIT_ACCOUNT_SESSIONS;
   gboolean any_given = FALSE;
   Serve serve = { 0 };
-  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 11];
+  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 12];
   guint n = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
@@ -438,6 +443,8 @@ ms_command_serve (int    argc,
                                   N_("Allow logins without TLS on a non-loopback address"), NULL };
   entries[n++] = (GOptionEntry) { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
                                   N_("Open connections per listener (default 1000)"), N_("N") };
+  entries[n++] = (GOptionEntry) { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions,
+                                  N_("Logged-in sessions per account (default 100)"), N_("N") };
   entries[n++] = (GOptionEntry) { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
                                   N_("Keep the mailboxes in DIR across restarts"), N_("DIR") };
   entries[n++] = (GOptionEntry) { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
@@ -484,6 +491,8 @@ ms_command_serve (int    argc,
       message = g_strdup (_("--cert and --key go together"));
     else if (max_connections < 1)
       message = g_strdup (_("--max-connections wants a positive number"));
+    else if (max_sessions < 1)
+      message = g_strdup (_("--max-sessions wants a positive number"));
     for (guint i = 0; message == NULL && i < G_N_ELEMENTS (serve_protocols); i++)
       if (serve.addresses[i] != NULL && serve_protocols[i].factory == NULL)
         message = g_strdup_printf (_("%s (--%s) is not available in this build"),
@@ -499,6 +508,7 @@ ms_command_serve (int    argc,
    * client so. --state restores the saved counter instead. */
   ms_store_set_uidvalidity_base (serve.store, (guint32) (g_get_real_time () / G_USEC_PER_SEC));
 
+  serve.max_sessions = (guint) max_sessions;
   if (!add_users (&serve, users, &error) || !load_mail (&serve, mail, &error))
     {
       return fail (&serve, error->message);

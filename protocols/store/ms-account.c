@@ -22,6 +22,7 @@ struct _MsAccount
   GPtrArray *mailboxes;    /* MsMailbox, INBOX first then by name */
   gpointer   maildrop_owner;
   guint      n_sessions;
+  guint      max_sessions;
 };
 
 G_DEFINE_FINAL_TYPE (MsAccount, ms_account, G_TYPE_OBJECT)
@@ -124,6 +125,7 @@ static void
 ms_account_init (MsAccount *self)
 {
   self->mailboxes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_sessions = MS_LIMIT_ACCOUNT_SESSIONS;
 }
 
 const char *
@@ -476,7 +478,7 @@ ms_account_open_session (MsAccount *self)
 {
   g_return_val_if_fail (MS_IS_ACCOUNT (self), FALSE);
 
-  if (self->n_sessions >= MS_LIMIT_ACCOUNT_SESSIONS)
+  if (self->n_sessions >= self->max_sessions)
     return FALSE;
   self->n_sessions++;
   return TRUE;
@@ -496,4 +498,14 @@ ms_account_get_n_sessions (MsAccount *self)
 {
   g_return_val_if_fail (MS_IS_ACCOUNT (self), 0);
   return self->n_sessions;
+}
+
+void
+ms_account_set_max_sessions (MsAccount *self,
+                             guint      max_sessions)
+{
+  g_return_if_fail (MS_IS_ACCOUNT (self));
+  g_return_if_fail (max_sessions > 0);
+
+  self->max_sessions = max_sessions;
 }

@@ -56,10 +56,13 @@ void        ms_account_unlock_maildrop    (MsAccount   *self,
 gboolean    ms_account_is_maildrop_locked (MsAccount   *self);
 
 /* Counts the sessions logged in to the account (POP3 and IMAP): FALSE, and
- * nothing counted, when MS_LIMIT_ACCOUNT_SESSIONS are already. Every
- * successful open is matched by one close. */
+ * nothing counted, when the account's maximum (MS_LIMIT_ACCOUNT_SESSIONS
+ * unless set) are already. Every successful open is matched by one close. */
 gboolean    ms_account_open_session       (MsAccount   *self);
 void        ms_account_close_session      (MsAccount   *self);
 guint       ms_account_get_n_sessions     (MsAccount   *self);
+/* serve --max-sessions: a load test or benchmark may need more. */
+void        ms_account_set_max_sessions   (MsAccount   *self,
+                                           guint        max_sessions);
 
 G_END_DECLS

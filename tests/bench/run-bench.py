@@ -157,7 +157,8 @@ def start_mailscope(mbox):
     started = time.monotonic()
     proc = subprocess.Popen([mailscope, "serve", "--mail", mbox, "--user", "alice:wonderland",
                              "--imap", "127.0.0.1:0", "--pop3", "127.0.0.1:0",
-                             "--max-connections", str(args.idle_sessions + args.push_sessions + 50)],
+                             "--max-connections", str(args.idle_sessions + args.push_sessions + 50),
+                             "--max-sessions", str(args.idle_sessions + args.push_sessions + 50)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     load_seconds = time.monotonic() - started

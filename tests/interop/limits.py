@@ -4,6 +4,9 @@
 - connections per listener (--max-connections; the default is
   MS_LIMIT_LISTENER_CONNECTIONS): the next client gets the protocol's refusal
   and is closed, and a freed slot is usable again;
+- logged-in sessions per account (--max-sessions; the default is
+  MS_LIMIT_ACCOUNT_SESSIONS): one more IMAP LOGIN gets NO [LIMIT], and a
+  session that logs out frees its place;
 - listeners bind loopback unless told otherwise;
 - on a non-loopback address plaintext logins are refused before TLS (POP3
   -ERR [AUTH], IMAP LOGINDISABLED and NO) unless --allow-plaintext. Linux
@@ -94,6 +97,36 @@ def test_connection_limit():
         check('refused a connection from 127.0.0.1: too many connections' in srv.log(),
               'the refusal was not logged: ' + srv.log())
     print('ok: connection limit (3 per listener, 4th refused) for POP3 and IMAP')
+
+
+def test_session_limit():
+    with Serve(['--mail', mail, '--imap', '127.0.0.1:0', '--max-sessions', '2']) as srv:
+        port = srv.ports['imap']
+        held = []
+        for _ in range(2):
+            client = imaplib.IMAP4('127.0.0.1', port, timeout=30)
+            client.login('alice', 'wonderland')
+            held.append(client)
+        extra = imaplib.IMAP4('127.0.0.1', port, timeout=30)
+        try:
+            extra.login('alice', 'wonderland')
+            fail('a third session was let in with --max-sessions 2')
+        except imaplib.IMAP4.error as e:
+            check('[LIMIT]' in str(e), 'the third LOGIN was refused without [LIMIT]: %s' % e)
+        held.pop().logout()
+        # The logout is seen asynchronously: retry a bounded number of times.
+        for attempt in range(50):
+            try:
+                extra.login('alice', 'wonderland')
+                break
+            except imaplib.IMAP4.error:
+                pass
+        else:
+            fail('a freed session place was never given to a new login')
+        extra.logout()
+        for client in held:
+            client.logout()
+    print('ok: session limit (2 per account, 3rd LOGIN NO [LIMIT], freed place reused)')
 
 
 def test_loopback_default():
@@ -279,6 +312,7 @@ def test_bad_commands_disconnect():
 
 
 test_connection_limit()
+test_session_limit()
 test_loopback_default()
 test_remote_needs_tls()
 test_address_delay()
