@@ -17,8 +17,8 @@ ms_window_update_compare (MsWindow *self)
   ms_world_view_set_compact (self->compare_view, self->compare);
   if (self->compare)
     {
-      ms_world_view_set_caption (self->world_view, _("POP3 world: both devices use POP3"));
-      ms_world_view_set_caption (self->compare_view, _("IMAP world: both devices use IMAP"));
+      ms_world_view_set_caption (self->world_view, _("POP3 world: every device uses POP3"));
+      ms_world_view_set_caption (self->compare_view, _("IMAP world: every device uses IMAP"));
     }
   else
     ms_world_view_set_caption (self->world_view, NULL);
