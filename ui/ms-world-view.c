@@ -334,7 +334,8 @@ ms_world_view_envelope_label (MsTranscriptEntry *entry,
 
   *is_message = FALSE;
   for (guint i = 0; i < n; i++)
-    if (strstr (lines[i], " bytes}") != NULL)
+    /* An IMAP literal "{N bytes}" or the message of a RETR, TOP or DATA. */
+    if (strstr (lines[i], " bytes}") != NULL || strstr (lines[i], " bytes of message data") != NULL)
       *is_message = TRUE;
   if (label->len > 48)
     {

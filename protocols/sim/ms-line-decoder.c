@@ -65,6 +65,22 @@ push_line (GPtrArray  *lines,
     g_ptr_array_add (lines, g_strndup (line, len));
 }
 
+/* The size shown is the message's own, the number that RFC 1939 puts in
+ * "+OK 940 octets" and LIST (and RFC 5321 in SIZE): the dot added in front of
+ * every line that begins with "." and the closing ".CRLF" are not part of
+ * it. When lines were stuffed the wire carried more, and the summary says
+ * how much more: that difference is the byte-stuffing at work. */
+static char *
+dot_data_summary (MsLineDecoder *self)
+{
+  if (self->dot_stuffed == 0)
+    return g_strdup_printf ("{%" G_GUINT64_FORMAT " bytes of message data}", self->dot_bytes);
+  return g_strdup_printf ("{%" G_GUINT64_FORMAT " bytes of message data; %" G_GUINT64_FORMAT
+                          " on the wire, %" G_GUINT64_FORMAT " %s with \".\" doubled}",
+                          self->dot_bytes, self->dot_bytes + self->dot_stuffed, self->dot_stuffed,
+                          self->dot_stuffed == 1 ? "line" : "lines");
+}
+
 static void
 handle_line (MsLineDecoder *self,
              const char    *protocol,
@@ -78,11 +94,17 @@ handle_line (MsLineDecoder *self,
     {
       if (len == 1 && line[0] == '.')
         {
-          g_ptr_array_add (lines, g_strdup_printf ("{%" G_GUINT64_FORMAT " bytes of message data}",
-                                                   self->dot_bytes));
+          g_ptr_array_add (lines, dot_data_summary (self));
           g_ptr_array_add (lines, g_strdup ("."));
           self->in_dot_data = FALSE;
           self->dot_bytes = 0;
+          self->dot_stuffed = 0;
+        }
+      else if (len > 0 && line[0] == '.')
+        {
+          /* A stuffed line: the extra dot is transport, not message. */
+          self->dot_bytes += len - 1 + 2;
+          self->dot_stuffed++;
         }
       else
         self->dot_bytes += len + 2;

@@ -4,7 +4,9 @@
  * two chunks) and elides message data, which a reader does not want to see
  * line by line: an IMAP literal {N} becomes "{N bytes}", and the dot-stuffed
  * data of a POP3 RETR/TOP answer or an SMTP DATA body becomes
- * "{N bytes of message data}". */
+ * "{N bytes of message data}", N counted without the byte-stuffing (as RFC
+ * 1939 counts it in "+OK N octets"); stuffed lines add how many went on the
+ * wire. */
 #pragma once
 
 #include <glib.h>
@@ -18,7 +20,8 @@ typedef struct
   guint64  literal_total;
   gboolean after_literal;  /* the partial line is what follows a literal */
   gboolean in_dot_data;    /* POP3/SMTP: inside dot-terminated data */
-  guint64  dot_bytes;
+  guint64  dot_bytes;       /* the message's octets, stuffing removed */
+  guint64  dot_stuffed;     /* lines that arrived with a doubled leading dot */
   gboolean dot_next;       /* the next status line opens dot-terminated data if positive */
 } MsLineDecoder;
 

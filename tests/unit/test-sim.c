@@ -6,7 +6,6 @@
 
 #include "ms-clock.h"
 #include "ms-device.h"
-#include "ms-line-decoder.h"
 #include "ms-link.h"
 #include "ms-player.h"
 #include "ms-scenario.h"
@@ -145,47 +144,6 @@ test_link_timing (void)
     g_assert_null (bad);
     g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
   }
-}
-
-/* --- Line decoder --------------------------------------------------------- */
-
-static void
-test_decoder_literal_bytewise (void)
-{
-  const char *input = "* 1 FETCH (UID 7 BODY[] {5}\r\nhello)\r\na1 OK done\r\n";
-  MsLineDecoder dec;
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-
-  ms_line_decoder_init (&dec);
-  for (gsize i = 0; i < strlen (input); i++)
-    ms_line_decoder_feed (&dec, "imap", (const guint8 *) input + i, 1, lines);
-  ms_line_decoder_clear (&dec);
-
-  g_assert_cmpuint (lines->len, ==, 4);
-  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "* 1 FETCH (UID 7 BODY[] {5}");
-  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==, "{5 bytes}");
-  g_assert_cmpstr (g_ptr_array_index (lines, 2), ==, "  )");
-  g_assert_cmpstr (g_ptr_array_index (lines, 3), ==, "a1 OK done");
-}
-
-static void
-test_decoder_dot_data (void)
-{
-  const char *input = "+OK 12 octets\r\nHi\r\n..dot\r\n.\r\n+OK next\r\n";
-  MsLineDecoder dec;
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-
-  ms_line_decoder_init (&dec);
-  ms_line_decoder_expect_data (&dec);
-  for (gsize i = 0; i < strlen (input); i++)
-    ms_line_decoder_feed (&dec, "pop3", (const guint8 *) input + i, 1, lines);
-  ms_line_decoder_clear (&dec);
-
-  g_assert_cmpuint (lines->len, ==, 4);
-  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "+OK 12 octets");
-  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==, "{11 bytes of message data}");
-  g_assert_cmpstr (g_ptr_array_index (lines, 2), ==, ".");
-  g_assert_cmpstr (g_ptr_array_index (lines, 3), ==, "+OK next");
 }
 
 /* --- Scenarios ------------------------------------------------------------ */
@@ -770,8 +728,6 @@ main (int    argc,
   g_test_add_func ("/sim/clock/run-until", test_clock_run_until);
   g_test_add_func ("/sim/clock/format", test_clock_format);
   g_test_add_func ("/sim/link/timing", test_link_timing);
-  g_test_add_func ("/sim/decoder/literal-bytewise", test_decoder_literal_bytewise);
-  g_test_add_func ("/sim/decoder/dot-data", test_decoder_dot_data);
   g_test_add_func ("/sim/scenario/deterministic", test_scenario_runs_deterministically);
   g_test_add_func ("/sim/player/step-back", test_player_step_back);
   g_test_add_func ("/sim/player/compare-mode", test_player_compare_mode);
