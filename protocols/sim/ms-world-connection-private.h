@@ -27,21 +27,32 @@ void             ms_sim_wire_send_records (MsSimConnection *conn,
                                            gsize            len,
                                            gint64          *sent_out,
                                            gint64          *arrival_out);
-/* Decrypted plaintext that came out of the receiving end's filter: into the
- * transcript with the times and size of the ciphertext, then to the session. */
+/* Plaintext that left inside TLS records: into the transcript with the
+ * times and size of the ciphertext that carries it. */
+void             ms_sim_wire_record_encrypted (MsSimConnection *conn,
+                                               MsDirection      direction,
+                                               const guint8    *data,
+                                               gsize            len,
+                                               gint64           sent_us,
+                                               gint64           arrival_us,
+                                               gsize            wire_size);
+/* Decrypted plaintext that came out of the receiving end's filter: to the
+ * session (the transcript has it from the sending end). */
 void             ms_sim_wire_receive_decrypted (MsSimConnection *conn,
                                                 MsDirection      direction,
                                                 const guint8    *data,
-                                                gsize            len,
-                                                gint64           sent_us,
-                                                gint64           arrival_us,
-                                                gsize            wire_size);
+                                                gsize            len);
 
 /* ms-world-tls.c */
 /* Starts the server or the client end of TLS; FALSE (with a notice) when
  * the world's TLS context cannot be made. */
 gboolean         ms_sim_tls_start_end     (MsSimConnection *conn,
                                            gboolean         server);
+/* Plaintext from one end's session into its filter. */
+void             ms_sim_tls_write         (MsSimConnection *conn,
+                                           MsDirection      direction,
+                                           const guint8    *data,
+                                           gsize            len);
 /* Takes what the end's filter produced and puts it on the link as records. */
 void             ms_sim_tls_send          (MsSimConnection *conn,
                                            MsDirection      direction);

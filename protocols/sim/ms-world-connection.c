@@ -40,6 +40,7 @@ ms_sim_connection_unref (MsSimConnection *conn)
     {
       g_clear_pointer (&conn->observers[i], ms_tls_record_parser_free);
       g_clear_pointer (&conn->observed[i], g_byte_array_unref);
+      g_clear_pointer (&conn->tls_pending[i], g_byte_array_unref);
     }
   g_free (conn);
 }
@@ -125,7 +126,7 @@ connection_pump (MsSimConnection *conn)
   if (ms_client_session_take_output (conn->client, buf) > 0)
     {
       if (conn->tls_client != NULL)
-        ms_tls_filter_write_plaintext (conn->tls_client, buf->data, buf->len);
+        ms_sim_tls_write (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
       else
         ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
       g_byte_array_set_size (buf, 0);
@@ -150,7 +151,7 @@ connection_pump (MsSimConnection *conn)
   if (!conn->held && ms_server_session_take_output (conn->server, buf) > 0)
     {
       if (conn->tls_server != NULL)
-        ms_tls_filter_write_plaintext (conn->tls_server, buf->data, buf->len);
+        ms_sim_tls_write (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
       else
         ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
       g_byte_array_set_size (buf, 0);

@@ -81,6 +81,11 @@ struct _MsSimConnection
   gboolean           tls_server_done;
   MsTlsRecordParser *observers[3];
   GByteArray        *observed[3];
+  /* Plaintext handed to an end's filter whose records have not gone out
+   * yet (a filter holds it until its handshake is done). It enters the
+   * transcript when they do, so the decrypted view sits in time order
+   * with the records that carry it, as for a plain chunk. */
+  GByteArray        *tls_pending[3];
   gsize              keylog_taken;   /* of the client filter's key log */
 };
 

@@ -162,10 +162,27 @@ observe_records (MsSimConnection *conn,
 }
 
 void
+ms_sim_tls_write (MsSimConnection *conn,
+                  MsDirection      direction,
+                  const guint8    *data,
+                  gsize            len)
+{
+  MsTlsFilter *filter = direction == MS_DIRECTION_TO_SERVER ? conn->tls_client : conn->tls_server;
+
+  g_assert (filter != NULL);
+  if (!ms_tls_filter_write_plaintext (filter, data, len))
+    return;
+  if (conn->tls_pending[direction] == NULL)
+    conn->tls_pending[direction] = g_byte_array_new ();
+  g_byte_array_append (conn->tls_pending[direction], data, (guint) len);
+}
+
+void
 ms_sim_tls_send (MsSimConnection *conn,
                  MsDirection      direction)
 {
   MsTlsFilter *filter = direction == MS_DIRECTION_TO_SERVER ? conn->tls_client : conn->tls_server;
+  GByteArray *pending = conn->tls_pending[direction];
   g_autoptr(GByteArray) buf = g_byte_array_new ();
   gint64 sent, arrival;
 
@@ -174,6 +191,13 @@ ms_sim_tls_send (MsSimConnection *conn,
   ms_sim_wire_send_records (conn, direction, buf->data, buf->len, &sent, &arrival);
   observe_records (conn, direction, buf->data, buf->len, sent, arrival);
   take_keylog (conn);
+  /* A filter encrypts what it was given as soon as its handshake is done,
+   * so the held plaintext is inside the records that just left. */
+  if (pending != NULL && pending->len > 0 && ms_tls_filter_is_handshake_done (filter))
+    {
+      ms_sim_wire_record_encrypted (conn, direction, pending->data, pending->len, sent, arrival, buf->len);
+      g_byte_array_set_size (pending, 0);
+    }
 }
 
 static gboolean
@@ -231,6 +255,6 @@ ms_sim_tls_receive (MsSimConnection *conn,
   take_keylog (conn);
   if (tls_check (conn, filter, to_server ? &conn->tls_server_done : &conn->tls_client_done, to_server) &&
       ms_tls_filter_take_plaintext (filter, plain) > 0)
-    ms_sim_wire_receive_decrypted (conn, direction, plain->data, plain->len, sent_us, arrival_us, len);
+    ms_sim_wire_receive_decrypted (conn, direction, plain->data, plain->len);
   g_object_unref (filter);
 }

@@ -95,8 +95,10 @@ delivery_free (gpointer data)
 }
 
 /* Decodes a chunk of plaintext into lines and records it. For TLS the
- * chunk is recorded where it comes out of the receiving end's filter, with
- * the times and size of the ciphertext that carried it. */
+ * chunk is recorded when the sending end's records go out, with the times
+ * and size of the ciphertext that carries it: recorded where the receiver
+ * decrypts it, it came after what happened while it was on the link (the
+ * server's "handshake complete" notices) with an earlier time. */
 static void
 record_chunk (MsSimConnection *conn,
               MsDirection      direction,
@@ -240,19 +242,27 @@ deliver_plain (MsSimConnection *conn,
 }
 
 void
-ms_sim_wire_receive_decrypted (MsSimConnection *conn,
-                               MsDirection      direction,
-                               const guint8    *data,
-                               gsize            len,
-                               gint64           sent_us,
-                               gint64           arrival_us,
-                               gsize            wire_size)
+ms_sim_wire_record_encrypted (MsSimConnection *conn,
+                              MsDirection      direction,
+                              const guint8    *data,
+                              gsize            len,
+                              gint64           sent_us,
+                              gint64           arrival_us,
+                              gsize            wire_size)
 {
   g_autofree char *command = NULL;
 
   if (direction == MS_DIRECTION_TO_SERVER)
     command = ms_chunk_decoder_command_of (conn->protocol, data, len);
   record_chunk (conn, direction, data, len, sent_us, arrival_us, wire_size, TRUE, command);
+}
+
+void
+ms_sim_wire_receive_decrypted (MsSimConnection *conn,
+                               MsDirection      direction,
+                               const guint8    *data,
+                               gsize            len)
+{
   deliver_plain (conn, direction, data, len);
 }
 
