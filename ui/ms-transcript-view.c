@@ -155,7 +155,7 @@ bind_cell (GtkSignalListItemFactory *factory,
     {
     case 0:
       {
-        g_autofree char *time = ms_clock_format_time (ms_transcript_entry_get_time_us (entry));
+        g_autofree char *time = ms_transcript_entry_format_time (entry);
         gtk_label_set_text (label, time);
       }
       break;

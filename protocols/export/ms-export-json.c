@@ -113,6 +113,8 @@ add_event (JsonBuilder       *builder,
   add_string (builder, "kind", ms_transcript_kind_to_string (kind));
   add_int (builder, "time_us", ms_transcript_entry_get_time_us (entry));
   add_int (builder, "arrival_us", ms_transcript_entry_get_arrival_us (entry));
+  if (ms_transcript_entry_get_real_time_us (entry) != 0)
+    add_int (builder, "real_time_us", ms_transcript_entry_get_real_time_us (entry));
   add_int (builder, "step", ms_transcript_entry_get_step (entry));
   if (ms_transcript_entry_get_connection (entry) != 0)
     {

@@ -14,7 +14,13 @@
  * two devices shows two hosts. The server port is always the registered one
  * (110, 995, 143, 993, 587, 465) whatever the in-process listener used,
  * because Wireshark picks its dissector by port. Narration, step titles and
- * notices become packet comments on the next packet written. */
+ * notices become packet comments on the next packet written.
+ *
+ * Timestamps are absolute: a simulated entry at the world's epoch plus its
+ * virtual time (the date the simulation pretends, as epoch_unix in the JSON
+ * export), a real client's entry (the app's "real clients") at the moment
+ * it happened. Packets are written in that order, so a capture that holds
+ * both never has time going back. */
 
 #define SERVER_IP 0x7f000001u
 #define FIRST_DEVICE_IP 0x7f00000au
@@ -30,6 +36,7 @@ typedef struct
 {
   MsPcapngWriter *writer;
   MsWorld        *world;
+  gint64          epoch_us;
   MsRedactor     *redactor;
   GHashTable     *connections;   /* transcript connection -> Connection* */
   GHashTable     *device_ips;    /* device name -> address */
@@ -38,6 +45,26 @@ typedef struct
   gboolean        tls_bytes;     /* TLS records carry their wire bytes */
   GHashTable     *tls_missing;   /* connections whose TLS records have no bytes */
 } Capture;
+
+static gint64
+entry_time (Capture           *capture,
+            MsTranscriptEntry *entry)
+{
+  gint64 real = ms_transcript_entry_get_real_time_us (entry);
+
+  return real != 0 ? real : capture->epoch_us + ms_transcript_entry_get_time_us (entry);
+}
+
+static int
+compare_entry_time (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  gint64 ta = entry_time (user_data, *(MsTranscriptEntry **) a);
+  gint64 tb = entry_time (user_data, *(MsTranscriptEntry **) b);
+
+  return ta < tb ? -1 : ta > tb;
+}
 
 static guint16
 standard_port (const char *protocol,
@@ -111,11 +138,11 @@ lookup_connection (Capture           *capture,
   conn = g_new0 (Connection, 1);
   conn->writer_id = ms_pcapng_writer_open_connection (capture->writer,
                                                       device_ip (capture, ms_transcript_entry_get_device (entry)),
-                                                      (guint16) (FIRST_CLIENT_PORT + id),
+                                                      (guint16) (FIRST_CLIENT_PORT + id % 16384),
                                                       SERVER_IP,
                                                       standard_port (ms_transcript_entry_get_protocol (entry),
                                                                      ms_transcript_entry_get_port (entry)),
-                                                      ms_transcript_entry_get_time_us (entry),
+                                                      entry_time (capture, entry),
                                                       comment);
   g_hash_table_insert (capture->connections, GUINT_TO_POINTER (id), conn);
   return conn;
@@ -152,7 +179,7 @@ write_entry (Capture           *capture,
 {
   MsTranscriptKind kind = ms_transcript_entry_get_kind (entry);
   guint id = ms_transcript_entry_get_connection (entry);
-  gint64 time_us = ms_transcript_entry_get_time_us (entry);
+  gint64 time_us = entry_time (capture, entry);
   Connection *conn;
 
   switch (kind)
@@ -278,8 +305,10 @@ ms_export_pcapng_bytes (MsPlayer       *player,
   g_autofree char *header = NULL;
   const char *keylog = ms_world_get_tls_keylog (world);
   gboolean redact = (flags & MS_EXPORT_FLAGS_REDACT_PASSWORDS) != 0;
+  g_autoptr(GPtrArray) in_time_order = g_ptr_array_new ();
   Capture capture = {
     .writer = writer, .world = world, .redactor = redactor, .connections = connections,
+    .epoch_us = ms_world_get_epoch (world) * G_USEC_PER_SEC,
     .device_ips = device_ips, .next_ip = FIRST_DEVICE_IP, .comment = comment,
     .tls_missing = tls_missing,
   };
@@ -314,7 +343,12 @@ ms_export_pcapng_bytes (MsPlayer       *player,
                             redact && *keylog != '\0'
                             ? " The TLS keys are left out, so the TLS sessions stay encrypted." : "");
   add_comment (&capture, header);
+  /* The simulation's entries are in time order already, and so are the
+   * real clients'; a stable sort merges the two. */
   for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
-    write_entry (&capture, ms_transcript_get_entry (transcript, i));
+    g_ptr_array_add (in_time_order, ms_transcript_get_entry (transcript, i));
+  g_ptr_array_sort_with_data (in_time_order, compare_entry_time, &capture);
+  for (guint i = 0; i < in_time_order->len; i++)
+    write_entry (&capture, g_ptr_array_index (in_time_order, i));
   return ms_pcapng_writer_finish (writer);
 }

@@ -15,7 +15,7 @@ format_chunk (MsRedactor        *redactor,
               GString           *out)
 {
   g_auto(GStrv) lines = ms_redactor_entry_lines (redactor, entry);
-  g_autofree char *time = ms_clock_format_time (ms_transcript_entry_get_time_us (entry));
+  g_autofree char *time = ms_transcript_entry_format_time (entry);
   g_autofree char *where = g_strdup_printf ("%s#%u", ms_transcript_entry_get_protocol (entry),
                                             ms_transcript_entry_get_connection (entry));
   const char *device = ms_transcript_entry_get_device (entry);

@@ -205,7 +205,7 @@ row_new (MsTranscriptEntry *entry,
 
   row->time_us = ms_transcript_entry_get_time_us (entry);
   row->arrival_us = ms_transcript_entry_get_arrival_us (entry);
-  row->time = ms_clock_format_time (row->time_us);
+  row->time = ms_transcript_entry_format_time (entry);
   row->device = ms_transcript_entry_get_device (entry) != NULL ? ms_transcript_entry_get_device (entry) : "-";
   row->where = connection != 0
     ? g_strdup_printf ("%s#%u", ms_transcript_entry_get_protocol (entry), connection)

@@ -12,6 +12,7 @@ struct _MsTranscriptEntry
   MsTranscriptKind  kind;
   gint64            time_us;
   gint64            arrival_us;
+  gint64            real_time_us;   /* a real client's: g_get_real_time (); else 0 */
   guint             connection;
   char             *device;
   char             *protocol;

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-transcript-entry"
 #include "config.h"
 
+#include "ms-clock.h"
 #include "ms-transcript-entry-private.h"
 
 G_DEFINE_FINAL_TYPE (MsTranscriptEntry, ms_transcript_entry, G_TYPE_OBJECT)
@@ -122,6 +123,7 @@ ms_transcript_entry_new_chunk (const char  *device,
   self->lines = lines;
   self->command = g_strdup (command);
   self->encrypted = !!encrypted;
+  self->real_time_us = g_get_real_time ();
   return self;
 }
 
@@ -141,6 +143,7 @@ ms_transcript_entry_new_text (MsTranscriptKind  kind,
   self->protocol = g_strdup (protocol);
   self->connection = connection;
   self->text = g_strdup (text);
+  self->real_time_us = g_get_real_time ();
   return self;
 }
 
@@ -155,6 +158,7 @@ ms_transcript_entry_new_text (MsTranscriptKind  kind,
 GETTER (MsTranscriptKind, kind, kind, MS_TRANSCRIPT_NOTICE)
 GETTER (gint64, time_us, time_us, 0)
 GETTER (gint64, arrival_us, arrival_us, 0)
+GETTER (gint64, real_time_us, real_time_us, 0)
 GETTER (guint, connection, connection, 0)
 GETTER (const char *, device, device, NULL)
 GETTER (const char *, protocol, protocol, NULL)
@@ -204,4 +208,30 @@ ms_transcript_kind_to_string (MsTranscriptKind kind)
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), "unknown");
   return names[kind];
+}
+
+/**
+ * ms_transcript_entry_format_time:
+ *
+ * The time column of the transcript. A simulated entry shows the virtual
+ * clock ("01:02.345", minutes from the start of the run). A real client's
+ * entry shows the local time of day it happened ("18:42:07.123"): the
+ * virtual clock stands still while no scenario plays, and a real client is
+ * compared with a capture (tshark, Wireshark) that shows real time.
+ */
+char *
+ms_transcript_entry_format_time (MsTranscriptEntry *self)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *hms = NULL;
+
+  g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), NULL);
+
+  if (self->real_time_us == 0)
+    return ms_clock_format_time (self->time_us);
+  when = g_date_time_new_from_unix_local (self->real_time_us / G_USEC_PER_SEC);
+  if (when == NULL)
+    return ms_clock_format_time (self->time_us);
+  hms = g_date_time_format (when, "%H:%M:%S");
+  return g_strdup_printf ("%s.%03d", hms, (int) (self->real_time_us % G_USEC_PER_SEC / 1000));
 }

@@ -54,6 +54,13 @@ const char       *ms_transcript_entry_get_text          (MsTranscriptEntry *self
 const char * const *ms_transcript_entry_get_teaching_ids (MsTranscriptEntry *self);
 const char * const *ms_transcript_entry_get_myth_ids    (MsTranscriptEntry *self);
 
+/* Unix time in microseconds of a real client's entry (it happened outside
+ * the simulation, at that moment); 0 for everything simulated. */
+gint64            ms_transcript_entry_get_real_time_us  (MsTranscriptEntry *self);
+/* The time as the transcript shows it: virtual "mm:ss.mmm", or for a real
+ * client's entry the local time of day "HH:MM:SS.mmm". */
+char             *ms_transcript_entry_format_time       (MsTranscriptEntry *self);
+
 const char       *ms_transcript_kind_to_string          (MsTranscriptKind   kind);
 
 /* For what happens outside a simulated world (a real client's connection,

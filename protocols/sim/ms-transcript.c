@@ -142,10 +142,9 @@ append_wrapped (GString    *out,
 
 static void
 append_prefix (GString           *out,
-               MsTranscriptEntry *entry,
-               gint64             time_us)
+               MsTranscriptEntry *entry)
 {
-  g_autofree char *time = ms_clock_format_time (time_us);
+  g_autofree char *time = ms_transcript_entry_format_time (entry);
 
   g_autofree char *where = entry->connection != 0
     ? g_strdup_printf ("%s#%u", entry->protocol, entry->connection)
@@ -177,7 +176,7 @@ ms_transcript_format_entry (MsTranscriptEntry *entry,
 
         for (guint i = 0; entry->lines != NULL && entry->lines[i] != NULL; i++)
           {
-            append_prefix (out, entry, entry->time_us);
+            append_prefix (out, entry);
             g_string_append_printf (out, "%s %s\n", who, entry->lines[i]);
           }
         if (entry->lines == NULL || entry->lines[0] == NULL)
@@ -188,7 +187,7 @@ ms_transcript_format_entry (MsTranscriptEntry *entry,
             g_autofree char *part = g_strndup (data, len);
 
             g_strdelimit (part, "\r\n", ' ');
-            append_prefix (out, entry, entry->time_us);
+            append_prefix (out, entry);
             g_string_append_printf (out, "%s %s... (cut: %zu bytes, no end of line)\n", who,
                                     g_utf8_validate (part, -1, NULL) ? part : "?", len);
           }
@@ -196,7 +195,7 @@ ms_transcript_format_entry (MsTranscriptEntry *entry,
       break;
 
     case MS_TRANSCRIPT_TLS_RECORD:
-      append_prefix (out, entry, entry->time_us);
+      append_prefix (out, entry);
       g_string_append_printf (out, "%s TLS %s%s%s, %zu bytes on the wire\n",
                               entry->direction == MS_DIRECTION_TO_SERVER ? "C>" : "S>",
                               entry->tls_record_type,
@@ -206,12 +205,12 @@ ms_transcript_format_entry (MsTranscriptEntry *entry,
       break;
 
     case MS_TRANSCRIPT_STATE:
-      append_prefix (out, entry, entry->time_us);
+      append_prefix (out, entry);
       g_string_append_printf (out, "-- %s\n", entry->text);
       break;
 
     case MS_TRANSCRIPT_NOTICE:
-      append_prefix (out, entry, entry->time_us);
+      append_prefix (out, entry);
       g_string_append_printf (out, "!! %s\n", entry->text);
       break;
 

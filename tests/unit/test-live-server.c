@@ -13,8 +13,11 @@
 #include <string.h>
 
 #include "ms-account.h"
+#include "ms-export.h"
 #include "ms-live-server.h"
 #include "ms-mailbox.h"
+#include "ms-player.h"
+#include "ms-scenario.h"
 #include "ms-transcript.h"
 #include "ms-world.h"
 
@@ -92,6 +95,23 @@ on_client_added (MsLiveServer  *server,
                  GPtrArray     *clients)
 {
   g_ptr_array_add (clients, g_object_ref (client));
+}
+
+/* Every listener on a port the kernel picks, serving @world; the clients
+ * that connect are collected in @clients. */
+static void
+start_on_free_ports (MsLiveServer *server,
+                     MsWorld      *world,
+                     GPtrArray    *clients)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
+    ms_live_server_set_wanted_port (server, ms_live_server_get_name (server, i), 0);
+  ms_live_server_set_world (server, world);
+  g_signal_connect (server, "client-added", G_CALLBACK (on_client_added), clients);
+  g_assert_true (ms_live_server_start (server, &error));
+  g_assert_no_error (error);
 }
 
 static gboolean
@@ -198,11 +218,7 @@ test_pop3_client (void)
   MsLiveClient *client;
 
   g_assert_cmpuint (before, >, 1);
-  for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
-    ms_live_server_set_wanted_port (server, ms_live_server_get_name (server, i), 0);
-  ms_live_server_set_world (server, world);
-  g_signal_connect (server, "client-added", G_CALLBACK (on_client_added), clients);
-  g_assert_true (ms_live_server_start (server, &error));
+  start_on_free_ports (server, world, clients);
 
   connection = connect_to (ms_live_server_lookup_port (server, "pop3"));
   wait_for (have_client, clients, "the connection to be accepted");
@@ -256,11 +272,7 @@ test_new_world (void)
   g_autofree char *answers = NULL;
   guint16 port;
 
-  for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
-    ms_live_server_set_wanted_port (server, ms_live_server_get_name (server, i), 0);
-  ms_live_server_set_world (server, world);
-  g_signal_connect (server, "client-added", G_CALLBACK (on_client_added), clients);
-  g_assert_true (ms_live_server_start (server, &error));
+  start_on_free_ports (server, world, clients);
   port = ms_live_server_lookup_port (server, "imap");
 
   first = connect_to (port);
@@ -282,6 +294,118 @@ test_new_world (void)
   ms_live_server_stop (server);
 }
 
+/* The timestamps of the Enhanced Packet Blocks of a pcapng (little-endian,
+ * as MsPcapngWriter writes it, microseconds). */
+static GArray *
+packet_times (GBytes *pcapng)
+{
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gsize len, pos = 0;
+  const guint8 *data = g_bytes_get_data (pcapng, &len);
+
+  while (pos + 12 <= len)
+    {
+      guint32 type, size;
+
+      memcpy (&type, data + pos, 4);
+      memcpy (&size, data + pos + 4, 4);
+      g_assert_cmpuint (size, >=, 12);
+      g_assert_cmpuint (pos + size, <=, len);
+      if (type == 6)
+        {
+          guint32 high, low;
+          gint64 t;
+
+          memcpy (&high, data + pos + 12, 4);
+          memcpy (&low, data + pos + 16, 4);
+          t = (gint64) (((guint64) high << 32) | low);
+          g_array_append_val (times, t);
+        }
+      pos += size;
+    }
+  return times;
+}
+
+static gboolean
+is_time_of_day (const char *text)
+{
+  /* "18:42:07.123" */
+  return strlen (text) == 12 && g_ascii_isdigit (text[0]) && text[2] == ':' && text[5] == ':' &&
+         text[8] == '.' && g_ascii_isdigit (text[11]);
+}
+
+/* A real client's lines carry the real time they happened, not the virtual
+ * clock (which stands still while no scenario plays); the text shows it as
+ * a time of day, and a capture of a world with both simulated and real
+ * connections has its packets in time order, the real ones at real time. */
+static void
+test_real_time (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load ("first-check", &error);
+  g_autoptr(MsPlayer) player = NULL;
+  g_autoptr(MsLiveServer) server = ms_live_server_new ();
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GBytes) pcapng = NULL;
+  g_autoptr(GArray) times = NULL;
+  g_autofree char *answers = NULL;
+  MsTranscript *transcript;
+  gint64 before = g_get_real_time (), after, last = 0;
+  guint real = 0;
+
+  g_assert_no_error (error);
+  player = ms_player_new (scenario);
+  g_assert_true (ms_player_step_forward (player, &error));
+  g_assert_no_error (error);
+  transcript = ms_world_get_transcript (ms_player_get_world (player));
+
+  start_on_free_ports (server, ms_player_get_world (player), clients);
+  connection = connect_to (ms_live_server_lookup_port (server, "pop3"));
+  send_text (connection, "CAPA\r\nUSER alice\r\nPASS wonderland\r\nSTAT\r\nQUIT\r\n");
+  wait_for (have_client, clients, "the connection to be accepted");
+  wait_for (first_closed, clients, "the session to end");
+  answers = read_all (connection);
+  g_assert_nonnull (strstr (answers, "+OK"));
+  after = g_get_real_time ();
+
+  for (guint i = 0; i < ms_transcript_get_n_entries (transcript); i++)
+    {
+      MsTranscriptEntry *entry = ms_transcript_get_entry (transcript, i);
+      gint64 t = ms_transcript_entry_get_real_time_us (entry);
+      g_autofree char *shown = ms_transcript_entry_format_time (entry);
+
+      if (g_strcmp0 (ms_transcript_entry_get_device (entry), "real client 1") != 0)
+        {
+          g_assert_cmpint (t, ==, 0);
+          g_assert_false (is_time_of_day (shown));
+          continue;
+        }
+      g_assert_cmpint (t, >=, before);
+      g_assert_cmpint (t, <=, after);
+      g_assert_cmpint (t, >=, last);
+      g_assert_true (is_time_of_day (shown));
+      last = t;
+      real++;
+    }
+  g_assert_cmpuint (real, >=, 10);
+
+  pcapng = ms_export_to_bytes (player, MS_EXPORT_FORMAT_PCAPNG, MS_EXPORT_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  times = packet_times (pcapng);
+  g_assert_cmpuint (times->len, >, 20);
+  for (guint i = 1; i < times->len; i++)
+    g_assert_cmpint (g_array_index (times, gint64, i), >=, g_array_index (times, gint64, i - 1));
+  /* The simulated part at the scenario's pretended date, the real client's
+   * packets last, at the time they crossed the loopback. */
+  g_assert_cmpint (g_array_index (times, gint64, 0), >=,
+                   ms_world_get_epoch (ms_player_get_world (player)) * G_USEC_PER_SEC);
+  g_assert_cmpint (g_array_index (times, gint64, 0), <, before);
+  g_assert_cmpint (g_array_index (times, gint64, times->len - 1), >=, before);
+  g_assert_cmpint (g_array_index (times, gint64, times->len - 1), <=, after);
+  ms_live_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -298,5 +422,6 @@ main (int    argc,
   g_test_add_func ("/live-server/busy-port", test_busy_port);
   g_test_add_func ("/live-server/pop3-client", test_pop3_client);
   g_test_add_func ("/live-server/new-world", test_new_world);
+  g_test_add_func ("/live-server/real-time", test_real_time);
   return g_test_run ();
 }
