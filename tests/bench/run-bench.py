@@ -11,7 +11,12 @@ memory of idle IMAP sessions and the IDLE push latency. Then the engine
 --runs runs. Figures only; the goals are in docs/benchmarks.md.
 
 MS_BENCH_QUICK=1 (or --quick) is for development on a busy machine: the 10k
-mailbox only, 3 runs, 200 idle and 20 IDLE sessions."""
+mailbox only, 3 runs, 200 idle and 20 IDLE sessions.
+
+--save FILE (MS_BENCH_SAVE) also writes the rows to FILE as JSON; --merge
+FILE... runs nothing and prints the table of saved runs joined (each figure
+from the last file that has it), so that parts run at different times, say
+MS_BENCH_SKIP=mailscope,engine,app for Dovecot alone, make one table."""
 import argparse
 import datetime
 import os
@@ -24,9 +29,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_table  # noqa: E402
+
 parser = argparse.ArgumentParser()
-parser.add_argument("--build", required=True)
-parser.add_argument("--source", required=True)
+parser.add_argument("--build")
+parser.add_argument("--source", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 parser.add_argument("--quick", action="store_true", default=os.environ.get("MS_BENCH_QUICK", "") not in ("", "0"))
 parser.add_argument("--sizes", default=os.environ.get("MS_BENCH_SIZES"))
 parser.add_argument("--runs", type=int, default=None)
@@ -35,7 +43,11 @@ parser.add_argument("--push-sessions", type=int, default=None)
 parser.add_argument("--data", default=os.environ.get("MS_BENCH_DATA", "/tmp/mailscope-bench"),
                     help="where generated mailboxes are kept between runs (never in git)")
 parser.add_argument("--skip", default=os.environ.get("MS_BENCH_SKIP", ""),
-                    help="comma-separated parts to leave out: dovecot,engine,app,idle,push")
+                    help="comma-separated parts to leave out: mailscope,dovecot,engine,app,idle,push")
+parser.add_argument("--save", default=os.environ.get("MS_BENCH_SAVE") or None,
+                    help="also write the rows to this JSON file")
+parser.add_argument("--merge", nargs="+", metavar="FILE",
+                    help="run nothing: print the table of these saved runs joined")
 args = parser.parse_args()
 if args.sizes is None:
     args.sizes = "10000" if args.quick else "10000 100000"
@@ -46,6 +58,23 @@ if args.idle_sessions is None:
 if args.push_sessions is None:
     args.push_sessions = 20 if args.quick else 100
 skip = set(s for s in args.skip.split(",") if s)
+
+if args.merge:
+    headers, merged_rows, merged_failures = bench_table.merge(args.merge)
+    for path, h in zip(args.merge, headers):
+        print(f"{os.path.basename(path)}: {h['started']} UTC, {h['what']}; load average {h['load_start']} at the "
+              f"start, {h['load_end']} at the end; {h['runs']} runs per figure")
+    print(f"machine: {headers[-1]['machine']}")
+    print(headers[-1]["servers"])
+    print()
+    bench_table.print_table(merged_rows, sys.stdout)
+    print()
+    for failure in merged_failures:
+        print(f"not measured: {failure}")
+    print("ratio = how many times better Mailscope is (Dovecot's time or memory / Mailscope's)")
+    sys.exit(0)
+if not args.build:
+    parser.error("--build is required unless --merge is given")
 
 sys.path.insert(0, os.path.join(args.source, "tests", "interop"))
 mailscope = os.path.join(args.build, "app", "mailscope")
@@ -59,7 +88,7 @@ failures = []
 
 
 def add(section, name, ours, theirs=None, unit="ms", goal=""):
-    rows.append((section, name, ours, theirs, unit, goal))
+    rows.append([section, name, ours, theirs, unit, goal])
     # Progress on stderr, so a long run shows where it is.
     print(f"  {section}: {name}: {ours} / {theirs} {unit}", file=sys.stderr, flush=True)
 
@@ -170,18 +199,34 @@ def start_mailscope(mbox):
     return proc, int(n.group(1)), int(m.group(1)), load_seconds
 
 
-def bench(imap_port, pop3_port, info, extra):
-    done = subprocess.run([bench_servers, "--imap-port", str(imap_port), "--pop3-port", str(pop3_port),
-                           "--runs", str(args.runs), "--rare-word", info["rare"],
-                           "--common-word", info["common"], "--big-uid", str(info["big_uid"])] + extra,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"bench-servers {' '.join(extra)} failed ({done.returncode}): "
-                           f"{done.stderr.strip()[-500:]}")
-    result = {}
-    for line in done.stdout.splitlines():
-        name, ms, nbytes, mbs = line.split("\t")
-        result[name] = (float(ms), int(nbytes), float(mbs))
+class BenchFailed(RuntimeError):
+    """bench-servers stopped; .partial holds the operations it finished."""
+
+    def __init__(self, message, partial):
+        super().__init__(message)
+        self.partial = partial
+
+
+def bench(imap_port, pop3_port, info, extra, into=None):
+    """Runs bench-servers and returns {operation: (ms, bytes, MB/s)}. Each
+    row is read as soon as it is printed (and shown on stderr), so that when
+    the client fails half-way the rows it finished are kept: they are in
+    `into` if given, and in the exception's .partial."""
+    result = {} if into is None else into
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen([bench_servers, "--imap-port", str(imap_port), "--pop3-port", str(pop3_port),
+                                 "--runs", str(args.runs), "--rare-word", info["rare"],
+                                 "--common-word", info["common"], "--big-uid", str(info["big_uid"])] + extra,
+                                stdout=subprocess.PIPE, stderr=err, text=True)
+        for line in proc.stdout:
+            name, ms, nbytes, mbs = line.rstrip("\n").split("\t")
+            result[name] = (float(ms), int(nbytes), float(mbs))
+            print(f"    {name}: {float(ms):.3f} ms", file=sys.stderr, flush=True)
+        proc.wait()
+        if proc.returncode != 0:
+            err.seek(0)
+            raise BenchFailed(f"bench-servers {' '.join(extra)} failed ({proc.returncode}) "
+                              f"at load average {load_average()}: {err.read().strip()[-500:]}", result)
     return result
 
 
@@ -245,6 +290,10 @@ DOVECOT_EXTRA = [
     "protocol imap {",
     "  mail_max_userip_connections = %d" % (args.idle_sessions + args.push_sessions + 100),
     "}",
+    # A process may map 256 MB by default; the index and cache of 100k
+    # messages and the search over them must not hit that (a limit, not a
+    # speed setting).
+    "default_vsz_limit = 2G",
 ]
 
 started_at = datetime.datetime.now(datetime.timezone.utc)
@@ -259,63 +308,75 @@ for size in [int(s) for s in args.sizes.split()]:
     section = f"{size // 1000}k msgs"
     print(f"== {size} messages", file=sys.stderr, flush=True)
 
-    load_s, load_peak = time_store_load(mbox)
-    add(section, "load the mbox (store only)", load_s * 1000, None, "ms", "< 3000 (100k)")
-    add(section, "  peak memory while loading", load_peak / 1024, None, "MiB", "")
-
     # The first search after start-up also parses every message's MIME
     # structure (kept afterwards); Dovecot's reads every message file.
     first_search = ["--runs", "1", "--skip-pop3", "--only", "uid-search-body-rare"]
-    ms_proc, ms_imap, ms_pop3, serve_s = start_mailscope(mbox)
-    try:
-        ours_first = bench(ms_imap, ms_pop3, info, first_search)
-        ours = bench(ms_imap, ms_pop3, info, [])
-        ours_push = {} if "push" in skip else bench(ms_imap, ms_pop3, info, ["--push-sessions", str(args.push_sessions)])
-        ours_idle = None if "idle" in skip else idle_memory(ms_imap, ms_proc.pid)
-    finally:
-        ms_proc.terminate()
-        ms_proc.wait()
+    ours, ours_push, ours_idle, ours_first, serve_s = {}, {}, None, {}, None
+    if "mailscope" not in skip:
+        load_s, load_peak = time_store_load(mbox)
+        add(section, "load the mbox (store only)", load_s * 1000, None, "ms", "< 3000 (100k)")
+        add(section, "  peak memory while loading", load_peak / 1024, None, "MiB", "")
+        ms_proc, ms_imap, ms_pop3, serve_s = start_mailscope(mbox)
+        try:
+            ours_first = bench(ms_imap, ms_pop3, info, first_search)
+            ours = bench(ms_imap, ms_pop3, info, [])
+            if "push" not in skip:
+                ours_push = bench(ms_imap, ms_pop3, info, ["--push-sessions", str(args.push_sessions)])
+            ours_idle = None if "idle" in skip else idle_memory(ms_imap, ms_proc.pid)
+        finally:
+            ms_proc.terminate()
+            ms_proc.wait()
 
     theirs, theirs_push, theirs_idle, theirs_first = {}, {}, None, {}
     if "dovecot" not in skip:
-        # A failure on Dovecot's side must not lose Mailscope's figures: the
-        # table is printed with what Dovecot finished, and the error noted.
+        # A failure on Dovecot's side must not lose the figures measured so
+        # far: bench() fills the dicts row by row, the table shows what
+        # Dovecot finished, and the error is noted with the end of its log.
+        dc = None
         try:
             import dovecot_fixture
             # Dovecot's sockets need a short path: its own folder under /tmp.
             with tempfile.TemporaryDirectory(prefix="msbench-dc-", dir="/tmp") as work:
+                print(f"writing the Maildir for Dovecot in {work} ...", file=sys.stderr, flush=True)
                 dc = dovecot_fixture.start_dovecot(work, users={"alice": "wonderland"},
                                                    messages=read_mbox(mbox), mailbox_format="maildir",
                                                    extra_config=DOVECOT_EXTRA)
                 try:
-                    theirs_first = bench(dc.imap_port, dc.pop3_port, info, first_search)
-                    theirs = bench(dc.imap_port, dc.pop3_port, info, [])
+                    bench(dc.imap_port, dc.pop3_port, info, first_search, theirs_first)
+                    bench(dc.imap_port, dc.pop3_port, info, [], theirs)
                     if "push" not in skip:
-                        theirs_push = bench(dc.imap_port, dc.pop3_port, info,
-                                            ["--push-sessions", str(args.push_sessions)])
+                        bench(dc.imap_port, dc.pop3_port, info, ["--push-sessions", str(args.push_sessions)],
+                              theirs_push)
                     if "idle" not in skip:
                         theirs_idle = idle_memory(dc.imap_port, dc.pid)
+                except Exception as error:
+                    log = "\n".join(dc.log_text().splitlines()[-15:])
+                    raise RuntimeError(f"{error}\nend of dovecot.log:\n{log}") from error
                 finally:
                     dc.stop()
         except Exception as error:
             failures.append(f"{section}: Dovecot: {error}")
             print(f"Dovecot failed: {error}", file=sys.stderr, flush=True)
 
-    add(section, "serve start-up (load + listen)", serve_s * 1000, None, "ms")
+    if serve_s is not None:
+        add(section, "serve start-up (load + listen)", serve_s * 1000, None, "ms")
+    figure = lambda results, key: results.get(key, (None,))[0]
     for key, label in LABELS:
-        if key in ours:
-            add(section, label, ours[key][0], theirs.get(key, (None,))[0], "ms", "ratio >= 2")
-    add(section, "first SEARCH BODY <rare> after start (1 run)", ours_first["uid-search-body-rare"][0],
-        theirs_first.get("uid-search-body-rare", (None,))[0], "ms", "")
+        if key in ours or key in theirs:
+            add(section, label, figure(ours, key), figure(theirs, key), "ms", "ratio >= 2")
+    key = "uid-search-body-rare"
+    if key in ours_first or key in theirs_first:
+        add(section, "first SEARCH BODY <rare> after start (1 run)", figure(ours_first, key),
+            figure(theirs_first, key), "ms", "")
+    rate = lambda ms: None if ms is None else info["bytes"] / (ms / 1000) / 1e9
     for key in ("uid-search-body-rare", "uid-search-body-common"):
-        if key in ours:
-            rate = lambda ms: None if ms is None else info["bytes"] / (ms / 1000) / 1e9
+        if key in ours or key in theirs:
             add(section, f"  SEARCH BODY {'rare' if 'rare' in key else 'common'}: mailbox bytes per s",
-                rate(ours[key][0]), rate(theirs.get(key, (None,))[0]), "GB/s", ">= 1 (100k)")
-    for key in sorted(ours_push):
+                rate(figure(ours, key)), rate(figure(theirs, key)), "GB/s", ">= 1 (100k)")
+    for key in sorted(set(ours_push) | set(theirs_push)):
         label = "IDLE push to %d sessions, %s" % (args.push_sessions, "median" if "median" in key else "slowest")
-        add(section, label, ours_push[key][0], theirs_push.get(key, (None,))[0], "ms", "< 50")
-    if "idle" not in skip:
+        add(section, label, figure(ours_push, key), figure(theirs_push, key), "ms", "< 50")
+    if ours_idle is not None or theirs_idle is not None:
         add(section, f"memory per idle IMAP session ({args.idle_sessions})", ours_idle, theirs_idle,
             "KiB", "<= 32")
 
@@ -340,31 +401,31 @@ if "app" not in skip:
         print(app.stderr, file=sys.stderr)
 
 
-def fmt(v):
-    if v is None:
-        return "-"
-    if v >= 100:
-        return f"{v:,.0f}"
-    return f"{v:,.1f}" if v >= 10 else f"{v:.2f}"
+servers = (f"Dovecot {dovecot_version}: Maildir, mail_fsync = never, indexes on disk, 127.0.0.1; "
+           "Mailscope serve: mail in memory, no --state (nothing is synced to disk)")
+parts = [p for p in ("mailscope", "dovecot", "engine", "app") if p not in skip]
+header = {
+    "started": f"{started_at:%Y-%m-%d %H:%M}",
+    "what": f"sizes {args.sizes or '-'}, parts {', '.join(parts)}" + (" (quick mode)" if args.quick else ""),
+    "load_start": load_at_start,
+    "load_end": load_average(),
+    "runs": args.runs,
+    "machine": machine(),
+    "servers": servers,
+}
+if args.save:
+    bench_table.save(args.save, header, rows, failures)
 
-
-print(f"Mailscope benchmarks, {started_at:%Y-%m-%d %H:%M} UTC{' (quick mode)' if args.quick else ''}")
-print(f"machine: {machine()}")
-print(f"load average (1, 5, 15 min): {load_at_start} at the start, {load_average()} at the end")
+print(f"Mailscope benchmarks, {header['started']} UTC, {header['what']}")
+print(f"machine: {header['machine']}")
+print(f"load average (1, 5, 15 min): {header['load_start']} at the start, {header['load_end']} at the end")
 print(f"runs per figure: {args.runs} (the median is shown)")
-print(f"Dovecot {dovecot_version}: Maildir, mail_fsync = never, indexes on disk, 127.0.0.1; "
-      "Mailscope serve: mail in memory, no --state (nothing is synced to disk)")
+print(servers)
 print()
-print(f"| {'section':<9} | {'measure':<45} | {'Mailscope':>9} | {'Dovecot':>9} | {'unit':<4} | {'ratio':>7} | {'goal':<13} |")
-print(f"|{'-' * 11}|{'-' * 47}|{'-' * 11}|{'-' * 11}|{'-' * 6}|{'-' * 9}|{'-' * 15}|")
-for section, name, ours, theirs, unit, goal in rows:
-    ratio = "-"
-    if ours and theirs:
-        # Above 1 means Mailscope is better: faster, smaller, or (for GB/s) more.
-        ratio = f"{(ours / theirs if unit == 'GB/s' else theirs / ours):.2f}x"
-    name = name.replace("|", "\\|")
-    print(f"| {section:<9} | {name:<45} | {fmt(ours):>9} | {fmt(theirs):>9} | {unit:<4} | {ratio:>7} | {goal:<13} |")
+bench_table.print_table(rows, sys.stdout)
 print()
 for failure in failures:
     print(f"not measured: {failure}")
 print("ratio = how many times better Mailscope is (Dovecot's time or memory / Mailscope's)")
+if args.save:
+    print(f"rows saved to {args.save}")
