@@ -8,6 +8,7 @@
 #include "ms-application.h"
 #include "ms-commands.h"
 #include "ms-i18n.h"
+#include "ms-scenario.h"
 
 static const struct {
   const char *name;
@@ -26,6 +27,7 @@ print_help (void)
    * German word cannot break the alignment. */
   g_print ("%s\n", _("Usage:"));
   g_print ("  %-24s  %s\n", "mailscope", _("open the app"));
+  g_print ("  %-24s  %s\n", "mailscope FILE.scenario", _("open the app with a scenario file"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *usage = g_strconcat ("mailscope ", commands[i].name, NULL);
@@ -62,7 +64,21 @@ main (int    argc,
           print_help ();
           return 0;
         }
-      if (argv[1][0] != '-')
+      /* A scenario file for the app: checked here, headless, so that a
+       * bad file gets one line on stderr and status 2 like every command,
+       * not a window with an error in it. */
+      if (argv[1][0] != '-' && g_str_has_suffix (argv[1], ".scenario"))
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(MsScenario) scenario = ms_scenario_load (argv[1], &error);
+
+          if (scenario == NULL)
+            {
+              g_printerr ("mailscope: %s\n", error->message);
+              return 2;
+            }
+        }
+      else if (argv[1][0] != '-')
         {
           g_printerr (_("mailscope: unknown command “%s”; try mailscope --help\n"), argv[1]);
           return 2;

@@ -114,6 +114,24 @@ ms_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* `mailscope FILE.scenario` (main.c has checked that it loads): the window
+ * opens that scenario instead of the one it would start with. */
+static void
+ms_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  g_autofree char *path = n_files > 0 ? g_file_get_path (files[0]) : NULL;
+
+  if (window == NULL)
+    window = GTK_WINDOW (ms_window_new (GTK_APPLICATION (application)));
+  if (path != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.load-scenario", "s", path);
+  gtk_window_present (window);
+}
+
 static void
 ms_application_shutdown (GApplication *application)
 {
@@ -147,6 +165,7 @@ ms_application_class_init (MsApplicationClass *klass)
   app_class->shutdown = ms_application_shutdown;
   app_class->startup = ms_application_startup;
   app_class->activate = ms_application_activate;
+  app_class->open = ms_application_open;
 }
 
 static void
@@ -165,9 +184,10 @@ MsApplication *
 ms_application_new (void)
 {
   /* NON_UNIQUE: a classroom may want two windows from two processes, and the
-   * tests start the app many times in parallel. */
+   * tests start the app many times in parallel. HANDLES_OPEN: a scenario
+   * file on the command line. */
   return g_object_new (MS_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }

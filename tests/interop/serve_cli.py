@@ -50,6 +50,23 @@ def main():
 
     srv = Serve(['--pop3', 'localhost:0'])
     srv.stop()  # SIGTERM, exit 0
+
+    # The app's own argument, a scenario file, is checked before GTK starts
+    # (so this needs no display): a file that does not load is one line and
+    # status 2, as is an unknown command.
+    broken = os.path.join(tmp, 'broken.scenario')
+    with open(broken, 'w') as f:
+        f.write('[scenario]\nid=broken\n')
+    for args, words in (([os.path.join(tmp, 'missing.scenario')], 'missing.scenario'),
+                        ([broken], 'broken.scenario'), (['nosuchcommand'], 'nosuchcommand')):
+        env = dict(os.environ, LANGUAGE='', LC_ALL='C.UTF-8')
+        env.pop('DISPLAY', None)
+        env.pop('WAYLAND_DISPLAY', None)
+        result = subprocess.run([MAILSCOPE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, timeout=60, env=env)
+        lines = result.stderr.decode().strip().splitlines()
+        check(result.returncode == 2 and len(lines) == 1 and lines[0].startswith('mailscope: ')
+              and words in lines[0], 'mailscope %r: status %d, said %r' % (args, result.returncode, lines))
     print('ok: serve command line')
 
 
