@@ -43,7 +43,8 @@ parser.add_argument("--push-sessions", type=int, default=None)
 parser.add_argument("--data", default=os.environ.get("MS_BENCH_DATA", "/tmp/mailscope-bench"),
                     help="where generated mailboxes are kept between runs (never in git)")
 parser.add_argument("--skip", default=os.environ.get("MS_BENCH_SKIP", ""),
-                    help="comma-separated parts to leave out: mailscope,dovecot,engine,app,idle,push")
+                    help="comma-separated parts to leave out: mailscope,dovecot,engine,app,idle,push, "
+                         "or of the app: startup,big,frames")
 parser.add_argument("--save", default=os.environ.get("MS_BENCH_SAVE") or None,
                     help="also write the rows to this JSON file")
 parser.add_argument("--merge", nargs="+", metavar="FILE",
@@ -391,7 +392,8 @@ if "engine" not in skip:
 if "app" not in skip:
     app = subprocess.run([sys.executable, os.path.join(args.source, "tests", "bench", "bench-app.py"),
                           "--build", args.build, "--runs", str(args.runs), "--data", args.data,
-                          "--sizes", args.sizes],
+                          "--sizes", args.sizes,
+                          "--skip", ",".join(skip & {"startup", "big", "frames"})],
                          capture_output=True, text=True)
     for line in app.stdout.splitlines():
         parts = line.split("\t")
