@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench-wire.h"
 #include "ms-application.h"
 #include "ms-stage.h"
 #include "ms-ui-test.h"
@@ -78,36 +79,6 @@ on_after_paint (GdkFrameClock *clock,
       g_array_append_val (paint->work_ms, ms);
     }
   paint->paint_start = 0;
-}
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  guint index;
-
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_double);
-  index = MIN ((guint) (p / 100.0 * values->len), values->len - 1);
-  return g_array_index (values, double, index);
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof *values, compare_double);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 static gboolean
@@ -180,7 +151,7 @@ main (int    argc,
         g_main_context_iteration (NULL, TRUE);
       ms_stage_get_frame_stats (paint.stage, &n_frames, NULL, NULL);
       interval_p95[r] = ms_stage_get_frame_percentile (paint.stage, 95);
-      work_p95[r] = percentile (paint.work_ms, 95);
+      work_p95[r] = bench_percentile ((double *) (void *) paint.work_ms->data, paint.work_ms->len, 95);
       frames[r] = n_frames;
       /* The next run's restart clears what is still in flight. */
       g_object_set (window, "playing", FALSE, NULL);
@@ -188,9 +159,9 @@ main (int    argc,
                   r + 1, n_frames, interval_p95[r], work_p95[r], paint.work_ms->len);
     }
 
-  g_print ("frame-interval-p95\t%.3f\tms\n", median (interval_p95, runs));
-  g_print ("frame-cpu-p95\t%.3f\tms\n", median (work_p95, runs));
-  g_print ("frames\t%.0f\tframes\n", median (frames, runs));
+  g_print ("frame-interval-p95\t%.3f\tms\n", bench_median (interval_p95, runs));
+  g_print ("frame-cpu-p95\t%.3f\tms\n", bench_median (work_p95, runs));
+  g_print ("frames\t%.0f\tframes\n", bench_median (frames, runs));
 
   g_signal_handlers_disconnect_by_data (clock, &paint);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -49,29 +49,12 @@ typedef struct
   const char *command;   /* IMAP command after login + SELECT, or NULL for the special ones */
 } ImapOp;
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof *values, compare_double);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 static void
 print_row (const char *name,
            double     *ms,
            guint64     bytes)
 {
-  double m = median (ms, runs);
+  double m = bench_median (ms, runs);
 
   printf ("%s\t%.3f\t%" G_GUINT64_FORMAT "\t%.1f\n", name, m, bytes,
           m > 0 ? bytes / (m / 1000.0) / 1e6 : 0.0);
@@ -305,7 +288,7 @@ run_push_latency (void)
           if (!progress && bench_now_us () - start > 10 * G_USEC_PER_SEC)
             g_error ("%d sessions got no EXISTS within 10 s", waiting);
         }
-      median_ms[r] = median (latency, push_sessions);
+      median_ms[r] = bench_median (latency, push_sessions);
       max_ms[r] = latency[push_sessions - 1];
       for (int i = 0; i < push_sessions; i++)
         {
@@ -320,8 +303,8 @@ run_push_latency (void)
       bench_imap_command (sender, "LOGOUT", NULL, NULL);
       bench_conn_close (sender);
     }
-  printf ("idle-push-median-%d\t%.3f\t0\t0\n", push_sessions, median (median_ms, runs));
-  printf ("idle-push-max-%d\t%.3f\t0\t0\n", push_sessions, median (max_ms, runs));
+  printf ("idle-push-median-%d\t%.3f\t0\t0\n", push_sessions, bench_median (median_ms, runs));
+  printf ("idle-push-max-%d\t%.3f\t0\t0\n", push_sessions, bench_median (max_ms, runs));
   fflush (stdout);
 }
 

@@ -236,6 +236,34 @@ bench_conn_readable (BenchConn *conn,
   return poll (&pfd, 1, timeout_ms) > 0;
 }
 
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_median (double *values,
+              gsize   n)
+{
+  qsort (values, n, sizeof *values, compare_double);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double
+bench_percentile (double *values,
+                  gsize   n,
+                  double  percentile)
+{
+  if (n == 0)
+    return 0;
+  qsort (values, n, sizeof *values, compare_double);
+  return values[MIN ((gsize) (percentile / 100.0 * n), n - 1)];
+}
+
 gint64
 bench_now_us (void)
 {

@@ -36,3 +36,11 @@ gboolean   bench_conn_readable   (BenchConn  *conn,
                                   int         timeout_ms);
 gint64     bench_now_us          (void);
 guint64    bench_process_rss_kb  (int         pid);
+/* Sorts @values (n > 0) in place and returns their median. */
+double     bench_median          (double     *values,
+                                  gsize       n);
+/* Sorts @values in place and returns the value at @percentile (0 to 100);
+ * 0 when n is 0. */
+double     bench_percentile      (double     *values,
+                                  gsize       n,
+                                  double      percentile);

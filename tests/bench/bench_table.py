@@ -57,6 +57,18 @@ def print_table(rows, out):
               f"| {goal:<13} | {verdict(section, ours, theirs, unit, goal):<6} |", file=out)
 
 
+def print_report(head_lines, rows, failures, out):
+    """The lines that say when, where and how, the table, and what was not measured."""
+    for line in head_lines:
+        print(line, file=out)
+    print(file=out)
+    print_table(rows, out)
+    print(file=out)
+    for failure in failures:
+        print(f"not measured: {failure}", file=out)
+    print("ratio = how many times better Mailscope is (Dovecot's time or memory / Mailscope's)", file=out)
+
+
 def save(path, header, rows, failures):
     with open(path + ".tmp", "w") as f:
         json.dump({"header": header, "rows": rows, "failures": failures}, f, indent=1)

@@ -62,17 +62,10 @@ skip = set(s for s in args.skip.split(",") if s)
 
 if args.merge:
     headers, merged_rows, merged_failures = bench_table.merge(args.merge)
-    for path, h in zip(args.merge, headers):
-        print(f"{os.path.basename(path)}: {h['started']} UTC, {h['what']}; load average {h['load_start']} at the "
-              f"start, {h['load_end']} at the end; {h['runs']} runs per figure")
-    print(f"machine: {headers[-1]['machine']}")
-    print(headers[-1]["servers"])
-    print()
-    bench_table.print_table(merged_rows, sys.stdout)
-    print()
-    for failure in merged_failures:
-        print(f"not measured: {failure}")
-    print("ratio = how many times better Mailscope is (Dovecot's time or memory / Mailscope's)")
+    lines = [f"{os.path.basename(path)}: {h['started']} UTC, {h['what']}; load average {h['load_start']} at the "
+             f"start, {h['load_end']} at the end; {h['runs']} runs per figure" for path, h in zip(args.merge, headers)]
+    lines += [f"machine: {headers[-1]['machine']}", headers[-1]["servers"]]
+    bench_table.print_report(lines, merged_rows, merged_failures, sys.stdout)
     sys.exit(0)
 if not args.build:
     parser.error("--build is required unless --merge is given")
@@ -418,16 +411,11 @@ header = {
 if args.save:
     bench_table.save(args.save, header, rows, failures)
 
-print(f"Mailscope benchmarks, {header['started']} UTC, {header['what']}")
-print(f"machine: {header['machine']}")
-print(f"load average (1, 5, 15 min): {header['load_start']} at the start, {header['load_end']} at the end")
-print(f"runs per figure: {args.runs} (the median is shown)")
-print(servers)
-print()
-bench_table.print_table(rows, sys.stdout)
-print()
-for failure in failures:
-    print(f"not measured: {failure}")
-print("ratio = how many times better Mailscope is (Dovecot's time or memory / Mailscope's)")
+bench_table.print_report([f"Mailscope benchmarks, {header['started']} UTC, {header['what']}",
+                          f"machine: {header['machine']}",
+                          f"load average (1, 5, 15 min): {header['load_start']} at the start, "
+                          f"{header['load_end']} at the end",
+                          f"runs per figure: {args.runs} (the median is shown)", servers],
+                         rows, failures, sys.stdout)
 if args.save:
     print(f"rows saved to {args.save}")
