@@ -345,21 +345,13 @@ is_plain_7bit (const guint8     *data,
   return plain;
 }
 
-char *
-ms_mime_bodystructure (MsMessage *message,
-                       gboolean   extensible)
+static char *
+make_bodystructure (const MsMimeInfo *info,
+                    const guint8     *data,
+                    gboolean          extensible)
 {
-  const MsMimeInfo *info;
-  const guint8 *data;
-  GString *out;
+  GString *out = g_string_new (NULL);
 
-  g_return_val_if_fail (message != NULL, NULL);
-
-  info = ms_mime_get_info (message);
-  data = g_bytes_get_data (ms_message_get_raw (message), NULL);
-  if (data == NULL)
-    data = (const guint8 *) "";
-  out = g_string_new (NULL);
   if (!extensible && is_plain_7bit (data, &info->parts[0]))
     {
       const MsMimePart *root = &info->parts[0];
@@ -370,4 +362,33 @@ ms_mime_bodystructure (MsMessage *message,
     }
   write_part (out, info, data, &info->parts[0], extensible);
   return g_string_free (out, FALSE);
+}
+
+const char *
+ms_mime_get_bodystructure (MsMessage *message,
+                           gboolean   extensible)
+{
+  MsMimeInfo *info;
+  const guint8 *data;
+  MsMimeAnswer which = extensible ? MS_MIME_ANSWER_BODYSTRUCTURE : MS_MIME_ANSWER_BODY;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  /* Made once per message and kept with its part tree. */
+  info = (MsMimeInfo *) ms_mime_get_info (message);
+  if (info->answers[which] == NULL)
+    {
+      data = g_bytes_get_data (ms_message_get_raw (message), NULL);
+      info->answers[which] = make_bodystructure (info, data != NULL ? data : (const guint8 *) "",
+                                                 extensible);
+    }
+  return info->answers[which];
+}
+
+char *
+ms_mime_bodystructure (MsMessage *message,
+                       gboolean   extensible)
+{
+  g_return_val_if_fail (message != NULL, NULL);
+  return g_strdup (ms_mime_get_bodystructure (message, extensible));
 }

@@ -460,21 +460,32 @@ ms_mime_write_envelope (GString      *out,
     }
 }
 
-char *
-ms_mime_envelope (MsMessage *message)
+const char *
+ms_mime_get_envelope (MsMessage *message)
 {
-  const MsMimeInfo *info;
+  MsMimeInfo *info;
   const guint8 *data;
   GString *out;
 
   g_return_val_if_fail (message != NULL, NULL);
 
-  info = ms_mime_get_info (message);
+  /* Made once per message and kept with its part tree. */
+  info = (MsMimeInfo *) ms_mime_get_info (message);
+  if (info->answers[MS_MIME_ANSWER_ENVELOPE] != NULL)
+    return info->answers[MS_MIME_ANSWER_ENVELOPE];
   data = g_bytes_get_data (ms_message_get_raw (message), NULL);
   if (data == NULL)
     data = (const guint8 *) "";
   out = g_string_new ("(");
   ms_mime_write_envelope (out, data, info->parts[0].hdr_start, info->parts[0].body_start);
   g_string_append_c (out, ')');
-  return g_string_free (out, FALSE);
+  info->answers[MS_MIME_ANSWER_ENVELOPE] = g_string_free (out, FALSE);
+  return info->answers[MS_MIME_ANSWER_ENVELOPE];
+}
+
+char *
+ms_mime_envelope (MsMessage *message)
+{
+  g_return_val_if_fail (message != NULL, NULL);
+  return g_strdup (ms_mime_get_envelope (message));
 }

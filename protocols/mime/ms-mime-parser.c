@@ -465,11 +465,22 @@ ms_mime_info_parse (const guint8 *data,
   parse_part (&p, 0, MS_MIME_NONE, 0, TRUE, FALSE);
 
   info = g_malloc (sizeof (MsMimeInfo) + p.parts->len * sizeof (MsMimePart));
+  memset (info->answers, 0, sizeof info->answers);
   info->n_parts = p.parts->len;
   memcpy (info->parts, p.parts->data, p.parts->len * sizeof (MsMimePart));
   g_array_unref (p.parts);
   g_ptr_array_unref (p.boundaries);
   return info;
+}
+
+void
+ms_mime_info_free (MsMimeInfo *info)
+{
+  if (info == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (info->answers); i++)
+    g_free (info->answers[i]);
+  g_free (info);
 }
 
 const MsMimeInfo *
@@ -484,7 +495,7 @@ ms_mime_get_info (MsMessage *message)
       const guint8 *data = g_bytes_get_data (raw, &len);
 
       info = ms_mime_info_parse (data != NULL ? data : (const guint8 *) "", len);
-      ms_message_set_cache (message, info, g_free);
+      ms_message_set_cache (message, info, (GDestroyNotify) ms_mime_info_free);
     }
   return info;
 }

@@ -37,7 +37,17 @@ typedef struct {
   guint8  encoding;        /* GMimeContentEncoding of Content-Transfer-Encoding */
 } MsMimePart;
 
+/* The answers FETCH gives for the whole message, made on first use and
+ * kept: a client that lists a folder asks again at every visit. */
+typedef enum {
+  MS_MIME_ANSWER_ENVELOPE,
+  MS_MIME_ANSWER_BODY,
+  MS_MIME_ANSWER_BODYSTRUCTURE,
+  MS_MIME_N_ANSWERS
+} MsMimeAnswer;
+
 typedef struct {
+  char       *answers[MS_MIME_N_ANSWERS];
   guint       n_parts;
   MsMimePart  parts[];     /* preorder; parts[0] is the message itself */
 } MsMimeInfo;
@@ -47,6 +57,7 @@ void              ms_mime_ensure_init        (void);
 const MsMimeInfo *ms_mime_get_info           (MsMessage        *message);
 MsMimeInfo       *ms_mime_info_parse         (const guint8     *data,
                                               gsize             len);
+void              ms_mime_info_free          (MsMimeInfo       *info);
 /* The part numbered by IMAP part numbers, or NULL. n_parts 0 gives the root. */
 const MsMimePart *ms_mime_info_find          (const MsMimeInfo *info,
                                               const guint      *parts,

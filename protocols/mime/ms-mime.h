@@ -35,6 +35,11 @@ char     *ms_mime_envelope        (MsMessage           *message);
 /* BODYSTRUCTURE when extensible, else BODY. */
 char     *ms_mime_bodystructure   (MsMessage           *message,
                                    gboolean             extensible);
+/* The same, made on first use and kept with the message (owned by it, valid
+ * as long as the message is): FETCH asks for them again and again. */
+const char *ms_mime_get_envelope      (MsMessage         *message);
+const char *ms_mime_get_bodystructure (MsMessage         *message,
+                                       gboolean           extensible);
 /* The exact bytes of BODY[section] (RFC 3501 section 6.4.5), except that a
  * NUL byte is given as 0x80 (a literal may not hold NUL; Dovecot does the
  * same). A part that does not exist gives empty bytes, as Dovecot does; only
