@@ -236,7 +236,10 @@ on_connection_opened (MsListener   *listener,
   g_printerr ("%s #%u: connect from %s\n", ms_connection_get_protocol (connection),
               ms_connection_get_id (connection), ms_connection_get_peer (connection));
   g_object_set_data (G_OBJECT (connection), "serve", serve);
-  g_signal_connect_object (ms_connection_get_session (connection), "protocol-event",
+  /* Without --transcript only the notices are printed: listening to those
+   * alone spares the session describing every response line. */
+  g_signal_connect_object (ms_connection_get_session (connection),
+                           serve->transcript != NULL ? "protocol-event" : "protocol-event::notice",
                            G_CALLBACK (on_protocol_event), connection, 0);
   g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), serve);
   g_signal_connect (connection, "tls-record", G_CALLBACK (on_tls_record), serve);

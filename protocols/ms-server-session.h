@@ -19,6 +19,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include "ms-protocol-event.h"
 #include "ms-types.h"
 
 G_BEGIN_DECLS
@@ -64,5 +65,10 @@ gboolean  ms_server_session_get_tls_active  (MsServerSession *self);
 void      ms_server_session_emit_event         (MsServerSession       *self,
                                                 const MsProtocolEvent *event);
 void      ms_server_session_emit_tls_requested (MsServerSession       *self);
+/* Does anyone observe events of this kind (connected to "protocol-event"
+ * without detail or with this kind's)? When not, an implementation may skip
+ * building them. */
+gboolean  ms_server_session_wants_events      (MsServerSession       *self,
+                                                MsProtocolEventKind    kind);
 
 G_END_DECLS

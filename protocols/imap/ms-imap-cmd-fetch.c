@@ -26,15 +26,6 @@ sets_seen (const MsImapFetchItem *item)
     }
 }
 
-static void
-append_bytes (MsImapResponse *r,
-              GBytes         *bytes)
-{
-  gsize len = 0;
-  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-
-  ms_imap_response_literal (r, data ? data : "", len);
-}
 
 static gboolean
 append_item (MsImapServerSession   *self,
@@ -48,16 +39,22 @@ append_item (MsImapServerSession   *self,
   switch (item->kind)
     {
     case MS_IMAP_FETCH_UID:
-      ms_imap_response_printf (r, "UID %u", ms_message_get_uid (message));
+      ms_imap_response_append (r, "UID ");
+      ms_imap_response_uint (r, ms_message_get_uid (message));
       break;
     case MS_IMAP_FETCH_FLAGS:
       {
-        g_autoptr(GString) flags = g_string_new (NULL);
+        gboolean recent = g_hash_table_size (self->recent) > 0 &&
+                          g_hash_table_contains (self->recent,
+                                                 GUINT_TO_POINTER (ms_message_get_uid (message)));
 
-        ms_imap_format_flags (flags, message,
-                              g_hash_table_contains (self->recent,
-                                                     GUINT_TO_POINTER (ms_message_get_uid (message))));
-        ms_imap_response_printf (r, "FLAGS %s", flags->str);
+        gsize at;
+
+        ms_imap_response_append (r, "FLAGS ");
+        at = r->wire->len;
+        ms_imap_format_flags (r->wire, message, recent);
+        if (r->text != NULL)
+          g_string_append_len (r->text, r->wire->str + at, r->wire->len - at);
       }
       break;
     case MS_IMAP_FETCH_INTERNALDATE:
@@ -68,25 +65,26 @@ append_item (MsImapServerSession   *self,
       }
       break;
     case MS_IMAP_FETCH_RFC822_SIZE:
-      ms_imap_response_printf (r, "RFC822.SIZE %" G_GSIZE_FORMAT, ms_message_get_size (message));
+      ms_imap_response_append (r, "RFC822.SIZE ");
+      ms_imap_response_uint (r, ms_message_get_size (message));
       break;
     case MS_IMAP_FETCH_ENVELOPE:
       {
-        g_autofree char *envelope = ms_mime_envelope (message);
-        ms_imap_response_printf (r, "ENVELOPE %s", envelope);
+        ms_imap_response_append (r, "ENVELOPE ");
+        ms_imap_response_append (r, ms_mime_get_envelope (message));
       }
       break;
     case MS_IMAP_FETCH_BODY:
     case MS_IMAP_FETCH_BODYSTRUCTURE:
       {
         gboolean ext = item->kind == MS_IMAP_FETCH_BODYSTRUCTURE;
-        g_autofree char *bs = ms_mime_bodystructure (message, ext);
-        ms_imap_response_printf (r, "%s %s", ext ? "BODYSTRUCTURE" : "BODY", bs);
+        ms_imap_response_append (r, ext ? "BODYSTRUCTURE " : "BODY ");
+        ms_imap_response_append (r, ms_mime_get_bodystructure (message, ext));
       }
       break;
     case MS_IMAP_FETCH_RFC822:
       ms_imap_response_append (r, "RFC822 ");
-      append_bytes (r, ms_message_get_raw (message));
+      ms_imap_response_literal_bytes (r, ms_message_get_raw (message));
       break;
     case MS_IMAP_FETCH_RFC822_HEADER:
     case MS_IMAP_FETCH_RFC822_TEXT:
@@ -99,7 +97,7 @@ append_item (MsImapServerSession   *self,
         bytes = ms_mime_get_section (message, &section, &error);
         ms_imap_response_append (r, item->kind == MS_IMAP_FETCH_RFC822_HEADER ? "RFC822.HEADER "
                                                                               : "RFC822.TEXT ");
-        append_bytes (r, bytes);
+        ms_imap_response_literal_bytes (r, bytes);
       }
       break;
     case MS_IMAP_FETCH_SECTION:
@@ -117,10 +115,12 @@ append_item (MsImapServerSession   *self,
             gsize len = MIN ((gsize) item->length, size - start);
 
             slice = g_bytes_new_from_bytes (bytes, start, len);
-            ms_imap_response_printf (r, "<%u>", item->offset);
+            ms_imap_response_append_c (r, '<');
+            ms_imap_response_uint (r, item->offset);
+            ms_imap_response_append_c (r, '>');
           }
-        ms_imap_response_append (r, " ");
-        append_bytes (r, slice ? slice : bytes);
+        ms_imap_response_append_c (r, ' ');
+        ms_imap_response_literal_bytes (r, slice ? slice : bytes);
       }
       break;
     default:
@@ -136,6 +136,7 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
 {
   g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) items = NULL;
+  MsImapResponse *r;
   const MsImapArg *set;
   const char *error = NULL;
   gboolean want_seen = FALSE;
@@ -168,11 +169,12 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
       has_uid |= item->kind == MS_IMAP_FETCH_UID;
     }
 
+  /* One response, emptied after each message: 1:* answers thousands. */
+  r = ms_imap_response_new (self);
   for (guint i = 0; i < indices->len; i++)
     {
       guint index = g_array_index (indices, guint, i);
       MsMessage *message = g_ptr_array_index (self->view, index);
-      MsImapResponse *r = ms_imap_response_new ();
       gboolean first = TRUE;
       gboolean add_flags = FALSE;
 
@@ -187,16 +189,19 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
           add_flags = !has_flags;
         }
 
-      ms_imap_response_printf (r, "* %u FETCH (", index + 1);
+      ms_imap_response_append (r, "* ");
+      ms_imap_response_uint (r, index + 1);
+      ms_imap_response_append (r, " FETCH (");
       if (uid && !has_uid)
         {
-          ms_imap_response_printf (r, "UID %u", ms_message_get_uid (message));
+          ms_imap_response_append (r, "UID ");
+          ms_imap_response_uint (r, ms_message_get_uid (message));
           first = FALSE;
         }
       for (guint k = 0; k < items->len; k++)
         {
           if (!first)
-            ms_imap_response_append (r, " ");
+            ms_imap_response_append_c (r, ' ');
           first = FALSE;
           if (!append_item (self, r, g_ptr_array_index (items, k), message, index))
             {
@@ -209,11 +214,12 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
         {
           MsImapFetchItem flags_item = { .kind = MS_IMAP_FETCH_FLAGS };
 
-          ms_imap_response_append (r, " ");
+          ms_imap_response_append_c (r, ' ');
           append_item (self, r, &flags_item, message, index);
         }
-      ms_imap_response_append (r, ")");
-      ms_imap_session_send (self, r);
+      ms_imap_response_append_c (r, ')');
+      ms_imap_session_send_keep (self, r);
     }
+  ms_imap_response_free (r);
   ms_imap_session_done (self, cmd, "OK", "Fetch completed.");
 }

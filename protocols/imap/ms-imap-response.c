@@ -11,12 +11,14 @@
 #include "ms-imap-server-session-private.h"
 
 MsImapResponse *
-ms_imap_response_new (void)
+ms_imap_response_new (MsImapServerSession *self)
 {
   MsImapResponse *r = g_new0 (MsImapResponse, 1);
 
   r->wire = g_string_new (NULL);
-  r->text = g_string_new (NULL);
+  if (ms_server_session_wants_events (MS_SERVER_SESSION (self), MS_PROTOCOL_EVENT_RESPONSE))
+    r->text = g_string_new (NULL);
+  g_queue_init (&r->pieces);
   return r;
 }
 
@@ -26,16 +28,10 @@ ms_imap_response_free (MsImapResponse *r)
   if (r == NULL)
     return;
   g_string_free (r->wire, TRUE);
-  g_string_free (r->text, TRUE);
+  if (r->text != NULL)
+    g_string_free (r->text, TRUE);
+  g_queue_clear_full (&r->pieces, (GDestroyNotify) g_bytes_unref);
   g_free (r);
-}
-
-void
-ms_imap_response_append (MsImapResponse *r,
-                         const char     *text)
-{
-  g_string_append (r->wire, text);
-  g_string_append (r->text, text);
 }
 
 void
@@ -52,14 +48,45 @@ ms_imap_response_printf (MsImapResponse *r,
   ms_imap_response_append (r, s);
 }
 
+/* "{size}" and, on the wire only, CRLF: the event shows the size, not the
+ * data (RFC 3501 section 4.3 literal syntax). */
+static void
+literal_prefix (MsImapResponse *r,
+                gsize           len)
+{
+  ms_imap_response_append_c (r, '{');
+  ms_imap_response_uint (r, len);
+  ms_imap_response_append_c (r, '}');
+  ms_imap_put (r->wire, "\r\n", 2);
+}
+
 void
 ms_imap_response_literal (MsImapResponse *r,
                           const char     *data,
                           gsize           len)
 {
-  g_string_append_printf (r->wire, "{%" G_GSIZE_FORMAT "}\r\n", len);
+  literal_prefix (r, len);
   g_string_append_len (r->wire, data, len);
-  g_string_append_printf (r->text, "{%" G_GSIZE_FORMAT "}", len);
+}
+
+void
+ms_imap_response_literal_bytes (MsImapResponse *r,
+                                GBytes         *bytes)
+{
+  gsize len = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  if (len < MS_IMAP_LITERAL_BY_REFERENCE)
+    {
+      ms_imap_response_literal (r, data != NULL ? data : "", len);
+      return;
+    }
+  /* The line so far becomes a piece of its own, the data another: a 10 MB
+   * message leaves from where the store keeps it. */
+  literal_prefix (r, len);
+  g_queue_push_tail (&r->pieces, g_bytes_new (r->wire->str, r->wire->len));
+  g_queue_push_tail (&r->pieces, g_bytes_ref (bytes));
+  g_string_truncate (r->wire, 0);
 }
 
 void
@@ -121,28 +148,70 @@ response_name (const char *line,
   return buf;
 }
 
-void
-ms_imap_session_send (MsImapServerSession *self,
-                      MsImapResponse      *r)
+/* The RESPONSE event for one line as the transcript shows it. */
+static void
+emit_response (MsImapServerSession *self,
+               const char          *text)
 {
   char name[32];
   char tag[64] = "*";
   const char *sp;
 
-  g_byte_array_append (self->output, (const guint8 *) r->wire->str, r->wire->len);
-  g_byte_array_append (self->output, (const guint8 *) "\r\n", 2);
-
-  sp = strchr (r->text->str, ' ');
-  if (sp && (gsize) (sp - r->text->str) < sizeof tag)
+  sp = strchr (text, ' ');
+  if (sp && (gsize) (sp - text) < sizeof tag)
     {
-      memcpy (tag, r->text->str, sp - r->text->str);
-      tag[sp - r->text->str] = '\0';
+      memcpy (tag, text, sp - text);
+      tag[sp - text] = '\0';
     }
-  if (r->text->str[0] == '+')
-    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_RESPONSE, "+", NULL, r->text->str);
+  if (text[0] == '+')
+    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_RESPONSE, "+", NULL, text);
   else
-    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_RESPONSE, response_name (r->text->str, name, sizeof name),
-          tag, r->text->str);
+    ms_imap_session_emit (self, MS_PROTOCOL_EVENT_RESPONSE, response_name (text, name, sizeof name),
+                          tag, text);
+}
+
+void
+ms_imap_session_output_bytes (MsImapServerSession *self,
+                              GBytes              *bytes)
+{
+  /* What is already queued goes first, as a chunk of its own. */
+  if (self->output->len > 0)
+    {
+      g_queue_push_tail (&self->out_chunks, g_string_free_to_bytes (self->output));
+      self->output = g_string_new (NULL);
+    }
+  g_queue_push_tail (&self->out_chunks, bytes);
+}
+
+gboolean
+ms_imap_session_has_output (MsImapServerSession *self)
+{
+  return self->output->len > 0 || !g_queue_is_empty (&self->out_chunks);
+}
+
+void
+ms_imap_session_send_keep (MsImapServerSession *self,
+                           MsImapResponse      *r)
+{
+  GBytes *piece;
+
+  while ((piece = g_queue_pop_head (&r->pieces)) != NULL)
+    ms_imap_session_output_bytes (self, piece);
+  ms_imap_put (r->wire, "\r\n", 2);
+  ms_imap_put (self->output, r->wire->str, r->wire->len);
+  g_string_truncate (r->wire, 0);
+  if (r->text != NULL)
+    {
+      emit_response (self, r->text->str);
+      g_string_truncate (r->text, 0);
+    }
+}
+
+void
+ms_imap_session_send (MsImapServerSession *self,
+                      MsImapResponse      *r)
+{
+  ms_imap_session_send_keep (self, r);
   ms_imap_response_free (r);
 }
 
@@ -150,10 +219,10 @@ void
 ms_imap_session_send_line (MsImapServerSession *self,
                            const char          *line)
 {
-  MsImapResponse *r = ms_imap_response_new ();
-
-  ms_imap_response_append (r, line);
-  ms_imap_session_send (self, r);
+  ms_imap_put (self->output, line, strlen (line));
+  ms_imap_put (self->output, "\r\n", 2);
+  if (ms_server_session_wants_events (MS_SERVER_SESSION (self), MS_PROTOCOL_EVENT_RESPONSE))
+    emit_response (self, line);
 }
 
 void
@@ -161,15 +230,13 @@ ms_imap_session_untagged (MsImapServerSession *self,
                           const char          *format,
                           ...)
 {
-  g_autofree char *s = NULL;
-  g_autofree char *line = NULL;
+  g_autoptr(GString) line = g_string_new ("* ");
   va_list args;
 
   va_start (args, format);
-  s = g_strdup_vprintf (format, args);
+  g_string_append_vprintf (line, format, args);
   va_end (args);
-  line = g_strconcat ("* ", s, NULL);
-  ms_imap_session_send_line (self, line);
+  ms_imap_session_send_line (self, line->str);
 }
 
 void

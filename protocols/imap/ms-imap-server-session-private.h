@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "ms-imap-parser.h"
 #include "ms-protocol-event.h"
@@ -46,12 +47,36 @@ typedef struct
 
 const MsImapCommandSpec *ms_imap_command_lookup (const char *name);
 
+/* Appends to a GString. g_string_append_len() goes through the general
+ * g_string_insert_len() in GLib 2.74; almost every append here is a few
+ * bytes into room that is already there (FETCH 1:* writes ten per message). */
+static inline void
+ms_imap_put (GString    *s,
+             const char *data,
+             gsize       len)
+{
+  if (G_LIKELY (s->allocated_len - s->len > len))
+    {
+      memcpy (s->str + s->len, data, len);
+      s->len += len;
+      s->str[s->len] = '\0';
+    }
+  else
+    g_string_append_len (s, data, len);
+}
+
+/* Literals from this size on are queued by reference, not copied. */
+#define MS_IMAP_LITERAL_BY_REFERENCE 16384
+
 /* A response under construction: the wire bytes and the same with literal
- * data elided, for the event. */
+ * data elided, for the RESPONSE event. Large literals go out by reference:
+ * pieces holds what comes before wire (the line so far, then the message's
+ * own bytes). text is NULL when nobody observes responses. */
 typedef struct
 {
   GString *wire;
   GString *text;
+  GQueue   pieces;   /* of GBytes */
 } MsImapResponse;
 
 struct _MsImapServerSession
@@ -66,7 +91,10 @@ struct _MsImapServerSession
   MsAccount       *account;
 
   MsImapParser    *parser;
-  GByteArray      *output;
+  /* What is queued to send: chunks (GBytes, some of them message bytes
+   * lent by reference), then the bytes of output. */
+  GQueue           out_chunks;
+  GString         *output;
   MsImapInputMode  mode;
   GByteArray      *raw_line;
   MsImapCommand   *pending;          /* the AUTHENTICATE or IDLE that waits */
@@ -131,9 +159,52 @@ void      ms_imap_session_notice       (MsImapServerSession *self,
 void      ms_imap_session_emit_output_ready (MsImapServerSession *self);
 char     *ms_imap_session_capabilities (MsImapServerSession *self);
 
-MsImapResponse *ms_imap_response_new      (void);
-void            ms_imap_response_append   (MsImapResponse *r,
-                                           const char     *text);
+/* A response for this session; its text is kept only when someone
+ * observes RESPONSE events. */
+MsImapResponse *ms_imap_response_new      (MsImapServerSession *self);
+
+/* The appends are inline: with a constant string the length is known when
+ * compiling and the copy is a few moves. */
+static inline void
+ms_imap_response_append_len (MsImapResponse *r,
+                             const char     *text,
+                             gsize           len)
+{
+  ms_imap_put (r->wire, text, len);
+  if (r->text != NULL)
+    ms_imap_put (r->text, text, len);
+}
+
+static inline void
+ms_imap_response_append (MsImapResponse *r,
+                         const char     *text)
+{
+  ms_imap_response_append_len (r, text, strlen (text));
+}
+
+static inline void
+ms_imap_response_append_c (MsImapResponse *r,
+                           char            c)
+{
+  ms_imap_response_append_len (r, &c, 1);
+}
+
+/* A number in decimal, without printf. */
+static inline void
+ms_imap_response_uint (MsImapResponse *r,
+                       guint64         n)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+
+  do
+    {
+      *--p = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  while (n > 0);
+  ms_imap_response_append_len (r, p, buf + sizeof buf - p);
+}
 void            ms_imap_response_printf   (MsImapResponse *r,
                                            const char     *format,
                                            ...) G_GNUC_PRINTF (2, 3);
@@ -144,9 +215,20 @@ void            ms_imap_response_string   (MsImapResponse *r,
 void            ms_imap_response_literal  (MsImapResponse *r,
                                            const char     *data,
                                            gsize           len);
+/* The same for bytes the response may keep a reference to (a message's):
+ * a large literal is then not copied. */
+void            ms_imap_response_literal_bytes (MsImapResponse *r,
+                                                GBytes         *bytes);
 /* Sends the response (adding CRLF) and frees it. */
 void            ms_imap_session_send      (MsImapServerSession *self,
                                            MsImapResponse      *r);
+/* Sends it and empties it for the next one (FETCH answers many). */
+void            ms_imap_session_send_keep (MsImapServerSession *self,
+                                           MsImapResponse      *r);
+/* Queues bytes to send, taking the reference. */
+void            ms_imap_session_output_bytes (MsImapServerSession *self,
+                                              GBytes              *bytes);
+gboolean        ms_imap_session_has_output (MsImapServerSession *self);
 void            ms_imap_response_free     (MsImapResponse *r);
 
 /* The selected mailbox (ms-imap-view.c). */

@@ -55,9 +55,17 @@ ms_imap_session_emit (MsImapServerSession *self,
                       const char          *tag,
                       const char          *text)
 {
-  g_autoptr(MsProtocolEvent) event = ms_protocol_event_new (kind, "imap", name, tag, text);
+  /* Valid during emission only (the signal's contract), so the strings
+   * are lent, not copied. */
+  MsProtocolEvent event = {
+    .kind = kind,
+    .protocol = (char *) "imap",
+    .name = (char *) name,
+    .tag = (char *) tag,
+    .text = (char *) text,
+  };
 
-  ms_server_session_emit_event (MS_SERVER_SESSION (self), event);
+  ms_server_session_emit_event (MS_SERVER_SESSION (self), &event);
 }
 
 void
@@ -90,7 +98,7 @@ ms_imap_session_set_state (MsImapServerSession *self,
 void
 ms_imap_session_emit_output_ready (MsImapServerSession *self)
 {
-  if (!self->in_feed && self->output->len > 0)
+  if (!self->in_feed && ms_imap_session_has_output (self))
     g_signal_emit (self, signals[OUTPUT_READY], 0);
 }
 
@@ -316,9 +324,19 @@ ms_imap_server_session_take_output (MsServerSession *session,
 {
   MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
   gsize n = self->output->len;
+  GBytes *chunk;
 
-  g_byte_array_append (dest, self->output->data, n);
-  g_byte_array_set_size (self->output, 0);
+  while ((chunk = g_queue_pop_head (&self->out_chunks)) != NULL)
+    {
+      gsize len = 0;
+      const guint8 *data = g_bytes_get_data (chunk, &len);
+
+      g_byte_array_append (dest, data, len);
+      n += len;
+      g_bytes_unref (chunk);
+    }
+  g_byte_array_append (dest, (const guint8 *) self->output->str, self->output->len);
+  g_string_truncate (self->output, 0);
   return n;
 }
 
@@ -416,7 +434,8 @@ ms_imap_server_session_finalize (GObject *object)
   MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
 
   ms_imap_parser_free (self->parser);
-  g_byte_array_unref (self->output);
+  g_queue_clear_full (&self->out_chunks, (GDestroyNotify) g_bytes_unref);
+  g_string_free (self->output, TRUE);
   g_byte_array_unref (self->raw_line);
   g_clear_pointer (&self->pending, ms_imap_command_free);
   g_ptr_array_unref (self->view);
@@ -525,7 +544,8 @@ ms_imap_server_session_init (MsImapServerSession *self)
 {
   self->parser = ms_imap_parser_new ();
   ms_imap_parser_set_literal_limit (self->parser, MS_LIMIT_IMAP_PREAUTH_LITERAL);
-  self->output = g_byte_array_new ();
+  g_queue_init (&self->out_chunks);
+  self->output = g_string_new (NULL);
   self->raw_line = g_byte_array_new ();
   self->view = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
   self->recent = g_hash_table_new (NULL, NULL);

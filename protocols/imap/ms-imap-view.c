@@ -199,20 +199,27 @@ ms_imap_format_flags (GString   *out,
   const char * const *keywords = ms_message_get_keywords (message);
   gboolean first = TRUE;
 
+  /* Plain appends, no printf: FETCH 1:* (FLAGS) writes this per message. */
   g_string_append_c (out, '(');
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     if (ms_message_has_flag (message, order[i]))
       {
-        g_string_append_printf (out, "%s%s", first ? "" : " ", ms_flag_to_string (order[i]));
+        const char *name = ms_flag_to_string (order[i]);
+
+        if (!first)
+          g_string_append_c (out, ' ');
+        ms_imap_put (out, name, strlen (name));
         first = FALSE;
       }
   for (guint i = 0; keywords && keywords[i]; i++)
     {
-      g_string_append_printf (out, "%s%s", first ? "" : " ", keywords[i]);
+      if (!first)
+        g_string_append_c (out, ' ');
+      ms_imap_put (out, keywords[i], strlen (keywords[i]));
       first = FALSE;
     }
   if (recent)
-    g_string_append_printf (out, "%s\\Recent", first ? "" : " ");
+    ms_imap_put (out, first ? "\\Recent" : " \\Recent", first ? 7 : 8);
   g_string_append_c (out, ')');
 }
 

@@ -223,7 +223,7 @@ on_incoming (GSocketService    *service,
    * of it: the data set here is what on_session_event() needs. */
   g_object_set_data (G_OBJECT (connection), "ms-listener", self);
   g_object_set_data_full (G_OBJECT (connection), "ms-listener-host", g_strdup (host), g_free);
-  g_signal_connect_object (session, "protocol-event", G_CALLBACK (on_session_event), connection, 0);
+  g_signal_connect_object (session, "protocol-event::notice", G_CALLBACK (on_session_event), connection, 0);
   /* Before start, so that observers see the greeting too. */
   g_signal_emit (self, signals[CONNECTION_OPENED], 0, connection);
   if (self->deferred)

@@ -53,9 +53,15 @@ emit (MsPop3ServerSession *self,
       const char          *name,
       const char          *text)
 {
-  g_autoptr(MsProtocolEvent) event = ms_protocol_event_new (kind, "pop3", name, NULL, text);
+  /* Valid during emission only (the signal's contract): lent, not copied. */
+  MsProtocolEvent event = {
+    .kind = kind,
+    .protocol = (char *) "pop3",
+    .name = (char *) name,
+    .text = (char *) text,
+  };
 
-  ms_server_session_emit_event (MS_SERVER_SESSION (self), event);
+  ms_server_session_emit_event (MS_SERVER_SESSION (self), &event);
 }
 
 void
@@ -89,7 +95,9 @@ write_line (MsPop3ServerSession *self,
 {
   ms_pop3_session_write (self, line, strlen (line));
   ms_pop3_session_write (self, "\r\n", 2);
-  emit (self, kind, name, line);
+  /* UIDL and LIST answer a line per message: described only when observed. */
+  if (ms_server_session_wants_events (MS_SERVER_SESSION (self), kind))
+    emit (self, kind, name, line);
 }
 
 void

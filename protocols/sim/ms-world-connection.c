@@ -296,7 +296,11 @@ ms_sim_connection_open (MsWorld         *world,
   conn->is_mail = is_mail;
   ms_chunk_decoder_init (&conn->chunks, protocol);
 
-  conn->server_handlers[0] = g_signal_connect (conn->server, "protocol-event",
+  /* Only states and notices: the commands and responses are read from
+   * the wire chunks, and a server asked for none need not describe them. */
+  conn->server_handlers[0] = g_signal_connect (conn->server, "protocol-event::state",
+                                               G_CALLBACK (on_server_event), conn);
+  conn->server_handlers[2] = g_signal_connect (conn->server, "protocol-event::notice",
                                                G_CALLBACK (on_server_event), conn);
   conn->server_handlers[1] = g_signal_connect (conn->server, "tls-requested",
                                                G_CALLBACK (on_server_tls_requested), conn);

@@ -67,7 +67,7 @@ struct _MsSimConnection
   MsChunkDecoder   chunks;
   guint64          client_bytes;
   gulong           client_handlers[3];
-  gulong           server_handlers[2];
+  gulong           server_handlers[3];
   gboolean         client_finished;
   gboolean         client_success;
   /* TLS: one filter per end. Each end switches on its own (the server after

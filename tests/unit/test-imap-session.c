@@ -8,6 +8,9 @@
 #include "ms-protocol-event.h"
 #include "ms-store.h"
 
+/* Above the size from which the session queues literals by reference. */
+#define MS_TEST_LARGE_LITERAL 16384
+
 typedef struct
 {
   MsStore   *store;
@@ -581,6 +584,65 @@ test_events (void)
   fixture_clear (&f);
 }
 
+/* Observers that ask for notices only get only those, and a session that
+ * describes nothing else still answers the same bytes. */
+static void
+test_events_by_kind (void)
+{
+  Fixture f;
+  MsImapServerSession *s;
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *out = NULL;
+
+  fixture_init (&f);
+  s = ms_imap_server_session_new (f.store);
+  g_signal_connect (s, "protocol-event::notice", G_CALLBACK (on_event), log);
+  g_assert_true (ms_server_session_wants_events (MS_SERVER_SESSION (s), MS_PROTOCOL_EVENT_NOTICE));
+  g_assert_false (ms_server_session_wants_events (MS_SERVER_SESSION (s), MS_PROTOCOL_EVENT_RESPONSE));
+  ms_server_session_start (MS_SERVER_SESSION (s));
+  g_free (take (s));
+  out = send (s, "a LOGIN alice wonderland\r\nb SELECT INBOX\r\nc FETCH 1:2 (UID FLAGS)\r\nd IDLE\r\nDONE\r\n");
+  assert_has (out, "* 1 FETCH (UID 1 FLAGS (\\Recent))\r\n* 2 FETCH (UID 2 FLAGS (\\Recent))\r\nc OK");
+  assert_has (log->str, "notice idle-done -|");
+  assert_lacks (log->str, "response");
+  assert_lacks (log->str, "command");
+  assert_lacks (log->str, "state");
+  g_object_unref (s);
+  fixture_clear (&f);
+}
+
+/* A literal large enough to be queued by reference comes out byte for
+ * byte, whole and as a partial, between the rest of its line. */
+static void
+test_large_literal (void)
+{
+  Fixture f;
+  MsImapServerSession *s;
+  g_autoptr(GString) raw = g_string_new ("From: Eve <eve@example.org>\r\nSubject: Big\r\n\r\n");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GString) expect = g_string_new (NULL);
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *out = NULL;
+
+  fixture_init (&f);
+  for (guint i = 0; raw->len < 3 * MS_TEST_LARGE_LITERAL; i++)
+    g_string_append_printf (raw, "Line %u of a long message, to be sent by reference.\r\n", i);
+  bytes = g_bytes_new (raw->str, raw->len);
+  ms_mailbox_append (f.inbox, bytes, MS_FLAG_NONE, NULL, 1704103200, 0);
+  s = open_session (&f, "INBOX");
+  g_signal_connect (s, "protocol-event::response", G_CALLBACK (on_event), log);
+  out = send (s, "f UID FETCH 4 (BODY.PEEK[] BODY.PEEK[]<7.40000> RFC822.SIZE)\r\n");
+  g_string_append_printf (expect, "* 4 FETCH (UID 4 BODY[] {%" G_GSIZE_FORMAT "}\r\n", raw->len);
+  g_string_append_len (expect, raw->str, raw->len);
+  g_string_append (expect, " BODY[]<7> {40000}\r\n");
+  g_string_append_len (expect, raw->str + 7, 40000);
+  g_string_append_printf (expect, " RFC822.SIZE %" G_GSIZE_FORMAT ")\r\nf OK", raw->len);
+  g_assert_true (g_str_has_prefix (out, expect->str));
+  assert_has (log->str, "response FETCH *|response OK f|");
+  g_object_unref (s);
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +659,8 @@ main (int   argc,
   g_test_add_func ("/imap/session/close-unselect", test_close_unselect);
   g_test_add_func ("/imap/session/bad-input", test_bad_input);
   g_test_add_func ("/imap/session/events", test_events);
+  g_test_add_func ("/imap/session/events-by-kind", test_events_by_kind);
+  g_test_add_func ("/imap/session/large-literal", test_large_literal);
   g_test_add_func ("/imap/two-sessions/flags", test_two_sessions_flags);
   g_test_add_func ("/imap/two-sessions/expunge-ordering", test_expunge_ordering);
   g_test_add_func ("/imap/two-sessions/uid-fetch-may-expunge", test_uid_fetch_may_expunge);
