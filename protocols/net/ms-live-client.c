@@ -344,7 +344,11 @@ ms_live_client_new (MsConnection *connection,
   g_signal_connect_object (connection, "plaintext", G_CALLBACK (on_plaintext), self, 0);
   g_signal_connect_object (connection, "tls-established", G_CALLBACK (on_tls_established), self, 0);
   g_signal_connect_object (connection, "closed", G_CALLBACK (on_closed), self, 0);
-  g_signal_connect_object (ms_connection_get_session (connection), "protocol-event",
+  /* Commands and responses come from the plaintext chunks: only states and
+   * notices are asked for, so the session need not describe every line. */
+  g_signal_connect_object (ms_connection_get_session (connection), "protocol-event::state",
+                           G_CALLBACK (on_session_event), self, 0);
+  g_signal_connect_object (ms_connection_get_session (connection), "protocol-event::notice",
                            G_CALLBACK (on_session_event), self, 0);
 
   text = g_strdup_printf ("%s connects from %s to port %u", self->name,
