@@ -3,7 +3,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ms-application.h"
 #include "ms-commands.h"
@@ -38,6 +41,49 @@ print_help (void)
   g_print ("  %-24s  %s\n", "--version", _("print the version"));
 }
 
+/* What is not a command is a scenario file to open (GApplication's
+ * "open"): something that exists, a name ending in .scenario, a path or a
+ * URI. A misspelt command ("sevre") stays an error. */
+static gboolean
+looks_like_file (const char *arg)
+{
+  return g_str_has_suffix (arg, ".scenario") || strchr (arg, '/') != NULL ||
+         g_file_test (arg, G_FILE_TEST_EXISTS) || g_uri_peek_scheme (arg) != NULL;
+}
+
+/* Each file is checked here, headless, so that a bad one gets one line on
+ * stderr and status 2 like every command, not a window with an error in
+ * it: a missing file, a folder, or a scenario that does not load. (A
+ * remote URI is left to the app, which says why it cannot open it.) */
+static gboolean
+file_can_be_read (const char *arg)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = NULL;
+  const char *problem = NULL;
+
+  if (path == NULL)
+    return TRUE;
+  if (g_access (path, R_OK) != 0)
+    problem = g_strerror (errno);
+  else if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    problem = g_strerror (EISDIR);
+  if (problem != NULL)
+    {
+      g_printerr (_("mailscope: cannot open “%s”: %s\n"), arg, problem);
+      return FALSE;
+    }
+  scenario = ms_scenario_load (path, &error);
+  if (scenario == NULL)
+    {
+      g_printerr ("mailscope: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -64,25 +110,14 @@ main (int    argc,
           print_help ();
           return 0;
         }
-      /* A scenario file for the app: checked here, headless, so that a
-       * bad file gets one line on stderr and status 2 like every command,
-       * not a window with an error in it. */
-      if (argv[1][0] != '-' && g_str_has_suffix (argv[1], ".scenario"))
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(MsScenario) scenario = ms_scenario_load (argv[1], &error);
-
-          if (scenario == NULL)
-            {
-              g_printerr ("mailscope: %s\n", error->message);
-              return 2;
-            }
-        }
-      else if (argv[1][0] != '-')
+      if (argv[1][0] != '-' && !looks_like_file (argv[1]))
         {
           g_printerr (_("mailscope: unknown command “%s”; try mailscope --help\n"), argv[1]);
           return 2;
         }
+      for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-' && !file_can_be_read (argv[i]))
+          return 2;
     }
 
   /* ms_i18n_init() chose the locale; GTK would otherwise set it again from

@@ -114,22 +114,27 @@ ms_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
-/* `mailscope FILE.scenario` (main.c has checked that it loads): the window
- * opens that scenario instead of the one it would start with. */
+/* `mailscope FILE.scenario`, or a file manager opening one: a window per
+ * file, each playing its scenario from the start (main() has checked that
+ * each loads). A file that does not load after all (a remote URI, a file
+ * changed since) leaves the window on the built-in scenario with the
+ * reason in the narration strip, as the Open dialog does. */
 static void
 ms_application_open (GApplication  *application,
                      GFile        **files,
                      int            n_files,
                      const char    *hint)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  g_autofree char *path = n_files > 0 ? g_file_get_path (files[0]) : NULL;
+  for (int i = 0; i < n_files; i++)
+    {
+      GtkWindow *window = GTK_WINDOW (ms_window_new (GTK_APPLICATION (application)));
+      g_autofree char *path = g_file_get_path (files[i]);
+      /* A remote file has no path: its URI makes a clear "cannot open". */
+      g_autofree char *name = path != NULL ? g_steal_pointer (&path) : g_file_get_uri (files[i]);
 
-  if (window == NULL)
-    window = GTK_WINDOW (ms_window_new (GTK_APPLICATION (application)));
-  if (path != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.load-scenario", "s", path);
-  gtk_window_present (window);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.load-scenario", "s", name);
+      gtk_window_present (window);
+    }
 }
 
 static void
@@ -184,8 +189,8 @@ MsApplication *
 ms_application_new (void)
 {
   /* NON_UNIQUE: a classroom may want two windows from two processes, and the
-   * tests start the app many times in parallel. HANDLES_OPEN: a scenario
-   * file on the command line. */
+   * tests start the app many times in parallel. HANDLES_OPEN: the files on
+   * the command line (and from a file manager) are scenarios to play. */
   return g_object_new (MS_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,

@@ -3,7 +3,7 @@
 """Runs `meson install --destdir` on the build under test and checks what a
 distribution would package: the binary, the desktop entry, the AppStream
 metainfo (with screenshots, a release and a content rating), the scalable and
-symbolic icons, the GSettings schema, a .mo for every language in po/LINGUAS,
+symbolic icons, the GSettings schema, the .scenario MIME type, a .mo for every language in po/LINGUAS,
 the scenarios and the sample mailbox."""
 
 import gettext
@@ -55,6 +55,7 @@ def main():
             under("datadir", "icons", "hicolor", "scalable", "apps", APP_ID + ".svg"),
             under("datadir", "icons", "hicolor", "symbolic", "apps", APP_ID + "-symbolic.svg"),
             under("datadir", "glib-2.0", "schemas", APP_ID + ".gschema.xml"),
+            under("datadir", "mime", "packages", APP_ID + ".xml"),
             under("datadir", "mailscope", "scenarios", "01-first-check.scenario"),
             under("datadir", "mailscope", "mail", "sample", "01-welcome.eml"),
         ] + [under("localedir", lang, "LC_MESSAGES", "mailscope.mo") for lang in languages]
