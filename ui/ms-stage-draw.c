@@ -135,17 +135,24 @@ draw_padlock (GtkSnapshot   *snapshot,
   fill_rounded (snapshot, &body, 2, color, NULL, 0);
 }
 
-static gboolean
-in_flight (MsStage         *self,
-           MsStagePosition  side)
+/* The last envelope on @side's link that has left, or NULL when none
+ * travels there. */
+static Envelope *
+last_in_flight (MsStage         *self,
+                MsStagePosition  side)
 {
+  Envelope *last = NULL;
+
   for (GList *l = self->queue.head; l != NULL; l = l->next)
     {
       Envelope *envelope = l->data;
-      if (envelope->side == side && envelope->started >= 0)
-        return TRUE;
+
+      if (envelope->started < 0)
+        break;
+      if (envelope->side == side)
+        last = envelope;
     }
-  return FALSE;
+  return last;
 }
 
 /* Colours for the stage's own marks, in two tints: deep ones for a light
@@ -193,9 +200,15 @@ draw_link (MsStage               *self,
   Link *link = &self->links[side];
   GdkRGBA line = *fg;
   gboolean lit = self->highlight_side == (int) side;
-  /* The world may have closed the connection already while its last
-   * envelopes are still shown travelling: the line is up until they land. */
-  gboolean connected = link->connected || in_flight (self, side);
+  /* The world runs a step ahead of its pictures: it may have closed the
+   * connection, or finished a STARTTLS handshake, while the envelopes of
+   * that step are still shown travelling. The line is up until they land,
+   * and it is encrypted from the first envelope that travels sealed: the
+   * CAPA and STLS before it went in clear, and the handshake's records
+   * are not yet protection. */
+  Envelope *travelling = last_in_flight (self, side);
+  gboolean connected = link->connected || travelling != NULL;
+  gboolean tls = travelling != NULL ? travelling->sealed : link->tls;
   float thickness = connected ? 4 : 2;
 
   line.alpha = connected ? 0.55f : 0.25f;
@@ -222,14 +235,14 @@ draw_link (MsStage               *self,
   if (self->hide_link_captions)
     return;
   {
-    const char *state = connected ? (link->tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
+    const char *state = connected ? (tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
                                   : _("not connected");
     /* A tight band has room for one line: the last one ("NOT encrypted"),
      * as its solid lanes already say it is connected; the padlock goes in
      * front of it. */
     const char *last_line = strrchr (state, '\n');
     const char *state_text = geometry->tight && last_line ? last_line + 1 : state;
-    int padlock_room = geometry->tight && link->tls ? 22 : 0;
+    int padlock_room = geometry->tight && tls ? 22 : 0;
     g_autoptr(PangoLayout) layout = make_layout (self, state_text, 0.8, connected, gap->size.width - 8 - padlock_room);
     g_autoptr(PangoLayout) caption = link->label ? make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8) : NULL;
     float cx = gap->origin.x + gap->size.width / 2;
@@ -257,14 +270,14 @@ draw_link (MsStage               *self,
       }
 
     color.alpha = 0.75f;
-    if (connected && !link->tls)
+    if (connected && !tls)
       color = stage_color (fg, STAGE_PLAIN);
-    else if (connected && link->tls)
+    else if (connected && tls)
       color = stage_color (fg, STAGE_SECURE);
     draw_text (snapshot, layout, cx + padlock_room / 2.0f, state_y, &color);
-    if (link->tls && geometry->tight)
+    if (tls && geometry->tight)
       draw_padlock (snapshot, cx + padlock_room / 2.0f - w / 2.0f - 12, state_y + h / 2.0f + 1, 10, &color);
-    else if (link->tls)
+    else if (tls)
       draw_padlock (snapshot, cx, state_y + h + 14, 12, &color);
   }
 }
@@ -341,15 +354,21 @@ draw_envelope (MsStage               *self,
 
   {
     /* The label rides above (commands) or below (answers) the envelope,
-     * wide enough to read; the envelope itself shows the size. */
-    g_autoptr(PangoLayout) label = make_layout (self, caption, 0.95, TRUE, MAX (gap->size.width + 180, 240));
+     * inside the link's gap: wider, it covered the top of the panels on
+     * either side. A long one wraps to a second line (one in a tight band,
+     * which has no room above), then ends in "…"; the transcript has it
+     * whole. The envelope itself shows the size. */
+    g_autoptr(PangoLayout) label = make_layout (self, caption, 0.9, TRUE, MAX (gap->size.width - 16, 40));
     g_autoptr(PangoLayout) bytes = make_layout (self, size, 0.75, FALSE, w);
     int lw, lh;
     float cx;
     GdkRGBA label_bg = { 1, 1, 1, 0.88f };
 
+    pango_layout_set_wrap (label, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_height (label, geometry->tight ? -1 : -2);
+    pango_layout_set_alignment (label, PANGO_ALIGN_CENTER);
     pango_layout_get_pixel_size (label, &lw, &lh);
-    cx = CLAMP (x + w / 2, lw / 2.0f + 4, gtk_widget_get_width (GTK_WIDGET (self)) - lw / 2.0f - 4);
+    cx = CLAMP (x + w / 2, gap->origin.x + lw / 2.0f + 6, gap->origin.x + gap->size.width - lw / 2.0f - 6);
     {
       float ly = envelope->to_server ? lane_y - lh - 4 : lane_y + h + 4;
       graphene_rect_t bg = GRAPHENE_RECT_INIT (cx - lw / 2.0f - 4, ly - 1, lw + 8, lh + 2);

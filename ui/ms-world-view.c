@@ -214,8 +214,10 @@ update_device (MsWorldView     *self,
                             ms_device_get_round_trips (device));
   ms_device_panel_set_status (panel, status);
 
+  /* The device's badge says it uses TLS; its link says whether this
+   * connection is encrypted yet (a STARTTLS one starts in clear). */
   link = ms_link_describe (ms_device_get_link (device));
-  ms_stage_set_link (stage, side, link, ms_device_get_connected (device), tls);
+  ms_stage_set_link (stage, side, link, ms_device_get_connected (device), ms_device_get_encrypted (device));
 }
 
 static void

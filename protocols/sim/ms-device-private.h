@@ -21,6 +21,7 @@ struct _MsDevice
   guint            generation;
   gboolean         online;
   MsSimConnection    *connection;     /* the mail connection, or NULL */
+  gboolean         encrypted;      /* its TLS handshake is done */
   guint64          bytes_down;
   guint64          bytes_up;
   guint            round_trips;
@@ -48,6 +49,8 @@ void      ms_device_set_client     (MsDevice             *self,
 void      ms_device_set_online     (MsDevice             *self,
                                     gboolean              online);
 void      ms_device_notify_connected (MsDevice           *self);
+void      ms_device_set_encrypted  (MsDevice             *self,
+                                    gboolean              encrypted);
 void      ms_device_add_traffic    (MsDevice             *self,
                                     MsDirection           direction,
                                     gsize                 bytes);

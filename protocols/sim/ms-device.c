@@ -16,6 +16,7 @@ enum {
   PROP_CLIENT_SESSION,
   PROP_ONLINE,
   PROP_CONNECTED,
+  PROP_ENCRYPTED,
   PROP_BYTES_DOWN,
   PROP_BYTES_UP,
   PROP_ROUND_TRIPS,
@@ -80,6 +81,9 @@ ms_device_get_property (GObject    *object,
     case PROP_CONNECTED:
       g_value_set_boolean (value, self->connection != NULL);
       break;
+    case PROP_ENCRYPTED:
+      g_value_set_boolean (value, self->encrypted);
+      break;
     case PROP_BYTES_DOWN:
       g_value_set_uint64 (value, self->bytes_down);
       break;
@@ -118,6 +122,7 @@ ms_device_class_init (MsDeviceClass *klass)
     g_param_spec_object ("client-session", NULL, NULL, MS_TYPE_CLIENT_SESSION, ro);
   properties[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, TRUE, ro);
   properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE, ro);
+  properties[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
   properties[PROP_BYTES_DOWN] = g_param_spec_uint64 ("bytes-down", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_BYTES_UP] = g_param_spec_uint64 ("bytes-up", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_ROUND_TRIPS] = g_param_spec_uint ("round-trips", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -186,7 +191,22 @@ ms_device_set_online (MsDevice *self,
 void
 ms_device_notify_connected (MsDevice *self)
 {
+  /* A new connection (or none) is in clear until its handshake is done;
+   * notified first, so that a view that redraws on "connected" already
+   * reads the right state. */
+  ms_device_set_encrypted (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+void
+ms_device_set_encrypted (MsDevice *self,
+                         gboolean  encrypted)
+{
+  encrypted = !!encrypted;
+  if (self->encrypted == encrypted)
+    return;
+  self->encrypted = encrypted;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCRYPTED]);
 }
 
 void
@@ -246,6 +266,7 @@ GETTER (MsClientSession *, client_session, self->client, NULL)
 GETTER (const char *, server_url, self->server_url, NULL)
 GETTER (gboolean, online, self->online, FALSE)
 GETTER (gboolean, connected, self->connection != NULL, FALSE)
+GETTER (gboolean, encrypted, self->encrypted, FALSE)
 GETTER (guint64, bytes_down, self->bytes_down, 0)
 GETTER (guint64, bytes_up, self->bytes_up, 0)
 GETTER (guint, round_trips, self->round_trips, 0)

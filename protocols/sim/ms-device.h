@@ -28,6 +28,10 @@ const char           *ms_device_get_server_url     (MsDevice *self);
 guint                 ms_device_get_port           (MsDevice *self);
 gboolean              ms_device_get_online         (MsDevice *self);
 gboolean              ms_device_get_connected      (MsDevice *self);
+/* Its mail connection runs over TLS now: implicit TLS or STLS/STARTTLS
+ * once the handshake is done (before that, the same connection is in
+ * clear). FALSE when not connected. */
+gboolean              ms_device_get_encrypted      (MsDevice *self);
 guint64               ms_device_get_bytes_down     (MsDevice *self);
 guint64               ms_device_get_bytes_up       (MsDevice *self);
 guint                 ms_device_get_round_trips    (MsDevice *self);

@@ -230,7 +230,11 @@ tls_check (MsSimConnection *conn,
           ms_server_session_set_tls_active (conn->server, TRUE);
         }
       else
-        ms_client_session_set_tls_active (conn->client, TRUE);
+        {
+          ms_client_session_set_tls_active (conn->client, TRUE);
+          if (conn->is_mail && conn->device->connection == conn)
+            ms_device_set_encrypted (conn->device, TRUE);
+        }
     }
   return TRUE;
 }
