@@ -18,6 +18,8 @@ struct _MsDevicePanel
 
   /* template */
   GtkWidget       *box;
+  GtkBox          *header_box;
+  GtkWidget       *cut_icon;        /* NULL on the server's panel */
   GtkImage        *icon;
   GtkLabel        *title_label;
   GtkLabel        *status_label;
@@ -60,10 +62,10 @@ static const ActionButton device_actions[] = {
   { NULL, "disconnect", N_("Log out"),   N_("Close the connection (QUIT / LOGOUT)") },
 };
 
+/* Cutting a device's line is on the device's own panel (see
+ * add_cut_button()), so that every device has one, however many. */
 static const ActionButton server_actions[] = {
   { NULL,      "deliver",     N_("Deliver new mail"), N_("A new message arrives at the server from the outside world") },
-  { "network", "drop laptop", N_("Cut laptop's line"), N_("The network drops the laptop's connection in the middle of whatever it is doing") },
-  { "network", "drop phone",  N_("Cut phone's line"),  N_("The network drops the phone's connection in the middle of whatever it is doing") },
 };
 
 static void
@@ -81,6 +83,41 @@ add_buttons (MsDevicePanel      *self,
                                         buttons[i].actor ? buttons[i].actor : self->actor, buttons[i].action);
       gtk_flow_box_append (self->actions_box, button);
     }
+}
+
+/* The network's action on this device: a "Cut line" button among the
+ * others, and a small scissors button in the header that takes its place
+ * when the panel is compact (stacked devices, compare mode) and the other
+ * buttons go; the header has no room for it next to the POP3/IMAP switch. */
+static GtkWidget *
+make_cut_button (MsDevicePanel *self,
+                 gboolean       icon)
+{
+  GtkWidget *button = icon ? gtk_button_new_from_icon_name ("edit-cut-symbolic")
+                           : gtk_button_new_with_label (_("Cut line"));
+  g_autofree char *action = g_strdup_printf ("drop %s", self->actor);
+  const char *name = ms_device_display_name (self->actor);
+  /* Translators: %s is a device ("laptop", "tablet"); the name of a button. */
+  g_autofree char *label = g_strdup_printf (_("Cut %s's line"), name);
+  /* Translators: %s is a device ("laptop", "tablet"). */
+  g_autofree char *tooltip = g_strdup_printf (_("Cut %s's line: the network drops its connection in the middle "
+                                                "of whatever it is doing"), name);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_add_css_class (button, "cut-line");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "world.perform");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", "network", action);
+  if (icon)
+    {
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_visible (button, FALSE);
+      gtk_box_append (self->header_box, button);
+    }
+  else
+    gtk_flow_box_append (self->actions_box, button);
+  return button;
 }
 
 static gboolean
@@ -133,9 +170,18 @@ ms_device_panel_constructed (GObject *object)
   G_OBJECT_CLASS (ms_device_panel_parent_class)->constructed (object);
 
   if (is_server (self))
-    add_buttons (self, server_actions, G_N_ELEMENTS (server_actions));
+    {
+      add_buttons (self, server_actions, G_N_ELEMENTS (server_actions));
+      /* One button: as wide as the panel, not a third of it (in
+       * presentation mode's large type a third cut its last letter). */
+      gtk_flow_box_set_min_children_per_line (self->actions_box, 1);
+    }
   else
-    add_buttons (self, device_actions, G_N_ELEMENTS (device_actions));
+    {
+      add_buttons (self, device_actions, G_N_ELEMENTS (device_actions));
+      make_cut_button (self, FALSE);
+      self->cut_icon = make_cut_button (self, TRUE);
+    }
   gtk_widget_add_css_class (GTK_WIDGET (self), is_server (self) ? "server" : "device");
   update_header (self);
 }
@@ -261,6 +307,7 @@ ms_device_panel_class_init (MsDevicePanelClass *klass)
   g_type_ensure (MS_TYPE_MAILBOX_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/mailscope/Mailscope/ui/ms-device-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, box);
+  gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, header_box);
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, icon);
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, title_label);
   gtk_widget_class_bind_template_child (widget_class, MsDevicePanel, status_label);
@@ -362,6 +409,8 @@ ms_device_panel_set_compact (MsDevicePanel *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), !compact);
   gtk_widget_set_visible (self->protocol_switch, !compact && !is_server (self));
+  if (self->cut_icon != NULL)
+    gtk_widget_set_visible (self->cut_icon, compact);
 }
 
 void
