@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ms-clock.h"
 #include "ms-command-explanations.h"
@@ -118,8 +119,13 @@ setup_label (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (label, GPOINTER_TO_UINT (user_data) == 3 ? "transcript-line" : "transcript-cell");
   if (GPOINTER_TO_UINT (user_data) == 3)
     {
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      /* One line a row, the rest in the tooltip and the explanation: GTK
+       * 4.8's list keeps a recycled row at the height of what it showed
+       * before, so wrapped rows of different heights left rows blank
+       * (a tall row showing one short line, or nothing) and made
+       * scrolling to a row miss it. */
+      gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_widget_set_hexpand (label, TRUE);
     }
   gtk_list_item_set_child (list_item, label);
@@ -199,6 +205,8 @@ bind_cell (GtkSignalListItemFactory *factory,
         gboolean secret = self->eavesdropper && kind == MS_TRANSCRIPT_CHUNK && !ms_transcript_entry_get_encrypted (entry);
 
         gtk_label_set_text (label, text);
+        /* A row shows one line: the whole of a longer one on hover. */
+        gtk_widget_set_tooltip_text (GTK_WIDGET (label), strchr (text, '\n') || g_utf8_strlen (text, -1) > 80 ? text : NULL);
         set_only_class (GTK_WIDGET (label), "kind", secret ? "plain-secret" : kind_class[MIN (kind, G_N_ELEMENTS (kind_class) - 1)]);
       }
       break;
@@ -317,6 +325,20 @@ on_selection_changed (MsTranscriptView *self)
 
 /* ---- following the model ---- */
 
+/* Brings the @position-th shown row into view. The column view's own list
+ * knows how (GTK 4.8 has no gtk_column_view_scroll_to()); setting the
+ * adjustment by hand races its layout. */
+static void
+scroll_to_row (MsTranscriptView *self,
+               guint             position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+}
+
 static gboolean
 scroll_to_end (gpointer data)
 {
@@ -326,13 +348,7 @@ scroll_to_end (gpointer data)
   self->scroll_idle = 0;
   if (n == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
     return G_SOURCE_REMOVE;
-  /* The column view's own list knows how to bring a row into view; setting
-   * the adjustment by hand races its layout in GTK 4.8. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      gtk_widget_activate_action (child, "list.scroll-to-item", "u", n - 1);
+  scroll_to_row (self, n - 1);
   return G_SOURCE_REMOVE;
 }
 
@@ -586,6 +602,13 @@ ms_transcript_view_select (MsTranscriptView *self,
 {
   g_return_if_fail (MS_IS_TRANSCRIPT_VIEW (self));
   gtk_single_selection_set_selected (self->selection, n);
+  /* A row chosen from elsewhere (a test, the keyboard, the stage) may be
+   * far from the rows in view; the pending follow-the-end would undo it. */
+  if (n < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    {
+      g_clear_handle_id (&self->scroll_idle, g_source_remove);
+      scroll_to_row (self, n);
+    }
 }
 
 guint
