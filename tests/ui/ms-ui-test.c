@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ms-ui-test"
 #include "config.h"
 
+#include "ms-application.h"
 #include "ms-stage.h"
 #include "ms-ui-test.h"
 #include "ms-window.h"
@@ -128,4 +129,32 @@ ms_ui_test_wait_until_still (GtkWidget *window)
 
   while (ms_stage_get_busy (stage) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+}
+
+int
+ms_ui_test_main (int             *argc,
+                 char          ***argv,
+                 MsApplication  **app,
+                 void           (*add_tests) (void))
+{
+  GTestDBus *bus;
+  int status;
+
+  g_test_init (argc, argv, NULL);
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
+      return g_test_run ();
+    }
+
+  bus = ms_ui_test_start_bus ();
+  *app = ms_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (*app), NULL, NULL));
+  add_tests ();
+  status = g_test_run ();
+  g_clear_object (app);
+  /* Stop, not down, and the bus is not unreffed: GTK may still hold the
+   * connection, and g_test_dbus_down() would wait for it. */
+  g_test_dbus_stop (bus);
+  return status;
 }

@@ -6,6 +6,8 @@
 #include <gio/gio.h>
 #include <gtk/gtk.h>
 
+#include "ms-application.h"
+
 G_BEGIN_DECLS
 
 /* Waits (up to 60 s) until @window is mapped and has drawn a new frame. */
@@ -28,5 +30,12 @@ void       ms_ui_test_iterate           (guint       ms);
  * private bus (so the tests never touch a desktop session) and keeps
  * DISPLAY, which g_test_dbus_up() unsets. Stop it with g_test_dbus_stop(). */
 GTestDBus *ms_ui_test_start_bus         (void);
+/* A UI test program's main(): g_test_init(), a skip without a display, a
+ * private bus, a registered app in *@app for the tests that @add_tests
+ * adds, then the run and the clean-up. Returns g_test_run()'s status. */
+int        ms_ui_test_main              (int             *argc,
+                                         char          ***argv,
+                                         MsApplication  **app,
+                                         void           (*add_tests) (void));
 
 G_END_DECLS

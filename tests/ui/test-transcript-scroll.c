@@ -89,31 +89,15 @@ test_select_scrolls (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+add_tests (void)
+{
+  g_test_add_func ("/ui/transcript/select-scrolls", test_select_scrolls);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  GTestDBus *bus;
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
-      return g_test_run ();
-    }
-
-  bus = ms_ui_test_start_bus ();
-  app = ms_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/ui/transcript/select-scrolls", test_select_scrolls);
-
-  status = g_test_run ();
-
-  g_clear_object (&app);
-  /* As test-window.c: stop, not down, and the bus is not unreffed. */
-  g_test_dbus_stop (bus);
-  return status;
+  return ms_ui_test_main (&argc, &argv, &app, add_tests);
 }
