@@ -177,6 +177,17 @@ draw_exchange_arrow (cairo_t           *cr,
 
   if (more == NULL)
     more = "";
+  /* An arrow between an outer device and the server passes the inner
+   * devices' life lines: a band of the background under it breaks them
+   * there, so that it reads as passing over, not as stopping at one of
+   * them (they used to cross, as if the inner device took part). */
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 9);
+  cairo_move_to (cr, x1 + (x2 > x1 ? 8 : -8), y + 10);
+  cairo_line_to (cr, x2 + (x2 > x1 ? -8 : 8), y + 10 + SLOPE);
+  cairo_stroke (cr);
+  cairo_restore (cr);
   if (row->tls)
     {
       set_hex (cr, "#9a9996", 1);
@@ -199,6 +210,15 @@ draw_exchange_arrow (cairo_t           *cr,
     text[strlen (text) - strlen (" on the wire")] = '\0';
   label = fit_text (cr, text, fabs (x2 - x1) - 16 - text_width (cr, more));
   fitted = g_strconcat (label, more, NULL);
+  /* The label on the background too, so no life line runs through it. */
+  {
+    cairo_font_extents_t font;
+
+    cairo_font_extents (cr, &font);
+    cairo_set_source_rgb (cr, 1, 1, 1);
+    cairo_rectangle (cr, MIN (x1, x2) + 6, y + 7 - font.ascent, text_width (cr, fitted) + 4, font.ascent + font.descent);
+    cairo_fill (cr);
+  }
   set_hex (cr, row->tls ? "#77767b" : "#241f31", 1);
   cairo_move_to (cr, MIN (x1, x2) + 8, y + 7);
   cairo_show_text (cr, fitted);
