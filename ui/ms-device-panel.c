@@ -423,6 +423,7 @@ ms_device_panel_set_tight (MsDevicePanel *self,
     ms_device_panel_set_compact (self, TRUE);
   self->tight = !!tight;
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), !tight);
+  ms_mailbox_view_set_folders_shown (self->view, !tight);
   gtk_image_set_pixel_size (self->icon, tight ? 20 : 32);
   gtk_widget_set_overflow (GTK_WIDGET (self), tight ? GTK_OVERFLOW_HIDDEN : GTK_OVERFLOW_VISIBLE);
   gtk_widget_queue_resize (GTK_WIDGET (self));

@@ -466,3 +466,13 @@ ms_mailbox_view_get_model (MsMailboxView *self)
   g_return_val_if_fail (MS_IS_MAILBOX_VIEW (self), NULL);
   return G_LIST_MODEL (self->model);
 }
+
+void
+ms_mailbox_view_set_folders_shown (MsMailboxView *self,
+                                   gboolean       shown)
+{
+  g_return_if_fail (MS_IS_MAILBOX_VIEW (self));
+
+  /* The drop-down's row; the list goes on showing the chosen folder. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->folder_dropdown)), shown);
+}

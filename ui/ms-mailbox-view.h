@@ -27,5 +27,9 @@ void        ms_mailbox_view_set_folder            (MsMailboxView *self,
 /* The message the user picked in the list, or NULL. */
 MsMessage  *ms_mailbox_view_get_selected          (MsMailboxView *self);
 GListModel *ms_mailbox_view_get_model             (MsMailboxView *self);
+/* Hides the folder drop-down (a tight panel in compare mode, where a row of
+ * messages is worth more). */
+void        ms_mailbox_view_set_folders_shown     (MsMailboxView *self,
+                                                   gboolean       shown);
 
 G_END_DECLS

@@ -53,6 +53,7 @@ struct _MsWindow
   gboolean              presentation;
   gboolean              show_inside;
   gboolean              show_transcript;
+  gboolean              transcript_put_away;  /* by compare mode, to give back */
   gboolean              real_clients;
   double                speed;
   char                 *link_preset;
