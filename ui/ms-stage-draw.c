@@ -375,6 +375,7 @@ draw_envelope (MsStage               *self,
       /* Dark on the light label, whatever colour the envelope's own text
        * has (white on a sealed one): a sealed caption was invisible. */
       fill_rounded (snapshot, &bg, 3, &label_bg, NULL, 0);
+      g_array_append_val (self->label_rects, bg);
       draw_text (snapshot, label, cx, ly, &(GdkRGBA) { 0.1f, 0.1f, 0.12f, 1 });
       (void) fg;
     }
@@ -419,6 +420,7 @@ ms_stage_snapshot (GtkWidget   *widget,
   GdkRGBA fg;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  g_array_set_size (self->label_rects, 0);
 
   for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     if (self->panels[i] != NULL)

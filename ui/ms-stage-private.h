@@ -74,6 +74,7 @@ struct _MsStage
   double      sum_frame_ms;
   double      max_frame_ms;
   GArray     *frame_ms;     /* double: every interval since the reset (capped) */
+  GArray     *label_rects;  /* graphene_rect_t: envelope labels of the last frame */
 };
 
 /* ms-stage.c */

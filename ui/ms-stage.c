@@ -189,6 +189,7 @@ ms_stage_finalize (GObject *object)
   g_free (self->highlight_label);
   g_ptr_array_unref (self->vanishing);
   g_array_unref (self->frame_ms);
+  g_array_unref (self->label_rects);
 
   G_OBJECT_CLASS (ms_stage_parent_class)->finalize (object);
 }
@@ -278,6 +279,7 @@ ms_stage_init (MsStage *self)
   update_description (self);
   self->vanishing = g_ptr_array_new_with_free_func (ms_stage_vanish_free);
   self->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  self->label_rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
   g_queue_init (&self->queue);
 }
 
@@ -487,3 +489,14 @@ ms_stage_get_frame_percentile (MsStage *self,
   return g_array_index (sorted, double, index);
 }
 
+
+guint
+ms_stage_get_drawn_labels (MsStage                *self,
+                           const graphene_rect_t **rects)
+{
+  g_return_val_if_fail (MS_IS_STAGE (self), 0);
+
+  if (rects != NULL)
+    *rects = (const graphene_rect_t *) (gpointer) self->label_rects->data;
+  return self->label_rects->len;
+}

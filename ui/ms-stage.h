@@ -102,4 +102,9 @@ void       ms_stage_reset_frame_stats (MsStage       *self);
 double     ms_stage_get_frame_percentile (MsStage    *self,
                                           double      percentile);
 
+/* For the tests: the envelope labels drawn in the last frame (their
+ * backgrounds), in the stage's coordinates. */
+guint        ms_stage_get_drawn_labels   (MsStage                *self,
+                                          const graphene_rect_t **rects);
+
 G_END_DECLS
