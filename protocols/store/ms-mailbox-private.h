@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ms-mailbox.h"
+#include "ms-raw-file-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,14 @@ void       ms_mailbox_set_name (MsMailbox  *self,
 void       ms_mailbox_reset    (MsMailbox  *self);
 /* Lowers (or restores) the number of messages past which servers refuse to
  * add any (default MS_LIMIT_MAILBOX_MESSAGES_LIVE): for tests. */
+/* ms_mailbox_append() for a message whose bytes stay in a file until asked
+ * for (the mbox loader). */
+MsMessage *ms_mailbox_append_span (MsMailbox          *self,
+                                   const MsRawSpan    *span,
+                                   MsFlags             flags,
+                                   const char * const *keywords,
+                                   gint64              internal_date,
+                                   int                 tz_offset);
 void       ms_mailbox_set_message_limit (MsMailbox *self,
                                          guint      limit);
 

@@ -17,6 +17,12 @@ struct _MsMailbox
   guint64        highest_modseq;
   guint64        total_size;
   GPtrArray     *messages;   /* MsMessage, ascending UID */
+  /* \Recent bookkeeping, so that a session claiming it (every session, at
+   * every new message) costs the new messages, not the whole mailbox:
+   * n_recent counts recent messages and every one of them is at an index
+   * of recent_from or later. */
+  guint          n_recent;
+  guint          recent_from;
   guint          message_limit;
   guint          subscribed : 1;
 };
@@ -216,6 +222,8 @@ ms_mailbox_reset (MsMailbox *self)
   g_assert (MS_IS_MAILBOX (self));
 
   g_ptr_array_set_size (self->messages, 0);
+  self->n_recent = 0;
+  self->recent_from = 0;
   self->total_size = 0;
   self->uidnext = 1;
   self->highest_modseq = 1;
@@ -374,13 +382,8 @@ ms_mailbox_count_flag (MsMailbox *self,
 guint
 ms_mailbox_count_recent (MsMailbox *self)
 {
-  guint n = 0;
-
   g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
-
-  for (guint i = 0; i < self->messages->len; i++)
-    n += ((MsMessage *) g_ptr_array_index (self->messages, i))->recent;
-  return n;
+  return self->n_recent;
 }
 
 guint64
@@ -390,26 +393,26 @@ ms_mailbox_get_total_size (MsMailbox *self)
   return self->total_size;
 }
 
+/* Takes @message, whose UID is at least UIDNEXT. */
 static MsMessage *
 add_message (MsMailbox          *self,
-             guint32             uid,
-             GBytes             *raw,
+             MsMessage          *message,
              MsFlags             flags,
              const char * const *keywords,
-             gint64              internal_date,
-             int                 tz_offset,
              gboolean            recent)
 {
-  MsMessage *message;
+  g_assert (message->uid >= self->uidnext);
 
-  g_assert (uid >= self->uidnext);
-
-  message = ms_message_new (uid, raw, internal_date, tz_offset);
   ms_message_replace_flags (message, flags, keywords);
   message->recent = !!recent;
+  if (recent)
+    {
+      if (self->n_recent++ == 0)
+        self->recent_from = self->messages->len;
+    }
   message->modseq = ++self->highest_modseq;
-  self->uidnext = uid + 1;
-  self->total_size += g_bytes_get_size (raw);
+  self->uidnext = message->uid + 1;
+  self->total_size += message->size;
   g_ptr_array_add (self->messages, message);
 
   g_signal_emit (self, signals[MESSAGE_ADDED], 0, message);
@@ -430,7 +433,24 @@ ms_mailbox_append (MsMailbox          *self,
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (self->uidnext < G_MAXUINT32, NULL);
 
-  return add_message (self, self->uidnext, raw, flags, keywords, internal_date, tz_offset, TRUE);
+  return add_message (self, ms_message_new (self->uidnext, raw, internal_date, tz_offset),
+                      flags, keywords, TRUE);
+}
+
+MsMessage *
+ms_mailbox_append_span (MsMailbox          *self,
+                        const MsRawSpan    *span,
+                        MsFlags             flags,
+                        const char * const *keywords,
+                        gint64              internal_date,
+                        int                 tz_offset)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
+  g_return_val_if_fail (span != NULL && span->file != NULL, NULL);
+  g_return_val_if_fail (self->uidnext < G_MAXUINT32, NULL);
+
+  return add_message (self, ms_message_new_from_span (self->uidnext, span, internal_date, tz_offset),
+                      flags, keywords, TRUE);
 }
 
 MsMessage *
@@ -446,7 +466,7 @@ ms_mailbox_restore_message (MsMailbox          *self,
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (uid >= self->uidnext && uid < G_MAXUINT32, NULL);
 
-  return add_message (self, uid, raw, flags, keywords, internal_date, tz_offset, FALSE);
+  return add_message (self, ms_message_new (uid, raw, internal_date, tz_offset), flags, keywords, FALSE);
 }
 
 void
@@ -585,6 +605,10 @@ ms_mailbox_expunge_uids (MsMailbox     *self,
         continue;
 
       self->total_size -= ms_message_get_size (message);
+      if (message->recent)
+        self->n_recent--;
+      if (index < self->recent_from)
+        self->recent_from--;
       /* Keep the message alive through the emission so handlers can still look at it. */
       ms_message_ref (message);
       g_ptr_array_remove_index (self->messages, index);
@@ -624,7 +648,7 @@ ms_mailbox_claim_recent (MsMailbox *self,
 
   g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
 
-  for (guint i = 0; i < self->messages->len; i++)
+  for (guint i = self->recent_from; i < self->messages->len && n < self->n_recent; i++)
     {
       MsMessage *message = g_ptr_array_index (self->messages, i);
 
@@ -635,6 +659,9 @@ ms_mailbox_claim_recent (MsMailbox *self,
         g_array_append_val (uids_out, message->uid);
       n++;
     }
+  g_assert (n == self->n_recent);
+  self->n_recent = 0;
+  self->recent_from = self->messages->len;
   return n;
 }
 

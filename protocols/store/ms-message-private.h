@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ms-message.h"
+#include "ms-raw-file-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,9 @@ struct _MsMessage
   int             tz_offset;   /* minutes east of UTC, for INTERNALDATE */
   gint64          internal_date;
   guint64         modseq;
-  GBytes         *raw;
+  gsize           size;
+  GBytes         *raw;         /* atomic; NULL until first asked for when span.file is set */
+  MsRawSpan       span;        /* where the bytes are, for a message loaded from a file */
   const char    **keywords;    /* NULL-terminated, interned, sorted; NULL when none */
   gpointer        cache;
   GDestroyNotify  cache_destroy;
@@ -24,6 +27,12 @@ struct _MsMessage
 
 MsMessage *ms_message_new           (guint32             uid,
                                      GBytes             *raw,
+                                     gint64              internal_date,
+                                     int                 tz_offset);
+/* A message whose bytes stay in @span's file until ms_message_get_raw()
+ * (ms-raw-file.c). */
+MsMessage *ms_message_new_from_span (guint32             uid,
+                                     const MsRawSpan    *span,
                                      gint64              internal_date,
                                      int                 tz_offset);
 /* Returns TRUE if anything changed. keywords may be NULL. */

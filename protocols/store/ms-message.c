@@ -30,6 +30,25 @@ ms_message_new (guint32  uid,
   g_atomic_ref_count_init (&self->ref_count);
   self->uid = uid;
   self->raw = g_bytes_ref (raw);
+  self->size = g_bytes_get_size (raw);
+  self->internal_date = internal_date;
+  self->tz_offset = tz_offset;
+  return self;
+}
+
+MsMessage *
+ms_message_new_from_span (guint32          uid,
+                          const MsRawSpan *span,
+                          gint64           internal_date,
+                          int              tz_offset)
+{
+  MsMessage *self = g_new0 (MsMessage, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->uid = uid;
+  self->span = *span;
+  ms_raw_file_ref (span->file);
+  self->size = span->size;
   self->internal_date = internal_date;
   self->tz_offset = tz_offset;
   return self;
@@ -52,7 +71,8 @@ ms_message_unref (MsMessage *self)
     return;
   if (self->cache_destroy != NULL)
     self->cache_destroy (self->cache);
-  g_bytes_unref (self->raw);
+  g_clear_pointer (&self->raw, g_bytes_unref);
+  g_clear_pointer (&self->span.file, ms_raw_file_unref);
   g_free (self->keywords);
   g_free (self);
 }
@@ -67,15 +87,30 @@ ms_message_get_uid (const MsMessage *self)
 GBytes *
 ms_message_get_raw (const MsMessage *self)
 {
+  MsMessage *mutable = (MsMessage *) self;
+  GBytes *raw;
+
   g_return_val_if_fail (self != NULL, NULL);
-  return self->raw;
+
+  raw = g_atomic_pointer_get (&mutable->raw);
+  if G_LIKELY (raw != NULL)
+    return raw;
+  /* The first reader of a message loaded from a file: two threads may race
+   * here, and the loser drops its copy. */
+  raw = ms_raw_span_read (&self->span);
+  if (!g_atomic_pointer_compare_and_exchange (&mutable->raw, NULL, raw))
+    {
+      g_bytes_unref (raw);
+      raw = g_atomic_pointer_get (&mutable->raw);
+    }
+  return raw;
 }
 
 gsize
 ms_message_get_size (const MsMessage *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return g_bytes_get_size (self->raw);
+  return self->size;
 }
 
 gint64

@@ -2,7 +2,15 @@
 /* One message in one mailbox. The raw bytes (always CRLF line ends, so that
  * sizes are what POP3 and IMAP report) are a GBytes that copies share; the
  * flags change only through ms_mailbox_store_flags(), which keeps the
- * mailbox's modification sequence and tells observers. */
+ * mailbox's modification sequence and tells observers.
+ *
+ * ms_message_get_raw() returns the message's own GBytes (borrowed: it lives
+ * as long as the message; take a ref to keep it longer). It never copies
+ * after the first call, so a writer can queue a ref to it instead of copying
+ * the bytes. A message loaded from an mbox file is read from the file the
+ * first time it is asked for: a CRLF file's message is then a slice of the
+ * file's mapping, an LF file's a copy with CRs added (ms-raw-file.c). Its
+ * size is known without reading it. */
 #pragma once
 
 #include <glib-object.h>

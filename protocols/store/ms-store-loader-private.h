@@ -4,11 +4,13 @@
 #pragma once
 
 #include "ms-store-loader.h"
+#include "ms-raw-file-private.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-  GBytes  *raw;        /* CRLF line ends */
+  GBytes  *raw;        /* CRLF line ends; NULL when span.file is set */
+  MsRawSpan span;      /* or where the message is in its file */
   MsFlags  flags;
   char   **keywords;   /* NULL or NULL-terminated */
   gint64   date;
@@ -26,6 +28,14 @@ gboolean   ms_loader_pending_add       (GPtrArray   *pending,
                                         int          tz_offset,
                                         const char  *display_name,
                                         GError     **error);
+/* The same for a message left in its file; refs span->file. */
+gboolean   ms_loader_pending_add_span  (GPtrArray       *pending,
+                                        MsMailbox       *mailbox,
+                                        const MsRawSpan *span,
+                                        gint64           date,
+                                        int              tz_offset,
+                                        const char      *display_name,
+                                        GError         **error);
 void       ms_loader_pending_commit    (GPtrArray   *pending,
                                         MsMailbox   *mailbox);
 
@@ -54,26 +64,11 @@ GBytes    *ms_loader_read_message_file (const char  *path,
 int        ms_loader_compare_strings   (gconstpointer a,
                                         gconstpointer b);
 
-/* Where loaded messages are built, a line at a time (ms-store-loader-arena.c).
- * @expected is the input size, to choose how to allocate. */
-typedef struct _MsLoaderArena MsLoaderArena;
-MsLoaderArena *ms_loader_arena_new         (gsize          expected);
-void           ms_loader_arena_free        (MsLoaderArena *arena);
-/* Appends @line (no line end) and CRLF to the message being built. */
-void           ms_loader_arena_append_line (MsLoaderArena *arena,
-                                            const char    *line,
-                                            gsize          len);
-gsize          ms_loader_arena_get_length  (MsLoaderArena *arena);
-/* Drops the message being built. */
-void           ms_loader_arena_discard     (MsLoaderArena *arena);
-/* The message built so far; the next one starts empty. */
-GBytes        *ms_loader_arena_finish      (MsLoaderArena *arena);
-
-/* Parses @len bytes of mbox at @data. With @mapped, @data is a read-only
- * file mapping the loader owns, whose pages it may drop once parsed. */
+/* Parses the mbox in @file, leaving the messages in it where it can. With
+ * @mapped, the file is a read-only mapping whose pages may be dropped once
+ * parsed. */
 gboolean   ms_loader_load_mbox_data    (MsMailbox   *mailbox,
-                                        const char  *data,
-                                        gsize        len,
+                                        MsRawFile   *file,
                                         const char  *name,
                                         gboolean     mapped,
                                         GError     **error);

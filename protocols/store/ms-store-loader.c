@@ -3,12 +3,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 
 #include "ms-limits.h"
+#include "ms-mailbox-private.h"
 #include "ms-store.h"
 #include "ms-store-loader-private.h"
 
@@ -17,7 +21,8 @@ pending_message_free (gpointer data)
 {
   MsPendingMessage *pending = data;
 
-  g_bytes_unref (pending->raw);
+  g_clear_pointer (&pending->raw, g_bytes_unref);
+  g_clear_pointer (&pending->span.file, ms_raw_file_unref);
   g_strfreev (pending->keywords);
   g_free (pending);
 }
@@ -26,6 +31,30 @@ GPtrArray *
 ms_loader_pending_new (void)
 {
   return g_ptr_array_new_with_free_func (pending_message_free);
+}
+
+static gboolean
+pending_check (GPtrArray   *pending,
+               MsMailbox   *mailbox,
+               gsize        size,
+               const char  *display_name,
+               GError     **error)
+{
+  if (size > MS_LIMIT_MESSAGE_SIZE)
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
+                   "%s: a message is larger than the limit of %u MiB",
+                   display_name, MS_LIMIT_MESSAGE_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+  if (ms_mailbox_get_n_messages (mailbox) + pending->len >= MS_LIMIT_MAILBOX_MESSAGES)
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
+                   "%s: the mailbox would hold more than %u messages",
+                   display_name, MS_LIMIT_MAILBOX_MESSAGES);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -44,19 +73,8 @@ ms_loader_pending_add (GPtrArray   *pending,
   g_assert (pending != NULL);
   g_assert (raw != NULL);
 
-  if (g_bytes_get_size (raw) > MS_LIMIT_MESSAGE_SIZE)
+  if (!pending_check (pending, mailbox, g_bytes_get_size (raw), display_name, error))
     {
-      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
-                   "%s: a message is larger than the limit of %u MiB",
-                   display_name, MS_LIMIT_MESSAGE_SIZE / (1024 * 1024));
-      g_bytes_unref (raw);
-      return FALSE;
-    }
-  if (ms_mailbox_get_n_messages (mailbox) + pending->len >= MS_LIMIT_MAILBOX_MESSAGES)
-    {
-      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
-                   "%s: the mailbox would hold more than %u messages",
-                   display_name, MS_LIMIT_MAILBOX_MESSAGES);
       g_bytes_unref (raw);
       return FALSE;
     }
@@ -75,6 +93,28 @@ ms_loader_pending_add (GPtrArray   *pending,
   return TRUE;
 }
 
+gboolean
+ms_loader_pending_add_span (GPtrArray        *pending,
+                            MsMailbox        *mailbox,
+                            const MsRawSpan  *span,
+                            gint64            date,
+                            int               tz_offset,
+                            const char       *display_name,
+                            GError          **error)
+{
+  MsPendingMessage *message;
+
+  if (!pending_check (pending, mailbox, span->size, display_name, error))
+    return FALSE;
+  message = g_new0 (MsPendingMessage, 1);
+  message->span = *span;
+  ms_raw_file_ref (span->file);
+  message->date = date;
+  message->tz_offset = tz_offset;
+  g_ptr_array_add (pending, message);
+  return TRUE;
+}
+
 void
 ms_loader_pending_commit (GPtrArray *pending,
                           MsMailbox *mailbox)
@@ -83,9 +123,14 @@ ms_loader_pending_commit (GPtrArray *pending,
     {
       MsPendingMessage *message = g_ptr_array_index (pending, i);
 
-      ms_mailbox_append (mailbox, message->raw, message->flags,
-                         (const char * const *) message->keywords,
-                         message->date, message->tz_offset);
+      if (message->span.file != NULL)
+        ms_mailbox_append_span (mailbox, &message->span, message->flags,
+                                (const char * const *) message->keywords,
+                                message->date, message->tz_offset);
+      else
+        ms_mailbox_append (mailbox, message->raw, message->flags,
+                           (const char * const *) message->keywords,
+                           message->date, message->tz_offset);
     }
 }
 
@@ -287,29 +332,67 @@ load_eml_folder (MsMailbox   *mailbox,
   return TRUE;
 }
 
+typedef struct {
+  void  *base;
+  gsize  len;
+} Mapping;
+
+static void
+mapping_free (gpointer data)
+{
+  Mapping *mapping = data;
+
+  munmap (mapping->base, mapping->len);
+  g_free (mapping);
+}
+
+/* The file stays mapped, and its descriptor open, for as long as a message
+ * loaded from it lives: see ms-raw-file.c for why, and for what happens if
+ * someone changes the file meanwhile. */
 static gboolean
 load_mbox_file (MsMailbox   *mailbox,
                 const char  *path,
                 GError     **error)
 {
   g_autofree char *display = g_filename_display_name (path);
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
-  char *data;
-  gsize len;
+  g_autoptr(MsRawFile) file = NULL;
+  Mapping *mapping;
+  struct stat st;
+  void *base;
+  int fd;
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
     {
-      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO, "%s", local_error->message);
+      ms_loader_set_io_error (error, errno, "cannot open the mailbox", path);
       return FALSE;
     }
-  data = g_mapped_file_get_contents (mapped);
-  len = g_mapped_file_get_length (mapped);
+  if (fstat (fd, &st) != 0)
+    {
+      ms_loader_set_io_error (error, errno, "cannot read the mailbox", path);
+      close (fd);
+      return FALSE;
+    }
+  if (st.st_size == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  base = mmap (NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (base == MAP_FAILED)
+    {
+      ms_loader_set_io_error (error, errno, "cannot read the mailbox", path);
+      close (fd);
+      return FALSE;
+    }
   /* Read once from start to end: ask for read-ahead. */
-  if (len > 0)
-    madvise (data, len, MADV_SEQUENTIAL);
-  return ms_loader_load_mbox_data (mailbox, data, len, display, TRUE, error);
+  madvise (base, st.st_size, MADV_SEQUENTIAL);
+  mapping = g_new (Mapping, 1);
+  mapping->base = base;
+  mapping->len = st.st_size;
+  file = ms_raw_file_new (g_bytes_new_with_free_func (base, st.st_size, mapping_free, mapping),
+                          fd, display);
+  return ms_loader_load_mbox_data (mailbox, file, display, TRUE, error);
 }
 
 gboolean

@@ -456,6 +456,65 @@ test_mbox_bytes (void)
   g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 1);
 }
 
+/* Messages stay in their file until read (ms-raw-file.c): their sizes are
+ * known before, and what is read is the same as a copy would have been,
+ * for LF, CRLF, quoted From_ lines and mixed line ends alike. */
+static void
+test_mbox_lazy_forms (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  static const char text[] =
+    "From a Mon Mar  3 10:00:00 2025\nSubject: lf\n\nbody\n\n"
+    "From b Mon Mar  3 10:00:00 2025\nSubject: q\n\n>From here\n>>From there\n\n"
+    "From c Mon Mar  3 10:00:00 2025\r\nSubject: crlf\r\n\r\nbody\r\n\r\n"
+    "From d Mon Mar  3 10:00:00 2025\r\nSubject: crlf q\r\n\r\n>From x\r\n\r\n"
+    "From e Mon Mar  3 10:00:00 2025\nSubject: mixed\r\n\nlone\rcr\n\n";
+  static const char *expected[] = {
+    "Subject: lf\r\n\r\nbody\r\n",
+    "Subject: q\r\n\r\nFrom here\r\n>From there\r\n",
+    "Subject: crlf\r\n\r\nbody\r\n",
+    "Subject: crlf q\r\n\r\nFrom x\r\n",
+    "Subject: mixed\r\n\r\nlone\r\ncr\r\n",
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  g_assert_true (ms_store_loader_load_mbox_bytes (inbox, bytes, "forms.mbox", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (inbox, i);
+      gsize size = ms_message_get_size (message);
+      GBytes *raw;
+
+      g_assert_cmpuint (size, ==, strlen (expected[i]));
+      raw = ms_message_get_raw (message);
+      /* The same bytes every time, never a new copy. */
+      g_assert_true (ms_message_get_raw (message) == raw);
+      g_assert_cmpmem (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), expected[i], size);
+    }
+
+  /* \Recent: every loaded message is recent until one session claims it. */
+  g_assert_cmpuint (ms_mailbox_count_recent (inbox), ==, G_N_ELEMENTS (expected));
+  g_assert_cmpuint (ms_mailbox_claim_recent (inbox, NULL), ==, G_N_ELEMENTS (expected));
+  g_assert_cmpuint (ms_mailbox_claim_recent (inbox, NULL), ==, 0);
+  ms_mailbox_append (inbox, bytes, MS_FLAG_NONE, NULL, 0, 0);
+  ms_mailbox_append (inbox, bytes, MS_FLAG_NONE, NULL, 0, 0);
+  {
+    guint32 first = ms_message_get_uid (ms_mailbox_get_message (inbox, 0));
+    g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+    ms_mailbox_expunge_uids (inbox, &first, 1);
+    g_assert_cmpuint (ms_mailbox_count_recent (inbox), ==, 2);
+    g_assert_cmpuint (ms_mailbox_claim_recent (inbox, uids), ==, 2);
+    g_assert_cmpuint (g_array_index (uids, guint32, 0), ==, G_N_ELEMENTS (expected) + 1);
+    g_assert_cmpuint (g_array_index (uids, guint32, 1), ==, G_N_ELEMENTS (expected) + 2);
+    g_assert_cmpuint (ms_mailbox_count_recent (inbox), ==, 0);
+  }
+}
+
 /* The benchmark generator's output must load, and its planted words must be
  * exactly where its summary says. */
 static void
@@ -521,6 +580,7 @@ main (int    argc,
   g_test_add_func ("/store/loader/mbox/round-trip", test_mbox_round_trip);
   g_test_add_func ("/store/loader/mbox/quoting", test_mbox_quoting_writer);
   g_test_add_func ("/store/loader/mbox/bytes", test_mbox_bytes);
+  g_test_add_func ("/store/loader/mbox/lazy-forms", test_mbox_lazy_forms);
   g_test_add_func ("/store/loader/maildir/flags", test_maildir_flags);
   g_test_add_func ("/store/loader/bad-files", test_bad_files);
   g_test_add_func ("/store/loader/sample", test_sample_mailbox);
