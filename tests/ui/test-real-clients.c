@@ -20,27 +20,19 @@
 #include "ms-real-clients-panel.h"
 #include "ms-transcript.h"
 #include "ms-window.h"
+#include "ms-test-wait.h"
 #include "ms-ui-test.h"
 
 #define WAIT_S 120
 
 static MsApplication *app;
 
-typedef gboolean (*Condition) (gpointer data);
-
 static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
+wait_for (MsTestCondition  condition,
+          gpointer         data,
+          const char      *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("waited %d s for %s", WAIT_S, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  ms_test_wait_for (condition, data, WAIT_S, what);
 }
 
 static MsRealClientsPanel *
@@ -187,12 +179,7 @@ static GtkWidget *
 new_window (int width,
             int height)
 {
-  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  ms_ui_test_wait_for_frame (window);
-  return window;
+  return ms_ui_test_present (GTK_WIDGET (ms_window_new (GTK_APPLICATION (app))), width, height);
 }
 
 static void
@@ -403,46 +390,32 @@ test_imaplib_idle (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+add_tests (void)
+{
+  g_autofree char *curl_path = g_find_program_in_path ("curl");
+
+  if (curl_path == NULL)
+    {
+      g_test_skip ("no curl (build-aux/ensure-deps installs it)");
+      return;
+    }
+  g_test_add_func ("/ui/real-clients/curl", test_curl);
+  g_test_add_func ("/ui/real-clients/curl-1920x1080", test_curl_1920);
+  g_test_add_func ("/ui/real-clients/imaplib-idle", test_imaplib_idle);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *curl_path = NULL;
   const char *build = g_getenv ("MS_BUILD_DIR");
   g_autofree char *data_home = g_build_filename (build ? build : ".", "test-data-home", "ui-real-clients", NULL);
-  GTestDBus *bus;
-  int status;
 
   /* The TLS listeners make a certificate in the user data folder: one in
    * the build folder, not the real home. Not G_TEST_OPTION_ISOLATE_DIRS: it
    * also hides the system data folders, and with them the MIME database
    * that GTK needs to load its own icons. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
-      return g_test_run ();
-    }
-  curl_path = g_find_program_in_path ("curl");
-  if (curl_path == NULL)
-    {
-      g_test_skip ("no curl (build-aux/ensure-deps installs it)");
-      return g_test_run ();
-    }
-
-  bus = ms_ui_test_start_bus ();
-  app = ms_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/ui/real-clients/curl", test_curl);
-  g_test_add_func ("/ui/real-clients/curl-1920x1080", test_curl_1920);
-  g_test_add_func ("/ui/real-clients/imaplib-idle", test_imaplib_idle);
-
-  status = g_test_run ();
-
-  g_clear_object (&app);
-  g_test_dbus_stop (bus);
-  return status;
+  return ms_ui_test_main (&argc, &argv, &app, add_tests);
 }

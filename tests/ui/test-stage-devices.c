@@ -21,12 +21,7 @@ static GtkWidget *
 new_window (int width,
             int height)
 {
-  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  ms_ui_test_wait_for_frame (window);
-  return window;
+  return ms_ui_test_present (GTK_WIDGET (ms_window_new (GTK_APPLICATION (app))), width, height);
 }
 
 /* The device panels on the top stage, in the order of their stage slots;
@@ -253,32 +248,16 @@ test_1920 (void)
   drive (1920, 1080);
 }
 
+static void
+add_tests (void)
+{
+  g_test_add_func ("/ui/stage/devices-1280x800", test_1280);
+  g_test_add_func ("/ui/stage/devices-1920x1080", test_1920);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  GTestDBus *bus;
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_skip ("no display (run under build-aux/test, which starts Xvfb)");
-      return g_test_run ();
-    }
-
-  bus = ms_ui_test_start_bus ();
-  app = ms_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/ui/stage/devices-1280x800", test_1280);
-  g_test_add_func ("/ui/stage/devices-1920x1080", test_1920);
-
-  status = g_test_run ();
-
-  g_clear_object (&app);
-  /* As test-window.c: stop, not down, and the bus is not unreffed. */
-  g_test_dbus_stop (bus);
-  return status;
+  return ms_ui_test_main (&argc, &argv, &app, add_tests);
 }

@@ -18,26 +18,18 @@
 #include "ms-mailbox.h"
 #include "ms-player.h"
 #include "ms-scenario.h"
+#include "ms-test-wait.h"
 #include "ms-transcript.h"
 #include "ms-world.h"
 
 #define WAIT_S 60
 
-typedef gboolean (*Condition) (gpointer data);
-
 static void
-wait_for (Condition    condition,
-          gpointer     data,
-          const char  *what)
+wait_for (MsTestCondition  condition,
+          gpointer         data,
+          const char      *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("waited %d s for %s", WAIT_S, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  ms_test_wait_for (condition, data, WAIT_S, what);
 }
 
 static MsWorld *
