@@ -70,12 +70,12 @@ entry_text (MsTranscriptView  *self,
       return g_strdup_printf (ngettext ("TLS %s record, %zu byte", "TLS %s record, %zu bytes", wire),
                               ms_transcript_entry_get_tls_record_type (entry), wire);
     case MS_TRANSCRIPT_STATE:
-      return g_strdup_printf (_("state: %s"), ms_transcript_entry_get_text (entry));
+      return g_strdup_printf (_("state: %s"), ms_transcript_entry_get_display_text (entry));
     case MS_TRANSCRIPT_NOTICE:
     case MS_TRANSCRIPT_NARRATION:
     case MS_TRANSCRIPT_STEP:
     default:
-      return g_strdup (ms_transcript_entry_get_text (entry) ? ms_transcript_entry_get_text (entry) : "");
+      return g_strdup (ms_transcript_entry_get_display_text (entry) ? ms_transcript_entry_get_display_text (entry) : "");
     }
 }
 
@@ -297,13 +297,13 @@ explain (MsTranscriptView  *self,
       break;
     case MS_TRANSCRIPT_STATE:
       {
-        g_autofree char *text = g_markup_escape_text (ms_transcript_entry_get_text (entry), -1);
+        g_autofree char *text = g_markup_escape_text (ms_transcript_entry_get_display_text (entry), -1);
         g_string_append_printf (out, _("A session changed state: %s.\n\nPOP3 sessions go AUTHORIZATION → TRANSACTION → UPDATE (deletions happen only in UPDATE). IMAP sessions go not authenticated → authenticated → selected → logout."), text);
       }
       break;
     default:
       {
-        g_autofree char *text = g_markup_escape_text (ms_transcript_entry_get_text (entry) ? ms_transcript_entry_get_text (entry) : "", -1);
+        g_autofree char *text = g_markup_escape_text (ms_transcript_entry_get_display_text (entry) ? ms_transcript_entry_get_display_text (entry) : "", -1);
         g_string_append (out, text);
       }
       break;

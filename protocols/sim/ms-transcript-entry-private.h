@@ -27,6 +27,7 @@ struct _MsTranscriptEntry
   char             *tls_handshake;
   guint             step;
   char             *text;
+  char             *display_text;   /* made on first use; see ms-transcript-display.h */
   GStrv             teaching_ids;
   GStrv             myth_ids;
 };

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ms-clock.h"
+#include "ms-transcript-display.h"
 #include "ms-transcript-entry-private.h"
 
 G_DEFINE_FINAL_TYPE (MsTranscriptEntry, ms_transcript_entry, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ ms_transcript_entry_finalize (GObject *object)
   g_free (self->tls_record_type);
   g_free (self->tls_handshake);
   g_free (self->text);
+  g_free (self->display_text);
   g_strfreev (self->teaching_ids);
   g_strfreev (self->myth_ids);
   G_OBJECT_CLASS (ms_transcript_entry_parent_class)->finalize (object);
@@ -172,6 +174,29 @@ GETTER (const char *, tls_record_type, tls_record_type, NULL)
 GETTER (const char *, tls_handshake, tls_handshake, NULL)
 GETTER (guint, step, step, 0)
 GETTER (const char *, text, text, NULL)
+
+const char *
+ms_transcript_entry_get_display_text (MsTranscriptEntry *self)
+{
+  char *text;
+
+  g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), NULL);
+
+  if (self->text == NULL ||
+      (self->kind != MS_TRANSCRIPT_NOTICE && self->kind != MS_TRANSCRIPT_STATE))
+    return self->text;
+  text = g_atomic_pointer_get (&self->display_text);
+  if (text != NULL)
+    return text;
+  /* Entries are shared with export threads: whoever comes second frees. */
+  text = ms_transcript_display_translate (self->text);
+  if (!g_atomic_pointer_compare_and_exchange (&self->display_text, NULL, text))
+    {
+      g_free (text);
+      text = g_atomic_pointer_get (&self->display_text);
+    }
+  return text;
+}
 
 const char * const *
 ms_transcript_entry_get_lines (MsTranscriptEntry *self)

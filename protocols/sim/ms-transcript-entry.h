@@ -50,6 +50,10 @@ const char       *ms_transcript_entry_get_tls_handshake (MsTranscriptEntry *self
 guint             ms_transcript_entry_get_step          (MsTranscriptEntry *self);
 /* NARRATION, NOTICE, STEP and STATE: the text. */
 const char       *ms_transcript_entry_get_text          (MsTranscriptEntry *self);
+/* What a person reads: for NOTICE and STATE the text in the current
+ * language (ms-transcript-display.h); else the text. Assertions, goldens and
+ * machine-readable exports use get_text(). */
+const char       *ms_transcript_entry_get_display_text  (MsTranscriptEntry *self);
 /* NARRATION: the teaching ids ("T10") and myth ids ("M2") it explains. */
 const char * const *ms_transcript_entry_get_teaching_ids (MsTranscriptEntry *self);
 const char * const *ms_transcript_entry_get_myth_ids    (MsTranscriptEntry *self);

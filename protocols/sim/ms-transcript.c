@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-transcript"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-clock.h"
@@ -188,7 +190,7 @@ ms_transcript_format_entry (MsTranscriptEntry *entry,
 
             g_strdelimit (part, "\r\n", ' ');
             append_prefix (out, entry);
-            g_string_append_printf (out, "%s %s... (cut: %zu bytes, no end of line)\n", who,
+            g_string_append_printf (out, _("%s %s... (cut: %zu bytes, no end of line)\n"), who,
                                     g_utf8_validate (part, -1, NULL) ? part : "?", len);
           }
       }
@@ -196,22 +198,27 @@ ms_transcript_format_entry (MsTranscriptEntry *entry,
 
     case MS_TRANSCRIPT_TLS_RECORD:
       append_prefix (out, entry);
-      g_string_append_printf (out, "%s TLS %s%s%s, %zu bytes on the wire\n",
-                              entry->direction == MS_DIRECTION_TO_SERVER ? "C>" : "S>",
-                              entry->tls_record_type,
-                              entry->tls_handshake != NULL ? " " : "",
-                              entry->tls_handshake != NULL ? entry->tls_handshake : "",
-                              entry->wire_size);
+      {
+        g_autofree char *record = entry->tls_handshake != NULL
+          ? g_strdup_printf ("%s %s", entry->tls_record_type, entry->tls_handshake)
+          : g_strdup (entry->tls_record_type);
+
+        /* TRANSLATORS: a TLS record in the text transcript: "TLS handshake
+         * ClientHello, 517 bytes on the wire"; the record names stay. */
+        g_string_append_printf (out, _("%s TLS %s, %zu bytes on the wire\n"),
+                                entry->direction == MS_DIRECTION_TO_SERVER ? "C>" : "S>",
+                                record, entry->wire_size);
+      }
       break;
 
     case MS_TRANSCRIPT_STATE:
       append_prefix (out, entry);
-      g_string_append_printf (out, "-- %s\n", entry->text);
+      g_string_append_printf (out, "-- %s\n", ms_transcript_entry_get_display_text (entry));
       break;
 
     case MS_TRANSCRIPT_NOTICE:
       append_prefix (out, entry);
-      g_string_append_printf (out, "!! %s\n", entry->text);
+      g_string_append_printf (out, "!! %s\n", ms_transcript_entry_get_display_text (entry));
       break;
 
     default:

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-world"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-data-path.h"
 #include "ms-sim-sessions.h"
 #include "ms-store-loader.h"
@@ -489,7 +491,7 @@ ms_world_format_summary (MsWorld *self,
 
   g_return_if_fail (MS_IS_WORLD (self));
 
-  g_string_append (out, "\n== Summary ==\n");
+  g_string_append_printf (out, "\n== %s ==\n", _("Summary"));
   n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
   for (guint i = 0; i < n; i++)
     {
@@ -506,18 +508,21 @@ ms_world_format_summary (MsWorld *self,
           for (guint j = 0; j < accounts->len; j++)
             stored += ms_account_get_total_size (g_ptr_array_index (accounts, j));
         }
+      /* TRANSLATORS: the summary line of one device at the end of a
+       * transcript: name, protocol, link; %llu and %u are counts. */
       g_string_append_printf (out,
-                              "# %s (%s, %s): %" G_GUINT64_FORMAT " bytes from the server, %"
-                              G_GUINT64_FORMAT " bytes to it, %u round trips, %u connections, "
-                              "busy %s, %" G_GUINT64_FORMAT " bytes stored on the device\n",
-                              device->name, device->protocol, link, device->bytes_down,
-                              device->bytes_up, device->round_trips, device->connections, busy,
-                              stored);
+                              _("# %s (%s, %s): %llu bytes from the server, %llu bytes to it, "
+                                "%u round trips, %u connections, busy %s, %llu bytes stored "
+                                "on the device\n"),
+                              device->name, device->protocol, link,
+                              (unsigned long long) device->bytes_down,
+                              (unsigned long long) device->bytes_up, device->round_trips,
+                              device->connections, busy, (unsigned long long) stored);
     }
 
   boxes = ms_account_list_mailboxes (self->account);
-  g_string_append_printf (out, "# server: %" G_GUINT64_FORMAT " bytes stored;",
-                          ms_account_get_total_size (self->account));
+  g_string_append_printf (out, _("# server: %llu bytes stored;"),
+                          (unsigned long long) ms_account_get_total_size (self->account));
   for (guint i = 0; i < boxes->len; i++)
     {
       MsMailbox *box = g_ptr_array_index (boxes, i);
@@ -528,6 +533,6 @@ ms_world_format_summary (MsWorld *self,
   {
     g_autofree char *time = ms_clock_format_time (ms_clock_get_now_us (self->clock));
 
-    g_string_append_printf (out, "# virtual time at the end: %s\n", time);
+    g_string_append_printf (out, _("# virtual time at the end: %s\n"), time);
   }
 }
