@@ -78,7 +78,7 @@ append_teaching (GString            *out,
 
   if ((teaching == NULL || teaching[0] == NULL) && (myths == NULL || myths[0] == NULL))
     return;
-  g_string_append (out, "<section>\n<h2>What this shows</h2>\n<dl>\n");
+  g_string_append_printf (out, "<section>\n<h2>%s</h2>\n<dl>\n", _("What this shows"));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     for (guint i = 0; lists[l] != NULL && lists[l][i] != NULL; i++)
       {
@@ -87,7 +87,7 @@ append_teaching (GString            *out,
         g_string_append (out, "<dt>");
         esc (out, lists[l][i]);
         g_string_append (out, "</dt><dd>");
-        esc (out, summary != NULL ? summary : "(not in this version's list)");
+        esc (out, summary != NULL ? summary : _("(not in this version's list)"));
         g_string_append (out, "</dd>\n");
       }
   g_string_append (out, "</dl>\n</section>\n");
@@ -99,11 +99,12 @@ append_devices (GString *out,
 {
   GListModel *devices = ms_world_get_devices (world);
 
-  g_string_append (out, "<section>\n<h2>Devices</h2>\n<table class=\"devices\">\n<thead><tr>"
-                        "<th scope=\"col\">Device</th><th scope=\"col\">Protocol</th>"
-                        "<th scope=\"col\">TLS</th><th scope=\"col\">Link</th>"
-                        "<th scope=\"col\" class=\"num\">Sent</th><th scope=\"col\" class=\"num\">Received</th>"
-                        "</tr></thead>\n<tbody>\n");
+  g_string_append_printf (out, "<section>\n<h2>%s</h2>\n<table class=\"devices\">\n<thead><tr>"
+                               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                               "<th scope=\"col\">TLS</th><th scope=\"col\">%s</th>"
+                               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+                               "</tr></thead>\n<tbody>\n", _("Devices"), _("Device"), _("Protocol"),
+                          _("Link"), C_("bytes", "Sent"), C_("bytes", "Received"));
   for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
     {
       g_autoptr(MsDevice) device = g_list_model_get_item (devices, i);
@@ -146,7 +147,7 @@ append_step (GString      *out,
   g_autofree char *counters = ms_export_step_counters (step);
 
   g_string_append_printf (out, "<section id=\"step-%u\">\n<h2>", step->index);
-  esc (out, step->title != NULL ? step->title : "Before the first step");
+  esc (out, step->title != NULL ? step->title : _("Before the first step"));
   g_string_append (out, "</h2>\n");
 
   for (guint i = 0; i < step->narrations->len; i++)
@@ -175,11 +176,13 @@ append_step (GString      *out,
     ms_export_entry_rows (redactor, g_ptr_array_index (step->entries, i), rows);
   if (rows->len > 0)
     {
-      g_string_append (out, "<table class=\"exchange\">\n<thead><tr><th scope=\"col\">Time</th>"
-                            "<th scope=\"col\">Who</th><th scope=\"col\">Connection</th>"
-                            "<th scope=\"col\"><abbr title=\"C: device to server, S: server to device; "
-                            "C&gt; and S&gt;: a TLS record\">Dir</abbr></th>"
-                            "<th scope=\"col\">Line</th></tr></thead>\n<tbody>\n");
+      g_string_append_printf (out, "<table class=\"exchange\">\n<thead><tr><th scope=\"col\">%s</th>"
+                                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                                   "<th scope=\"col\"><abbr title=\"", _("Time"), _("Who"), _("Connection"));
+      esc (out, _("C: device to server, S: server to device; C> and S>: a TLS record"));
+      g_string_append_printf (out, "\">%s</abbr></th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+                              /* TRANSLATORS: short for direction, a column heading. */
+                              _("Dir"), _("Line"));
       for (guint i = 0; i < rows->len; i++)
         {
           MsExportRow *row = g_ptr_array_index (rows, i);
@@ -213,8 +216,9 @@ ms_export_html_bytes (MsPlayer       *player,
   g_autoptr(MsRedactor) redactor = ms_redactor_new ((flags & MS_EXPORT_FLAGS_REDACT_PASSWORDS) != 0);
   g_autoptr(GString) summary = g_string_new (NULL);
 
-  g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-                        "<meta name=\"generator\" content=\"Mailscope\"/>\n"
+  /* TRANSLATORS: the language of the HTML export, for <html lang>: "de". */
+  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n", _("en"));
+  g_string_append (out, "<meta name=\"generator\" content=\"Mailscope\"/>\n"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>");
   esc (out, ms_scenario_get_title (scenario));
   g_string_append_printf (out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style);
@@ -226,19 +230,26 @@ ms_export_html_bytes (MsPlayer       *player,
       esc (out, ms_scenario_get_description (scenario));
       g_string_append (out, "</p>\n");
     }
-  g_string_append (out, "<p class=\"meta\">Scenario <code>");
-  esc (out, ms_scenario_get_id (scenario));
-  g_string_append_printf (out, "</code>, %u of %u steps run. <strong>", ms_player_get_position (player),
-                          ms_player_get_n_steps (player));
+  {
+    g_autofree char *id = g_markup_printf_escaped ("<code>%s</code>", ms_scenario_get_id (scenario));
+
+    g_string_append (out, "<p class=\"meta\">");
+    /* TRANSLATORS: %s is the scenario's id; the HTML around it stays. */
+    g_string_append_printf (out, _("Scenario %s, %u of %u steps run."), id, ms_player_get_position (player),
+                            ms_player_get_n_steps (player));
+    g_string_append (out, " <strong>");
+  }
   esc (out, ms_export_password_note (flags));
-  g_string_append (out, "</strong></p>\n<p class=\"meta\">In the exchanges, <code>C:</code> is a device "
-                        "talking to the server (blue) and <code>S:</code> the server's answer (green); "
-                        "<code>!!</code> marks what happened around them.");
+  g_string_append (out, "</strong></p>\n<p class=\"meta\">");
+  g_string_append (out, _("In the exchanges, <code>C:</code> is a device "
+                          "talking to the server (blue) and <code>S:</code> the server's answer (green); "
+                          "<code>!!</code> marks what happened around them."));
   if (ms_export_has_tls_records (ms_world_get_transcript (world)))
-    g_string_append (out, " <code>C&gt;</code> and <code>S&gt;</code> are TLS records, all an "
-                          "eavesdropper sees of a TLS connection: their type and size. The lines "
-                          "after them are what the two ends read once they decrypted them.");
-  g_string_append (out, " Times are minutes:seconds.milliseconds of the simulated clock.</p>\n</header>\n<main>\n");
+    g_string_append (out, _(" <code>C&gt;</code> and <code>S&gt;</code> are TLS records, all an "
+                            "eavesdropper sees of a TLS connection: their type and size. The lines "
+                            "after them are what the two ends read once they decrypted them."));
+  g_string_append (out, _(" Times are minutes:seconds.milliseconds of the simulated clock."));
+  g_string_append (out, "</p>\n</header>\n<main>\n");
   append_teaching (out, ms_scenario_get_teaching_ids (scenario), ms_scenario_get_myth_ids (scenario));
   append_devices (out, world);
 
@@ -254,7 +265,7 @@ ms_export_html_bytes (MsPlayer       *player,
   ms_world_format_summary (world, summary);
   if (summary->len > 0)
     {
-      g_string_append (out, "<section>\n<h2>Summary</h2>\n<pre>");
+      g_string_append_printf (out, "<section>\n<h2>%s</h2>\n<pre>", _("Summary"));
       esc (out, summary->str);
       g_string_append (out, "</pre>\n</section>\n");
     }

@@ -243,7 +243,7 @@ draw_head (Ladder  *ladder,
       cairo_show_text (cr, title);
       set_font (cr, FALSE, FALSE, 11);
       set_hex (cr, "#5e5c64", 1);
-      note = g_strdup_printf ("Scenario %s, %u of %u steps. %s", ms_scenario_get_id (scenario),
+      note = g_strdup_printf (_("Scenario %s, %u of %u steps. %s"), ms_scenario_get_id (scenario),
                               ms_player_get_position (ladder->player), ms_player_get_n_steps (ladder->player),
                               ms_export_password_note (ladder->flags));
       cairo_move_to (cr, MARGIN, MARGIN + 38);

@@ -57,14 +57,14 @@ append_teaching (GString            *out,
 
   if ((teaching == NULL || teaching[0] == NULL) && (myths == NULL || myths[0] == NULL))
     return;
-  g_string_append (out, "## What this shows\n\n");
+  g_string_append_printf (out, "## %s\n\n", _("What this shows"));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     for (guint i = 0; lists[l] != NULL && lists[l][i] != NULL; i++)
       {
         const char *summary = ms_export_teaching_summary (lists[l][i]);
 
         g_string_append_printf (out, "- **%s**: ", lists[l][i]);
-        append_escaped (out, summary != NULL ? summary : "(not in this version's list)");
+        append_escaped (out, summary != NULL ? summary : _("(not in this version's list)"));
         g_string_append_c (out, '\n');
       }
   g_string_append_c (out, '\n');
@@ -76,8 +76,10 @@ append_devices (GString *out,
 {
   GListModel *devices = ms_world_get_devices (world);
 
-  g_string_append (out, "## Devices\n\n| Device | Protocol | TLS | Link | Up | Down |\n"
-                        "|---|---|---|---|---:|---:|\n");
+  /* TRANSLATORS: the heading and the columns of the devices table. */
+  g_string_append_printf (out, "## %s\n\n| %s | %s | TLS | %s | %s | %s |\n"
+                               "|---|---|---|---|---:|---:|\n", _("Devices"), _("Device"),
+                          _("Protocol"), _("Link"), C_("bytes", "Up"), C_("bytes", "Down"));
   for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
     {
       g_autoptr(MsDevice) device = g_list_model_get_item (devices, i);
@@ -106,7 +108,7 @@ append_step (GString      *out,
   g_autofree char *fence = NULL;
 
   g_string_append (out, "## ");
-  append_escaped (out, step->title != NULL ? step->title : "Before the first step");
+  append_escaped (out, step->title != NULL ? step->title : _("Before the first step"));
   g_string_append (out, "\n\n");
 
   for (guint i = 0; i < step->narrations->len; i++)
@@ -166,16 +168,17 @@ ms_export_markdown_bytes (MsPlayer       *player,
       append_escaped (out, ms_scenario_get_description (scenario));
       g_string_append (out, "\n\n");
     }
-  g_string_append_printf (out, "Scenario `%s`, %u of %u steps run. %s\n\n",
+  g_string_append_printf (out, _("Scenario `%s`, %u of %u steps run. %s\n\n"),
                           ms_scenario_get_id (scenario), ms_player_get_position (player),
                           ms_player_get_n_steps (player), ms_export_password_note (flags));
-  g_string_append (out, "In the exchanges, `C:` is a device talking to the server and `S:` the "
-                        "server's answer; `!!` marks what happened around them.");
+  g_string_append (out, _("In the exchanges, `C:` is a device talking to the server and `S:` the "
+                          "server's answer; `!!` marks what happened around them."));
   if (ms_export_has_tls_records (ms_world_get_transcript (ms_player_get_world (player))))
-    g_string_append (out, " `C>` and `S>` are TLS records, all an eavesdropper sees of a TLS "
-                          "connection: their type and size. The lines after them are what the two "
-                          "ends read once they decrypted them.");
-  g_string_append (out, " Times are minutes:seconds.milliseconds of the simulated clock.\n\n");
+    g_string_append (out, _(" `C>` and `S>` are TLS records, all an eavesdropper sees of a TLS "
+                            "connection: their type and size. The lines after them are what the two "
+                            "ends read once they decrypted them."));
+  g_string_append (out, _(" Times are minutes:seconds.milliseconds of the simulated clock."));
+  g_string_append (out, "\n\n");
   append_teaching (out, ms_scenario_get_teaching_ids (scenario), ms_scenario_get_myth_ids (scenario));
   append_devices (out, world);
 
@@ -194,7 +197,7 @@ ms_export_markdown_bytes (MsPlayer       *player,
     {
       g_autofree char *fence = fence_for (summary->str);
 
-      g_string_append_printf (out, "## Summary\n\n%stext\n%s%s%s\n", fence, summary->str,
+      g_string_append_printf (out, "## %s\n\n%stext\n%s%s%s\n", _("Summary"), fence, summary->str,
                               g_str_has_suffix (summary->str, "\n") ? "" : "\n", fence);
     }
   return g_string_free_to_bytes (out);

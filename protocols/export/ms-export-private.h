@@ -3,6 +3,8 @@
  * format, the password redactor, steps gathered for the handouts, colours. */
 #pragma once
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-export.h"
 #include "ms-transcript.h"
 #include "ms-world.h"

@@ -78,10 +78,10 @@ ms_export_text_bytes (MsPlayer       *player,
   MsScenario *scenario = ms_player_get_scenario (player);
 
   /* A comment header: what this is, and whether passwords were hidden. */
-  g_string_append_printf (out, "# Mailscope transcript: %s (%s)\n", ms_scenario_get_title (scenario),
+  g_string_append_printf (out, _("# Mailscope transcript: %s (%s)\n"), ms_scenario_get_title (scenario),
                           ms_scenario_get_id (scenario));
   g_string_append_printf (out, "# %s\n", ms_export_password_note (flags));
-  g_string_append (out, "# C: a device to the server, S: the server to a device; times are mm:ss.mmm of virtual time.\n");
+  g_string_append (out, _("# C: a device to the server, S: the server to a device; times are mm:ss.mmm of virtual time.\n"));
   ms_export_format_text_full (player, flags, out);
   return g_string_free_to_bytes (out);
 }

@@ -11,42 +11,42 @@ static const struct {
   const char *id;
   const char *summary;
 } teaching[] = {
-  { "T01", "Sending (SMTP) and reading (POP3, IMAP) are different protocols." },
-  { "T02", "A mail client is a program on the device; webmail is one more server-side client." },
-  { "T03", "POP3 (RFC 1939) comes from dial-up days; IMAP (RFC 3501, RFC 9051) keeps mail on the server." },
-  { "T10", "POP3 lists (STAT, LIST, UIDL), downloads whole messages (RETR), marks them (DELE)." },
-  { "T11", "Deleting after download is the client's policy; UIDL lets a client leave copies." },
-  { "T12", "IMAP fetches the list and headers first and a body only when it is opened." },
-  { "T13", "IMAP can fetch one part of a message; POP3 has only whole messages (and TOP)." },
-  { "T14", "On a slow link the difference is time: bytes on the wire at each link speed." },
-  { "T20", "After a POP3 download and delete, the only copy is on that one device." },
-  { "T21", "IMAP deletes with \\Deleted and EXPUNGE; every connected client sees it go." },
-  { "T22", "A POP3 deletion happens only at QUIT; a dropped connection deletes nothing." },
-  { "T30", "IMAP keeps flags such as \\Seen on the server, so every device agrees." },
-  { "T31", "POP3 has no flags: read and flagged live in one client's own records." },
-  { "T32", "BODY[] marks a message \\Seen; BODY.PEEK[] does not." },
-  { "T40", "IMAP SEARCH runs on the server and sends back only the matching numbers." },
-  { "T41", "A POP3 client can search only what it has already downloaded." },
-  { "T50", "IMAP folders live on the server and every device sees the same ones." },
-  { "T51", "POP3 sees one mailbox, the inbox; folders exist only inside one client." },
-  { "T52", "An IMAP client saves sent mail to the server (APPEND); a POP3 client keeps it locally." },
-  { "T60", "A POP3 client connects, downloads and disconnects; new mail waits for the next poll." },
-  { "T61", "An IMAP client can stay connected; with IDLE the server announces new mail at once." },
-  { "T62", "IMAP allows several clients on one mailbox at once; POP3 locks it for one session." },
-  { "T70", "An IMAP client that was offline asks what changed and sends its own changes." },
-  { "T71", "UIDVALIDITY and UIDs tell a client whether its cached copy still matches." },
-  { "T80", "With POP3 delete-after-download, losing the device loses the mail." },
-  { "T81", "IMAP's cost: the server stores everything." },
-  { "T82", "With IMAP, spam and virus scanning happens once, on the server." },
-  { "T90", "Ports: POP3 110 and 995 (TLS), IMAP 143 and 993 (TLS), submission 587." },
-  { "T91", "Without TLS, passwords cross the wire in plain text; with TLS only sizes show." },
-  { "T92", "STLS and STARTTLS upgrade a plain connection; 995 and 993 start with TLS." },
-  { "M1", "Myth: POP3 uses UDP. It runs over TCP only." },
-  { "M2", "Myth: POP always deletes mail from the server. The client decides." },
-  { "M3", "Myth: POP is insecure and IMAP secure. Both need TLS to hide the password." },
-  { "M4", "Myth: IMAP sends a copy, POP the whole mail. Both copy; IMAP can copy less." },
-  { "M5", "Myth: POP is faster. Measure bytes and round trips over a day on two devices." },
-  { "M6", "Myth: big providers cannot do POP, or IMAP. Most offer both." },
+  { "T01", N_("Sending (SMTP) and reading (POP3, IMAP) are different protocols.") },
+  { "T02", N_("A mail client is a program on the device; webmail is one more server-side client.") },
+  { "T03", N_("POP3 (RFC 1939) comes from dial-up days; IMAP (RFC 3501, RFC 9051) keeps mail on the server.") },
+  { "T10", N_("POP3 lists (STAT, LIST, UIDL), downloads whole messages (RETR), marks them (DELE).") },
+  { "T11", N_("Deleting after download is the client's policy; UIDL lets a client leave copies.") },
+  { "T12", N_("IMAP fetches the list and headers first and a body only when it is opened.") },
+  { "T13", N_("IMAP can fetch one part of a message; POP3 has only whole messages (and TOP).") },
+  { "T14", N_("On a slow link the difference is time: bytes on the wire at each link speed.") },
+  { "T20", N_("After a POP3 download and delete, the only copy is on that one device.") },
+  { "T21", N_("IMAP deletes with \\Deleted and EXPUNGE; every connected client sees it go.") },
+  { "T22", N_("A POP3 deletion happens only at QUIT; a dropped connection deletes nothing.") },
+  { "T30", N_("IMAP keeps flags such as \\Seen on the server, so every device agrees.") },
+  { "T31", N_("POP3 has no flags: read and flagged live in one client's own records.") },
+  { "T32", N_("BODY[] marks a message \\Seen; BODY.PEEK[] does not.") },
+  { "T40", N_("IMAP SEARCH runs on the server and sends back only the matching numbers.") },
+  { "T41", N_("A POP3 client can search only what it has already downloaded.") },
+  { "T50", N_("IMAP folders live on the server and every device sees the same ones.") },
+  { "T51", N_("POP3 sees one mailbox, the inbox; folders exist only inside one client.") },
+  { "T52", N_("An IMAP client saves sent mail to the server (APPEND); a POP3 client keeps it locally.") },
+  { "T60", N_("A POP3 client connects, downloads and disconnects; new mail waits for the next poll.") },
+  { "T61", N_("An IMAP client can stay connected; with IDLE the server announces new mail at once.") },
+  { "T62", N_("IMAP allows several clients on one mailbox at once; POP3 locks it for one session.") },
+  { "T70", N_("An IMAP client that was offline asks what changed and sends its own changes.") },
+  { "T71", N_("UIDVALIDITY and UIDs tell a client whether its cached copy still matches.") },
+  { "T80", N_("With POP3 delete-after-download, losing the device loses the mail.") },
+  { "T81", N_("IMAP's cost: the server stores everything.") },
+  { "T82", N_("With IMAP, spam and virus scanning happens once, on the server.") },
+  { "T90", N_("Ports: POP3 110 and 995 (TLS), IMAP 143 and 993 (TLS), submission 587.") },
+  { "T91", N_("Without TLS, passwords cross the wire in plain text; with TLS only sizes show.") },
+  { "T92", N_("STLS and STARTTLS upgrade a plain connection; 995 and 993 start with TLS.") },
+  { "M1", N_("Myth: POP3 uses UDP. It runs over TCP only.") },
+  { "M2", N_("Myth: POP always deletes mail from the server. The client decides.") },
+  { "M3", N_("Myth: POP is insecure and IMAP secure. Both need TLS to hide the password.") },
+  { "M4", N_("Myth: IMAP sends a copy, POP the whole mail. Both copy; IMAP can copy less.") },
+  { "M5", N_("Myth: POP is faster. Measure bytes and round trips over a day on two devices.") },
+  { "M6", N_("Myth: big providers cannot do POP, or IMAP. Most offer both.") },
 };
 
 const char *
@@ -56,7 +56,7 @@ ms_export_teaching_summary (const char *id)
 
   for (guint i = 0; i < G_N_ELEMENTS (teaching); i++)
     if (g_str_equal (teaching[i].id, id))
-      return teaching[i].summary;
+      return _(teaching[i].summary);
   return NULL;
 }
 
@@ -238,7 +238,7 @@ ms_export_entry_rows (MsRedactor        *redactor,
             if (bytes != NULL)
               len = g_bytes_get_size (bytes);
             g_ptr_array_add (rows, row_new (entry, up ? "C:" : "S:",
-                                            g_strdup_printf ("(part of a line: %zu bytes, cut)", len)));
+                                            g_strdup_printf (_("(part of a line: %zu bytes, cut)"), len)));
           }
         for (guint i = 0; lines[i] != NULL; i++)
           {
@@ -250,7 +250,8 @@ ms_export_entry_rows (MsRedactor        *redactor,
       }
       break;
     case MS_TRANSCRIPT_NOTICE:
-      g_ptr_array_add (rows, row_new (entry, "!!", g_strdup (ms_transcript_entry_get_text (entry))));
+      /* Exports are read by people: the notice in their language. */
+      g_ptr_array_add (rows, row_new (entry, "!!", g_strdup (ms_transcript_entry_get_display_text (entry))));
       break;
     case MS_TRANSCRIPT_TLS_RECORD:
       {
@@ -261,7 +262,7 @@ ms_export_entry_rows (MsRedactor        *redactor,
         /* The same markers as the text transcript: C> and S> are records
          * going up and down, which an eavesdropper sees as type and size. */
         row = row_new (entry, up ? "C>" : "S>",
-                       g_strdup_printf ("TLS %s%s%s, %zu bytes on the wire",
+                       g_strdup_printf (_("TLS %s%s%s, %zu bytes on the wire"),
                                         ms_transcript_entry_get_tls_record_type (entry),
                                         handshake != NULL ? " " : "",
                                         handshake != NULL ? handshake : "",
@@ -287,7 +288,12 @@ ms_export_step_counters (const MsExportStep *step)
   g_autofree char *end = ms_clock_format_time (step->end_us);
   gint64 span = step->end_us - step->start_us;
 
-  return g_strdup_printf ("%u chunk%s, %s up, %s down, %s to %s (%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT " s)",
-                          step->n_chunks, step->n_chunks == 1 ? "" : "s", up, down, start, end,
-                          span / 1000000, (span / 1000) % 1000);
+  g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT,
+                                              span / 1000000, (span / 1000) % 1000);
+
+  /* TRANSLATORS: a step's counters in an export: chunks, bytes up and
+   * down, from and to (mm:ss.mmm), and how long in seconds. */
+  return g_strdup_printf (ngettext ("%u chunk, %s up, %s down, %s to %s (%s s)",
+                                    "%u chunks, %s up, %s down, %s to %s (%s s)", step->n_chunks),
+                          step->n_chunks, up, down, start, end, seconds);
 }

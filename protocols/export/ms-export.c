@@ -52,8 +52,9 @@ const char *
 ms_export_password_note (MsExportFlags flags)
 {
   return (flags & MS_EXPORT_FLAGS_REDACT_PASSWORDS) != 0
-    ? "Passwords are hidden: they show as " MS_EXPORT_MASK "."
-    : "Passwords are shown as they crossed the wire.";
+    /* The mask is MS_EXPORT_MASK, written out so that xgettext sees one string. */
+    ? _("Passwords are hidden: they show as ••••.")
+    : _("Passwords are shown as they crossed the wire.");
 }
 
 GBytes *

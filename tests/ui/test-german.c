@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "ms-application.h"
+#include "ms-export.h"
 #include "ms-i18n.h"
+#include "ms-player.h"
+#include "ms-scenario.h"
 #include "ms-ui-test.h"
 #include "ms-window.h"
 
@@ -118,6 +121,112 @@ test_german_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The lines the simulation writes, as the transcript pane shows them:
+ * every notice and state line in German, no "check ok" or "done:" left. */
+static void
+test_german_transcript (void)
+{
+  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
+  MsTranscriptView *view;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  guint n, checked = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "leave-a-copy"));
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  ms_ui_test_wait_until_still (window);
+  g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+
+  view = ms_window_get_transcript_view (MS_WINDOW (window));
+  n = ms_transcript_view_get_n_shown (view);
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      MsTranscriptEntry *entry;
+      MsTranscriptKind kind;
+
+      ms_transcript_view_select (view, i);
+      entry = ms_transcript_view_get_selected (view);
+      g_assert_nonnull (entry);
+      kind = ms_transcript_entry_get_kind (entry);
+      if (kind != MS_TRANSCRIPT_NOTICE && kind != MS_TRANSCRIPT_STATE)
+        continue;
+      checked++;
+      /* "offline" is German too. */
+      if (g_strcmp0 (ms_transcript_entry_get_text (entry), "offline") != 0)
+        g_assert_cmpstr (ms_transcript_entry_get_display_text (entry), !=, ms_transcript_entry_get_text (entry));
+    }
+  g_assert_cmpuint (checked, >, 10);
+
+  /* The last row is selected and scrolled to: a check, in German. */
+  ms_ui_test_wait_for_frame (window);
+  collect_texts (window, texts);
+  g_test_message ("visible texts:\n%s", texts->str);
+  g_assert_nonnull (strstr (texts->str, "Prüfung bestanden: "));
+  g_assert_null (strstr (texts->str, "check ok: "));
+  g_assert_null (strstr (texts->str, " done: "));
+  g_assert_nonnull (strstr (ms_transcript_view_get_explanation (view), "INBOX enthält"));
+  ms_ui_test_save_screenshot (window, "german-transcript");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* What the app's Export writes (ms_export_to_bytes, as the export dialog
+ * does): German headings, labels and notices; protocol lines as on the
+ * wire; JSON keeps the canonical English text. */
+static void
+test_german_exports (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsScenario) scenario = ms_scenario_load ("leave-a-copy", &error);
+  g_autoptr(MsPlayer) player = NULL;
+  static const struct {
+    MsExportFormat format;
+    const char    *german[3];
+  } formats[] = {
+    { MS_EXPORT_FORMAT_TEXT, { "# Mailscope-Mitschrift: ", "== Zusammenfassung ==", "Passwörter stehen" } },
+    { MS_EXPORT_FORMAT_MARKDOWN, { "## Geräte", "## Zusammenfassung", "Szenario `leave-a-copy`" } },
+    { MS_EXPORT_FORMAT_HTML, { "<html lang=\"de\">", "<h2>Geräte</h2>", "<h2>Zusammenfassung</h2>" } },
+  };
+
+  g_assert_no_error (error);
+  player = ms_player_new (scenario);
+  g_assert_true (ms_player_prepare (player, &error));
+  g_assert_no_error (error);
+  g_assert_true (ms_player_run_to_end (player, &error));
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GBytes) bytes = ms_export_to_bytes (player, formats[i].format, MS_EXPORT_FLAGS_NONE, &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      for (guint j = 0; j < G_N_ELEMENTS (formats[i].german); j++)
+        if (strstr (text, formats[i].german[j]) == NULL)
+          g_error ("export %u lacks “%s”", i, formats[i].german[j]);
+      g_assert_nonnull (strstr (text, "Prüfung bestanden: "));
+      g_assert_nonnull (strstr (text, " fertig: "));
+      g_assert_null (strstr (text, "check ok: "));
+      g_assert_null (strstr (text, " done: "));
+      g_assert_null (strstr (text, "Summary"));
+      g_assert_null (strstr (text, "bytes on the wire"));
+      /* Wire bytes stay: the commands and the server's own words. */
+      g_assert_nonnull (strstr (text, "RETR 1"));
+      g_assert_nonnull (strstr (text, "+OK Logged in as alice"));
+    }
+
+  {
+    g_autoptr(GBytes) json = ms_export_to_bytes (player, MS_EXPORT_FORMAT_JSON, MS_EXPORT_FLAGS_NONE, &error);
+    g_autofree char *text = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (text, "check ok: "));
+    g_assert_null (strstr (text, "Prüfung bestanden"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -143,6 +252,8 @@ main (int    argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   g_test_add_func ("/ui/german/window", test_german_window);
+  g_test_add_func ("/ui/german/transcript", test_german_transcript);
+  g_test_add_func ("/ui/german/exports", test_german_exports);
   status = g_test_run ();
 
   g_clear_object (&app);
