@@ -56,7 +56,12 @@ struct _MsWindow
   gboolean              transcript_put_away;  /* by compare mode, to give back */
   gboolean              real_clients;
   double                speed;
+  /* The link in the header, which every world's devices use: the
+   * scenario's own link= when it has one, else the user's default; until
+   * the user picks another (ms-window-worlds.c). */
   char                 *link_preset;
+  char                 *default_link;
+  gboolean              link_from_scenario;
   char                 *step_mode;
 
   GtkEventController   *presentation_keys;
@@ -116,6 +121,7 @@ void                ms_window_load_scenario (MsWindow   *self,
 void                ms_window_load_first_scenario (MsWindow *self);
 void                ms_window_build_scenario_menu (MsWindow *self);
 void                ms_window_apply_link_preset (MsWindow *self);
+void                ms_window_show_scenario_link (MsWindow *self);
 void                ms_window_on_entry_selected (MsWindow          *self,
                                                  MsTranscriptEntry *entry);
 
@@ -174,6 +180,7 @@ void                ms_window_settings_init (MsWindow *self);
 void                ms_window_settings_dispose (MsWindow *self);
 char *              ms_window_settings_get_last_scenario (MsWindow *self);
 void                ms_window_settings_scenario_loaded (MsWindow *self);
+void                ms_window_settings_link_chosen (MsWindow *self);
 void                ms_window_settings_prepare_export (MsWindow       *self,
                                                        GtkFileChooser *chooser);
 void                ms_window_settings_exported (MsWindow      *self,

@@ -19,7 +19,6 @@ static const struct {
 } bound[] = {
   { "speed",            "speed" },
   { "step-granularity", "step-mode" },
-  { "link-preset",      "link-preset" },
 };
 
 /* Presentation options become style classes next to .presentation, which
@@ -82,6 +81,12 @@ ms_window_settings_init (MsWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
     g_settings_bind (self->settings, bound[i].key, self, bound[i].property, G_SETTINGS_BIND_DEFAULT);
+  /* link-preset is the default for scenarios without a link= of their
+   * own; the header shows the link in use (ms_window_show_scenario_link),
+   * so it is read here and written only when the user picks a link. */
+  g_free (self->default_link);
+  self->default_link = g_settings_get_string (self->settings, "link-preset");
+  ms_window_show_scenario_link (self);
 
   /* settings.presentation-large-text … for the primary menu's check items. */
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
@@ -105,6 +110,22 @@ ms_window_settings_dispose (MsWindow *self)
     for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
       g_settings_unbind (self, bound[i].property);
   g_clear_object (&self->settings);
+}
+
+void
+ms_window_settings_link_chosen (MsWindow *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+  g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_string (self->default_link));
+
+  if (self->settings == NULL)
+    return;
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  key = g_settings_schema_get_key (schema, "link-preset");
+  /* Only the presets fit the key; a spelled-out link is for this run. */
+  if (g_settings_schema_key_range_check (key, value))
+    g_settings_set_value (self->settings, "link-preset", value);
 }
 
 char *

@@ -41,6 +41,26 @@ on_player_world (MsWindow *self)
   ms_window_show_worlds (self);
 }
 
+/* Every device of @world on @link (an ms_link_parse() spelling). */
+static void
+apply_link (MsWorld    *world,
+            const char *link)
+{
+  GListModel *devices = ms_world_get_devices (world);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(MsDevice) device = g_list_model_get_item (devices, i);
+      g_autoptr(GHashTable) args = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GError) error = NULL;
+
+      g_hash_table_insert (args, (gpointer) "device", (gpointer) ms_device_get_name (device));
+      g_hash_table_insert (args, (gpointer) "link", (gpointer) link);
+      if (!ms_world_perform (world, "network", "set-link", args, &error))
+        g_warning ("%s", error->message);
+    }
+}
+
 /* The scenario with the user's POP3/IMAP choices applied to its devices. */
 static MsScenario *
 scenario_with_choices (MsWindow    *self,
@@ -80,6 +100,10 @@ new_player (MsWindow   *self,
 {
   g_autoptr(MsPlayer) player = protocol ? ms_player_new_with_protocol (scenario, protocol) : ms_player_new (scenario);
 
+  /* The header's link for the whole run, replays (step back) included,
+   * when it is not the scenario's own. */
+  if (g_strcmp0 (self->link_preset, ms_scenario_get_link (scenario)) != 0)
+    ms_player_set_link (player, self->link_preset);
   if (!ms_player_prepare (player, error))
     return NULL;
   while (ms_player_get_position (player) < position)
@@ -161,11 +185,25 @@ ms_window_reload (MsWindow *self,
   ms_window_show_worlds (self);
 }
 
+/* The header shows the link the new scenario's devices use: its own link=,
+ * or the user's default for a scenario that does not choose one. */
+void
+ms_window_show_scenario_link (MsWindow *self)
+{
+  const char *link = self->scenario != NULL && ms_scenario_has_own_link (self->scenario)
+    ? ms_scenario_get_link (self->scenario) : self->default_link;
+
+  self->link_from_scenario = TRUE;
+  g_object_set (self, "link-preset", link, NULL);
+  self->link_from_scenario = FALSE;
+}
+
 void
 ms_window_load_scenario (MsWindow   *self,
                          MsScenario *scenario)
 {
   g_set_object (&self->scenario, scenario);
+  ms_window_show_scenario_link (self);
   g_hash_table_remove_all (self->protocols);
   g_object_set (self, "playing", FALSE, NULL);
   gtk_menu_button_set_label (self->scenario_button, scenario ? ms_scenario_get_title (scenario) : _("Scenario"));
@@ -249,24 +287,13 @@ ms_window_apply_link_preset (MsWindow *self)
   /* The network can change while the world runs: the next bytes take the
    * new link's time. */
   for (guint w = 0; w < G_N_ELEMENTS (worlds); w++)
-    {
-      GListModel *devices;
-
-      if (worlds[w] == NULL)
-        continue;
-      devices = ms_world_get_devices (worlds[w]);
-      for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
-        {
-          g_autoptr(MsDevice) device = g_list_model_get_item (devices, i);
-          g_autoptr(GHashTable) args = g_hash_table_new (g_str_hash, g_str_equal);
-          g_autoptr(GError) error = NULL;
-
-          g_hash_table_insert (args, (gpointer) "device", (gpointer) ms_device_get_name (device));
-          g_hash_table_insert (args, (gpointer) "link", self->link_preset);
-          if (!ms_world_perform (worlds[w], "network", "set-link", args, &error))
-            g_warning ("%s", error->message);
-        }
-    }
+    if (worlds[w] != NULL)
+      apply_link (worlds[w], self->link_preset);
+  /* And a replay (step back) starts on it. */
+  if (self->player != NULL)
+    ms_player_set_link (self->player, self->link_preset);
+  if (self->compare_player != NULL)
+    ms_player_set_link (self->compare_player, self->link_preset);
 }
 
 void

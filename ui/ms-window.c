@@ -39,7 +39,12 @@ update_links (MsWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (link_presets); i++)
     if (g_strcmp0 (link_presets[i].id, self->link_preset) == 0)
-      gtk_menu_button_set_label (self->link_button, _(link_presets[i].short_label));
+      {
+        gtk_menu_button_set_label (self->link_button, _(link_presets[i].short_label));
+        return;
+      }
+  /* A teacher's scenario may spell its own link ("custom:…"). */
+  gtk_menu_button_set_label (self->link_button, C_("link", "Custom"));
 }
 
 static void
@@ -173,6 +178,7 @@ ms_window_finalize (GObject *object)
   MsWindow *self = MS_WINDOW (object);
 
   g_free (self->link_preset);
+  g_free (self->default_link);
   g_free (self->step_mode);
   g_free (self->last_error);
   g_clear_pointer (&self->protocols, g_hash_table_unref);
@@ -288,6 +294,14 @@ ms_window_set_property (GObject      *object,
       update_speed (self);
       break;
     case PROP_LINK_PRESET:
+      /* Picking the link the header already shows still makes it the
+       * user's choice (and default); a scenario's own link only shows. */
+      if (!self->link_from_scenario)
+        {
+          g_free (self->default_link);
+          self->default_link = g_value_dup_string (value);
+          ms_window_settings_link_chosen (self);
+        }
       if (g_strcmp0 (self->link_preset, g_value_get_string (value)) == 0)
         return;
       g_free (self->link_preset);
@@ -417,6 +431,7 @@ ms_window_init (MsWindow *self)
 {
   self->speed = 1.0;
   self->link_preset = g_strdup ("dsl-16m");
+  self->default_link = g_strdup ("dsl-16m");
   self->step_mode = g_strdup ("action");
   self->history = g_array_new (FALSE, FALSE, sizeof (MsPlace));
   self->paned_share = 0.8;
@@ -504,6 +519,20 @@ ms_window_get_transcript_view (MsWindow *self)
 {
   g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
   return self->transcript_view;
+}
+
+const char *
+ms_window_get_device_link (MsWindow   *self,
+                           const char *device)
+{
+  MsWorld *world;
+  MsDevice *found;
+
+  g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
+
+  world = ms_window_current_world (self);
+  found = world != NULL ? ms_world_lookup_device (world, device) : NULL;
+  return found != NULL ? ms_link_get_preset (ms_device_get_link (found)) : NULL;
 }
 
 GtkWidget *

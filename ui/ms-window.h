@@ -23,6 +23,9 @@ const char *ms_window_get_error     (MsWindow      *self);
 /* Messages in the server's INBOX in the (upper) world. */
 guint       ms_window_get_server_count (MsWindow   *self);
 MsTranscriptView *ms_window_get_transcript_view (MsWindow *self);
+/* The link preset (or link spelling) @device uses in the (upper) world. */
+const char *ms_window_get_device_link (MsWindow *self,
+                                       const char *device);
 /* The strip and lanes of the "Real clients" switch (an MsRealClientsPanel). */
 GtkWidget  *ms_window_get_real_clients_panel (MsWindow *self);
 

@@ -13,6 +13,7 @@ struct _MsPlayer
   GObject     parent_instance;
   MsScenario *scenario;
   char       *protocol_override;
+  char       *link_override;
   MsWorld    *world;
   gboolean    prepared;
   guint       position;
@@ -65,6 +66,7 @@ ms_player_finalize (GObject *object)
   MsPlayer *self = MS_PLAYER (object);
 
   g_free (self->protocol_override);
+  g_free (self->link_override);
   g_ptr_array_unref (self->results);
   g_ptr_array_unref (self->stops);
   G_OBJECT_CLASS (ms_player_parent_class)->finalize (object);
@@ -201,6 +203,16 @@ ms_player_get_first_failure (MsPlayer *self)
   return NULL;
 }
 
+void
+ms_player_set_link (MsPlayer   *self,
+                    const char *link)
+{
+  g_return_if_fail (MS_IS_PLAYER (self));
+
+  g_free (self->link_override);
+  self->link_override = g_strdup (link);
+}
+
 gboolean
 ms_player_prepare (MsPlayer  *self,
                    GError   **error)
@@ -216,14 +228,15 @@ ms_player_prepare (MsPlayer  *self,
   s = self->scenario;
   if (!ms_world_load_mailbox (self->world, ms_scenario_get_mailbox (s), error))
     return FALSE;
-  default_link = ms_link_parse (ms_scenario_get_link (s), error);
+  default_link = ms_link_parse (self->link_override ? self->link_override : ms_scenario_get_link (s), error);
   if (default_link == NULL)
     return FALSE;
 
   for (guint i = 0; i < ms_scenario_get_n_devices (s); i++)
     {
       const MsScenarioDevice *d = ms_scenario_get_device (s, i);
-      g_autoptr(MsLink) link = d->link != NULL ? ms_link_parse (d->link, error) : ms_link_copy (default_link);
+      g_autoptr(MsLink) link = d->link != NULL && self->link_override == NULL
+        ? ms_link_parse (d->link, error) : ms_link_copy (default_link);
       const char *protocol = self->protocol_override != NULL ? self->protocol_override : d->protocol;
 
       if (link == NULL)
@@ -499,6 +512,7 @@ learn_stops (MsPlayer  *self,
   if (ms_player_get_n_stops (self, step) >= 0)
     return TRUE;
   probe = ms_player_new_with_protocol (self->scenario, self->protocol_override);
+  ms_player_set_link (probe, self->link_override);
   while (probe->position < step)
     if (!run_step (probe, 0, error))
       return FALSE;

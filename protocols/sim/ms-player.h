@@ -30,6 +30,11 @@ MsPlayer   *ms_player_new               (MsScenario  *scenario);
 /* @protocol_override: "pop3", "imap" or NULL. */
 MsPlayer   *ms_player_new_with_protocol (MsScenario  *scenario,
                                          const char  *protocol_override);
+/* Every device on @link (an ms_link_parse() spelling) in each world this
+ * player builds from now on, replays included; NULL: the scenario's links.
+ * The app's link menu; the world already running is not touched. */
+void        ms_player_set_link          (MsPlayer    *self,
+                                         const char  *link);
 MsScenario *ms_player_get_scenario      (MsPlayer    *self);
 MsWorld    *ms_player_get_world         (MsPlayer    *self);
 const char *ms_player_get_protocol_override (MsPlayer *self);

@@ -28,6 +28,7 @@ struct _MsScenario
   GStrv      myth_ids;
   char      *mailbox;
   char      *link;
+  gboolean   own_link;   /* the file has a link= key */
   GPtrArray *devices;   /* MsScenarioDevice* */
   GPtrArray *steps;     /* MsScenarioStep* */
 };

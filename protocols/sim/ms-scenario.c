@@ -142,6 +142,7 @@ ms_scenario_load_from_data (const char  *data,
       }
   if (self->mailbox == NULL)
     self->mailbox = g_strdup ("sample");
+  self->own_link = self->link != NULL;
   if (self->link == NULL)
     self->link = g_strdup ("dsl-16m");
   else
@@ -316,6 +317,7 @@ const char *ms_scenario_get_description (MsScenario *self) { g_return_val_if_fai
 const char *ms_scenario_get_file (MsScenario *self) { g_return_val_if_fail (MS_IS_SCENARIO (self), NULL); return self->file; }
 const char *ms_scenario_get_mailbox (MsScenario *self) { g_return_val_if_fail (MS_IS_SCENARIO (self), NULL); return self->mailbox; }
 const char *ms_scenario_get_link (MsScenario *self) { g_return_val_if_fail (MS_IS_SCENARIO (self), NULL); return self->link; }
+gboolean ms_scenario_has_own_link (MsScenario *self) { g_return_val_if_fail (MS_IS_SCENARIO (self), FALSE); return self->own_link; }
 const char *ms_scenario_get_intro (MsScenario *self) { g_return_val_if_fail (MS_IS_SCENARIO (self), NULL); return self->intro; }
 
 const char * const *

@@ -68,7 +68,10 @@ const char             *ms_scenario_get_file         (MsScenario   *self);
 const char * const     *ms_scenario_get_teaching_ids (MsScenario   *self);
 const char * const     *ms_scenario_get_myth_ids     (MsScenario   *self);
 const char             *ms_scenario_get_mailbox      (MsScenario   *self);
+/* The link every device has unless it names its own; "dsl-16m" when the
+ * file does not choose one (then has_own_link() is FALSE). */
 const char             *ms_scenario_get_link         (MsScenario   *self);
+gboolean                ms_scenario_has_own_link     (MsScenario   *self);
 const char             *ms_scenario_get_intro        (MsScenario   *self);
 guint                   ms_scenario_get_n_devices    (MsScenario   *self);
 const MsScenarioDevice *ms_scenario_get_device       (MsScenario   *self,

@@ -105,6 +105,64 @@ test_restore (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+assert_link (GtkWidget  *window,
+             const char *expected)
+{
+  g_autofree char *shown = NULL;
+
+  g_object_get (window, "link-preset", &shown, NULL);
+  g_assert_cmpstr (shown, ==, expected);
+  /* What the header says is what the devices use. */
+  g_assert_cmpstr (ms_window_get_device_link (MS_WINDOW (window), "laptop"), ==, expected);
+}
+
+/* The header's link and the simulation agree: a scenario's own link= shows
+ * (dial-up stays dial-up) without becoming the user's default; a link the
+ * user picks holds for the whole run, replays included, and becomes the
+ * default for scenarios that do not choose one. */
+static void
+test_link (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window;
+
+  g_settings_set_string (settings, "link-preset", "dsl-16m");
+  g_settings_set_string (settings, "last-scenario", "attachments-dialup");
+  window = new_window ();
+  assert_link (window, "modem-56k");
+  assert_string (settings, "link-preset", "dsl-16m");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.link-preset", "s", "fibre-1g"));
+  assert_link (window, "fibre-1g");
+  assert_string (settings, "link-preset", "fibre-1g");
+  /* Step back replays into a new world; compare mode builds two. */
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.step-back", NULL));
+  g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+  g_assert_cmpuint (ms_window_get_position (MS_WINDOW (window)), ==, 1);
+  assert_link (window, "fibre-1g");
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+  assert_link (window, "fibre-1g");
+  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+
+  /* Picking the link the header shows is a choice too. */
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "attachments-dialup"));
+  assert_link (window, "modem-56k");
+  g_assert_true (gtk_widget_activate_action (window, "win.link-preset", "s", "modem-56k"));
+  assert_string (settings, "link-preset", "modem-56k");
+
+  /* No link= of its own: the user's default. */
+  g_assert_true (gtk_widget_activate_action (window, "win.link-preset", "s", "fibre-1g"));
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "pop-two-devices"));
+  assert_link (window, "fibre-1g");
+  g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "first-check"));
+  assert_link (window, "dsl-16m");
+  assert_string (settings, "link-preset", "fibre-1g");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A scenario file that is gone falls back to the first built-in one. */
 static void
 test_missing_scenario (void)
@@ -143,6 +201,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/settings/restore", test_restore);
   g_test_add_func ("/ui/settings/missing-scenario", test_missing_scenario);
+  g_test_add_func ("/ui/settings/link", test_link);
 
   status = g_test_run ();
 
