@@ -77,13 +77,11 @@ ms_imap_cmd_append (MsImapServerSession *self,
   crlf = ms_store_normalize_crlf (raw);
   g_ptr_array_add (keywords, NULL);
   added = ms_mailbox_append (mailbox, crlf, flags, (const char * const *) keywords->pdata, date, offset);
-  if (ms_imap_session_change_lost (self))
+  if (added == NULL || ms_imap_session_change_lost (self))
     {
-      guint32 added_uid = ms_message_get_uid (added);
-
-      /* Not on disk, so not appended: a client that tries again later must
-       * not find two copies. ms_imap_session_done() says NO. */
-      ms_mailbox_expunge_uids (mailbox, &added_uid, 1);
+      /* Not on disk (serve --state), so not appended: nobody saw it, and a
+       * client that tries again later finds one copy. ms_imap_session_done()
+       * says NO. */
       ms_imap_session_done (self, cmd, "OK", "Not appended.");
       return;
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* COPY (RFC 3501 section 6.4.7) and MOVE (RFC 6851), with COPYUID
- * (RFC 4315). MOVE copies, tells the new UIDs in an untagged OK, then
- * expunges the originals, whose EXPUNGE responses follow. */
+ * (RFC 4315). MOVE copies and expunges the originals in one step of the
+ * store, tells the new UIDs in an untagged OK, and the originals' EXPUNGE
+ * responses follow. */
 #define G_LOG_DOMAIN "ms-imap"
 #include "config.h"
 
@@ -36,6 +37,7 @@ ms_imap_cmd_copy (MsImapServerSession *self,
   gboolean move = g_str_equal (cmd->name, "MOVE");
   const MsImapArg *set;
   g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) src = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) dst = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GString) code = g_string_new (NULL);
@@ -77,28 +79,18 @@ ms_imap_cmd_copy (MsImapServerSession *self,
   for (guint i = 0; i < indices->len; i++)
     {
       guint index = g_array_index (indices, guint, i);
-      MsMessage *message = g_ptr_array_index (self->view, index);
-      GBytes *raw = ms_message_get_raw (message);
-      MsMessage *copy;
-      guint32 u;
+      guint32 u = ms_message_get_uid (g_ptr_array_index (self->view, index));
 
-      if (!ms_imap_view_is_live (self, index))
-        continue;
-      copy = ms_mailbox_append (target, raw, ms_message_get_flags (message),
-                                ms_message_get_keywords (message),
-                                ms_message_get_internal_date (message),
-                                ms_message_get_internal_date_offset (message));
-      u = ms_message_get_uid (message);
-      g_array_append_val (src, u);
-      u = ms_message_get_uid (copy);
-      g_array_append_val (dst, u);
+      if (ms_imap_view_is_live (self, index))
+        g_array_append_val (wanted, u);
     }
-
-  if (src->len > 0 && ms_imap_session_change_lost (self))
+  /* All or nothing, and for a MOVE one journal record with the removal of
+   * the originals (serve --state): if it cannot be written, nothing was
+   * copied or moved, and ms_imap_session_done() says NO. */
+  if (!ms_mailbox_transfer (target, self->mailbox, (const guint32 *) wanted->data, wanted->len,
+                            move, src, dst) ||
+      (src->len > 0 && ms_imap_session_change_lost (self)))
     {
-      /* The copies are not all on disk: take them back, and a MOVE leaves
-       * its messages where they were. ms_imap_session_done() says NO. */
-      ms_mailbox_expunge_uids (target, (const guint32 *) dst->data, dst->len);
       ms_imap_session_done (self, cmd, "OK", "Not %s.", move ? "moved" : "copied");
       return;
     }
@@ -116,7 +108,8 @@ ms_imap_cmd_copy (MsImapServerSession *self,
       ms_imap_session_done (self, cmd, "OK", "[%s] Copy completed.", code->str);
       return;
     }
+  /* The originals are gone already; their EXPUNGE responses follow this
+   * (RFC 6851 section 4.3), when ms_imap_session_done() flushes the view. */
   ms_imap_session_untagged (self, "OK [%s] Moved UIDs.", code->str);
-  ms_mailbox_expunge_uids (self->mailbox, (const guint32 *) src->data, src->len);
   ms_imap_session_done (self, cmd, "OK", "Move completed.");
 }

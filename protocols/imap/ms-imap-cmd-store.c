@@ -90,6 +90,10 @@ ms_imap_cmd_store (MsImapServerSession *self,
       ms_mailbox_store_flags (self->mailbox, message, mode, flags,
                               (const char * const *) keywords->pdata);
       self->own_change = FALSE;
+      /* Not saved (serve --state), so not made: this and the rest stay as
+       * they were, and ms_imap_session_done() says NO. */
+      if (ms_imap_session_change_lost (self))
+        break;
       if (silent)
         continue;
       out = g_string_new (NULL);

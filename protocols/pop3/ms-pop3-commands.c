@@ -196,9 +196,9 @@ cmd_quit (MsPop3ServerSession *self,
   ms_pop3_session_notice (self, "expunged", notice);
   if (ms_store_get_persist_failures (self->store) != failures)
     {
-      /* Removed from memory but not from disk: say so rather than +OK. */
-      ms_pop3_session_reply (self, FALSE, "[SYS/TEMP] The deletions could not be saved (%s); "
-                             "the messages may come back when the server restarts",
+      /* The removal could not be written, so it was not made (the store
+       * writes before it changes): the maildrop is as it was. */
+      ms_pop3_session_reply (self, FALSE, "[SYS/TEMP] No messages were deleted: %s; try again later",
                              ms_store_describe_persist_error (ms_store_get_last_persist_failure (self->store)));
       ms_pop3_session_finish (self);
       return;

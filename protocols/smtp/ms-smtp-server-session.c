@@ -461,8 +461,11 @@ deliver (MsSmtpServerSession *self)
 
       MsMessage *message = ms_mailbox_append (ms_account_get_inbox (account), bytes, MS_FLAG_NONE,
                                               NULL, self->now, 0);
-      guint32 uid = ms_message_get_uid (message);
+      guint32 uid;
 
+      if (message == NULL)
+        break;
+      uid = ms_message_get_uid (message);
       g_array_append_val (added, uid);
       emit (self, MS_PROTOCOL_EVENT_NOTICE, "delivered", notice);
     }

@@ -409,15 +409,14 @@ ms_account_rename_mailbox (MsAccount   *self,
         return FALSE;
       for (guint i = 0; i < ms_mailbox_get_n_messages (source); i++)
         {
-          MsMessage *message = ms_mailbox_get_message (source, i);
-          guint32 uid = ms_message_get_uid (message);
+          guint32 uid = ms_message_get_uid (ms_mailbox_get_message (source, i));
 
-          ms_mailbox_append (target, ms_message_get_raw (message), ms_message_get_flags (message),
-                             ms_message_get_keywords (message), ms_message_get_internal_date (message),
-                             ms_message_get_internal_date_offset (message));
           g_array_append_val (uids, uid);
         }
-      ms_mailbox_expunge_uids (source, (const guint32 *) uids->data, uids->len);
+      /* One move (all or nothing under serve --state); when it cannot be
+       * written the new mailbox stays, empty, and the caller hears of the
+       * failure from the store. */
+      ms_mailbox_transfer (target, source, (const guint32 *) uids->data, uids->len, TRUE, NULL, NULL);
       return TRUE;
     }
 

@@ -28,4 +28,37 @@ MsMessage *ms_mailbox_append_span (MsMailbox          *self,
 void       ms_mailbox_set_message_limit (MsMailbox *self,
                                          guint      limit);
 
+/* The write-ahead journal of the on-disk state (ms-store-state.h). A
+ * mailbox that has one calls it before it changes anything, and changes
+ * nothing (and emits nothing) when it answers FALSE: so no session ever
+ * sees a change that is not on disk, and memory and disk never disagree.
+ * The journal reports its own failures to the store, which is how servers
+ * learn that a command must be answered with an error. */
+typedef struct {
+  /* @messages are about to be added to @self in this order, their UIDs and
+   * modification sequences already set. With @source, they are moved from
+   * there: @source_uids[i] is the original of @messages[i], and once the
+   * copies are added the originals are expunged. */
+  gboolean (*add)     (MsMailbox     *self,
+                       GPtrArray     *messages,
+                       MsMailbox     *source,
+                       const guint32 *source_uids,
+                       gpointer       data);
+  /* @message already carries its new flags and modification sequence; on
+   * FALSE the mailbox puts the old ones back. */
+  gboolean (*flags)   (MsMailbox     *self,
+                       MsMessage     *message,
+                       gpointer       data);
+  /* @uids exist in @self, distinct and ascending. */
+  gboolean (*expunge) (MsMailbox     *self,
+                       const guint32 *uids,
+                       guint          n_uids,
+                       gpointer       data);
+} MsMailboxJournal;
+
+/* @journal NULL removes it. */
+void       ms_mailbox_set_journal       (MsMailbox              *self,
+                                         const MsMailboxJournal *journal,
+                                         gpointer                data);
+
 G_END_DECLS

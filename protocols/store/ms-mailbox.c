@@ -25,6 +25,8 @@ struct _MsMailbox
   guint          recent_from;
   guint          message_limit;
   guint          subscribed : 1;
+  const MsMailboxJournal *journal;
+  gpointer       journal_data;
 };
 
 G_DEFINE_FINAL_TYPE (MsMailbox, ms_mailbox, G_TYPE_OBJECT)
@@ -50,26 +52,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static const char *role_names[] = {
-  [MS_MAILBOX_ROLE_NONE]    = "none",
-  [MS_MAILBOX_ROLE_INBOX]   = "inbox",
-  [MS_MAILBOX_ROLE_SENT]    = "sent",
-  [MS_MAILBOX_ROLE_DRAFTS]  = "drafts",
-  [MS_MAILBOX_ROLE_TRASH]   = "trash",
-  [MS_MAILBOX_ROLE_JUNK]    = "junk",
-  [MS_MAILBOX_ROLE_ARCHIVE] = "archive",
-};
-
-static const char *role_attributes[] = {
-  [MS_MAILBOX_ROLE_NONE]    = NULL,
-  [MS_MAILBOX_ROLE_INBOX]   = NULL,
-  [MS_MAILBOX_ROLE_SENT]    = "\\Sent",
-  [MS_MAILBOX_ROLE_DRAFTS]  = "\\Drafts",
-  [MS_MAILBOX_ROLE_TRASH]   = "\\Trash",
-  [MS_MAILBOX_ROLE_JUNK]    = "\\Junk",
-  [MS_MAILBOX_ROLE_ARCHIVE] = "\\Archive",
-};
 
 MsMailbox *
 ms_mailbox_new (const char *name,
@@ -393,24 +375,45 @@ ms_mailbox_get_total_size (MsMailbox *self)
   return self->total_size;
 }
 
-/* Takes @message, whose UID is at least UIDNEXT. */
+void
+ms_mailbox_set_journal (MsMailbox              *self,
+                        const MsMailboxJournal *journal,
+                        gpointer                data)
+{
+  g_assert (MS_IS_MAILBOX (self));
+
+  self->journal = journal;
+  self->journal_data = data;
+}
+
+/* Gives @message, not in a mailbox yet, its flags and the modification
+ * sequence after @modseq. */
 static MsMessage *
-add_message (MsMailbox          *self,
-             MsMessage          *message,
-             MsFlags             flags,
-             const char * const *keywords,
-             gboolean            recent)
+prepare_message (MsMessage          *message,
+                 guint64             modseq,
+                 MsFlags             flags,
+                 const char * const *keywords,
+                 gboolean            recent)
+{
+  ms_message_replace_flags (message, flags, keywords);
+  message->recent = !!recent;
+  message->modseq = modseq + 1;
+  return message;
+}
+
+/* Takes @message (made by prepare_message() with a UID of UIDNEXT or later). */
+static void
+insert_message (MsMailbox *self,
+                MsMessage *message)
 {
   g_assert (message->uid >= self->uidnext);
 
-  ms_message_replace_flags (message, flags, keywords);
-  message->recent = !!recent;
-  if (recent)
+  if (message->recent)
     {
       if (self->n_recent++ == 0)
         self->recent_from = self->messages->len;
     }
-  message->modseq = ++self->highest_modseq;
+  self->highest_modseq = MAX (self->highest_modseq, message->modseq);
   self->uidnext = message->uid + 1;
   self->total_size += message->size;
   g_ptr_array_add (self->messages, message);
@@ -418,6 +421,19 @@ add_message (MsMailbox          *self,
   g_signal_emit (self, signals[MESSAGE_ADDED], 0, message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UIDNEXT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+}
+
+/* Adds @message unless the journal refuses it: then NULL, nothing added. */
+static MsMessage *
+add_new (MsMailbox *self,
+         MsMessage *message)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+
+  g_ptr_array_add (added, message);
+  if (self->journal != NULL && !self->journal->add (self, added, NULL, NULL, self->journal_data))
+    return NULL;
+  insert_message (self, g_ptr_array_steal_index (added, 0));
   return message;
 }
 
@@ -433,8 +449,8 @@ ms_mailbox_append (MsMailbox          *self,
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (self->uidnext < G_MAXUINT32, NULL);
 
-  return add_message (self, ms_message_new (self->uidnext, raw, internal_date, tz_offset),
-                      flags, keywords, TRUE);
+  return add_new (self, prepare_message (ms_message_new (self->uidnext, raw, internal_date, tz_offset),
+                                         self->highest_modseq, flags, keywords, TRUE));
 }
 
 MsMessage *
@@ -449,8 +465,8 @@ ms_mailbox_append_span (MsMailbox          *self,
   g_return_val_if_fail (span != NULL && span->file != NULL, NULL);
   g_return_val_if_fail (self->uidnext < G_MAXUINT32, NULL);
 
-  return add_message (self, ms_message_new_from_span (self->uidnext, span, internal_date, tz_offset),
-                      flags, keywords, TRUE);
+  return add_new (self, prepare_message (ms_message_new_from_span (self->uidnext, span, internal_date, tz_offset),
+                                         self->highest_modseq, flags, keywords, TRUE));
 }
 
 MsMessage *
@@ -462,11 +478,16 @@ ms_mailbox_restore_message (MsMailbox          *self,
                             gint64              internal_date,
                             int                 tz_offset)
 {
+  MsMessage *message;
+
   g_return_val_if_fail (MS_IS_MAILBOX (self), NULL);
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (uid >= self->uidnext && uid < G_MAXUINT32, NULL);
 
-  return add_message (self, ms_message_new (uid, raw, internal_date, tz_offset), flags, keywords, FALSE);
+  message = prepare_message (ms_message_new (uid, raw, internal_date, tz_offset), self->highest_modseq,
+                             flags, keywords, FALSE);
+  insert_message (self, message);
+  return message;
 }
 
 void
@@ -491,7 +512,9 @@ ms_mailbox_store_flags (MsMailbox          *self,
                         const char * const *keywords)
 {
   g_autoptr(GPtrArray) new_keywords = g_ptr_array_new ();
-  MsFlags new_flags;
+  g_autofree const char **old_keywords = NULL;
+  MsFlags new_flags, old_flags;
+  guint64 old_modseq;
   guint index;
 
   g_return_val_if_fail (MS_IS_MAILBOX (self), FALSE);
@@ -529,10 +552,21 @@ ms_mailbox_store_flags (MsMailbox          *self,
     }
   g_ptr_array_add (new_keywords, NULL);
 
+  old_flags = message->flags;
+  old_keywords = message->keywords ? g_memdup2 (message->keywords, sizeof (char *) * (g_strv_length ((char **) message->keywords) + 1)) : NULL;
+  old_modseq = message->modseq;
   if (!ms_message_replace_flags (message, new_flags, (const char * const *) new_keywords->pdata))
     return FALSE;
 
-  message->modseq = ++self->highest_modseq;
+  message->modseq = self->highest_modseq + 1;
+  if (self->journal != NULL && !self->journal->flags (self, message, self->journal_data))
+    {
+      /* Not on disk: as if it never happened (nobody was told yet). */
+      ms_message_replace_flags (message, old_flags, old_keywords);
+      message->modseq = old_modseq;
+      return FALSE;
+    }
+  self->highest_modseq++;
   g_signal_emit (self, signals[FLAGS_CHANGED], 0, message, index);
   return TRUE;
 }
@@ -576,34 +610,18 @@ compare_uid (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-guint
-ms_mailbox_expunge_uids (MsMailbox     *self,
-                         const guint32 *uids,
-                         guint          n_uids)
+/* Removes messages that exist, @uids distinct and ascending, after the journal agreed. */
+static void
+remove_uids (MsMailbox     *self,
+             const guint32 *uids,
+             guint          n_uids)
 {
-  g_autofree guint32 *sorted = NULL;
-  guint removed = 0;
-
-  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
-  g_return_val_if_fail (uids != NULL || n_uids == 0, 0);
-
-  if (n_uids == 0)
-    return 0;
-
-  sorted = g_memdup2 (uids, sizeof (guint32) * n_uids);
-  qsort (sorted, n_uids, sizeof (guint32), compare_uid);
-
   for (guint i = 0; i < n_uids; i++)
     {
-      MsMessage *message;
       guint index;
+      MsMessage *message = ms_mailbox_lookup_uid (self, uids[i], &index);
 
-      if (i > 0 && sorted[i] == sorted[i - 1])
-        continue;
-      message = ms_mailbox_lookup_uid (self, sorted[i], &index);
-      if (message == NULL)
-        continue;
-
+      g_assert (message != NULL);
       self->total_size -= ms_message_get_size (message);
       if (message->recent)
         self->n_recent--;
@@ -613,14 +631,115 @@ ms_mailbox_expunge_uids (MsMailbox     *self,
       ms_message_ref (message);
       g_ptr_array_remove_index (self->messages, index);
       self->highest_modseq++;
-      g_signal_emit (self, signals[MESSAGE_EXPUNGED], 0, sorted[i], index);
+      g_signal_emit (self, signals[MESSAGE_EXPUNGED], 0, uids[i], index);
       ms_message_unref (message);
-      removed++;
     }
-
-  if (removed > 0)
+  if (n_uids > 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
-  return removed;
+}
+
+/* The UIDs of @uids that exist, distinct and ascending. */
+static GArray *
+existing_uids (MsMailbox     *self,
+               const guint32 *uids,
+               guint          n_uids)
+{
+  GArray *found = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_uids);
+  guint out = 0;
+
+  if (n_uids == 0)
+    return found;
+  g_array_append_vals (found, uids, n_uids);
+  g_array_sort (found, compare_uid);
+  for (guint i = 0; i < n_uids; i++)
+    {
+      guint32 uid = g_array_index (found, guint32, i);
+
+      if ((out > 0 && g_array_index (found, guint32, out - 1) == uid) ||
+          ms_mailbox_lookup_uid (self, uid, NULL) == NULL)
+        continue;
+      g_array_index (found, guint32, out++) = uid;
+    }
+  g_array_set_size (found, out);
+  return found;
+}
+
+guint
+ms_mailbox_expunge_uids (MsMailbox     *self,
+                         const guint32 *uids,
+                         guint          n_uids)
+{
+  g_autoptr(GArray) found = NULL;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), 0);
+  g_return_val_if_fail (uids != NULL || n_uids == 0, 0);
+
+  found = existing_uids (self, uids, n_uids);
+  if (found->len == 0)
+    return 0;
+  if (self->journal != NULL &&
+      !self->journal->expunge (self, (const guint32 *) found->data, found->len, self->journal_data))
+    return 0;
+  remove_uids (self, (const guint32 *) found->data, found->len);
+  return found->len;
+}
+
+gboolean
+ms_mailbox_transfer (MsMailbox     *self,
+                     MsMailbox     *source,
+                     const guint32 *uids,
+                     guint          n_uids,
+                     gboolean       move,
+                     GArray        *source_uids,
+                     GArray        *new_uids)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+  g_autoptr(GArray) originals = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint32 uid;
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), FALSE);
+  g_return_val_if_fail (MS_IS_MAILBOX (source), FALSE);
+  g_return_val_if_fail (uids != NULL || n_uids == 0, FALSE);
+
+  uid = self->uidnext;
+  for (guint i = 0; i < n_uids; i++)
+    {
+      MsMessage *original = ms_mailbox_lookup_uid (source, uids[i], NULL);
+
+      if (original == NULL || !g_hash_table_add (seen, GUINT_TO_POINTER (uids[i])))
+        continue;
+      g_return_val_if_fail (uid < G_MAXUINT32, FALSE);
+      g_ptr_array_add (added, prepare_message (ms_message_new (uid++, ms_message_get_raw (original),
+                                                               original->internal_date, original->tz_offset),
+                                               self->highest_modseq + added->len, original->flags,
+                                               original->keywords, TRUE));
+      g_array_append_val (originals, uids[i]);
+    }
+  if (added->len == 0)
+    return TRUE;
+  if (self->journal != NULL &&
+      !self->journal->add (self, added, move ? source : NULL, (const guint32 *) originals->data,
+                           self->journal_data))
+    return FALSE;
+
+  for (guint i = 0; i < added->len; i++)
+    {
+      MsMessage *message = g_ptr_array_index (added, i);
+
+      if (source_uids)
+        g_array_append_val (source_uids, g_array_index (originals, guint32, i));
+      if (new_uids)
+        g_array_append_val (new_uids, message->uid);
+      insert_message (self, ms_message_ref (message));
+    }
+  if (move)
+    {
+      /* Already in the journal, with the copies: one record for the whole move. */
+      g_array_sort (originals, compare_uid);
+      remove_uids (source, (const guint32 *) originals->data, originals->len);
+    }
+  return TRUE;
 }
 
 guint
@@ -663,29 +782,4 @@ ms_mailbox_claim_recent (MsMailbox *self,
   self->n_recent = 0;
   self->recent_from = self->messages->len;
   return n;
-}
-
-const char *
-ms_mailbox_role_to_string (MsMailboxRole role)
-{
-  g_return_val_if_fail (role <= MS_MAILBOX_ROLE_ARCHIVE, "none");
-  return role_names[role];
-}
-
-MsMailboxRole
-ms_mailbox_role_from_string (const char *name)
-{
-  g_return_val_if_fail (name != NULL, MS_MAILBOX_ROLE_NONE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-    if (g_ascii_strcasecmp (role_names[i], name) == 0)
-      return i;
-  return MS_MAILBOX_ROLE_NONE;
-}
-
-const char *
-ms_mailbox_role_to_attribute (MsMailboxRole role)
-{
-  g_return_val_if_fail (role <= MS_MAILBOX_ROLE_ARCHIVE, NULL);
-  return role_attributes[role];
 }

@@ -62,14 +62,33 @@ guint          ms_mailbox_count_recent      (MsMailbox          *self);
 guint64        ms_mailbox_get_total_size    (MsMailbox          *self);
 
 /* Adds a message with the next UID; raw must use CRLF line ends (see
- * ms_store_normalize_crlf()). Returns the new message (owned by the mailbox). */
+ * ms_store_normalize_crlf()). Returns the new message (owned by the mailbox),
+ * or NULL when `serve --state` could not write it (nothing was added then). */
 MsMessage     *ms_mailbox_append            (MsMailbox          *self,
                                              GBytes             *raw,
                                              MsFlags             flags,
                                              const char * const *keywords,
                                              gint64              internal_date,
                                              int                 tz_offset);
-/* Changes flags; TRUE when something changed (then "flags-changed" was emitted). */
+/* Copies the messages of @source with these UIDs (those that still exist,
+ * each once, in this order) to the end of @self and, with @move, then
+ * expunges them from @source (RFC 6851 MOVE; @source may be @self). All of
+ * it or nothing: under `serve --state` the copies and the removal of the
+ * originals are one journal record, so a crash at any moment leaves either
+ * the originals or the copies, never both. FALSE when that record could
+ * not be written (the store's persist failure says why); TRUE otherwise,
+ * with the UIDs of originals and copies appended to @source_uids and
+ * @new_uids in pairs (either may be NULL). */
+gboolean       ms_mailbox_transfer          (MsMailbox          *self,
+                                             MsMailbox          *source,
+                                             const guint32      *uids,
+                                             guint               n_uids,
+                                             gboolean            move,
+                                             GArray             *source_uids,
+                                             GArray             *new_uids);
+/* Changes flags; TRUE when something changed (then "flags-changed" was
+ * emitted). FALSE also when `serve --state` could not write the change:
+ * the flags stay as they were. */
 gboolean       ms_mailbox_store_flags       (MsMailbox          *self,
                                              MsMessage          *message,
                                              MsFlagsMode         mode,
@@ -86,7 +105,8 @@ MsMessage     *ms_mailbox_replace_raw       (MsMailbox          *self,
                                              GBytes             *raw);
 /* Removes the messages with these UIDs (those that exist), emitting
  * "message-expunged" for each in ascending UID order with the sequence number
- * it had just before its own removal. Returns how many were removed. */
+ * it had just before its own removal. Returns how many were removed: 0 when
+ * `serve --state` could not write the removal (then none is removed). */
 guint          ms_mailbox_expunge_uids      (MsMailbox          *self,
                                              const guint32      *uids,
                                              guint               n_uids);

@@ -15,22 +15,42 @@
 #include "ms-mailbox-private.h"
 #include "ms-store-state-private.h"
 
-/* --- failures inside signal handlers ----------------------------------- */
+/* --- failures -------------------------------------------------------- */
 
-/* A write failed inside a signal handler, where the change cannot be
- * refused any more. The caller marked what the write was for as dirty;
- * ms_state_repair() or the next change to it writes it again whole. The store tells
- * the servers, which answer the command with an error instead of OK, and
- * `serve` logs the change of state (not every failure: a full disk would
- * otherwise fill the log too). */
+/* A write failed: the change it was for is refused (ms_state_note_failure())
+ * or, when it is on disk by other means already (the originals of a move
+ * whose M records are written), stands (ms_state_note_backlog()). What a
+ * failed write may have left torn is marked dirty by the caller, and
+ * ms_state_repair() or the next change to it writes it again whole. The
+ * store tells the servers, which answer the command with an error instead
+ * of OK, and `serve` logs the change of state (not every failure: a full
+ * disk would otherwise fill the log too). */
+static void
+note (MsStoreState *self,
+      GError       *error,
+      gboolean      refused)
+{
+  g_debug ("On-disk state in %s: %s", self->dir, error->message);
+  if (refused)
+    ms_store_note_persist_error (self->store, error);
+  else
+    ms_store_note_persist_backlog (self->store, error);
+  g_clear_error (&self->error);
+  self->error = error;
+}
+
 void
 ms_state_note_failure (MsStoreState *self,
                        GError       *error)
 {
-  g_debug ("On-disk state in %s: %s", self->dir, error->message);
-  ms_store_note_persist_error (self->store, error);
-  g_clear_error (&self->error);
-  self->error = error;
+  note (self, error, TRUE);
+}
+
+void
+ms_state_note_backlog (MsStoreState *self,
+                       GError       *error)
+{
+  note (self, error, FALSE);
 }
 
 /* --- writing ------------------------------------------------------------ */
@@ -104,15 +124,23 @@ append_counters (GString   *line,
                           ms_mailbox_get_highest_modseq (mailbox));
 }
 
+/* An A record, or with @source an M record: the message moved here from
+ * the message @source_uid of the mailbox @source (see ms-store-state.h). */
 static void
-append_add_record (GString      *line,
-                   MailboxState *mstate,
-                   MsMessage    *message)
+append_message_record (GString      *line,
+                       MailboxState *mstate,
+                       MsMessage    *message,
+                       guint32       uidnext,
+                       guint64       hms,
+                       MailboxState *source,
+                       guint32       source_uid)
 {
   const char *digest = g_hash_table_lookup (mstate->digests, GUINT_TO_POINTER (ms_message_get_uid (message)));
 
   g_assert (digest != NULL);
-  append_counters (line, 'A', mstate->mailbox);
+  g_string_append_printf (line, "%c %u %" G_GUINT64_FORMAT, source ? 'M' : 'A', uidnext, hms);
+  if (source != NULL)
+    g_string_append_printf (line, " %u %u", source->id, source_uid);
   g_string_append_printf (line, " %u %" G_GINT64_FORMAT " %d %" G_GSIZE_FORMAT " %s ",
                           ms_message_get_uid (message), MAX (ms_message_get_internal_date (message), 0),
                           ms_message_get_internal_date_offset (message), ms_message_get_size (message),
@@ -135,7 +163,8 @@ ms_state_rewrite_log (MailboxState  *mstate,
   append_counters (text, 'C', mailbox);
   g_string_append_c (text, '\n');
   for (guint i = 0; i < n; i++)
-    append_add_record (text, mstate, ms_mailbox_get_message (mailbox, i));
+    append_message_record (text, mstate, ms_mailbox_get_message (mailbox, i), ms_mailbox_get_uidnext (mailbox),
+                           ms_mailbox_get_highest_modseq (mailbox), NULL, 0);
 
   if (mstate->log_fd >= 0)
     close (mstate->log_fd);
@@ -156,19 +185,26 @@ ms_state_rewrite_log (MailboxState  *mstate,
   return TRUE;
 }
 
-/* One whole line, then fdatasync: after a crash the line is either all
- * there or missing its '\n', and the reader drops a line without one. */
+/* Whole lines in one write, then fdatasync: after a crash the last line
+ * is either all there or missing its '\n', and the reader drops a line
+ * without one. When the write fails (a full disk), the journal is cut back
+ * to where it was, so that what it says is still exactly what the mailbox
+ * holds; only when even that fails is the mailbox marked to be written
+ * again whole. */
 static gboolean
 append_log (MailboxState  *mstate,
-            GString       *line,
+            GString       *lines,
+            guint          n_lines,
             GError       **error)
 {
-  const char *data = line->str;
-  gsize len = line->len;
+  const char *data = lines->str;
+  gsize len = lines->len;
+  off_t start;
 
   g_assert (mstate->log_fd >= 0 && !mstate->dirty);
+  start = lseek (mstate->log_fd, 0, SEEK_END);
   errno = EIO;   /* a write() of 0 bytes sets none */
-  while (len > 0)
+  while (start >= 0 && len > 0)
     {
       gssize n = write (mstate->log_fd, data, len);
 
@@ -179,19 +215,18 @@ append_log (MailboxState  *mstate,
       data += n;
       len -= n;
     }
-  if (len > 0 || fdatasync (mstate->log_fd) != 0)
+  if (start < 0 || len > 0 || fdatasync (mstate->log_fd) != 0)
     {
       g_autofree char *path = log_path (mstate);
       int saved = errno;
 
       g_set_error (error, MS_STORE_ERROR, ms_state_errno_code (saved), "%s: cannot append: %s",
                    path, g_strerror (saved));
+      if (start < 0 || ftruncate (mstate->log_fd, start) != 0 || fdatasync (mstate->log_fd) != 0)
+        mstate->dirty = TRUE;
       return FALSE;
     }
-  mstate->log_lines++;
-  /* Flag changes and expunges pile up; rewrite once half the journal is history. */
-  if (mstate->log_lines > 2 * ms_mailbox_get_n_messages (mstate->mailbox) + 64)
-    return ms_state_rewrite_log (mstate, error);
+  mstate->log_lines += n_lines;
   return TRUE;
 }
 
@@ -231,7 +266,22 @@ write_mailbox (MailboxState  *mstate,
   if (!ms_state_rewrite_log (mstate, error))
     return FALSE;
   mstate->dirty = FALSE;
+  mstate->moved_from = FALSE;
   return TRUE;
+}
+
+/* A mailbox of the account waits to be written again whole. */
+static gboolean
+account_dirty (AccountState *astate)
+{
+  GHashTableIter iter;
+  MailboxState *mstate;
+
+  g_hash_table_iter_init (&iter, astate->mailboxes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &mstate))
+    if (mstate->dirty)
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -242,15 +292,9 @@ anything_dirty (MsStoreState *self)
   for (guint i = 0; i < self->accounts->len; i++)
     {
       AccountState *astate = g_ptr_array_index (self->accounts, i);
-      GHashTableIter iter;
-      MailboxState *mstate;
 
-      if (astate->dirty)
+      if (astate->dirty || account_dirty (astate))
         return TRUE;
-      g_hash_table_iter_init (&iter, astate->mailboxes);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &mstate))
-        if (mstate->dirty)
-          return TRUE;
     }
   return FALSE;
 }
@@ -274,16 +318,25 @@ ms_state_repair (gpointer   data,
   MsStoreState *self = data;
   GError *local_error = NULL;
 
+  /* Nothing to write again (a failed write was cut back cleanly): the next
+   * change may try, and only a write that works says that saving works. */
+  if (!anything_dirty (self))
+    return TRUE;
   for (guint i = 0; i < self->accounts->len && local_error == NULL; i++)
     {
       AccountState *astate = g_ptr_array_index (self->accounts, i);
       GHashTableIter iter;
       MailboxState *mstate;
 
-      g_hash_table_iter_init (&iter, astate->mailboxes);
-      while (local_error == NULL && g_hash_table_iter_next (&iter, NULL, (gpointer *) &mstate))
-        if (mstate->dirty)
-          write_mailbox (mstate, TRUE, &local_error);
+      /* The sources of moves first: until they are written, other
+       * journals' M records are all that marks their originals as gone. */
+      for (int pass = 0; pass < 2; pass++)
+        {
+          g_hash_table_iter_init (&iter, astate->mailboxes);
+          while (local_error == NULL && g_hash_table_iter_next (&iter, NULL, (gpointer *) &mstate))
+            if (mstate->dirty && (pass == 1 || mstate->moved_from))
+              write_mailbox (mstate, TRUE, &local_error);
+        }
       if (local_error == NULL && astate->dirty && ms_state_write_mailboxes_file (astate, &local_error))
         astate->dirty = FALSE;
     }
@@ -299,104 +352,186 @@ ms_state_repair (gpointer   data,
   return TRUE;
 }
 
-/* --- following the store ------------------------------------------------ */
+/* --- the write-ahead journal (MsMailboxJournal) ----------------------- */
 
-/* Makes one change to a mailbox durable before the handler returns: a
- * journal line (built by @build once the body, if any, is written), or,
- * when an earlier write failed, the whole mailbox again, because its
- * journal may lack lines or end in a torn one and nothing may follow it. */
-typedef void (*BuildLine) (GString      *line,
-                           MailboxState *mstate,
-                           gpointer      data);
+/* Before a change is written to @mstate's journal: a mailbox whose earlier
+ * write failed is written again whole first (its journal may miss lines,
+ * and nothing may follow that). A journal that has grown to twice the
+ * lines it needs is rewritten short, but not while a mailbox of the account
+ * waits to be written again: that one may be the source of a move whose
+ * originals only this journal's M records still mark as gone. */
+static gboolean
+prepare (MailboxState  *mstate,
+         GError       **error)
+{
+  if (mstate->dirty)
+    return write_mailbox (mstate, TRUE, error);
+  if (mstate->log_lines > 2 * ms_mailbox_get_n_messages (mstate->mailbox) + 64 &&
+      !account_dirty (mstate->account) && !ms_state_rewrite_log (mstate, error))
+    {
+      mstate->dirty = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A write for a change failed: the change is refused, and the store (so the
+ * servers) learn why. */
+static gboolean
+refuse (MailboxState *mstate,
+        GError       *error)
+{
+  ms_state_note_failure (mstate->account->state, error);
+  return FALSE;
+}
 
 static void
-save_change (MailboxState *mstate,
-             MsMessage    *added,
-             BuildLine     build,
-             gpointer      data)
+forget_digests (MailboxState *mstate,
+                GPtrArray    *messages)
 {
-  MsStoreState *self = mstate->account->state;
+  for (guint i = 0; i < messages->len; i++)
+    g_hash_table_remove (mstate->digests, GUINT_TO_POINTER (ms_message_get_uid (g_ptr_array_index (messages, i))));
+}
+
+static int
+compare_uid (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* X records for @uids, ascending, as the mailbox will remove them. */
+static void
+append_expunges (GString       *lines,
+                 const guint32 *uids,
+                 guint          n_uids,
+                 guint32        uidnext,
+                 guint64        hms)
+{
+  for (guint i = 0; i < n_uids; i++)
+    g_string_append_printf (lines, "X %u %" G_GUINT64_FORMAT " %u\n", uidnext, hms + i + 1, uids[i]);
+}
+
+static void
+forget_uids (MailboxState  *mstate,
+             const guint32 *uids,
+             guint          n_uids)
+{
+  for (guint i = 0; i < n_uids; i++)
+    g_hash_table_remove (mstate->digests, GUINT_TO_POINTER (uids[i]));
+}
+
+/* The bodies first, then the A (or M) records in one write: that write is
+ * the moment the messages exist. For a move, the originals' X records
+ * follow in the source's journal; if that write fails, the move still
+ * happened (on the next start the M records remove the originals), so the
+ * source is only marked to be written again. */
+static gboolean
+journal_add (MsMailbox     *mailbox,
+             GPtrArray     *messages,
+             MsMailbox     *source,
+             const guint32 *source_uids,
+             gpointer       data)
+{
+  MailboxState *mstate = data;
+  MailboxState *sstate = source ? g_hash_table_lookup (mstate->account->mailboxes, source) : NULL;
+  MsMessage *last = g_ptr_array_index (messages, messages->len - 1);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  GError *error = NULL;
+
+  if (!prepare (mstate, &error) || (sstate != NULL && !prepare (sstate, &error)))
+    return refuse (mstate, error);
+  for (guint i = 0; i < messages->len; i++)
+    if (!remember_body (mstate, g_ptr_array_index (messages, i), TRUE, &error))
+      {
+        forget_digests (mstate, messages);
+        return refuse (mstate, error);
+      }
+  for (guint i = 0; i < messages->len; i++)
+    {
+      MsMessage *message = g_ptr_array_index (messages, i);
+
+      append_message_record (lines, mstate, message, ms_message_get_uid (message) + 1,
+                             ms_message_get_modseq (message), sstate, sstate ? source_uids[i] : 0);
+    }
+  if (!append_log (mstate, lines, messages->len, &error))
+    {
+      forget_digests (mstate, messages);
+      return refuse (mstate, error);
+    }
+  note_success (mstate->account->state);
+
+  if (sstate != NULL)
+    {
+      g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+      guint64 hms = sstate == mstate ? ms_message_get_modseq (last) : ms_mailbox_get_highest_modseq (source);
+      guint32 uidnext = sstate == mstate ? ms_message_get_uid (last) + 1 : ms_mailbox_get_uidnext (source);
+
+      g_array_append_vals (uids, source_uids, messages->len);
+      g_array_sort (uids, compare_uid);
+      g_string_truncate (lines, 0);
+      append_expunges (lines, (const guint32 *) uids->data, uids->len, uidnext, hms);
+      forget_uids (sstate, (const guint32 *) uids->data, uids->len);
+      if (!append_log (sstate, lines, uids->len, &error))
+        {
+          /* Written again whole before anything else (ms_state_repair()). */
+          sstate->dirty = TRUE;
+          sstate->moved_from = TRUE;
+          ms_state_note_backlog (mstate->account->state, error);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+journal_flags (MsMailbox *mailbox,
+               MsMessage *message,
+               gpointer   data)
+{
+  MailboxState *mstate = data;
   g_autoptr(GString) line = g_string_new (NULL);
   GError *error = NULL;
 
-  if (mstate->dirty)
-    {
-      if (!write_mailbox (mstate, TRUE, &error))
-        ms_state_note_failure (self, error);
-      else
-        note_success (self);
-      return;
-    }
-  if (added != NULL && !remember_body (mstate, added, TRUE, &error))
-    {
-      mstate->dirty = TRUE;
-      ms_state_note_failure (self, error);
-      return;
-    }
-  build (line, mstate, data);
-  if (!append_log (mstate, line, &error))
-    {
-      mstate->dirty = TRUE;
-      ms_state_note_failure (self, error);
-    }
-}
-
-static void
-build_add (GString      *line,
-           MailboxState *mstate,
-           gpointer      data)
-{
-  append_add_record (line, mstate, data);
-}
-
-static void
-on_message_added (MsMailbox    *mailbox,
-                  MsMessage    *message,
-                  MailboxState *mstate)
-{
-  save_change (mstate, message, build_add, message);
-}
-
-static void
-build_flags (GString      *line,
-             MailboxState *mstate,
-             gpointer      data)
-{
-  MsMessage *message = data;
-
-  append_counters (line, 'F', mstate->mailbox);
-  g_string_append_printf (line, " %u ", ms_message_get_uid (message));
+  if (!prepare (mstate, &error))
+    return refuse (mstate, error);
+  g_string_append_printf (line, "F %u %" G_GUINT64_FORMAT " %u ", ms_mailbox_get_uidnext (mailbox),
+                          ms_message_get_modseq (message), ms_message_get_uid (message));
   ms_state_append_flags (line, ms_message_get_flags (message), ms_message_get_keywords (message));
   g_string_append_c (line, '\n');
+  if (!append_log (mstate, line, 1, &error))
+    return refuse (mstate, error);
+  note_success (mstate->account->state);
+  return TRUE;
 }
 
-static void
-on_flags_changed (MsMailbox    *mailbox,
-                  MsMessage    *message,
-                  guint         index,
-                  MailboxState *mstate)
+static gboolean
+journal_expunge (MsMailbox     *mailbox,
+                 const guint32 *uids,
+                 guint          n_uids,
+                 gpointer       data)
 {
-  save_change (mstate, NULL, build_flags, message);
+  MailboxState *mstate = data;
+  g_autoptr(GString) lines = g_string_new (NULL);
+  GError *error = NULL;
+
+  if (!prepare (mstate, &error))
+    return refuse (mstate, error);
+  append_expunges (lines, uids, n_uids, ms_mailbox_get_uidnext (mailbox),
+                   ms_mailbox_get_highest_modseq (mailbox));
+  if (!append_log (mstate, lines, n_uids, &error))
+    return refuse (mstate, error);
+  forget_uids (mstate, uids, n_uids);
+  note_success (mstate->account->state);
+  return TRUE;
 }
 
-static void
-build_expunge (GString      *line,
-               MailboxState *mstate,
-               gpointer      data)
-{
-  append_counters (line, 'X', mstate->mailbox);
-  g_string_append_printf (line, " %u\n", GPOINTER_TO_UINT (data));
-}
-
-static void
-on_message_expunged (MsMailbox    *mailbox,
-                     guint         uid,
-                     guint         index,
-                     MailboxState *mstate)
-{
-  g_hash_table_remove (mstate->digests, GUINT_TO_POINTER (uid));
-  save_change (mstate, NULL, build_expunge, GUINT_TO_POINTER (uid));
-}
+static const MsMailboxJournal journal = {
+  .add = journal_add,
+  .flags = journal_flags,
+  .expunge = journal_expunge,
+};
 
 /* The mailboxes file changes (a mailbox is created, renamed, deleted or
  * changes role or subscription). */
@@ -429,6 +564,7 @@ ms_state_mailbox_state_free (gpointer data)
   MailboxState *mstate = data;
 
   g_signal_handlers_disconnect_by_data (mstate->mailbox, mstate);
+  ms_mailbox_set_journal (mstate->mailbox, NULL, NULL);
   if (mstate->log_fd >= 0)
     close (mstate->log_fd);
   g_hash_table_unref (mstate->digests);
@@ -456,9 +592,7 @@ ms_state_add_mailbox_state (AccountState *astate,
 void
 ms_state_connect_mailbox (MailboxState *mstate)
 {
-  g_signal_connect (mstate->mailbox, "message-added", G_CALLBACK (on_message_added), mstate);
-  g_signal_connect (mstate->mailbox, "flags-changed", G_CALLBACK (on_flags_changed), mstate);
-  g_signal_connect (mstate->mailbox, "message-expunged", G_CALLBACK (on_message_expunged), mstate);
+  ms_mailbox_set_journal (mstate->mailbox, &journal, mstate);
   g_signal_connect (mstate->mailbox, "notify::role", G_CALLBACK (on_mailbox_notify), mstate);
   g_signal_connect (mstate->mailbox, "notify::subscribed", G_CALLBACK (on_mailbox_notify), mstate);
 }

@@ -316,6 +316,7 @@ void
 ms_state_log_free (MsStateLog *log)
 {
   g_clear_pointer (&log->records, g_ptr_array_unref);
+  g_clear_pointer (&log->moves, g_array_unref);
   g_free (log);
 }
 
@@ -383,20 +384,38 @@ apply_line (MsStateLog *log,
     case 'C':
       return n == 3;
 
+    case 'M':
     case 'A':
       {
         MsStateRecord *record;
         guint64 date, size;
         gint64 tz;
+        char **w = words;
+        guint m = n;
 
-        if (n < 9 || !parse_number (words[3], G_MAXUINT32 - 1, &uid) || uid == 0 ||
-            !g_ascii_string_to_unsigned (words[4], 10, 0, G_MAXINT64, &date, NULL) ||
-            !g_ascii_string_to_signed (words[5], 10, -24 * 60, 24 * 60, &tz, NULL) ||
-            !parse_number (words[6], MS_LIMIT_MESSAGE_SIZE, &size) ||
-            strlen (words[7]) != MS_STATE_DIGEST_LEN ||
-            n - 9 > MS_LIMIT_MESSAGE_KEYWORDS)
+        if (words[0][0] == 'M')
+          {
+            guint64 source_id, source_uid;
+            MsStateMove move;
+
+            /* The message moved here; its original is gone (ms-store-state.h). */
+            if (!parse_number (words[3], G_MAXUINT - 1, &source_id) || source_id == 0 ||
+                !parse_number (words[4], G_MAXUINT32 - 1, &source_uid) || source_uid == 0)
+              return FALSE;
+            move.source_id = source_id;
+            move.source_uid = source_uid;
+            g_array_append_val (log->moves, move);
+            w += 2;
+            m -= 2;
+          }
+        if (m < 9 || !parse_number (w[3], G_MAXUINT32 - 1, &uid) || uid == 0 ||
+            !g_ascii_string_to_unsigned (w[4], 10, 0, G_MAXINT64, &date, NULL) ||
+            !g_ascii_string_to_signed (w[5], 10, -24 * 60, 24 * 60, &tz, NULL) ||
+            !parse_number (w[6], MS_LIMIT_MESSAGE_SIZE, &size) ||
+            strlen (w[7]) != MS_STATE_DIGEST_LEN ||
+            m - 9 > MS_LIMIT_MESSAGE_KEYWORDS)
           return FALSE;
-        for (const char *p = words[7]; *p; p++)
+        for (const char *p = w[7]; *p; p++)
           if (!g_ascii_isxdigit (*p))
             return FALSE;
         record = g_new0 (MsStateRecord, 1);
@@ -404,13 +423,13 @@ apply_line (MsStateLog *log,
         record->date = date;
         record->tz_offset = tz;
         record->size = size;
-        memcpy (record->digest, words[7], MS_STATE_DIGEST_LEN + 1);
-        if (!parse_flags (words[8], &record->flags))
+        memcpy (record->digest, w[7], MS_STATE_DIGEST_LEN + 1);
+        if (!parse_flags (w[8], &record->flags))
           {
             record_free (record);
             return FALSE;
           }
-        record->keywords = parse_keywords (words, 9);
+        record->keywords = parse_keywords (w, 9);
         g_hash_table_replace (by_uid, GUINT_TO_POINTER (record->uid), record);
         return TRUE;
       }
@@ -463,6 +482,7 @@ ms_state_log_read (const char  *path,
     }
   log->uidnext = 1;
   log->highest_modseq = 1;
+  log->moves = g_array_new (FALSE, FALSE, sizeof (MsStateMove));
 
   while (pos < len)
     {

@@ -19,11 +19,18 @@ typedef struct {
   char     digest[MS_STATE_DIGEST_LEN + 1];
 } MsStateRecord;
 
+/* An M record: the message @source_uid of mailbox @source_id is gone. */
+typedef struct {
+  guint      source_id;
+  guint32    source_uid;
+} MsStateMove;
+
 typedef struct {
   guint32    uidvalidity;
   guint32    uidnext;
   guint64    highest_modseq;
   GPtrArray *records;                       /* MsStateRecord, ascending UID */
+  GArray    *moves;                         /* MsStateMove, of every M record */
   guint      n_lines;
 } MsStateLog;
 
@@ -109,6 +116,7 @@ typedef struct {
   guint         log_lines;
   gboolean      on_disk;     /* its journal exists: the mailboxes file may name it */
   gboolean      dirty;       /* a write failed: rewrite bodies and journal whole */
+  gboolean      moved_from;  /* dirty, and the source of a move: written first */
   GHashTable   *digests;     /* uid -> sha256 of the body, to rewrite the journal */
 } MailboxState;
 
@@ -135,6 +143,8 @@ struct _MsStoreState
 
 /* A write failed in a signal handler: tell the store (and so the servers). */
 void          ms_state_note_failure          (MsStoreState  *self,
+                                              GError        *error);
+void          ms_state_note_backlog          (MsStoreState  *self,
                                               GError        *error);
 gboolean      ms_state_write_state_file      (MsStoreState  *self,
                                               GError       **error);

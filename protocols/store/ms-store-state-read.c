@@ -30,6 +30,50 @@ ms_state_compare_saved (gconstpointer a,
   return strcmp (x->name, y->name);
 }
 
+/* M records: the originals of moves are gone, whether or not a crash let
+ * their X records reach the source's journal. A UID is never used twice in
+ * a mailbox, so a record with the source UID is that original. */
+static void
+apply_moves (GPtrArray *saved)
+{
+  for (guint i = 0; i < saved->len; i++)
+    {
+      MsStateMailbox *target = g_ptr_array_index (saved, i);
+
+      for (guint m = 0; m < target->log->moves->len; m++)
+        {
+          MsStateMove *move = &g_array_index (target->log->moves, MsStateMove, m);
+
+          for (guint j = 0; j < saved->len; j++)
+            {
+              MsStateMailbox *source = g_ptr_array_index (saved, j);
+              GPtrArray *records = source->log->records;
+              guint lo = 0, hi = records->len;
+
+              if (source->id != move->source_id)
+                continue;
+              while (lo < hi)
+                {
+                  guint mid = lo + (hi - lo) / 2;
+                  guint32 uid = ((MsStateRecord *) g_ptr_array_index (records, mid))->uid;
+
+                  if (uid == move->source_uid)
+                    {
+                      g_ptr_array_remove_index (records, mid);
+                      if (source->bodies != NULL)
+                        g_ptr_array_remove_index (source->bodies, mid);
+                      break;
+                    }
+                  if (uid < move->source_uid)
+                    lo = mid + 1;
+                  else
+                    hi = mid;
+                }
+            }
+        }
+    }
+}
+
 /* Parses accounts/<name>/mailboxes; with @read_bodies also every journal
  * and body it names, so that nothing is changed before all of it is known good. */
 GPtrArray *
@@ -106,6 +150,7 @@ ms_state_read_mailboxes (const char  *root,
             }
         }
     }
+  apply_moves (saved);
   return g_steal_pointer (&saved);
 }
 

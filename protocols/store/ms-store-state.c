@@ -159,12 +159,24 @@ restore_account (MsStoreState  *self,
                                    entry->log->highest_modseq);
       ms_mailbox_set_role (mailbox, entry->role);
       ms_mailbox_set_subscribed (mailbox, entry->subscribed);
-      /* Starts each journal afresh: drops history and any torn last line. */
-      if (!ms_state_rewrite_log (mstate, error) ||
-          !ms_state_note_uidvalidity (self, entry->log->uidvalidity, error))
+      if (!ms_state_note_uidvalidity (self, entry->log->uidvalidity, error))
         return FALSE;
       ms_state_connect_mailbox (mstate);
     }
+  /* Starts each journal afresh: drops history and any torn last line. The
+   * journals with M records last, once their moves' sources are written
+   * without the originals: a crash in between must not bring one back. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < saved->len; i++)
+      {
+        MsStateMailbox *entry = g_ptr_array_index (saved, i);
+        MsMailbox *mailbox = g_ascii_strcasecmp (entry->name, "INBOX") == 0
+                             ? inbox : ms_account_lookup_mailbox (astate->account, entry->name);
+
+        if ((entry->log->moves->len > 0) == (pass == 1) &&
+            !ms_state_rewrite_log (g_hash_table_lookup (astate->mailboxes, mailbox), error))
+          return FALSE;
+      }
   astate->next_id = MAX (astate->next_id, next_id);
   if (!inbox_saved && !ms_state_write_new_mailbox (astate, inbox, FALSE, error))
     return FALSE;

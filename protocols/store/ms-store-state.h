@@ -4,12 +4,14 @@
  * survive a restart, and a kill -9 at any moment leaves the last state that
  * was acknowledged to a client.
  *
- * How: the state observes the store's signals and writes each change to
- * disk, fsync included, before its handler returns; the servers answer a
- * client only after the store call (and so the handler) returned. When a
- * write fails (a full disk), the store is told (ms_store_note_persist_error())
- * and the servers answer that command with an error; whatever the write was
- * for is written again whole before the next change is acknowledged. Every file
+ * How: each mailbox asks the state to write a change, fsync included,
+ * before it makes the change (MsMailboxJournal in ms-mailbox-private.h), so
+ * no session sees a change that is not on disk. When a write fails (a full
+ * disk, an I/O error), the mailbox does not change, the store is told
+ * (ms_store_note_persist_error()) and the servers answer that command with
+ * an error; a journal that a failed write may have left torn is cut back
+ * or written again whole before the next change. A move is one record (M
+ * lines in the target's journal) and so all or nothing. Every file
  * is replaced atomically (temporary file, fsync, rename, fsync of the
  * folder) or, for the per-mailbox journal, appended one whole line at a time
  * and fsync'ed; a line without its '\n' is a write that never completed and
@@ -39,9 +41,14 @@
  *        V <uidvalidity>                          first line
  *        C <uidnext> <highestmodseq>              counters after a rewrite
  *        A <uidnext> <hms> <uid> <internal date> <tz minutes> <size> <sha256> <flags> [keyword...]
+ *        M <uidnext> <hms> <source id> <source uid> <uid> ... as A
  *        F <uidnext> <hms> <uid> <flags> [keyword...]
  *        X <uidnext> <hms> <uid>
- *   where <flags> are Maildir's letters (D F R S T) or "-" for none. A
+ *   where <flags> are Maildir's letters (D F R S T) or "-" for none. An M
+ *   record adds a message moved from the mailbox <source id>, whose message
+ *   <source uid> is gone from that moment: the X records in the source's
+ *   journal follow, and if a crash comes first, reading the journals removes
+ *   the original anyway. A
  *   journal is rewritten as V, C and one A per message at start and when it
  *   has grown to twice the lines it needs.
  *

@@ -194,6 +194,22 @@ ms_store_note_persist_error (MsStore      *self,
     g_signal_emit (self, signals[PERSIST_CHANGED], 0);
 }
 
+void
+ms_store_note_persist_backlog (MsStore      *self,
+                               const GError *error)
+{
+  gboolean was_failing;
+
+  g_return_if_fail (MS_IS_STORE (self));
+  g_return_if_fail (error != NULL);
+
+  was_failing = self->persist_error != NULL;
+  g_clear_error (&self->persist_error);
+  self->persist_error = g_error_copy (error);
+  if (!was_failing)
+    g_signal_emit (self, signals[PERSIST_CHANGED], 0);
+}
+
 guint
 ms_store_get_persist_failures (MsStore *self)
 {

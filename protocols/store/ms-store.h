@@ -44,13 +44,14 @@ MsAccount  *ms_store_lookup_account       (MsStore     *self,
 GPtrArray  *ms_store_list_accounts        (MsStore     *self);
 
 /* Durability. Something that keeps the store on disk (MsStoreState for
- * `serve --state`) writes each change from the store's signal handlers,
- * where it cannot refuse the change. It reports a failed write here instead,
- * and servers look: before a command that changes the store they call
+ * `serve --state`) writes each change before the mailbox makes it (a
+ * write-ahead journal, see ms-mailbox-private.h); when the write fails the
+ * change is not made, and the writer reports the failure here. Servers
+ * look: before a command that changes the store they call
  * ms_store_check_persist() and refuse the command while writes fail; after
  * it they compare ms_store_get_persist_failures() with the count from before
  * and answer with an error rather than OK when it grew. So nothing is
- * acknowledged that is not on disk. */
+ * acknowledged, or even seen by another session, that is not on disk. */
 typedef gboolean (*MsStoreRetryFunc) (gpointer   user_data,
                                       GError   **error);
 
@@ -62,6 +63,12 @@ void          ms_store_set_persist_retry    (MsStore          *self,
  * failure counts; "persist-changed" is emitted when the store goes from
  * written to failing or back. */
 void          ms_store_note_persist_error   (MsStore          *self,
+                                             const GError     *error);
+/* A write failed that a change already on disk by other means needs
+ * later (the rest of a move): the writer must be retried before the next
+ * change, as after a failure, but the change itself stands, so the count
+ * of failures stays. */
+void          ms_store_note_persist_backlog (MsStore          *self,
                                              const GError     *error);
 guint         ms_store_get_persist_failures (MsStore          *self);
 /* The failure not repaired yet, or NULL. */

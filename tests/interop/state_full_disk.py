@@ -7,10 +7,16 @@ Two ways to make writes fail, each on a real server over real sockets:
   fails with EFBIG instead of killing the server): works for any user. A
   message larger than the limit cannot be saved: APPEND must answer
   NO [LIMIT] and leave no trace; smaller changes still work; once the limit
-  is raised (prlimit on the running server) the same APPEND works.
+  is raised (prlimit on the running server) the same APPEND works. Then
+  the limit is lowered to the INBOX journal's size, so that no change to
+  INBOX can be written: STORE and MOVE get NO [LIMIT], POP3 DELE+QUIT gets
+  -ERR [SYS/TEMP], and no session sees any of them (the store writes before
+  it changes).
 - A small tmpfs filled to the last byte (root only; skipped otherwise):
-  APPEND gets NO [OVERQUOTA], STORE is refused, POP3 DELE+QUIT gets
-  -ERR [SYS/TEMP]; the server logs one line when saving starts failing and
+  APPEND gets NO [OVERQUOTA], a STORE whose journal line is larger than a
+  page gets NO [OVERQUOTA]; POP3 DELE+QUIT either works (its short line
+  may fit in the journal's last page) or gets -ERR [SYS/TEMP], and either
+  way memory and disk agree; the server logs one line when saving starts failing and
   one when it works again; after the filler is removed the same commands
   succeed without a restart.
 
@@ -130,9 +136,83 @@ def part_file_size_limit():
         uid, text = append(imap, 'big-2', 2 * FSIZE_LIMIT)
         check(uid is not None, 'APPEND after raising the limit failed: %r' % text)
         acked['big-2'] = uid
+        refuse_inbox_changes(srv, state, imap, acked)
         imap.logout()
-    verify(args, acked, refused)
+    found = verify(args, acked, refused, flagged=[acked['small-2']])
+    check('small-1' not in [t for t, _ in found.values()], 'the original of a MOVE came back: %r' % found)
+    check_kept(args, 'small-1')
     print('ok: file size limit: NO [LIMIT] for the large APPEND, %d acknowledged kept, refused absent' % len(acked))
+
+
+def inbox_journal(state):
+    lines = open(os.path.join(state, 'accounts', 'alice', 'mailboxes')).read().splitlines()
+    for line in lines[2:]:
+        fields = line.split(' ', 3)
+        if fields[3].upper() == 'INBOX':
+            return os.path.join(state, 'accounts', 'alice', fields[0] + '.log')
+    fail('no INBOX in the mailboxes file')
+
+
+def snapshot(port):
+    """UID -> flags of INBOX, seen by a new session."""
+    imap = open_inbox(port, readonly=True)
+    typ, data = imap.uid('FETCH', '1:*', '(UID FLAGS)')
+    imap.logout()
+    check(typ == 'OK', 'FETCH FLAGS failed')
+    return {int(re.search(rb'UID (\d+)', d).group(1)): re.search(rb'FLAGS \(([^)]*)\)', d).group(1)
+            for d in data if d}
+
+
+def refuse_inbox_changes(srv, state, imap, acked):
+    """No change to INBOX can be written: each is refused and none is seen."""
+    port = srv.ports['imap']
+    journal = inbox_journal(state)
+    size = os.path.getsize(journal)
+    resource.prlimit(srv.proc.pid, resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+    before = snapshot(port)
+    target = str(acked['small-1'])
+    typ, data = imap.uid('STORE', target, '+FLAGS', '(\\Flagged \\Deleted)')
+    check(typ == 'NO' and b'[LIMIT]' in data[-1], 'STORE that cannot be saved: want NO [LIMIT], got %s %r' % (typ, data))
+    check(b'\\Flagged' not in (imap.uid('FETCH', target, '(FLAGS)')[1][0] or b''),
+          'the session that was told NO sees the flag')
+    check(snapshot(port) == before, 'another session sees a STORE that was not saved')
+    # A MOVE out of INBOX is written as one record in the target's journal,
+    # which can grow: it stands although INBOX's own record of it failed,
+    # and the restart must not bring the original back.
+    typ, data = imap.create('Kept')
+    check(typ == 'OK', 'CREATE Kept failed: %r' % data)
+    typ, data = imap.uid('MOVE', target, 'Kept')
+    check(typ == 'OK', 'MOVE whose record fits in the target journal: want OK, got %s %r' % (typ, data))
+    before.pop(int(target))
+    check(snapshot(port) == before, 'INBOX after the MOVE: want %r' % before)
+    moved = acked.pop('small-1')
+    typ, data = imap.status('Kept', '(MESSAGES)')
+    check(typ == 'OK' and b'MESSAGES 1' in data[0], 'Kept after the MOVE: %r' % data)
+    # The next change first writes INBOX's journal again, shorter (any
+    # outcome of this STORE is right); then the limit holds it at that size.
+    imap.uid('STORE', str(acked['small-2']), '+FLAGS', '(\\Seen)')
+    size = os.path.getsize(journal)
+    resource.prlimit(srv.proc.pid, resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+    before = snapshot(port)
+    uidl, answer = pop3_delete_first(srv.ports['pop3'])
+    check(answer.startswith('-ERR [SYS/TEMP]'), 'POP3 QUIT that cannot be saved: want -ERR [SYS/TEMP], got %r' % answer)
+    check(snapshot(port) == before, 'a POP3 deletion that was not saved is seen')
+    check(os.path.getsize(journal) <= size, 'the journal grew past the limit')
+    resource.prlimit(srv.proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    typ, data = imap.uid('STORE', str(acked['small-2']), '+FLAGS', '(\\Flagged)')
+    check(typ == 'OK', 'STORE after raising the limit: %s %r' % (typ, data))
+    print('ok: INBOX journal at its size limit: STORE and POP3 QUIT refused and unseen, MOVE out stands')
+    return moved
+
+
+def check_kept(args, tag):
+    with Serve(args) as srv:
+        imap = open_inbox(srv.ports['imap'], readonly=True)
+        typ, data = imap.select('Kept', readonly=True)
+        typ, data = imap.fetch('1:*', '(BODY.PEEK[HEADER.FIELDS (X-Tag)])')
+        imap.logout()
+    tags = [re.search(rb'X-Tag: (\S+)', d[1]).group(1).decode() for d in data if isinstance(d, tuple)]
+    check(tags == [tag], 'Kept after restart: want [%r], got %r' % (tag, tags))
 
 
 def fill(path):
@@ -198,11 +278,19 @@ def run_tmpfs(mnt):
         check(uid is None, 'APPEND on a full disk was acknowledged')
         check('[OVERQUOTA]' in text, 'APPEND on a full disk: want NO [OVERQUOTA], got %r' % text)
         refused.append('full-1')
-        typ, data = imap.uid('STORE', str(acked['before']), '+FLAGS', '(\\Flagged)')
-        check(typ == 'NO' and b'[OVERQUOTA]' in data[0],
+        # A journal line larger than a page cannot fit in the last page's slack.
+        keywords = ' '.join('kw%03d-%s' % (i, 'x' * 90) for i in range(60))
+        typ, data = imap.uid('STORE', str(acked['before']), '+FLAGS', '(%s)' % keywords)
+        check(typ == 'NO' and b'[OVERQUOTA]' in data[-1],
               'STORE on a full disk: want NO [OVERQUOTA], got %s %r' % (typ, data))
-        _, answer = pop3_delete_first(srv.ports['pop3'])
-        check(answer.startswith('-ERR [SYS/TEMP]'), 'POP3 QUIT on a full disk: want -ERR [SYS/TEMP], got %r' % answer)
+        before = snapshot(srv.ports['imap'])
+        uidl, answer = pop3_delete_first(srv.ports['pop3'])
+        if answer.startswith('+OK'):
+            gone.append(int(uidl[8:], 16))
+        else:
+            check(answer.startswith('-ERR [SYS/TEMP]'),
+                  'POP3 QUIT on a full disk: want +OK or -ERR [SYS/TEMP], got %r' % answer)
+            check(snapshot(srv.ports['imap']) == before, 'a POP3 deletion that was not saved is seen')
         check(len(log_lines(srv, 'state: cannot save changes')) == 1,
               'serve did not log the failure exactly once: %s' % srv.log())
 

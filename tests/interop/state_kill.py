@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """`serve --state DIR` killed with SIGKILL under load keeps what it acknowledged.
 
-A client appends messages and adds flags over IMAP as fast as it can and
-records every tagged OK it gets. At a moment drawn from a fixed seed the
-server is killed with SIGKILL, then restarted on the same DIR. Checked after
-each restart: every acknowledged APPEND is there once, under the UID its
-APPENDUID gave, with every acknowledged flag; UIDVALIDITY never changed; no
-message exists twice. A change that was sent but not acknowledged may or may
-not be there, but never twice.
+A client appends messages, adds flags and moves messages between INBOX and
+Archive over IMAP as fast as it can (single MOVEs out of INBOX, and now and
+then one MOVE of everything in Archive back), recording every tagged OK.
+At a moment drawn from a fixed seed the server is killed with SIGKILL, then
+restarted on the same DIR. Checked after each restart: every acknowledged
+APPEND is there once, in the mailbox and under the UID its last
+acknowledged APPENDUID or COPYUID gave, with every acknowledged flag;
+UIDVALIDITY never changed; no message exists twice, in one mailbox or
+across both. A change that was sent but not acknowledged may or may not be
+there, but never twice: a MOVE cut by the kill leaves the message either
+where it was or where it went. What a restart shows becomes the baseline
+for the next round.
 """
 
 import imaplib
@@ -23,9 +28,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_fixture import Serve, check, fail, temp_dir, write_mailbox  # noqa: E402
 
 SEED = 20261123
-ROUNDS = 5
+ROUNDS = 6
 MAX_OPS_PER_ROUND = 400     # bounded even if the kill never lands
 FLAGS = ['\\Seen', '\\Flagged', '\\Answered', '$Important']
+BOXES = ('INBOX', 'Archive')
 
 rng = random.Random(SEED)
 mail = temp_dir('ms-state-kill-mail-')
@@ -33,16 +39,46 @@ write_mailbox(mail)
 state = os.path.join(temp_dir('ms-state-kill-'), 'state')
 args = ['--mail', mail, '--imap', '127.0.0.1:0', '--state', state]
 
-acked_appends = {}    # seq -> uid
-acked_flags = {}      # uid -> set of flags
+where = {}            # seq -> (mailbox, uid): acknowledged, or found after a restart
+acked_flags = {}      # seq -> set of flags
+in_doubt = set()      # seqs whose MOVE was sent and not answered
 sent_seqs = set()
 next_seq = [1]
-uidvalidity = [None]
+uidvalidity = {}
+counts = {'appends': 0, 'moves': 0, 'moved': 0}
 thread_failed = threading.Event()
 
 
+def uid_set(text):
+    out = []
+    for part in text.split(','):
+        first, _, last = part.partition(':')
+        out.extend(range(int(first), int(last or first) + 1))
+    return out
+
+
+def move(imap, uids, source, target):
+    """UID MOVE; on OK, the new places from COPYUID."""
+    seq_of = {uid: seq for seq, (box, uid) in where.items() if box == source and uid in uids}
+    in_doubt.update(seq_of.values())
+    imap.untagged_responses.pop('OK', None)
+    typ, data = imap.uid('MOVE', ','.join(str(u) for u in uids), target)
+    if typ != 'OK':
+        return
+    copyuid = None
+    for line in imap.untagged_responses.pop('OK', []) + [data[0] or b'']:
+        copyuid = copyuid or re.search(rb'COPYUID (\d+) ([0-9:,]+) ([0-9:,]+)', line)
+    check(copyuid is not None, 'MOVE OK without COPYUID')
+    check(int(copyuid.group(1)) == uidvalidity[target], 'UIDVALIDITY of %s changed in COPYUID' % target)
+    for old, new in zip(uid_set(copyuid.group(2).decode()), uid_set(copyuid.group(3).decode())):
+        where[seq_of[old]] = (target, new)
+        in_doubt.discard(seq_of[old])
+    counts['moves'] += 1
+    counts['moved'] += len(seq_of)
+
+
 def client(port, round_rng, stop):
-    """Appends and flags until the server dies or the bound is reached."""
+    """Appends, flags and moves until the server dies or the bound is reached."""
     try:
         imap = imaplib.IMAP4('127.0.0.1', port, timeout=30)
         imap.login('alice', 'wonderland')
@@ -50,12 +86,24 @@ def client(port, round_rng, stop):
         for _ in range(MAX_OPS_PER_ROUND):
             if stop.is_set():
                 break
-            if acked_appends and round_rng.random() < 0.4:
-                uid = round_rng.choice(sorted(acked_appends.values()))
+            inbox = sorted(seq for seq, (box, _) in where.items() if box == 'INBOX')
+            choice = round_rng.random()
+            if inbox and choice < 0.3:
+                seq = round_rng.choice(inbox)
                 flag = round_rng.choice(FLAGS)
-                typ, _ = imap.uid('STORE', str(uid), '+FLAGS', '(%s)' % flag)
+                typ, _ = imap.uid('STORE', str(where[seq][1]), '+FLAGS', '(%s)' % flag)
                 if typ == 'OK':
-                    acked_flags.setdefault(uid, set()).add(flag)
+                    acked_flags.setdefault(seq, set()).add(flag)
+                continue
+            if inbox and choice < 0.5:
+                move(imap, [where[round_rng.choice(inbox)][1]], 'INBOX', 'Archive')
+                continue
+            if choice < 0.55:
+                archived = sorted(uid for box, uid in where.values() if box == 'Archive')
+                imap.select('Archive')
+                if archived:
+                    move(imap, archived, 'Archive', 'INBOX')
+                imap.select('INBOX')
                 continue
             seq = next_seq[0]
             next_seq[0] += 1
@@ -66,10 +114,9 @@ def client(port, round_rng, stop):
             if typ == 'OK':
                 m = re.search(rb'APPENDUID (\d+) (\d+)', data[0] or b'')
                 check(m is not None, 'APPEND OK without APPENDUID: %r' % data)
-                acked_appends[seq] = int(m.group(2))
-                if uidvalidity[0] is None:
-                    uidvalidity[0] = int(m.group(1))
-                check(int(m.group(1)) == uidvalidity[0], 'UIDVALIDITY changed in APPENDUID')
+                check(int(m.group(1)) == uidvalidity['INBOX'], 'UIDVALIDITY changed in APPENDUID')
+                where[seq] = ('INBOX', int(m.group(2)))
+                counts['appends'] += 1
     except (imaplib.IMAP4.abort, imaplib.IMAP4.error, OSError):
         pass   # the kill
     except SystemExit:
@@ -78,39 +125,48 @@ def client(port, round_rng, stop):
         thread_failed.set()
 
 
-def verify(port):
-    imap = imaplib.IMAP4('127.0.0.1', port, timeout=60)
-    imap.login('alice', 'wonderland')
-    typ, _ = imap.select('INBOX')
-    check(typ == 'OK', 'SELECT failed after restart')
+def read_box(imap, box, found):
+    typ, _ = imap.select(box)
+    check(typ == 'OK', 'SELECT %s failed after restart' % box)
     validity = int(imap.response('UIDVALIDITY')[1][0])
-    if uidvalidity[0] is not None:
-        check(validity == uidvalidity[0], 'UIDVALIDITY changed: %d, was %d' % (validity, uidvalidity[0]))
+    check(uidvalidity.setdefault(box, validity) == validity,
+          'UIDVALIDITY of %s changed: %d, was %d' % (box, validity, uidvalidity[box]))
     typ, data = imap.uid('FETCH', '1:*', '(UID FLAGS BODY.PEEK[HEADER.FIELDS (X-Seq)])')
-    check(typ == 'OK', 'FETCH failed after restart')
-    by_seq = {}
-    flags_of = {}
+    check(typ == 'OK', 'FETCH in %s failed after restart' % box)
     for item in data:
         if not isinstance(item, tuple):
             continue
         meta, header = item
         uid = int(re.search(rb'UID (\d+)', meta).group(1))
         flags = set(re.search(rb'FLAGS \(([^)]*)\)', meta).group(1).decode().split())
-        flags_of[uid] = flags
         m = re.search(rb'X-Seq: (\d+)', header)
         if m:
             seq = int(m.group(1))
-            check(seq not in by_seq, 'message %d exists twice (UIDs %d and %d)' % (seq, by_seq.get(seq, 0), uid))
+            check(seq not in found, 'message %d exists twice: %r and %r' % (seq, found.get(seq), (box, uid)))
             check(seq in sent_seqs, 'message %d was never sent' % seq)
-            by_seq[seq] = uid
-    for seq, uid in acked_appends.items():
-        check(seq in by_seq, 'acknowledged APPEND %d (UID %d) is lost' % (seq, uid))
-        check(by_seq[seq] == uid, 'APPEND %d had UID %d, now %d' % (seq, uid, by_seq[seq]))
-    for uid, flags in acked_flags.items():
-        missing = flags - flags_of.get(uid, set())
-        check(not missing, 'UID %d lost acknowledged flags %s' % (uid, missing))
+            found[seq] = (box, uid, flags)
+
+
+def verify(port):
+    imap = imaplib.IMAP4('127.0.0.1', port, timeout=60)
+    imap.login('alice', 'wonderland')
+    imap.create('Archive')
+    found = {}
+    for box in BOXES:
+        read_box(imap, box, found)
     imap.logout()
-    return validity, len(by_seq)
+    for seq, place in where.items():
+        check(seq in found, 'acknowledged message %d (%s UID %d) is lost' % (seq, place[0], place[1]))
+        if seq not in in_doubt:
+            check(found[seq][:2] == place, 'message %d was at %r, now at %r' % (seq, place, found[seq][:2]))
+    for seq, flags in acked_flags.items():
+        missing = flags - found[seq][2]
+        check(not missing, 'message %d lost acknowledged flags %s' % (seq, missing))
+    # What survived the restart is durable: the next round starts from it.
+    for seq, (box, uid, _) in found.items():
+        where[seq] = (box, uid)
+    in_doubt.clear()
+    return len(found)
 
 
 kills = 0
@@ -118,7 +174,7 @@ for round_no in range(ROUNDS):
     srv = Serve(args)
     try:
         if round_no == 0:
-            uidvalidity[0], _ = verify(srv.ports['imap'])
+            verify(srv.ports['imap'])
         stop = threading.Event()
         thread = threading.Thread(target=client, args=(srv.ports['imap'], random.Random(rng.random()), stop))
         thread.start()
@@ -134,12 +190,13 @@ for round_no in range(ROUNDS):
         srv.kill()
         srv.proc.stdout.close()
     with Serve(args) as again:
-        validity, n = verify(again.ports['imap'])
-    print('round %d: killed; %d appends and %d flagged messages acknowledged so far, %d of %d sent found, '
-          'UIDVALIDITY %d' % (round_no + 1, len(acked_appends), len(acked_flags), n, len(sent_seqs), validity))
+        n = verify(again.ports['imap'])
+    print('round %d: killed; %d appends, %d moves (%d messages) and %d flag sets acknowledged so far; '
+          '%d of %d sent found' % (round_no + 1, counts['appends'], counts['moves'], counts['moved'],
+                                   sum(len(f) for f in acked_flags.values()), n, len(sent_seqs)))
 
 check(kills == ROUNDS, 'not every round killed the server')
-if not acked_appends:
-    fail('no APPEND was ever acknowledged: the test proved nothing')
-print('ok: %d SIGKILLs, %d acknowledged APPENDs and %d flag sets survived, nothing duplicated'
-      % (kills, len(acked_appends), sum(len(f) for f in acked_flags.values())))
+if not counts['appends'] or not counts['moves']:
+    fail('no APPEND or no MOVE was ever acknowledged: the test proved nothing')
+print('ok: %d SIGKILLs; %d APPENDs, %d MOVEs and %d flag sets acknowledged survived, nothing duplicated'
+      % (kills, counts['appends'], counts['moves'], sum(len(f) for f in acked_flags.values())))

@@ -391,6 +391,12 @@ converse_all (MsStore            *store,
 }
 
 static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_write_failure (void)
 {
   static const char *const refused_imap[] = { "c NO [LIMIT]", "d NO [LIMIT]", "e OK", NULL };
@@ -412,7 +418,8 @@ test_write_failure (void)
   g_autofree char *after_saving = NULL;
   g_autofree char *after_restart = NULL;
   struct rlimit saved, none;
-  MsMailbox *inbox;
+  MsMailbox *inbox = ms_account_get_inbox (account);
+  guint seen = 0;
 
   g_assert_no_error (error);
   G_STATIC_ASSERT (sizeof APPENDED_MESSAGE - 1 == APPENDED_LEN);
@@ -423,12 +430,18 @@ test_write_failure (void)
   none = saved;
   none.rlim_cur = 0;
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &none), ==, 0);
-  before = mailbox_ids (ms_account_get_inbox (account));
+  before = mailbox_ids (inbox);
+  /* The store writes before it changes: what another session would be
+   * told of (these signals) never happens for a change that failed. */
+  g_signal_connect_swapped (inbox, "message-added", G_CALLBACK (count_signal), &seen);
+  g_signal_connect_swapped (inbox, "flags-changed", G_CALLBACK (count_signal), &seen);
+  g_signal_connect_swapped (inbox, "message-expunged", G_CALLBACK (count_signal), &seen);
   converse_all (store, refused_imap, refused_pop3, refused_smtp);
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  g_assert_cmpuint (seen, ==, 0);
+  g_signal_handlers_disconnect_by_data (inbox, &seen);
 
   /* Nothing changed that could not be saved, and the store says so. */
-  inbox = ms_account_get_inbox (account);
   g_assert_nonnull (ms_store_get_persist_error (store));
   after_refusal = mailbox_ids (inbox);
   g_assert_cmpstr (after_refusal, ==, before);

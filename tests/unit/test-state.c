@@ -419,6 +419,122 @@ test_rename_inbox (void)
   ms_test_remove_tree (tmp);
 }
 
+/* The journal of mailbox @name of alice, by the mailboxes file. */
+static char *
+journal_path (const char *dir,
+              const char *name)
+{
+  g_autofree char *list = g_build_filename (dir, "accounts", "alice", "mailboxes", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (list, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 2; lines[i] && lines[i][0]; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", 4);
+      g_autofree char *file = g_strconcat (fields[0], ".log", NULL);
+
+      if (g_strcmp0 (fields[3], name) == 0)
+        return g_build_filename (dir, "accounts", "alice", file, NULL);
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+write_text (const char *path,
+            const char *text)
+{
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static guint
+move_uids (World      *world,
+           const char *from,
+           const char *to,
+           guint32     first,
+           guint32     last)
+{
+  MsMailbox *source = ms_account_lookup_mailbox (world->account, from);
+  MsMailbox *target = ms_account_lookup_mailbox (world->account, to);
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint32 uid = first; uid <= last; uid++)
+    g_array_append_val (uids, uid);
+  g_assert_true (ms_mailbox_transfer (target, source, (const guint32 *) uids->data, uids->len, TRUE, NULL, NULL));
+  return uids->len;
+}
+
+/* A MOVE is one record: killed after the copies' M records were written
+ * and before the originals' X records, a restart shows the messages moved
+ * and not also still in the source; killed while the M record was being
+ * written (a torn line), it shows them where they were. Either way once. */
+static void
+test_move_cut (void)
+{
+  g_autofree char *tmp = ms_test_make_temp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+  g_autofree char *inbox_log = NULL, *archive_log = NULL;
+  g_autofree char *inbox_before = NULL, *archive_before = NULL, *archive_after = NULL;
+  g_autofree char *moved = NULL, *unmoved = NULL, *after = NULL, *torn = NULL;
+  g_autoptr(GError) error = NULL;
+  World world = { 0 };
+
+  world_open (&world, dir, 4);
+  g_assert_nonnull (ms_account_create_mailbox (world.account, "Archive", &error));
+  g_assert_no_error (error);
+  inbox_log = journal_path (dir, "INBOX");
+  archive_log = journal_path (dir, "Archive");
+
+  /* Cut between the two journals: INBOX's journal loses its X records. */
+  inbox_before = read_text (inbox_log);
+  move_uids (&world, "INBOX", "Archive", 1, 2);
+  moved = describe_account (world.account);
+  world_close (&world);
+  write_text (inbox_log, inbox_before);
+  for (guint restart = 0; restart < 2; restart++)
+    {
+      world_open (&world, dir, 0);
+      after = describe_account (world.account);
+      g_assert_cmpstr (after, ==, moved);
+      g_clear_pointer (&after, g_free);
+      world_close (&world);
+    }
+
+  /* Cut inside the M record: Archive's journal ends in half a line. */
+  world_open (&world, dir, 0);
+  unmoved = describe_account (world.account);
+  g_clear_pointer (&inbox_before, g_free);
+  inbox_before = read_text (inbox_log);
+  archive_before = read_text (archive_log);
+  move_uids (&world, "INBOX", "Archive", 3, 4);
+  world_close (&world);
+  archive_after = read_text (archive_log);
+  g_assert_true (g_str_has_prefix (archive_after, archive_before));
+  g_assert_cmpuint (strlen (archive_after), >, strlen (archive_before) + 10);
+  torn = g_strndup (archive_after, strlen (archive_after) - 10);
+  write_text (archive_log, torn);
+  write_text (inbox_log, inbox_before);
+  world_open (&world, dir, 0);
+  after = describe_account (world.account);
+  /* The first M line (UID 3) was whole: that message moved; UID 4 did not. */
+  g_assert_null (ms_mailbox_lookup_uid (ms_account_get_inbox (world.account), 3, NULL));
+  g_assert_nonnull (ms_mailbox_lookup_uid (ms_account_get_inbox (world.account), 4, NULL));
+  g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_lookup_mailbox (world.account, "Archive")), ==, 3);
+  g_assert_cmpstr (after, !=, unmoved);
+  world_close (&world);
+  ms_test_remove_tree (tmp);
+}
+
 static void
 test_dot_account_refused (void)
 {
@@ -555,5 +671,6 @@ main (int    argc,
   g_test_add_func ("/store/state/kill-during-writes", test_kill_during_writes);
   g_test_add_func ("/store/state/rename-inbox", test_rename_inbox);
   g_test_add_func ("/store/state/dot-account", test_dot_account_refused);
+  g_test_add_func ("/store/state/move-cut", test_move_cut);
   return g_test_run ();
 }
