@@ -428,9 +428,11 @@ ms_command_serve (int    argc,
   gboolean allow_plaintext = FALSE;
   int max_connections = MS_LIMIT_LISTENER_CONNECTIONS;
   int max_sessions = MS_LIMIT_ACCOUNT_SESSIONS;
+  int login_timeout = MS_LIMIT_LOGIN_TIMEOUT_S;
+  int idle_timeout = 0;
   gboolean any_given = FALSE;
   Serve serve = { 0 };
-  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 12];
+  GOptionEntry entries[G_N_ELEMENTS (serve_protocols) + 14];
   guint n = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (serve_protocols); i++)
@@ -448,6 +450,11 @@ ms_command_serve (int    argc,
                                   N_("Open connections per listener (default 1000)"), N_("N") };
   entries[n++] = (GOptionEntry) { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions,
                                   N_("Logged-in sessions per account (default 100)"), N_("N") };
+  entries[n++] = (GOptionEntry) { "login-timeout", 0, 0, G_OPTION_ARG_INT, &login_timeout,
+                                  N_("Close a connection silent this long before login (default 60)"), N_("SECONDS") };
+  entries[n++] = (GOptionEntry) { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+                                  N_("Close a logged-in session silent this long (default 1800 IMAP, 600 POP3)"),
+                                  N_("SECONDS") };
   entries[n++] = (GOptionEntry) { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
                                   N_("Keep the mailboxes in DIR across restarts"), N_("DIR") };
   entries[n++] = (GOptionEntry) { "transcript", 0, 0, G_OPTION_ARG_FILENAME, &transcript,
@@ -496,6 +503,8 @@ ms_command_serve (int    argc,
       message = g_strdup (_("--max-connections wants a positive number"));
     else if (max_sessions < 1)
       message = g_strdup (_("--max-sessions wants a positive number"));
+    else if (login_timeout < 1 || idle_timeout < 0)
+      message = g_strdup (_("--login-timeout and --idle-timeout want a positive number of seconds"));
     for (guint i = 0; message == NULL && i < G_N_ELEMENTS (serve_protocols); i++)
       if (serve.addresses[i] != NULL && serve_protocols[i].factory == NULL)
         message = g_strdup_printf (_("%s (--%s) is not available in this build"),
@@ -559,6 +568,11 @@ ms_command_serve (int    argc,
 
       listener = ms_listener_new (protocol->name, (MsServerSessionFactory) protocol->factory, &serve);
       ms_listener_set_max_connections (listener, (guint) max_connections, protocol->refusal);
+      /* Below the RFC minimums only when asked for (tests do). */
+      ms_listener_set_timeouts (listener, (guint) login_timeout,
+                                idle_timeout > 0 ? (guint) idle_timeout
+                                : protocol->factory == serve_new_pop3 ? MS_LIMIT_POP3_IDLE_TIMEOUT_S
+                                : MS_LIMIT_IMAP_IDLE_TIMEOUT_S);
       if (serve.tls_context != NULL)
         ms_listener_set_tls (listener, serve.tls_context, protocol->implicit_tls);
       bound = ms_listener_listen (listener, address, &error);

@@ -101,6 +101,19 @@ G_BEGIN_DECLS
  * [SYS/TEMP]", IMAP "* BYE") and is closed. */
 #define MS_LIMIT_LISTENER_CONNECTIONS        1000u
 
+/* Inactivity timers of `serve` (seconds; --login-timeout, --idle-timeout).
+ * Before login a client has one minute of silence: enough for a person
+ * typing at telnet, short enough that clients which connect and say
+ * nothing (or half a TLS ClientHello, or a line never finished) do not
+ * hold listener slots for long. After login the RFC minimums: IMAP's
+ * autologout timer at least 30 minutes (RFC 9051 section 5.4, RFC 3501),
+ * POP3's at least 10 minutes (RFC 1939 section 3). IMAP says "* BYE
+ * Autologout" first; POP3 closes without a word and without UPDATE, so
+ * nothing marked for deletion is deleted. */
+#define MS_LIMIT_LOGIN_TIMEOUT_S             60u
+#define MS_LIMIT_IMAP_IDLE_TIMEOUT_S         (30u * 60u)
+#define MS_LIMIT_POP3_IDLE_TIMEOUT_S         (10u * 60u)
+
 /* After failed logins from one client address, every new connection from
  * that address waits before its greeting: this long after the first
  * failure beyond MS_LIMIT_ADDRESS_LOGIN_FREE, doubling with each further one up to the maximum. The wait is a

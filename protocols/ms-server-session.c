@@ -130,6 +130,29 @@ ms_server_session_get_tls_active (MsServerSession *self)
   return iface->get_tls_active ? iface->get_tls_active (self) : FALSE;
 }
 
+gboolean
+ms_server_session_is_authenticated (MsServerSession *self)
+{
+  MsServerSessionInterface *iface;
+
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (self), FALSE);
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  return iface->is_authenticated ? iface->is_authenticated (self) : FALSE;
+}
+
+void
+ms_server_session_timed_out (MsServerSession *self)
+{
+  MsServerSessionInterface *iface;
+
+  g_return_if_fail (MS_IS_SERVER_SESSION (self));
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  if (iface->timed_out)
+    iface->timed_out (self);
+  else
+    ms_server_session_connection_lost (self);
+}
+
 void
 ms_server_session_emit_event (MsServerSession       *self,
                               const MsProtocolEvent *event)

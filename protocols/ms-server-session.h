@@ -15,7 +15,14 @@
  * drops any input that followed the command line (never executed, the
  * CVE-2011-0411 class), and emits "tls-requested". The driver sends the
  * queued answer in plain text, starts the TLS handshake, and calls
- * set_tls_active(TRUE) once it completes. */
+ * set_tls_active(TRUE) once it completes.
+ *
+ * Inactivity: a driver may end a session that has been silent too long. It
+ * asks is_authenticated() which timer applies (a shorter one before login,
+ * RFC 9051 section 5.4), and when it runs out calls timed_out(): the session
+ * queues its farewell if its protocol has one (IMAP "* BYE Autologout") and
+ * ends as if the connection were lost (a POP3 session removes nothing, RFC
+ * 1939 section 3). */
 #pragma once
 
 #include <glib-object.h>
@@ -45,6 +52,8 @@ struct _MsServerSessionInterface
   void      (*set_tls_active)  (MsServerSession *self,
                                 gboolean         active);
   gboolean  (*get_tls_active)  (MsServerSession *self);
+  gboolean  (*is_authenticated) (MsServerSession *self);
+  void      (*timed_out)       (MsServerSession *self);
 };
 
 void      ms_server_session_start           (MsServerSession *self);
@@ -60,6 +69,10 @@ void      ms_server_session_release_hold    (MsServerSession *self);
 void      ms_server_session_set_tls_active  (MsServerSession *self,
                                              gboolean         active);
 gboolean  ms_server_session_get_tls_active  (MsServerSession *self);
+/* FALSE for a session without the notion. */
+gboolean  ms_server_session_is_authenticated (MsServerSession *self);
+/* Without its own, the session is told the connection was lost. */
+void      ms_server_session_timed_out       (MsServerSession *self);
 
 /* For implementations: emit the interface's signals. */
 void      ms_server_session_emit_event         (MsServerSession       *self,

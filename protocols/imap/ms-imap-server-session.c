@@ -360,6 +360,30 @@ ms_imap_server_session_connection_lost (MsServerSession *session)
   self->finished = TRUE;
 }
 
+static gboolean
+ms_imap_server_session_is_authenticated (MsServerSession *session)
+{
+  MsImapState state = MS_IMAP_SERVER_SESSION (session)->state;
+
+  return state == MS_IMAP_STATE_AUTHENTICATED || state == MS_IMAP_STATE_SELECTED;
+}
+
+/* RFC 9051 section 7.1.5: the BYE says why before the server closes. */
+static void
+ms_imap_server_session_timed_out (MsServerSession *session)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+
+  if (self->finished)
+    return;
+  ms_imap_session_untagged (self, "BYE Autologout; idle for too long.");
+  ms_imap_session_notice (self, "timed-out", NULL);
+  ms_imap_view_close (self);
+  ms_imap_session_set_state (self, MS_IMAP_STATE_LOGOUT);
+  self->mode = MS_IMAP_INPUT_DISCARD;
+  self->finished = TRUE;
+}
+
 static guint
 ms_imap_server_session_get_hold_ms (MsServerSession *session)
 {
@@ -410,6 +434,8 @@ ms_imap_server_session_iface_init (MsServerSessionInterface *iface)
   iface->release_hold = ms_imap_server_session_release_hold;
   iface->set_tls_active = ms_imap_server_session_set_tls_active;
   iface->get_tls_active = ms_imap_server_session_get_tls_active;
+  iface->is_authenticated = ms_imap_server_session_is_authenticated;
+  iface->timed_out = ms_imap_server_session_timed_out;
 }
 
 /* --- GObject ------------------------------------------------------------ */

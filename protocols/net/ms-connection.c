@@ -6,6 +6,10 @@
 #include "ms-tls-record-parser.h"
 
 #define READ_CHUNK 16384
+/* Input that counts as activity although nothing was answered yet: a big
+ * literal arriving slowly makes progress; a client that sends a byte now
+ * and then to keep a connection (and a listener slot) does not. */
+#define PROGRESS_BYTES 4096
 
 struct _MsConnection
 {
@@ -21,6 +25,11 @@ struct _MsConnection
   guint8            *read_buffer;
   GByteArray        *out;          /* bytes being written; not touched while writing */
   guint              hold_source;
+  guint              timeout_source;
+  guint              login_timeout_s;   /* 0: none */
+  guint              idle_timeout_s;
+  gsize              input_since_reset;
+  gboolean           awaiting_answer;   /* input arrived that nothing answered yet */
   gboolean           started;
   gboolean           reading;
   gboolean           writing;
@@ -60,6 +69,7 @@ ms_connection_close_reason_to_string (MsConnectionCloseReason reason)
     case MS_CONNECTION_CLOSED_FINISHED: return "session ended";
     case MS_CONNECTION_CLOSED_LOST:     return "connection lost";
     case MS_CONNECTION_CLOSED_SHUTDOWN: return "server stopping";
+    case MS_CONNECTION_CLOSED_TIMEOUT:  return "inactive too long";
     default:                            return "unknown";
     }
 }
@@ -86,7 +96,12 @@ finish (MsConnection            *self,
     ms_server_session_connection_lost (self->session);
 
   g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  /* The socket itself at once: closing the stream would fail while a
+   * write is pending (a client that does not read), and the connection
+   * (and its listener slot) would stay open until that write gave up. */
+  g_socket_close (g_socket_connection_get_socket (self->socket), NULL);
   g_io_stream_close_async (G_IO_STREAM (self->socket), G_PRIORITY_DEFAULT, NULL,
                            close_cb, g_object_ref (self));
   g_signal_emit (self, signals[CLOSED], 0, reason);
@@ -233,6 +248,54 @@ flush_output (MsConnection *self)
   return self->out->len - before;
 }
 
+static gboolean timeout_cb (gpointer user_data);
+
+/* (Re)starts the inactivity timer: the login timer until the session is
+ * authenticated, then the idle one. */
+static void
+reset_timer (MsConnection *self)
+{
+  guint seconds = ms_server_session_is_authenticated (self->session) ? self->idle_timeout_s
+                                                                     : self->login_timeout_s;
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  self->input_since_reset = 0;
+  self->awaiting_answer = FALSE;
+  if (seconds > 0 && !self->closed)
+    self->timeout_source = g_timeout_add_seconds (seconds, timeout_cb, self);
+}
+
+/* Silent too long (or not reading what it asked for): the session says
+ * goodbye if its protocol has a way to, that goodbye is sent if the socket
+ * takes it at once (the client may be the one not reading), and the
+ * connection closes. */
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  MsConnection *self = user_data;
+
+  self->timeout_source = 0;
+  g_debug ("#%u: inactive too long", self->id);
+  ms_server_session_timed_out (self->session);
+  if (!self->writing && !self->tls_closing)
+    {
+      GOutputStream *stream = g_io_stream_get_output_stream (G_IO_STREAM (self->socket));
+
+      if (self->tls != NULL)
+        {
+          self->tls_closing = TRUE;
+          flush_output (self);
+          ms_tls_filter_close_notify (self->tls);
+        }
+      flush_output (self);
+      if (self->out->len > 0 && G_IS_POLLABLE_OUTPUT_STREAM (stream))
+        g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (stream), self->out->data,
+                                                    self->out->len, NULL, NULL);
+    }
+  finish (self, MS_CONNECTION_CLOSED_TIMEOUT);
+  return G_SOURCE_REMOVE;
+}
+
 /* Starts writing what the session has queued, if nothing is being written.
  * This may run while a read is pending: a session can produce output on its
  * own (IMAP IDLE pushing "* 4 EXISTS"), and that must not wait for the
@@ -244,6 +307,10 @@ start_write (MsConnection *self)
     return FALSE;
   if (flush_output (self) == 0)
     return FALSE;
+  /* An answer to what the client sent: it is active. Output the session
+   * makes on its own (IDLE's EXISTS) does not count. */
+  if (self->awaiting_answer)
+    reset_timer (self);
   self->writing = TRUE;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->socket)),
                                    self->out->data, self->out->len, G_PRIORITY_DEFAULT,
@@ -312,6 +379,10 @@ read_cb (GObject      *source,
       finish (self, MS_CONNECTION_CLOSED_LOST);
       return;
     }
+  self->awaiting_answer = TRUE;
+  self->input_since_reset += n;
+  if (self->input_since_reset >= PROGRESS_BYTES)
+    reset_timer (self);
   received (self, self->read_buffer, (gsize) n);
   pump (self);
 }
@@ -374,6 +445,7 @@ ms_connection_dispose (GObject *object)
   MsConnection *self = MS_CONNECTION (object);
 
   g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
   g_clear_object (&self->session);
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
@@ -512,7 +584,21 @@ ms_connection_start (MsConnection *self)
       ms_server_session_set_tls_active (self->session, TRUE);
     }
   ms_server_session_start (self->session);
+  reset_timer (self);
   pump (self);
+}
+
+void
+ms_connection_set_timeouts (MsConnection *self,
+                            guint         login_s,
+                            guint         idle_s)
+{
+  g_return_if_fail (MS_IS_CONNECTION (self));
+
+  self->login_timeout_s = login_s;
+  self->idle_timeout_s = idle_s;
+  if (self->started)
+    reset_timer (self);
 }
 
 void

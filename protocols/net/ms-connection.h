@@ -30,6 +30,7 @@ typedef enum {
   MS_CONNECTION_CLOSED_FINISHED,  /* the session ended it (QUIT, LOGOUT, a limit) */
   MS_CONNECTION_CLOSED_LOST,      /* the client went away or the socket failed */
   MS_CONNECTION_CLOSED_SHUTDOWN,  /* the server is stopping */
+  MS_CONNECTION_CLOSED_TIMEOUT,   /* the client was inactive too long */
 } MsConnectionCloseReason;
 
 #define MS_TYPE_CONNECTION (ms_connection_get_type ())
@@ -51,6 +52,18 @@ void             ms_connection_set_tls      (MsConnection      *self,
                                              gboolean           implicit);
 /* The TLS filter once TLS started (key log, version), else NULL. */
 MsTlsFilter     *ms_connection_get_tls_filter (MsConnection    *self);
+/* Inactivity timers in seconds (0: none, the default): @login_s until the
+ * session is authenticated, then @idle_s. Each restarts when the session
+ * answers something the client sent, or when 4 KiB more arrived; not on
+ * output the session makes on its own (IMAP IDLE). A TLS handshake that
+ * never completes, a line never finished, a literal never sent and a
+ * client that never reads its answers all run into them. When one runs
+ * out, ms_server_session_timed_out() is called, its farewell is sent if
+ * the socket takes it at once, and "closed" is emitted with
+ * MS_CONNECTION_CLOSED_TIMEOUT. */
+void             ms_connection_set_timeouts (MsConnection      *self,
+                                             guint              login_s,
+                                             guint              idle_s);
 /* Starts the session (its greeting goes out) and the read/write loop. */
 void             ms_connection_start        (MsConnection      *self);
 /* Ends the connection from the server's side: the session is told the

@@ -29,6 +29,8 @@ struct _MsListener
   MsTlsContext           *tls_context;
   gboolean                tls_implicit;
   guint                   max_connections;
+  guint                   login_timeout_s;
+  guint                   idle_timeout_s;
   char                   *refusal;      /* sent to a client over the limit, or NULL */
   GHashTable             *failures;     /* client address -> AddressRecord */
   gboolean                loopback;     /* the bound address is loopback */
@@ -217,6 +219,7 @@ on_incoming (GSocketService    *service,
   connection = ms_connection_new (socket, session, self->protocol, next_connection_id++);
   if (self->tls_context != NULL)
     ms_connection_set_tls (connection, self->tls_context, self->tls_implicit);
+  ms_connection_set_timeouts (connection, self->login_timeout_s, self->idle_timeout_s);
   g_ptr_array_add (self->connections, g_object_ref (connection));
   g_signal_connect_object (connection, "closed", G_CALLBACK (on_connection_closed), self, 0);
   /* The session outlives neither the connection nor the listener's record
@@ -417,6 +420,17 @@ ms_listener_set_max_connections (MsListener *self,
   self->max_connections = max;
   g_free (self->refusal);
   self->refusal = g_strdup (refusal);
+}
+
+void
+ms_listener_set_timeouts (MsListener *self,
+                          guint       login_s,
+                          guint       idle_s)
+{
+  g_return_if_fail (MS_IS_LISTENER (self));
+
+  self->login_timeout_s = login_s;
+  self->idle_timeout_s = idle_s;
 }
 
 gboolean

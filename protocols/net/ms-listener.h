@@ -49,6 +49,11 @@ const char *ms_listener_get_protocol   (MsListener              *self);
 void        ms_listener_set_max_connections (MsListener         *self,
                                              guint               max,
                                              const char         *refusal);
+/* Inactivity timers for every connection accepted from now on (see
+ * ms_connection_set_timeouts(); default none). */
+void        ms_listener_set_timeouts   (MsListener              *self,
+                                        guint                    login_s,
+                                        guint                    idle_s);
 /* Whether the address bound by ms_listener_listen() is loopback. The
  * environment variable MS_TEST_TREAT_AS_REMOTE=1 makes it FALSE, so that
  * tests can check the rules for remote listeners on 127.0.0.x. */

@@ -160,6 +160,9 @@ on_closed (MsConnection *connection,
     case MS_CONNECTION_CLOSED_LOST:
       self->close_reason = g_strdup ("the client closed the connection");
       break;
+    case MS_CONNECTION_CLOSED_TIMEOUT:
+      self->close_reason = g_strdup ("the client was inactive too long");
+      break;
     case MS_CONNECTION_CLOSED_SHUTDOWN:
     default:
       self->close_reason = g_strdup (self->shutdown_why ? self->shutdown_why : "the server closed the connection");

@@ -463,6 +463,14 @@ ms_pop3_server_session_get_tls_active (MsServerSession *session)
   return MS_POP3_SERVER_SESSION (session)->tls_active;
 }
 
+/* No timed_out(): RFC 1939 section 3 closes without a word and without
+ * UPDATE, which is what connection_lost() does. */
+static gboolean
+ms_pop3_server_session_is_authenticated (MsServerSession *session)
+{
+  return MS_POP3_SERVER_SESSION (session)->state == MS_POP3_STATE_TRANSACTION;
+}
+
 static void
 ms_pop3_server_session_iface_init (MsServerSessionInterface *iface)
 {
@@ -475,6 +483,7 @@ ms_pop3_server_session_iface_init (MsServerSessionInterface *iface)
   iface->release_hold = ms_pop3_server_session_release_hold;
   iface->set_tls_active = ms_pop3_server_session_set_tls_active;
   iface->get_tls_active = ms_pop3_server_session_get_tls_active;
+  iface->is_authenticated = ms_pop3_server_session_is_authenticated;
 }
 
 /* GObject */
