@@ -280,6 +280,42 @@ test_client_sends (void)
   }
 }
 
+static char *
+smtp_feed (MsSmtpServerSession *session,
+           const char          *input)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+
+  ms_server_session_feed (MS_SERVER_SESSION (session), (const guint8 *) input, strlen (input));
+  ms_server_session_take_output (MS_SERVER_SESSION (session), out);
+  g_byte_array_append (out, (const guint8 *) "", 1);
+  return g_strdup ((const char *) out->data);
+}
+
+/* RFC 3207 section 4.2 and CVE-2011-0411: nothing sent in clear after
+ * STARTTLS runs, whether in the same write or a later one before the
+ * handshake, and after it the client starts over with EHLO. */
+static void
+test_starttls_injection (void)
+{
+  g_autoptr(MsStore) store = ms_store_new ();
+  g_autoptr(MsSmtpServerSession) session = NULL;
+  g_autofree char *first = NULL, *late = NULL, *after = NULL;
+
+  g_assert_nonnull (ms_store_add_account (store, "alice", "secret", NULL));
+  session = ms_smtp_server_session_new (store, "mx.example.org", TRUE);
+  ms_server_session_start (MS_SERVER_SESSION (session));
+  g_free (smtp_feed (session, ""));
+  first = smtp_feed (session, "EHLO laptop\r\nSTARTTLS\r\nMAIL FROM:<a@b>\r\n");
+  g_assert_nonnull (strstr (first, "220 "));
+  g_assert_null (strstr (first, "250 2.1.0"));
+  late = smtp_feed (session, "RCPT TO:<alice>\r\n");
+  g_assert_cmpstr (late, ==, "");
+  ms_server_session_set_tls_active (MS_SERVER_SESSION (session), TRUE);
+  after = smtp_feed (session, "MAIL FROM:<a@b>\r\n");
+  g_assert_true (g_str_has_prefix (after, "503 "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -292,6 +328,7 @@ main (int argc, char **argv)
   g_test_add_func ("/smtp/server/dot-unstuffing-and-received", test_dot_unstuffing_and_received);
   g_test_add_func ("/smtp/server/size-limit", test_size_limit);
   g_test_add_func ("/smtp/server/long-command-line", test_long_command_line);
+  g_test_add_func ("/smtp/server/starttls-injection", test_starttls_injection);
   g_test_add_func ("/smtp/client/sends", test_client_sends);
   return g_test_run ();
 }
