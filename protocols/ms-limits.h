@@ -222,4 +222,27 @@ G_BEGIN_DECLS
  * command parser). */
 #define MS_LIMIT_IMAP_RAW_LINE          8192u
 
+/* Output one session queues before the command that makes it stops and
+ * waits for the driver to take it (take_output() also hands out at most
+ * this much per call). A FETCH 1:* on a 100k-message mailbox, a few MB of
+ * FLAGS or gigabytes of BODY[], therefore costs a connection this much at
+ * a time, however slowly its client reads. 128 KiB is eight full TLS
+ * records and about 3,000 FETCH FLAGS lines: large enough that a batch
+ * pays for one trip through the main loop and keeps a loopback socket's
+ * send buffer busy, small enough that a full listener of clients that do
+ * not read (MS_LIMIT_LISTENER_CONNECTIONS) holds at most 128 MiB. One
+ * response is never cut, so a batch may end up to one response past the
+ * budget (messages from MS_IMAP_LITERAL_BY_REFERENCE on are lent by
+ * reference then, not copied). */
+#define MS_LIMIT_IMAP_OUTPUT_BUDGET     (128u * 1024u)
+
+/* Input that arrived while a command was still answering (a client that
+ * pipelines behind a long FETCH): it is kept, unexecuted, in order, until
+ * the answer has been taken. Twice the longest command line; a client
+ * that sends more without reading is not behaving like an IMAP client
+ * (its next synchronizing literal would wait for our "+" anyway) and gets
+ * BYE. A TCP connection never feeds this much: it reads only when all
+ * output is written. */
+#define MS_LIMIT_IMAP_PENDING_INPUT     (2u * MS_LIMIT_IMAP_LINE)
+
 G_END_DECLS

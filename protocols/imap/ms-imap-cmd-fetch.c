@@ -129,6 +129,98 @@ append_item (MsImapServerSession   *self,
   return TRUE;
 }
 
+/* A FETCH in progress: the messages it names, what to say of each, and
+ * how far it got. It stays valid while suspended because the view does
+ * not change until the command ends: others' expunges are only queued
+ * (RFC 3501 section 7.4.1 forbids EXPUNGE during FETCH), so sequence
+ * numbers stay what they were when the command started, and an expunged
+ * message still answers from the reference the view holds. */
+typedef struct
+{
+  GArray         *indices;
+  GPtrArray      *items;
+  guint           next;
+  gboolean        uid;
+  gboolean        want_seen;
+  gboolean        has_flags;
+  gboolean        has_uid;
+  MsImapResponse *r;   /* one response, emptied after each message */
+} FetchRun;
+
+static void
+fetch_run_free (FetchRun *run)
+{
+  g_array_unref (run->indices);
+  g_ptr_array_unref (run->items);
+  ms_imap_response_free (run->r);
+  g_free (run);
+}
+
+/* Answers for messages until all are done (TRUE, the command ended) or the
+ * session's output budget is used (FALSE: call again once it was taken). */
+static gboolean
+fetch_more (MsImapServerSession *self,
+            MsImapCommand       *cmd,
+            gpointer             data)
+{
+  FetchRun *run = data;
+  MsImapResponse *r = run->r;
+
+  for (; run->next < run->indices->len; run->next++)
+    {
+      guint index = g_array_index (run->indices, guint, run->next);
+      MsMessage *message = g_ptr_array_index (self->view, index);
+      gboolean first = TRUE;
+      gboolean add_flags = FALSE;
+
+      if (ms_imap_session_output_full (self))
+        return FALSE;
+
+      /* Reading the body marks the message read (RFC 3501 section 6.4.5),
+       * and the changed flags are reported with it. */
+      if (run->want_seen && !self->read_only && ms_imap_view_is_live (self, index) &&
+          !ms_message_has_flag (message, MS_FLAG_SEEN))
+        {
+          self->own_change = TRUE;
+          ms_mailbox_store_flags (self->mailbox, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
+          self->own_change = FALSE;
+          add_flags = !run->has_flags;
+        }
+
+      ms_imap_response_append (r, "* ");
+      ms_imap_response_uint (r, index + 1);
+      ms_imap_response_append (r, " FETCH (");
+      if (run->uid && !run->has_uid)
+        {
+          ms_imap_response_append (r, "UID ");
+          ms_imap_response_uint (r, ms_message_get_uid (message));
+          first = FALSE;
+        }
+      for (guint k = 0; k < run->items->len; k++)
+        {
+          if (!first)
+            ms_imap_response_append_c (r, ' ');
+          first = FALSE;
+          if (!append_item (self, r, g_ptr_array_index (run->items, k), message, index))
+            {
+              ms_imap_session_bad (self, cmd, "Invalid section for this message.");
+              return TRUE;
+            }
+        }
+      if (add_flags)
+        {
+          MsImapFetchItem flags_item = { .kind = MS_IMAP_FETCH_FLAGS };
+
+          ms_imap_response_append_c (r, ' ');
+          append_item (self, r, &flags_item, message, index);
+        }
+      ms_imap_response_append_c (r, ')');
+      ms_imap_session_send_keep (self, r);
+    }
+  ms_imap_session_done (self, cmd, "OK", "Fetch completed.");
+  return TRUE;
+}
+
 void
 ms_imap_cmd_fetch (MsImapServerSession *self,
                    MsImapCommand       *cmd,
@@ -136,12 +228,9 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
 {
   g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) items = NULL;
-  MsImapResponse *r;
   const MsImapArg *set;
   const char *error = NULL;
-  gboolean want_seen = FALSE;
-  gboolean has_flags = FALSE;
-  gboolean has_uid = FALSE;
+  FetchRun *run;
 
   if (cmd->args->len != 2 || ((MsImapArg *) g_ptr_array_index (cmd->args, 0))->type != MS_IMAP_ARG_ATOM)
     {
@@ -160,66 +249,25 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
       ms_imap_session_bad (self, cmd, error);
       return;
     }
-  for (guint i = 0; i < items->len; i++)
+
+  run = g_new0 (FetchRun, 1);
+  run->indices = g_steal_pointer (&indices);
+  run->items = g_steal_pointer (&items);
+  run->uid = uid;
+  for (guint i = 0; i < run->items->len; i++)
     {
-      const MsImapFetchItem *item = g_ptr_array_index (items, i);
+      const MsImapFetchItem *item = g_ptr_array_index (run->items, i);
 
-      want_seen |= sets_seen (item);
-      has_flags |= item->kind == MS_IMAP_FETCH_FLAGS;
-      has_uid |= item->kind == MS_IMAP_FETCH_UID;
+      run->want_seen |= sets_seen (item);
+      run->has_flags |= item->kind == MS_IMAP_FETCH_FLAGS;
+      run->has_uid |= item->kind == MS_IMAP_FETCH_UID;
     }
+  run->r = ms_imap_response_new (self);
 
-  /* One response, emptied after each message: 1:* answers thousands. */
-  r = ms_imap_response_new (self);
-  for (guint i = 0; i < indices->len; i++)
-    {
-      guint index = g_array_index (indices, guint, i);
-      MsMessage *message = g_ptr_array_index (self->view, index);
-      gboolean first = TRUE;
-      gboolean add_flags = FALSE;
-
-      /* Reading the body marks the message read (RFC 3501 section 6.4.5),
-       * and the changed flags are reported with it. */
-      if (want_seen && !self->read_only && ms_imap_view_is_live (self, index) &&
-          !ms_message_has_flag (message, MS_FLAG_SEEN))
-        {
-          self->own_change = TRUE;
-          ms_mailbox_store_flags (self->mailbox, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
-          self->own_change = FALSE;
-          add_flags = !has_flags;
-        }
-
-      ms_imap_response_append (r, "* ");
-      ms_imap_response_uint (r, index + 1);
-      ms_imap_response_append (r, " FETCH (");
-      if (uid && !has_uid)
-        {
-          ms_imap_response_append (r, "UID ");
-          ms_imap_response_uint (r, ms_message_get_uid (message));
-          first = FALSE;
-        }
-      for (guint k = 0; k < items->len; k++)
-        {
-          if (!first)
-            ms_imap_response_append_c (r, ' ');
-          first = FALSE;
-          if (!append_item (self, r, g_ptr_array_index (items, k), message, index))
-            {
-              ms_imap_response_free (r);
-              ms_imap_session_bad (self, cmd, "Invalid section for this message.");
-              return;
-            }
-        }
-      if (add_flags)
-        {
-          MsImapFetchItem flags_item = { .kind = MS_IMAP_FETCH_FLAGS };
-
-          ms_imap_response_append_c (r, ' ');
-          append_item (self, r, &flags_item, message, index);
-        }
-      ms_imap_response_append_c (r, ')');
-      ms_imap_session_send_keep (self, r);
-    }
-  ms_imap_response_free (r);
-  ms_imap_session_done (self, cmd, "OK", "Fetch completed.");
+  /* 1:* may answer a million messages: a budget's worth now, the rest as
+   * the client reads. */
+  if (fetch_more (self, cmd, run))
+    fetch_run_free (run);
+  else
+    ms_imap_session_suspend (self, cmd, fetch_more, run, (GDestroyNotify) fetch_run_free);
 }

@@ -177,10 +177,18 @@ ms_imap_session_output_bytes (MsImapServerSession *self,
   /* What is already queued goes first, as a chunk of its own. */
   if (self->output->len > 0)
     {
+      self->chunk_bytes += self->output->len;
       g_queue_push_tail (&self->out_chunks, g_string_free_to_bytes (self->output));
       self->output = g_string_new (NULL);
     }
+  self->chunk_bytes += g_bytes_get_size (bytes);
   g_queue_push_tail (&self->out_chunks, bytes);
+}
+
+gsize
+ms_imap_session_queued (MsImapServerSession *self)
+{
+  return self->chunk_bytes + self->output->len;
 }
 
 gboolean

@@ -27,6 +27,13 @@ typedef void (*MsImapHandler) (MsImapServerSession *self,
                                MsImapCommand       *cmd,
                                gboolean             uid);
 
+/* Continues a suspended command: writes more of its answer and returns
+ * TRUE once it has ended (tagged status sent), FALSE to be called again
+ * when its output has been taken. */
+typedef gboolean (*MsImapResumeFunc) (MsImapServerSession *self,
+                                      MsImapCommand       *cmd,
+                                      gpointer             state);
+
 #define MS_IMAP_IN_NOT_AUTH  (1u << MS_IMAP_STATE_NOT_AUTHENTICATED)
 #define MS_IMAP_IN_AUTH      (1u << MS_IMAP_STATE_AUTHENTICATED)
 #define MS_IMAP_IN_SELECTED  (1u << MS_IMAP_STATE_SELECTED)
@@ -92,9 +99,20 @@ struct _MsImapServerSession
 
   MsImapParser    *parser;
   /* What is queued to send: chunks (GBytes, some of them message bytes
-   * lent by reference), then the bytes of output. */
+   * lent by reference; chunk_bytes in all), then the bytes of output. */
   GQueue           out_chunks;
+  gsize            chunk_bytes;
   GString         *output;
+  gsize            output_budget;
+  gsize            max_queued;       /* the most ever queued, for tests and benchmarks */
+
+  /* A command whose answer reached the budget: take_output() resumes it.
+   * Input that arrives meanwhile waits in unread, in order, unexecuted. */
+  MsImapCommand   *suspended;
+  MsImapResumeFunc resume;
+  gpointer         resume_state;
+  GDestroyNotify   resume_state_free;
+  GByteArray      *unread;
   MsImapInputMode  mode;
   GByteArray      *raw_line;
   MsImapCommand   *pending;          /* the AUTHENTICATE or IDLE that waits */
@@ -229,6 +247,24 @@ void            ms_imap_session_send_keep (MsImapServerSession *self,
 void            ms_imap_session_output_bytes (MsImapServerSession *self,
                                               GBytes              *bytes);
 gboolean        ms_imap_session_has_output (MsImapServerSession *self);
+/* Bytes queued to send. */
+gsize           ms_imap_session_queued    (MsImapServerSession *self);
+/* Has the running command written its share for now? It should then
+ * suspend itself and go on when resumed. */
+static inline gboolean
+ms_imap_session_output_full (MsImapServerSession *self)
+{
+  return self->chunk_bytes + self->output->len >= self->output_budget;
+}
+/* Parks @cmd (taking it: the caller must not free it) until the output is
+ * taken; then @resume runs with @state, as often as it asks to. */
+void            ms_imap_session_suspend   (MsImapServerSession *self,
+                                           MsImapCommand       *cmd,
+                                           MsImapResumeFunc     resume,
+                                           gpointer             state,
+                                           GDestroyNotify       state_free);
+/* Forgets a suspended command without ending it (the connection is gone). */
+void            ms_imap_session_drop_suspended (MsImapServerSession *self);
 void            ms_imap_response_free     (MsImapResponse *r);
 
 /* The selected mailbox (ms-imap-view.c). */

@@ -122,15 +122,25 @@ ms_imap_session_capabilities (MsImapServerSession *self)
 
 /* --- Input -------------------------------------------------------------- */
 
+/* The server ends the session: BYE says why, input is dropped from now on
+ * (closing the view also drops a suspended command). */
 static void
-too_many_errors (MsImapServerSession *self)
+say_bye (MsImapServerSession *self,
+         const char          *bye,
+         const char          *notice)
 {
-  ms_imap_session_untagged (self, "BYE Too many invalid commands.");
-  ms_imap_session_notice (self, "too-many-errors", NULL);
+  ms_imap_session_untagged (self, "BYE %s", bye);
+  ms_imap_session_notice (self, notice, NULL);
   ms_imap_view_close (self);
   ms_imap_session_set_state (self, MS_IMAP_STATE_LOGOUT);
   self->mode = MS_IMAP_INPUT_DISCARD;
   self->finished = TRUE;
+}
+
+static void
+too_many_errors (MsImapServerSession *self)
+{
+  say_bye (self, "Too many invalid commands.", "too-many-errors");
 }
 
 static void
@@ -256,17 +266,17 @@ feed_raw_line (MsImapServerSession *self,
   return used;
 }
 
+/* Runs the commands in @data until it is used up or a command suspends
+ * itself; what is left then waits in unread. */
 static void
-ms_imap_server_session_feed (MsServerSession *session,
-                             const guint8    *data,
-                             gsize            len)
+process_input (MsImapServerSession *self,
+               const guint8        *data,
+               gsize                len)
 {
-  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
   gsize pos = 0;
 
-  g_object_ref (self);
-  self->in_feed = TRUE;
-  while (pos < len && !self->finished && self->mode != MS_IMAP_INPUT_DISCARD)
+  while (pos < len && !self->finished && self->mode != MS_IMAP_INPUT_DISCARD &&
+         self->suspended == NULL)
     {
       gsize used = 0;
       MsImapParseResult result;
@@ -294,6 +304,9 @@ ms_imap_server_session_feed (MsServerSession *session,
             g_autoptr(MsImapCommand) cmd = ms_imap_parser_take_command (self->parser);
 
             dispatch (self, cmd);
+            /* A suspended command is the session's now. */
+            if (self->suspended == cmd)
+              g_steal_pointer (&cmd);
           }
           break;
         default:
@@ -302,8 +315,92 @@ ms_imap_server_session_feed (MsServerSession *session,
       if (!self->finished && self->n_bad >= MS_IMAP_LIMIT_BAD_COMMANDS)
         too_many_errors (self);
     }
+  if (pos < len && self->suspended != NULL)
+    g_byte_array_append (self->unread, data + pos, len - pos);
+}
+
+static void
+ms_imap_server_session_feed (MsServerSession *session,
+                             const guint8    *data,
+                             gsize            len)
+{
+  MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
+
+  if (self->finished || self->mode == MS_IMAP_INPUT_DISCARD)
+    return;
+  /* A command is still answering: RFC 9051 section 5.5 lets the client
+   * send more, and we run it once the answer has been taken. Not without
+   * end, though. */
+  if (self->suspended != NULL || self->unread->len > 0)
+    {
+      if (self->unread->len + len > MS_LIMIT_IMAP_PENDING_INPUT)
+        {
+          ms_imap_session_drop_suspended (self);
+          say_bye (self, "Too much input without reading the answers.", "too-much-input");
+          return;
+        }
+      g_byte_array_append (self->unread, data, len);
+      return;
+    }
+  g_object_ref (self);
+  self->in_feed = TRUE;
+  process_input (self, data, len);
   self->in_feed = FALSE;
   g_object_unref (self);
+}
+
+void
+ms_imap_session_suspend (MsImapServerSession *self,
+                         MsImapCommand       *cmd,
+                         MsImapResumeFunc     resume,
+                         gpointer             state,
+                         GDestroyNotify       state_free)
+{
+  g_assert (self->suspended == NULL);
+  self->suspended = cmd;
+  self->resume = resume;
+  self->resume_state = state;
+  self->resume_state_free = state_free;
+}
+
+void
+ms_imap_session_drop_suspended (MsImapServerSession *self)
+{
+  gpointer state = g_steal_pointer (&self->resume_state);
+
+  g_clear_pointer (&self->suspended, ms_imap_command_free);
+  self->resume = NULL;
+  if (state != NULL && self->resume_state_free != NULL)
+    self->resume_state_free (state);
+  self->resume_state_free = NULL;
+}
+
+/* Goes on with the suspended command, or, once it ended, with the input
+ * that waited behind it. FALSE when there was nothing to do. */
+static gboolean
+resume (MsImapServerSession *self)
+{
+  if (self->suspended != NULL)
+    {
+      gboolean ended;
+
+      self->in_handler = TRUE;
+      ended = self->resume (self, self->suspended, self->resume_state);
+      self->in_handler = FALSE;
+      /* The input that waited runs at the next call. */
+      if (ended)
+        ms_imap_session_drop_suspended (self);
+      return TRUE;
+    }
+  if (self->unread->len > 0 && !self->finished && self->mode != MS_IMAP_INPUT_DISCARD)
+    {
+      g_autoptr(GByteArray) unread = g_steal_pointer (&self->unread);
+
+      self->unread = g_byte_array_new ();
+      process_input (self, unread->data, unread->len);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* --- MsServerSession ---------------------------------------------------- */
@@ -318,26 +415,66 @@ ms_imap_server_session_start (MsServerSession *session)
   ms_imap_session_untagged (self, "OK [CAPABILITY %s] Mailscope IMAP server ready.", caps);
 }
 
+/* Moves at most @room queued bytes to @dest, in order; returns how many. */
+static gsize
+move_output (MsImapServerSession *self,
+             GByteArray          *dest,
+             gsize                room)
+{
+  gsize n = 0;
+  GBytes *chunk;
+
+  while (n < room && (chunk = g_queue_pop_head (&self->out_chunks)) != NULL)
+    {
+      gsize len = 0;
+      const guint8 *data = g_bytes_get_data (chunk, &len);
+      gsize part = MIN (len, room - n);
+
+      g_byte_array_append (dest, data, part);
+      n += part;
+      self->chunk_bytes -= part;
+      /* A message lent by reference leaves a piece at a time. */
+      if (part < len)
+        g_queue_push_head (&self->out_chunks, g_bytes_new_from_bytes (chunk, part, len - part));
+      g_bytes_unref (chunk);
+    }
+  if (n < room && self->output->len > 0)
+    {
+      gsize part = MIN (self->output->len, room - n);
+
+      g_byte_array_append (dest, (const guint8 *) self->output->str, part);
+      g_string_erase (self->output, 0, part);
+      n += part;
+    }
+  return n;
+}
+
+/* Hands out at most the output budget per call, and only then lets a
+ * suspended command write more: a client that does not read costs one
+ * budget in the session and one in the driver, not its whole answer. */
 static gsize
 ms_imap_server_session_take_output (MsServerSession *session,
                                     GByteArray      *dest)
 {
   MsImapServerSession *self = MS_IMAP_SERVER_SESSION (session);
-  gsize n = self->output->len;
-  GBytes *chunk;
+  gsize taken = 0;
+  gboolean in_feed = self->in_feed;
 
-  while ((chunk = g_queue_pop_head (&self->out_chunks)) != NULL)
+  g_object_ref (self);
+  /* Output made here is being taken: no "output-ready" for it. */
+  self->in_feed = TRUE;
+  for (;;)
     {
-      gsize len = 0;
-      const guint8 *data = g_bytes_get_data (chunk, &len);
-
-      g_byte_array_append (dest, data, len);
-      n += len;
-      g_bytes_unref (chunk);
+      self->max_queued = MAX (self->max_queued, ms_imap_session_queued (self));
+      taken += move_output (self, dest, self->output_budget - taken);
+      if (taken >= self->output_budget || ms_imap_session_has_output (self))
+        break;
+      if (!resume (self))
+        break;
     }
-  g_byte_array_append (dest, (const guint8 *) self->output->str, self->output->len);
-  g_string_truncate (self->output, 0);
-  return n;
+  self->in_feed = in_feed;
+  g_object_unref (self);
+  return taken;
 }
 
 static gboolean
@@ -460,6 +597,8 @@ ms_imap_server_session_finalize (GObject *object)
   MsImapServerSession *self = MS_IMAP_SERVER_SESSION (object);
 
   ms_imap_parser_free (self->parser);
+  ms_imap_session_drop_suspended (self);
+  g_byte_array_unref (self->unread);
   g_queue_clear_full (&self->out_chunks, (GDestroyNotify) g_bytes_unref);
   g_string_free (self->output, TRUE);
   g_byte_array_unref (self->raw_line);
@@ -572,6 +711,8 @@ ms_imap_server_session_init (MsImapServerSession *self)
   ms_imap_parser_set_literal_limit (self->parser, MS_LIMIT_IMAP_PREAUTH_LITERAL);
   g_queue_init (&self->out_chunks);
   self->output = g_string_new (NULL);
+  self->output_budget = MS_LIMIT_IMAP_OUTPUT_BUDGET;
+  self->unread = g_byte_array_new ();
   self->raw_line = g_byte_array_new ();
   self->view = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
   self->recent = g_hash_table_new (NULL, NULL);
@@ -598,4 +739,41 @@ ms_imap_server_session_get_user (MsImapServerSession *self)
 {
   g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), NULL);
   return self->account ? ms_account_get_name (self->account) : NULL;
+}
+
+void
+ms_imap_server_session_set_output_budget (MsImapServerSession *self,
+                                          gsize                budget)
+{
+  g_return_if_fail (MS_IS_IMAP_SERVER_SESSION (self));
+  g_return_if_fail (budget > 0);
+  self->output_budget = budget;
+}
+
+gsize
+ms_imap_server_session_get_output_budget (MsImapServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), 0);
+  return self->output_budget;
+}
+
+gsize
+ms_imap_server_session_get_queued (MsImapServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), 0);
+  return ms_imap_session_queued (self);
+}
+
+gsize
+ms_imap_server_session_get_max_queued (MsImapServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), 0);
+  return MAX (self->max_queued, ms_imap_session_queued (self));
+}
+
+gboolean
+ms_imap_server_session_is_answering (MsImapServerSession *self)
+{
+  g_return_val_if_fail (MS_IS_IMAP_SERVER_SESSION (self), FALSE);
+  return self->suspended != NULL;
 }

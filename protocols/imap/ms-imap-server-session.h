@@ -44,4 +44,18 @@ const char          *ms_imap_state_to_string          (MsImapState          stat
 /* The user logged in, or NULL. */
 const char          *ms_imap_server_session_get_user  (MsImapServerSession *self);
 
+/* Output flow (see MS_LIMIT_IMAP_OUTPUT_BUDGET): a command whose answer
+ * grows with the mailbox (FETCH) writes up to the budget, then waits until
+ * take_output() took it. take_output() hands out at most the budget per
+ * call; call it again once that was sent. Tests and fuzzers lower the
+ * budget to make every FETCH wait. */
+void                 ms_imap_server_session_set_output_budget (MsImapServerSession *self,
+                                                               gsize                budget);
+gsize                ms_imap_server_session_get_output_budget (MsImapServerSession *self);
+/* Bytes queued now, and the most that were ever queued at once. */
+gsize                ms_imap_server_session_get_queued     (MsImapServerSession *self);
+gsize                ms_imap_server_session_get_max_queued (MsImapServerSession *self);
+/* Is a command waiting for its output to be taken before it goes on? */
+gboolean             ms_imap_server_session_is_answering   (MsImapServerSession *self);
+
 G_END_DECLS

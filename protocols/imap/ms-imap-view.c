@@ -126,6 +126,8 @@ view_own (MsImapServerSession *self)
 void
 ms_imap_view_close (MsImapServerSession *self)
 {
+  /* A suspended FETCH holds positions in the view. */
+  ms_imap_session_drop_suspended (self);
   if (self->mailbox == NULL)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)

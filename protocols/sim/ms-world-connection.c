@@ -104,6 +104,21 @@ release_hold_cb (gpointer data)
   ms_world_pump_all (conn->world);
 }
 
+/* Everything the server has to say now, as one chunk. A session may hand
+ * out its answer a budget at a time (IMAP FETCH); the simulated link has
+ * its own model of time and bandwidth, so it takes all of it, which keeps
+ * a transcript what it was before sessions streamed. */
+static gsize
+take_server_output (MsSimConnection *conn,
+                    GByteArray      *buf)
+{
+  gsize before = buf->len;
+
+  while (ms_server_session_take_output (conn->server, buf) > 0)
+    ;
+  return buf->len - before;
+}
+
 static void
 connection_maybe_close (MsSimConnection *conn)
 {
@@ -148,7 +163,7 @@ connection_pump (MsSimConnection *conn)
                          release_hold_cb, ms_sim_connection_ref (conn),
                          (GDestroyNotify) ms_sim_connection_unref);
     }
-  if (!conn->held && ms_server_session_take_output (conn->server, buf) > 0)
+  if (!conn->held && take_server_output (conn, buf) > 0)
     {
       if (conn->tls_server != NULL)
         ms_sim_tls_write (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
@@ -196,7 +211,7 @@ on_server_tls_requested (MsServerSession *server,
 
   /* The positive answer goes out in plain text; everything after it from
    * the server is inside TLS. */
-  if (ms_server_session_take_output (conn->server, buf) > 0)
+  if (take_server_output (conn, buf) > 0)
     ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
   if (ms_sim_tls_start_end (conn, TRUE))
     ms_sim_connection_notice (conn, "the server starts TLS: from now on it sends only TLS records");

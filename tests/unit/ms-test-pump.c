@@ -143,10 +143,11 @@ step (MsTestPump *pump)
       (ms_server_session_is_finished (pump->server) && !moved))
     {
       /* Deliver what the server still had to say, then close. */
-      if (ms_server_session_take_output (pump->server, buf) > 0)
+      while (ms_server_session_take_output (pump->server, buf) > 0)
         {
           log_bytes (pump, "S: ", buf->data, buf->len);
           ms_client_session_feed (pump->client, buf->data, buf->len);
+          g_byte_array_set_size (buf, 0);
         }
       g_clear_object (&pump->server);
       ms_client_session_connection_closed (pump->client);

@@ -54,7 +54,8 @@ take (MsImapServerSession *s)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
 
-  ms_server_session_take_output (MS_SERVER_SESSION (s), out);
+  while (ms_server_session_take_output (MS_SERVER_SESSION (s), out) > 0)
+    ;
   return g_strndup ((const char *) out->data, out->len);
 }
 
@@ -643,6 +644,228 @@ test_large_literal (void)
   fixture_clear (&f);
 }
 
+/* --- Streaming: a command's answer leaves a budget at a time ------------ */
+
+#define STREAM_MESSAGES 120
+#define STREAM_BUDGET   4096
+
+/* Message i: small ones, and every tenth above MS_TEST_LARGE_LITERAL so that
+ * it goes out by reference and is cut across takes. */
+static GBytes *
+stream_message (guint i)
+{
+  gsize body = (i % 10 == 0) ? 3 * MS_TEST_LARGE_LITERAL : 200 + i;
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "Subject: message %u\r\n\r\n", i + 1);
+  for (gsize k = 0; k < body; k++)
+    g_string_append_c (s, (k + 1) % 64 == 0 ? '\n' : 'a' + (i + k) % 26);
+  return g_string_free_to_bytes (s);
+}
+
+static void
+stream_fixture_init (Fixture *f)
+{
+  f->store = ms_store_new ();
+  f->account = ms_store_add_account (f->store, "alice", "wonderland", NULL);
+  f->inbox = ms_account_get_inbox (f->account);
+  for (guint i = 0; i < STREAM_MESSAGES; i++)
+    {
+      g_autoptr(GBytes) raw = stream_message (i);
+      ms_mailbox_append (f->inbox, raw, MS_FLAG_NONE, NULL, 1704103200 + i, 0);
+    }
+}
+
+/* Takes output one call at a time, as a driver does, checking that no call
+ * hands out more than the budget and that the session never holds more
+ * than the budget and one response (@largest) meanwhile. */
+static char *
+take_bounded (MsImapServerSession *s,
+              gsize                largest,
+              guint               *n_takes)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize budget = ms_imap_server_session_get_output_budget (s);
+  gsize n;
+
+  *n_takes = 0;
+  do
+    {
+      gsize before = out->len;
+
+      g_assert_cmpuint (ms_imap_server_session_get_queued (s), <, budget + largest);
+      n = ms_server_session_take_output (MS_SERVER_SESSION (s), out);
+      g_assert_cmpuint (n, ==, out->len - before);
+      g_assert_cmpuint (n, <=, budget);
+      (*n_takes)++;
+    }
+  while (n > 0);
+  g_assert_cmpuint (ms_imap_server_session_get_max_queued (s), <, budget + largest);
+  return g_strndup ((const char *) out->data, out->len);
+}
+
+/* The FETCH lines of @out in order: checks each against the message it
+ * names (sequence number, UID, the literal's bytes) and returns where the
+ * text after the last one starts. */
+static const char *
+check_fetch_lines (Fixture    *f,
+                   const char *out,
+                   guint       first,
+                   guint       count)
+{
+  const char *p = out;
+
+  for (guint seq = first; seq < first + count; seq++)
+    {
+      MsMessage *message = ms_mailbox_get_message (f->inbox, seq - 1);
+      g_autofree char *head = g_strdup_printf ("* %u FETCH (UID %u BODY[] {", seq, ms_message_get_uid (message));
+      GBytes *raw = ms_message_get_raw (message);
+      gsize len = 0;
+      const char *data = g_bytes_get_data (raw, &len);
+      char *end;
+
+      p = strstr (p, head);
+      if (p == NULL)
+        g_error ("no FETCH line for message %u", seq);
+      p += strlen (head);
+      g_assert_cmpuint (g_ascii_strtoull (p, &end, 10), ==, len);
+      g_assert_cmpmem (end, 3, "}\r\n", 3);
+      g_assert_cmpmem (end + 3, len, data, len);
+      p = end + 3 + len;
+      g_assert_true (g_str_has_prefix (p, ")\r\n"));
+      p += 3;
+    }
+  return p;
+}
+
+static void
+test_fetch_streams (void)
+{
+  Fixture f;
+  g_autoptr(MsImapServerSession) s = NULL;
+  g_autofree char *out = NULL;
+  const char *rest;
+  guint n_takes = 0;
+  static const char pipelined[] = "f UID FETCH 1:* (UID BODY.PEEK[])\r\nn NOOP\r\n";
+
+  stream_fixture_init (&f);
+  s = open_session (&f, "INBOX");
+  ms_imap_server_session_set_output_budget (s, STREAM_BUDGET);
+
+  /* The FETCH and the NOOP pipelined behind it arrive in one piece. */
+  ms_server_session_feed (MS_SERVER_SESSION (s), (const guint8 *) pipelined, strlen (pipelined));
+  g_assert_true (ms_imap_server_session_is_answering (s));
+  g_assert_cmpuint (ms_imap_server_session_get_queued (s), <, STREAM_BUDGET + 4 * MS_TEST_LARGE_LITERAL);
+
+  out = take_bounded (s, 4 * MS_TEST_LARGE_LITERAL, &n_takes);
+  g_assert_false (ms_imap_server_session_is_answering (s));
+  /* About 900 KiB of answer in 4 KiB takes. */
+  g_assert_cmpuint (n_takes, >, 100);
+  rest = check_fetch_lines (&f, out, 1, STREAM_MESSAGES);
+  /* The NOOP ran after the FETCH ended, not before or inside it. */
+  g_assert_cmpstr (rest, ==, "f OK Fetch completed.\r\nn OK NOOP completed.\r\n");
+  fixture_clear (&f);
+}
+
+/* While the FETCH waits for its reader, another session sets a flag and
+ * expunges. The suspended FETCH keeps the sequence numbers it started with
+ * (RFC 3501 section 7.4.1: no EXPUNGE during FETCH), answers the expunged
+ * message from the copy its view holds, shows the new flag on the lines it
+ * writes after the change, and the EXPUNGE comes with the next command. */
+static void
+test_fetch_suspended_expunge (void)
+{
+  Fixture f;
+  g_autoptr(MsImapServerSession) a = NULL;
+  g_autoptr(MsImapServerSession) b = NULL;
+  g_autoptr(GByteArray) first = g_byte_array_new ();
+  g_autofree char *from_b = NULL;
+  g_autofree char *rest_of_a = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GString) all = g_string_new (NULL);
+  MsMessage *doomed;
+  guint doomed_uid;
+  static const char fetch[] = "f FETCH 1:* (FLAGS)\r\n";
+
+  stream_fixture_init (&f);
+  a = open_session (&f, "INBOX");
+  b = open_session (&f, "INBOX");
+  ms_imap_server_session_set_output_budget (a, 256);
+  doomed = ms_mailbox_get_message (f.inbox, 99);
+  doomed_uid = ms_message_get_uid (doomed);
+
+  ms_server_session_feed (MS_SERVER_SESSION (a), (const guint8 *) fetch, strlen (fetch));
+  ms_server_session_take_output (MS_SERVER_SESSION (a), first);
+  g_assert_true (ms_imap_server_session_is_answering (a));
+
+  from_b = send (b, "b1 STORE 110 +FLAGS (\\Flagged)\r\nb2 STORE 100 +FLAGS (\\Deleted)\r\nb3 EXPUNGE\r\n");
+  assert_has (from_b, "* 100 EXPUNGE");
+  g_assert_cmpuint (ms_mailbox_get_n_messages (f.inbox), ==, STREAM_MESSAGES - 1);
+
+  rest_of_a = take (a);
+  g_string_append_len (all, (const char *) first->data, first->len);
+  g_string_append (all, rest_of_a);
+  /* Every message the command started with, numbered as then. */
+  for (guint seq = 1; seq <= STREAM_MESSAGES; seq++)
+    {
+      g_autofree char *line = g_strdup_printf ("\r\n* %u FETCH (FLAGS (", seq);
+
+      if (seq == 1)
+        g_assert_true (g_str_has_prefix (all->str, line + 2));
+      else
+        assert_has (all->str, line);
+    }
+  assert_has (all->str, "* 100 FETCH (FLAGS (\\Deleted \\Recent))\r\n");
+  assert_has (all->str, "* 110 FETCH (FLAGS (\\Flagged \\Recent))\r\n");
+  assert_lacks (all->str, "EXPUNGE");
+  /* The changed flags may be repeated as updates; the end is the status. */
+  assert_has (all->str, "* 120 FETCH (FLAGS (\\Recent))\r\n");
+  g_assert_true (g_str_has_suffix (all->str, "\r\nf OK Fetch completed.\r\n"));
+
+  /* Now the client may learn of it; the numbers after it move down. */
+  after = send (a, "n NOOP\r\n");
+  assert_has (after, "* 100 EXPUNGE\r\n");
+  g_free (after);
+  after = send (a, "g FETCH 100 (UID)\r\n");
+  assert_has (after, "* 100 FETCH (UID ");
+  {
+    g_autofree char *doomed_answer = g_strdup_printf ("(UID %u)", doomed_uid);
+
+    assert_lacks (after, doomed_answer);
+  }
+  fixture_clear (&f);
+}
+
+/* A client that keeps sending while its answer waits is cut off once the
+ * input kept for later passes MS_LIMIT_IMAP_PENDING_INPUT. */
+static void
+test_fetch_pending_input_limit (void)
+{
+  Fixture f;
+  g_autoptr(MsImapServerSession) s = NULL;
+  g_autofree char *out = NULL;
+  static const char fetch[] = "f FETCH 1:* (BODY.PEEK[])\r\n";
+  static const char noop[] = "n NOOP\r\n";
+  gsize sent = 0;
+
+  stream_fixture_init (&f);
+  s = open_session (&f, "INBOX");
+  ms_imap_server_session_set_output_budget (s, STREAM_BUDGET);
+  ms_server_session_feed (MS_SERVER_SESSION (s), (const guint8 *) fetch, strlen (fetch));
+  g_assert_true (ms_imap_server_session_is_answering (s));
+  while (!ms_server_session_is_finished (MS_SERVER_SESSION (s)))
+    {
+      ms_server_session_feed (MS_SERVER_SESSION (s), (const guint8 *) noop, strlen (noop));
+      sent += strlen (noop);
+      g_assert_cmpuint (sent, <=, 2 * 64 * 1024 + strlen (noop));
+    }
+  g_assert_cmpuint (sent, >, 2 * 64 * 1024);
+  out = take (s);
+  assert_has (out, "* BYE Too much input without reading the answers.\r\n");
+  assert_lacks (out, "n OK");
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -666,5 +889,8 @@ main (int   argc,
   g_test_add_func ("/imap/two-sessions/uid-fetch-may-expunge", test_uid_fetch_may_expunge);
   g_test_add_func ("/imap/two-sessions/idle-push", test_idle_push);
   g_test_add_func ("/imap/three-sessions/shared-view", test_shared_view);
+  g_test_add_func ("/imap/stream/fetch", test_fetch_streams);
+  g_test_add_func ("/imap/stream/expunge-while-suspended", test_fetch_suspended_expunge);
+  g_test_add_func ("/imap/stream/pending-input-limit", test_fetch_pending_input_limit);
   return g_test_run ();
 }
