@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Short names for the teaching points (T10…) and the myths (M1…) of
- * docs/teaching-points, for the narration strip, and the shown names of
- * devices. No GTK. */
+ * docs/teaching-points, for the narration strip. No GTK. The shown names
+ * of devices and actions are in protocols/sim/ms-display-names.h, as the
+ * exports and the transcript's notices need them too. */
 #pragma once
 
 #include <glib.h>
+
+#include "ms-display-names.h"
 
 G_BEGIN_DECLS
 
@@ -15,11 +18,5 @@ const char *ms_teaching_topic       (const char *id);
 /* The myth as people say it, and what is true instead; NULL if unknown. */
 const char *ms_myth_claim           (const char *id);
 const char *ms_myth_truth           (const char *id);
-/* How the app shows a device name of the scenarios ("phone" is "Phone",
- * or "Handy" in German); other names as they are. */
-const char *ms_device_display_name  (const char *name);
-/* How the step line names a scenario action ("check" is "abrufen" in
- * German); an unknown action as it is. */
-const char *ms_action_display_name  (const char *action);
 
 G_END_DECLS

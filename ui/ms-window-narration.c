@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "ms-teaching.h"
 #include "ms-window-private.h"
@@ -136,14 +135,7 @@ ms_window_update_narration (MsWindow *self)
   else
     {
       const MsScenarioStep *step = ms_scenario_get_step (self->scenario, position - 1);
-      g_autofree char *raw = ms_scenario_step_describe (step);
-      g_autofree char *prefix = g_strdup_printf ("%s: %s", step->actor, step->action);
-      /* "actor: action (arguments)": the actor and the action in the
-       * reader's words, the arguments as the scenario wrote them. */
-      g_autofree char *what = g_strdup_printf ("%s: %s%s", ms_device_display_name (step->actor),
-                                               ms_action_display_name (step->action),
-                                               g_str_has_prefix (raw, prefix) ? raw + strlen (prefix) : "");
-
+      g_autofree char *what = ms_step_display_describe (step);
       g_autofree char *where = exchange_text (self, position);
 
       if (where[0] != '\0')

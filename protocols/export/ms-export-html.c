@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ms-device.h"
+#include "ms-display-names.h"
 #include "ms-export-private.h"
 
 /* A handout as one self-contained HTML file: no scripts, fonts or images
@@ -115,11 +116,11 @@ append_devices (GString *out,
 
       g_string_append_printf (out, "<tr><th scope=\"row\"><span class=\"swatch\" style=\"background:%s\"></span>",
                               ms_export_device_colour (world, name));
-      esc (out, name);
+      esc (out, ms_device_reader_name (name));
       g_string_append (out, "</th><td>");
       esc (out, ms_device_get_protocol (device));
       g_string_append (out, "</td><td>");
-      esc (out, ms_client_tls_mode_to_string (ms_device_get_tls_mode (device)));
+      esc (out, ms_client_tls_mode_display_name (ms_device_get_tls_mode (device)));
       g_string_append (out, "</td><td>");
       esc (out, link);
       g_string_append_printf (out, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n", up, down);

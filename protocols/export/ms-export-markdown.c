@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ms-device.h"
+#include "ms-display-names.h"
 #include "ms-export-private.h"
 
 /* A handout in CommonMark: the scenario, what it teaches, the devices, then
@@ -88,9 +89,9 @@ append_devices (GString *out,
       g_autofree char *down = ms_export_format_size (ms_device_get_bytes_down (device));
 
       g_string_append (out, "| ");
-      append_escaped (out, ms_device_get_name (device));
+      append_escaped (out, ms_device_reader_name (ms_device_get_name (device)));
       g_string_append_printf (out, " | %s | %s | ", ms_device_get_protocol (device),
-                              ms_client_tls_mode_to_string (ms_device_get_tls_mode (device)));
+                              ms_client_tls_mode_display_name (ms_device_get_tls_mode (device)));
       append_escaped (out, link);
       g_string_append_printf (out, " | %s | %s |\n", up, down);
     }

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ms-data-path.h"
+#include "ms-display-names.h"
 #include "ms-sim-sessions.h"
 #include "ms-store-loader.h"
 #include "ms-world-private.h"
@@ -514,7 +515,7 @@ ms_world_format_summary (MsWorld *self,
                               _("# %s (%s, %s): %llu bytes from the server, %llu bytes to it, "
                                 "%u round trips, %u connections, busy %s, %llu bytes stored "
                                 "on the device\n"),
-                              device->name, device->protocol, link,
+                              ms_device_reader_name (device->name), device->protocol, link,
                               (unsigned long long) device->bytes_down,
                               (unsigned long long) device->bytes_up, device->round_trips,
                               device->connections, busy, (unsigned long long) stored);
