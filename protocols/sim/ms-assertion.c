@@ -388,7 +388,7 @@ gboolean
 ms_assertion_check (MsAssertion  *self,
                     MsWorld      *world,
                     guint         step,
-                    char        **detail)
+                    MsPhrase    **detail)
 {
   MsAccount *server = ms_world_get_account (world);
   MsDevice *device = NULL;
@@ -396,7 +396,7 @@ ms_assertion_check (MsAssertion  *self,
   char **a = self->args;
   guint64 value = 0;
   gboolean ok = FALSE;
-  g_autofree char *found = NULL;
+  g_autoptr(MsPhrase) found = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (MS_IS_WORLD (world), FALSE);
@@ -406,7 +406,8 @@ ms_assertion_check (MsAssertion  *self,
       device = ms_world_lookup_device (world, self->devices[0]);
       if (device == NULL)
         {
-          *detail = g_strdup_printf ("there is no device “%s”", self->devices[0]);
+          *detail = ms_phrase_new (NC_ ("transcript", "there is no device “%s”"),
+                                   ms_phrase_text (self->devices[0]));
           return FALSE;
         }
       local = device_account (device);
@@ -423,8 +424,12 @@ ms_assertion_check (MsAssertion  *self,
 
         value = box != NULL ? ms_mailbox_get_n_messages (box) : 0;
         ok = compare (self->op, value, self->number);
-        found = g_strdup_printf ("%s holds %" G_GUINT64_FORMAT " messages%s", name, value,
-                                 box == NULL ? " (there is no such folder)" : "");
+        if (box == NULL)
+          found = ms_phrase_new (NC_ ("transcript", "%s holds %u messages (there is no such folder)"),
+                                 ms_phrase_text (name), ms_phrase_uint (value));
+        else
+          found = ms_phrase_new (NC_ ("transcript", "%s holds %u messages"),
+                                 ms_phrase_text (name), ms_phrase_uint (value));
       }
       break;
 
@@ -440,7 +445,10 @@ ms_assertion_check (MsAssertion  *self,
         gboolean want = self->what == A_SERVER_HAS || self->what == A_DEVICE_HAS;
 
         ok = (m != NULL) == want;
-        found = g_strdup_printf ("“%s” is %s", subject, m != NULL ? "there" : "not there");
+        if (m != NULL)
+          found = ms_phrase_new (NC_ ("transcript", "“%s” is there"), ms_phrase_text (subject));
+        else
+          found = ms_phrase_new (NC_ ("transcript", "“%s” is not there"), ms_phrase_text (subject));
       }
       break;
 
@@ -456,11 +464,16 @@ ms_assertion_check (MsAssertion  *self,
         gboolean want = self->what == A_SERVER_FLAG || self->what == A_DEVICE_FLAG;
 
         if (m == NULL)
-          found = g_strdup_printf ("there is no message “%s”", subject);
+          found = ms_phrase_new (NC_ ("transcript", "there is no message “%s”"), ms_phrase_text (subject));
         else
           {
             ok = has_flag (m, flag) == want;
-            found = g_strdup_printf ("“%s” %s %s", subject, has_flag (m, flag) ? "has" : "lacks", flag);
+            if (has_flag (m, flag))
+              found = ms_phrase_new (NC_ ("transcript", "“%s” has %s"),
+                                     ms_phrase_text (subject), ms_phrase_text (flag));
+            else
+              found = ms_phrase_new (NC_ ("transcript", "“%s” lacks %s"),
+                                     ms_phrase_text (subject), ms_phrase_text (flag));
           }
       }
       break;
@@ -477,7 +490,10 @@ ms_assertion_check (MsAssertion  *self,
         gboolean want = self->what == A_SERVER_FOLDER || self->what == A_DEVICE_FOLDER;
 
         ok = exists == want;
-        found = g_strdup_printf ("folder “%s” %s", name, exists ? "exists" : "does not exist");
+        if (exists)
+          found = ms_phrase_new (NC_ ("transcript", "folder “%s” exists"), ms_phrase_text (name));
+        else
+          found = ms_phrase_new (NC_ ("transcript", "folder “%s” does not exist"), ms_phrase_text (name));
       }
       break;
 
@@ -487,7 +503,11 @@ ms_assertion_check (MsAssertion  *self,
         gboolean has = ms_transcript_contains (ms_world_get_transcript (world), a[0]);
 
         ok = has == (self->what == A_TRANSCRIPT_CONTAINS);
-        found = g_strdup_printf ("the transcript %s “%s”", has ? "contains" : "does not contain", a[0]);
+        if (has)
+          found = ms_phrase_new (NC_ ("transcript", "the transcript contains “%s”"), ms_phrase_text (a[0]));
+        else
+          found = ms_phrase_new (NC_ ("transcript", "the transcript does not contain “%s”"),
+                                 ms_phrase_text (a[0]));
       }
       break;
 
@@ -497,7 +517,11 @@ ms_assertion_check (MsAssertion  *self,
         gboolean has = step_contains (world, step, a[0]);
 
         ok = has == (self->what == A_STEP_CONTAINS);
-        found = g_strdup_printf ("this step %s “%s”", has ? "contains" : "does not contain", a[0]);
+        if (has)
+          found = ms_phrase_new (NC_ ("transcript", "this step contains “%s”"), ms_phrase_text (a[0]));
+        else
+          found = ms_phrase_new (NC_ ("transcript", "this step does not contain “%s”"),
+                                 ms_phrase_text (a[0]));
       }
       break;
 
@@ -513,24 +537,45 @@ ms_assertion_check (MsAssertion  *self,
 
         switch (self->what)
           {
-          case A_BYTES_DOWN: value = ms_device_get_bytes_down (device); what = "bytes from the server"; break;
-          case A_BYTES_UP: value = ms_device_get_bytes_up (device); what = "bytes to the server"; break;
-          case A_STEP_BYTES_DOWN: value = step_bytes (world, a[0], step, FALSE); what = "bytes from the server in this step"; break;
-          case A_STEP_TRAFFIC: value = step_bytes (world, a[0], step, TRUE); what = "bytes on the network in this step"; break;
-          case A_ROUND_TRIPS: value = ms_device_get_round_trips (device); what = "round trips"; break;
-          case A_CONNECTIONS: value = ms_device_get_connections (device); what = "connections"; break;
-          case A_DEVICE_STORAGE: value = account_size (local); what = "bytes stored on the device"; break;
+          case A_BYTES_DOWN:
+            value = ms_device_get_bytes_down (device);
+            what = NC_ ("transcript", "%s: %u bytes from the server");
+            break;
+          case A_BYTES_UP:
+            value = ms_device_get_bytes_up (device);
+            what = NC_ ("transcript", "%s: %u bytes to the server");
+            break;
+          case A_STEP_BYTES_DOWN:
+            value = step_bytes (world, a[0], step, FALSE);
+            what = NC_ ("transcript", "%s: %u bytes from the server in this step");
+            break;
+          case A_STEP_TRAFFIC:
+            value = step_bytes (world, a[0], step, TRUE);
+            what = NC_ ("transcript", "%s: %u bytes on the network in this step");
+            break;
+          case A_ROUND_TRIPS:
+            value = ms_device_get_round_trips (device);
+            what = NC_ ("transcript", "%s: %u round trips");
+            break;
+          case A_CONNECTIONS:
+            value = ms_device_get_connections (device);
+            what = NC_ ("transcript", "%s: %u connections");
+            break;
+          case A_DEVICE_STORAGE:
+            value = account_size (local);
+            what = NC_ ("transcript", "%s: %u bytes stored on the device");
+            break;
           default: g_assert_not_reached ();
           }
         ok = compare (self->op, value, self->number);
-        found = g_strdup_printf ("%s: %" G_GUINT64_FORMAT " %s", a[0], value, what);
+        found = ms_phrase_new (what, ms_phrase_text (a[0]), ms_phrase_uint (value));
       }
       break;
 
     case A_SERVER_STORAGE:
       value = account_size (server);
       ok = compare (self->op, value, self->number);
-      found = g_strdup_printf ("the server stores %" G_GUINT64_FORMAT " bytes", value);
+      found = ms_phrase_new (NC_ ("transcript", "the server stores %u bytes"), ms_phrase_uint (value));
       break;
 
     case A_BYTES_DOWN_LESS:
@@ -539,20 +584,23 @@ ms_assertion_check (MsAssertion  *self,
 
         if (other == NULL)
           {
-            *detail = g_strdup_printf ("there is no device “%s”", a[1]);
+            *detail = ms_phrase_new (NC_ ("transcript", "there is no device “%s”"), ms_phrase_text (a[1]));
             return FALSE;
           }
         ok = ms_device_get_bytes_down (device) < ms_device_get_bytes_down (other);
-        found = g_strdup_printf ("%s: %" G_GUINT64_FORMAT " bytes, %s: %" G_GUINT64_FORMAT " bytes",
-                                 a[0], ms_device_get_bytes_down (device),
-                                 a[1], ms_device_get_bytes_down (other));
+        found = ms_phrase_new (NC_ ("transcript", "%s: %u bytes, %s: %u bytes"),
+                               ms_phrase_text (a[0]), ms_phrase_uint (ms_device_get_bytes_down (device)),
+                               ms_phrase_text (a[1]), ms_phrase_uint (ms_device_get_bytes_down (other)));
       }
       break;
 
     case A_DEVICE_ONLINE:
     case A_DEVICE_OFFLINE:
       ok = ms_device_get_online (device) == (self->what == A_DEVICE_ONLINE);
-      found = g_strdup_printf ("%s is %s", a[0], ms_device_get_online (device) ? "online" : "offline");
+      if (ms_device_get_online (device))
+        found = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_text (a[0]));
+      else
+        found = ms_phrase_new (NC_ ("transcript", "%s is offline"), ms_phrase_text (a[0]));
       break;
 
     case A_DEVICE_CONNECTED:
@@ -561,7 +609,10 @@ ms_assertion_check (MsAssertion  *self,
         gboolean connected = ms_device_get_connected (device);
 
         ok = connected == (self->what == A_DEVICE_CONNECTED);
-        found = g_strdup_printf ("%s is %s", a[0], connected ? "connected" : "not connected");
+        if (connected)
+          found = ms_phrase_new (NC_ ("transcript", "%s is connected"), ms_phrase_text (a[0]));
+        else
+          found = ms_phrase_new (NC_ ("transcript", "%s is not connected"), ms_phrase_text (a[0]));
       }
       break;
 

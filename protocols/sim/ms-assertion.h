@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include "ms-phrase.h"
 #include "ms-world.h"
 
 G_BEGIN_DECLS
@@ -18,11 +19,11 @@ const char  *ms_assertion_get_text   (MsAssertion  *self);
 /* The device names the assertion refers to (for validation). */
 const char * const *ms_assertion_get_devices (MsAssertion *self);
 /* TRUE when it holds in @world after step @step; @detail says what was
- * found either way ("INBOX holds 2 messages"). */
+ * found either way ("INBOX holds 2 messages"), as a phrase (ms-phrase.h). */
 gboolean     ms_assertion_check      (MsAssertion  *self,
                                       MsWorld      *world,
                                       guint         step,
-                                      char        **detail);
+                                      MsPhrase    **detail);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsAssertion, ms_assertion_free)
 

@@ -356,11 +356,12 @@ run_step (MsPlayer  *self,
   if (!performed && self->protocol_override != NULL &&
       g_error_matches (local_error, MS_WORLD_ERROR, MS_WORLD_ERROR_UNTIL_NOT_MET))
     {
-      g_autofree char *notice = g_strdup_printf ("over %s this step does not pause: “%s” never crosses the wire, so the exchange ran to its end",
-                                                 self->protocol_override, step->until);
+      MsPhrase *notice = ms_phrase_new (NC_ ("transcript", "over %s this step does not pause: “%s” never "
+                                             "crosses the wire, so the exchange ran to its end"),
+                                        ms_phrase_text (self->protocol_override), ms_phrase_text (step->until));
 
       g_clear_error (&local_error);
-      ms_world_add_notice (self->world, step->actor, notice);
+      ms_world_add_notice_phrase (self->world, step->actor, notice);
       performed = TRUE;
     }
 
@@ -394,17 +395,22 @@ run_step (MsPlayer  *self,
     {
       MsAssertion *assertion = g_ptr_array_index (step->assertions, i);
       MsAssertionResult *r = g_new0 (MsAssertionResult, 1);
-      g_autofree char *notice = NULL;
+      MsPhrase *detail = NULL;
+      MsPhrase *notice;
 
       r->step = number;
       r->index = i;
       r->key = g_strdup (g_ptr_array_index (step->assertion_keys, i));
       r->text = g_strdup (ms_assertion_get_text (assertion));
-      r->passed = ms_assertion_check (assertion, self->world, number, &r->detail);
+      r->passed = ms_assertion_check (assertion, self->world, number, &detail);
+      r->detail = ms_phrase_to_english (detail);
       g_ptr_array_add (self->results, r);
 
-      notice = g_strdup_printf ("check %s: %s (%s)", r->passed ? "ok" : "FAILED", r->text, r->detail);
-      ms_world_add_notice (self->world, "check", notice);
+      if (r->passed)
+        notice = ms_phrase_new (NC_ ("transcript", "check ok: %s (%s)"), ms_phrase_text (r->text), detail);
+      else
+        notice = ms_phrase_new (NC_ ("transcript", "check FAILED: %s (%s)"), ms_phrase_text (r->text), detail);
+      ms_world_add_notice_phrase (self->world, "check", notice);
     }
 
   self->position = number;

@@ -2,6 +2,7 @@
 /* The sim module fills entries in directly before adding them to a transcript. */
 #pragma once
 
+#include "ms-phrase.h"
 #include "ms-transcript-entry.h"
 
 G_BEGIN_DECLS
@@ -26,12 +27,16 @@ struct _MsTranscriptEntry
   char             *tls_record_type;
   char             *tls_handshake;
   guint             step;
-  char             *text;
-  char             *display_text;   /* made on first use; see ms-transcript-display.h */
+  char             *text;           /* for a NOTICE or STATE with a phrase: its English */
+  MsPhrase         *phrase;         /* what a NOTICE or STATE says, as data; or NULL */
+  char             *display_text;   /* made from the phrase on first use */
   GStrv             teaching_ids;
   GStrv             myth_ids;
 };
 
 MsTranscriptEntry *ms_transcript_entry_new (MsTranscriptKind kind);
+/* Takes @phrase over and writes its English as the text. */
+void               ms_transcript_entry_set_phrase (MsTranscriptEntry *self,
+                                                   MsPhrase          *phrase);
 
 G_END_DECLS

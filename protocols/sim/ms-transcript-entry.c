@@ -32,6 +32,7 @@ ms_transcript_entry_finalize (GObject *object)
   g_free (self->tls_record_type);
   g_free (self->tls_handshake);
   g_free (self->text);
+  g_clear_pointer (&self->phrase, ms_phrase_unref);
   g_free (self->display_text);
   g_strfreev (self->teaching_ids);
   g_strfreev (self->myth_ids);
@@ -101,6 +102,19 @@ ms_transcript_entry_new (MsTranscriptKind kind)
   return self;
 }
 
+void
+ms_transcript_entry_set_phrase (MsTranscriptEntry *self,
+                                MsPhrase          *phrase)
+{
+  g_return_if_fail (MS_IS_TRANSCRIPT_ENTRY (self));
+  g_return_if_fail (phrase != NULL);
+
+  g_clear_pointer (&self->phrase, ms_phrase_unref);
+  self->phrase = phrase;
+  g_free (self->text);
+  self->text = ms_phrase_to_english (phrase);
+}
+
 MsTranscriptEntry *
 ms_transcript_entry_new_chunk (const char  *device,
                                const char  *protocol,
@@ -149,6 +163,27 @@ ms_transcript_entry_new_text (MsTranscriptKind  kind,
   return self;
 }
 
+MsTranscriptEntry *
+ms_transcript_entry_new_phrase (MsTranscriptKind  kind,
+                                const char       *device,
+                                const char       *protocol,
+                                guint             connection,
+                                MsPhrase         *phrase)
+{
+  MsTranscriptEntry *self;
+
+  g_return_val_if_fail (kind == MS_TRANSCRIPT_NOTICE || kind == MS_TRANSCRIPT_STATE, NULL);
+  g_return_val_if_fail (phrase != NULL, NULL);
+
+  self = ms_transcript_entry_new (kind);
+  self->device = g_strdup (device);
+  self->protocol = g_strdup (protocol);
+  self->connection = connection;
+  ms_transcript_entry_set_phrase (self, phrase);
+  self->real_time_us = g_get_real_time ();
+  return self;
+}
+
 #define GETTER(type, name, field, fallback)                              \
   type                                                                   \
   ms_transcript_entry_get_##name (MsTranscriptEntry *self)               \
@@ -174,6 +209,7 @@ GETTER (const char *, tls_record_type, tls_record_type, NULL)
 GETTER (const char *, tls_handshake, tls_handshake, NULL)
 GETTER (guint, step, step, 0)
 GETTER (const char *, text, text, NULL)
+GETTER (const MsPhrase *, phrase, phrase, NULL)
 
 const char *
 ms_transcript_entry_get_display_text (MsTranscriptEntry *self)
@@ -188,8 +224,11 @@ ms_transcript_entry_get_display_text (MsTranscriptEntry *self)
   text = g_atomic_pointer_get (&self->display_text);
   if (text != NULL)
     return text;
-  /* Entries are shared with export threads: whoever comes second frees. */
-  text = ms_transcript_display_translate (self->text);
+  /* Entries are shared with export threads: whoever comes second frees.
+   * An entry written as a phrase is translated from its parts; the lines
+   * not yet written that way still go through the phrase matcher. */
+  text = self->phrase != NULL ? ms_phrase_to_display (self->phrase)
+                              : ms_transcript_display_translate (self->text);
   if (!g_atomic_pointer_compare_and_exchange (&self->display_text, NULL, text))
     {
       g_free (text);

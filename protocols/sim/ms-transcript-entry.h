@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 #include "ms-link.h"
+#include "ms-phrase.h"
 
 G_BEGIN_DECLS
 
@@ -50,9 +51,12 @@ const char       *ms_transcript_entry_get_tls_handshake (MsTranscriptEntry *self
 guint             ms_transcript_entry_get_step          (MsTranscriptEntry *self);
 /* NARRATION, NOTICE, STEP and STATE: the text. */
 const char       *ms_transcript_entry_get_text          (MsTranscriptEntry *self);
-/* What a person reads: for NOTICE and STATE the text in the current
- * language (ms-transcript-display.h); else the text. Assertions, goldens and
- * machine-readable exports use get_text(). */
+/* NOTICE and STATE: what the entry says as data (ms-phrase.h), of which
+ * the text is the English; NULL for other kinds. */
+const MsPhrase   *ms_transcript_entry_get_phrase        (MsTranscriptEntry *self);
+/* What a person reads: for NOTICE and STATE the phrase in the current
+ * language; else the text. Assertions, goldens and machine-readable exports
+ * use get_text(). */
 const char       *ms_transcript_entry_get_display_text  (MsTranscriptEntry *self);
 /* NARRATION: the teaching ids ("T10") and myth ids ("M2") it explains. */
 const char * const *ms_transcript_entry_get_teaching_ids (MsTranscriptEntry *self);
@@ -70,7 +74,8 @@ const char       *ms_transcript_kind_to_string          (MsTranscriptKind   kind
 /* For what happens outside a simulated world (a real client's connection,
  * net/ms-live-client.c): the times and the step are left at 0 for
  * ms_world_add_external_entry() to fill in. A chunk takes @lines (from
- * MsChunkDecoder); a notice or a state change is one line of @text. */
+ * MsChunkDecoder); a notice or a state change is one line of @text, or
+ * one @phrase (taken over). */
 MsTranscriptEntry *ms_transcript_entry_new_chunk  (const char   *device,
                                                    const char   *protocol,
                                                    guint         connection,
@@ -86,5 +91,10 @@ MsTranscriptEntry *ms_transcript_entry_new_text   (MsTranscriptKind kind,
                                                    const char   *protocol,
                                                    guint         connection,
                                                    const char   *text);
+MsTranscriptEntry *ms_transcript_entry_new_phrase (MsTranscriptKind kind,
+                                                   const char   *device,
+                                                   const char   *protocol,
+                                                   guint         connection,
+                                                   MsPhrase     *phrase);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "ms-world"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-data-path.h"
@@ -119,11 +121,10 @@ do_crash (MsWorld   *world,
 {
   g_autoptr(MsStore) local = ms_store_new ();
   g_autoptr(MsClientSession) client = NULL;
-  g_autofree char *text = NULL;
 
   if (device->connection != NULL)
     ms_sim_connection_close (device->connection, TRUE,
-                         "the device crashed: its connection is gone");
+                             ms_phrase_new (NC_ ("transcript", "the device crashed: its connection is gone")));
 
   /* An action the old client never finished dies with it. */
   device->action_running = FALSE;
@@ -132,9 +133,10 @@ do_crash (MsWorld   *world,
   if (client == NULL)
     return FALSE;
   ms_world_set_device_client (world, device, client);
-  text = g_strdup_printf ("%s crashed and lost its local mail; a new %s with the same "
-                          "account settings starts with an empty store", device->name, device->name);
-  ms_world_add_notice (world, device->name, text);
+  ms_world_add_notice_phrase (world, device->name,
+                              ms_phrase_new (NC_ ("transcript", "%s crashed and lost its local mail; a new %s with "
+                                                  "the same account settings starts with an empty store"),
+                                             ms_phrase_text (device->name), ms_phrase_text (device->name)));
   return TRUE;
 }
 
@@ -187,12 +189,15 @@ do_stop (MsWorld  *world,
   if (MS_IS_POP3_CLIENT (device->client))
     {
       if (!ms_pop3_client_stop (MS_POP3_CLIENT (device->client)))
-        ms_world_add_notice (world, device->name, "Stop: the POP3 client is not in the middle of a check");
+        ms_world_add_notice_phrase (world, device->name,
+                                    ms_phrase_new (NC_ ("transcript", "Stop: the POP3 client is not in the middle "
+                                                        "of a check")));
     }
   else
-    ms_world_add_notice (world, device->name,
-                         "Stop: IMAP has nothing to take back, because each command took effect on the "
-                         "server when the server answered it; the client lets the work in progress finish");
+    ms_world_add_notice_phrase (world, device->name,
+                                ms_phrase_new (NC_ ("transcript", "Stop: IMAP has nothing to take back, because "
+                                                    "each command took effect on the server when the server "
+                                                    "answered it; the client lets the work in progress finish")));
   run_exchange (world);
   return TRUE;
 }
@@ -216,15 +221,16 @@ ms_world_perform_device (MsWorld     *world,
   if (g_str_equal (action, "go-offline"))
     {
       if (device->connection != NULL)
-        ms_sim_connection_close (device->connection, TRUE, "the device went offline: connection lost");
+        ms_sim_connection_close (device->connection, TRUE,
+                                 ms_phrase_new (NC_ ("transcript", "the device went offline: connection lost")));
       ms_device_set_online (device, FALSE);
-      ms_world_add_notice (world, device->name, "offline");
+      ms_world_add_notice_phrase (world, device->name, ms_phrase_new (NC_ ("transcript", "offline")));
       return TRUE;
     }
   if (g_str_equal (action, "go-online"))
     {
       ms_device_set_online (device, TRUE);
-      ms_world_add_notice (world, device->name, "back online");
+      ms_world_add_notice_phrase (world, device->name, ms_phrase_new (NC_ ("transcript", "back online")));
       client_action = ms_client_action_new (MS_CLIENT_ACTION_RESYNC);
       return run_client_action (world, device, client_action, error);
     }
@@ -272,7 +278,7 @@ do_deliver (MsWorld     *world,
   const char *file = arg (args, "file");
   const char *mailbox = arg_or (args, "mailbox", "INBOX");
   g_autoptr(GBytes) raw = NULL;
-  g_autofree char *text = NULL;
+  MsPhrase *text;
   guint64 attachment = 0;
 
   if (file != NULL)
@@ -308,10 +314,14 @@ do_deliver (MsWorld     *world,
 
   if (!append_to_server (world, mailbox, raw, error))
     return FALSE;
-  text = g_strdup_printf ("new mail reaches the server's %s (%zu bytes)%s", mailbox,
-                          g_bytes_get_size (raw),
-                          g_str_equal (actor, "sender") ? ", relayed from the sender's server" : "");
-  ms_world_add_notice (world, "server", text);
+  if (g_str_equal (actor, "sender"))
+    text = ms_phrase_new (NC_ ("transcript", "new mail reaches the server's %s (%u bytes), relayed from the "
+                               "sender's server"),
+                          ms_phrase_text (mailbox), ms_phrase_uint (g_bytes_get_size (raw)));
+  else
+    text = ms_phrase_new (NC_ ("transcript", "new mail reaches the server's %s (%u bytes)"),
+                          ms_phrase_text (mailbox), ms_phrase_uint (g_bytes_get_size (raw)));
+  ms_world_add_notice_phrase (world, "server", text);
   run_exchange (world);
   return TRUE;
 }
@@ -328,7 +338,6 @@ do_generate (MsWorld     *world,
   guint64 count, every;
   const char *keyword = arg_or (args, "keyword", "volcano");
   const char *mailbox = arg_or (args, "mailbox", "INBOX");
-  g_autofree char *text = NULL;
 
   if (!arg_uint (args, "count", 100, MAX_GENERATE, &count, error) ||
       !arg_uint (args, "every", 50, MAX_GENERATE, &every, error))
@@ -352,9 +361,9 @@ do_generate (MsWorld     *world,
       if (!append_to_server (world, mailbox, raw, error))
         return FALSE;
     }
-  text = g_strdup_printf ("%" G_GUINT64_FORMAT " generated messages reach the server's %s",
-                          count, mailbox);
-  ms_world_add_notice (world, "server", text);
+  ms_world_add_notice_phrase (world, "server",
+                              ms_phrase_new (NC_ ("transcript", "%u generated messages reach the server's %s"),
+                                             ms_phrase_uint (count), ms_phrase_text (mailbox)));
   run_exchange (world);
   return TRUE;
 }
@@ -374,7 +383,7 @@ do_scan (MsWorld     *world,
   static const char * const junk[] = { "$Junk", NULL };
   MsMailbox *box = ms_account_lookup_mailbox (world->account, mailbox);
   g_autoptr(GPtrArray) marked = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(MsPhrase) text = ms_phrase_list_new ("; ");
   guint32 from;
   guint checked = 0;
 
@@ -410,14 +419,26 @@ do_scan (MsWorld     *world,
       ms_mailbox_store_flags (box, g_ptr_array_index (junk_messages, i), MS_FLAGS_ADD, MS_FLAG_NONE, junk);
   }
 
-  g_string_printf (text, "the server's spam and virus filter checks %u new message%s in %s, once for "
-                   "every device", checked, checked == 1 ? "" : "s", mailbox);
+  ms_phrase_list_append (text, ms_phrase_new_plural (MS_NP ("transcript",
+                                                            "the server's spam and virus filter checks %u new "
+                                                            "message in %s, once for every device",
+                                                            "the server's spam and virus filter checks %u new "
+                                                            "messages in %s, once for every device"),
+                                                     checked, ms_phrase_uint (checked), ms_phrase_text (mailbox)));
   if (marked->len == 0)
-    g_string_append (text, "; it finds nothing wrong");
-  for (guint i = 0; i < marked->len; i++)
-    g_string_append_printf (text, "%s“%s”", i == 0 ? "; it marks as junk (keyword $Junk): " : ", ",
-                            (const char *) g_ptr_array_index (marked, i));
-  ms_world_add_notice (world, "server", text->str);
+    ms_phrase_list_append (text, ms_phrase_new (NC_ ("transcript", "it finds nothing wrong")));
+  else
+    {
+      /* The subjects are text: whatever they say, they are not translated. */
+      g_autoptr(GString) subjects = g_string_new (NULL);
+
+      for (guint i = 0; i < marked->len; i++)
+        g_string_append_printf (subjects, "%s“%s”", i == 0 ? "" : ", ",
+                                (const char *) g_ptr_array_index (marked, i));
+      ms_phrase_list_append (text, ms_phrase_new (NC_ ("transcript", "it marks as junk (keyword $Junk): %s"),
+                                                  ms_phrase_text (subjects->str)));
+    }
+  ms_world_add_notice_phrase (world, "server", g_steal_pointer (&text));
   run_exchange (world);
   return TRUE;
 }
@@ -466,7 +487,7 @@ ms_world_perform_network (MsWorld     *world,
     {
       MsDropRule *rule = g_new0 (MsDropRule, 1);
       guint64 after;
-      g_autofree char *text = NULL;
+      MsPhrase *text;
 
       if (!arg_uint (args, "after-bytes", G_MAXINT64, G_MAXINT64, &after, error))
         {
@@ -480,11 +501,11 @@ ms_world_perform_network (MsWorld     *world,
         rule->after_bytes = 0;
       g_ptr_array_add (world->drops, rule);
       text = rule->command != NULL
-        ? g_strdup_printf ("the network will cut %s's connection in the middle of its next %s",
-                           device, rule->command)
-        : g_strdup_printf ("the network will cut %s's connection after %" G_GINT64_FORMAT " bytes",
-                           device, rule->after_bytes);
-      ms_world_add_notice (world, "network", text);
+        ? ms_phrase_new (NC_ ("transcript", "the network will cut %s's connection in the middle of its next %s"),
+                         ms_phrase_text (device), ms_phrase_text (rule->command))
+        : ms_phrase_new (NC_ ("transcript", "the network will cut %s's connection after %u bytes"),
+                         ms_phrase_text (device), ms_phrase_uint ((guint64) rule->after_bytes));
+      ms_world_add_notice_phrase (world, "network", text);
       return TRUE;
     }
   if (g_str_equal (action, "set-link"))

@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 
 /* ms-world-connection.c */
 MsSimConnection *ms_sim_connection_ref    (MsSimConnection *conn);
+/* Takes @phrase over. */
 void             ms_sim_connection_notice (MsSimConnection *conn,
-                                           const char      *text);
+                                           MsPhrase        *phrase);
 
 /* ms-world-wire.c */
 /* Plaintext from one end, in clear on the link (or cut by a drop rule). */

@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "ms-world"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-external-link.h"
@@ -78,11 +80,11 @@ ms_world_add_entry (MsWorld           *world,
 
 void
 ms_sim_connection_notice (MsSimConnection *conn,
-                          const char      *text)
+                          MsPhrase        *phrase)
 {
   MsTranscriptEntry *entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
 
-  entry->text = g_strdup (text);
+  ms_transcript_entry_set_phrase (entry, phrase);
   ms_world_add_entry (conn->world, entry);
 }
 
@@ -125,9 +127,9 @@ connection_maybe_close (MsSimConnection *conn)
   if (conn->closed || conn->in_flight > 0 || conn->cutting)
     return;
   if (ms_server_session_is_finished (conn->server))
-    ms_sim_connection_close (conn, FALSE, "the server closes the connection");
+    ms_sim_connection_close (conn, FALSE, ms_phrase_new (NC_ ("transcript", "the server closes the connection")));
   else if (ms_client_session_wants_close (conn->client))
-    ms_sim_connection_close (conn, FALSE, "the client closes the connection");
+    ms_sim_connection_close (conn, FALSE, ms_phrase_new (NC_ ("transcript", "the client closes the connection")));
 }
 
 static void
@@ -154,10 +156,10 @@ connection_pump (MsSimConnection *conn)
   if (!conn->held && ms_server_session_get_hold_ms (conn->server) > 0)
     {
       guint hold = ms_server_session_get_hold_ms (conn->server);
-      g_autofree char *text = g_strdup_printf ("the server holds this connection for %u ms before answering", hold);
-
       conn->held = TRUE;
-      ms_sim_connection_notice (conn, text);
+      ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "the server holds this connection for %u "
+                                                           "ms before answering"),
+                                                     ms_phrase_uint (hold)));
       ms_clock_schedule (conn->world->clock,
                          ms_clock_get_now_us (conn->world->clock) + (gint64) hold * 1000,
                          release_hold_cb, ms_sim_connection_ref (conn),
@@ -214,7 +216,8 @@ on_server_tls_requested (MsServerSession *server,
   if (take_server_output (conn, buf) > 0)
     ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
   if (ms_sim_tls_start_end (conn, TRUE))
-    ms_sim_connection_notice (conn, "the server starts TLS: from now on it sends only TLS records");
+    ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "the server starts TLS: from now on it "
+                                                        "sends only TLS records")));
 }
 
 static void
@@ -248,7 +251,7 @@ on_client_tls_requested (MsClientSession *client,
                          MsSimConnection *conn)
 {
   if (ms_sim_tls_start_end (conn, FALSE))
-    ms_sim_connection_notice (conn, "the client starts the TLS handshake");
+    ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "the client starts the TLS handshake")));
 }
 
 static void
@@ -265,10 +268,10 @@ established_cb (gpointer data)
        * POP3 or IMAP, so even the greeting is encrypted. */
       if (!ms_sim_tls_start_end (conn, TRUE) || !ms_sim_tls_start_end (conn, FALSE))
         {
-          ms_sim_connection_close (conn, TRUE, "connection lost: TLS could not start");
+          ms_sim_connection_close (conn, TRUE, ms_phrase_new (NC_ ("transcript", "connection lost: TLS could not start")));
           return;
         }
-      ms_sim_connection_notice (conn, "implicit TLS: the handshake starts at once");
+      ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "implicit TLS: the handshake starts at once")));
     }
   ms_server_session_start (conn->server);
   ms_client_session_connected (conn->client);
@@ -287,7 +290,8 @@ ms_sim_connection_open (MsWorld         *world,
   MsSimConnection *conn;
   MsLink *link = ms_device_get_link (device);
   gboolean implicit = is_mail && ms_device_get_tls_mode (device) == MS_CLIENT_TLS_IMPLICIT;
-  g_autofree char *text = NULL;
+  gboolean external = is_mail && ms_device_get_server_url (device) != NULL;
+  MsPhrase *service;
 
   if (is_mail && ms_device_get_server_url (device) != NULL)
     server = ms_external_link_new (ms_device_get_server_url (device), error);
@@ -334,14 +338,22 @@ ms_sim_connection_open (MsWorld         *world,
 
   if (is_mail && ms_device_get_server_url (device) != NULL)
     conn->port = (guint) g_ascii_strtoull (strrchr (ms_device_get_server_url (device), ':') + 1, NULL, 10);
-  text = g_strdup_printf ("%s opens a TCP connection to %s, port %u (%s%s)",
-                          ms_device_get_name (device),
-                          is_mail && ms_device_get_server_url (device) != NULL ? "the external server" : "the server",
-                          conn->port,
-                          g_str_equal (protocol, "pop3") ? "POP3" :
-                          g_str_equal (protocol, "imap") ? "IMAP" : "SMTP submission",
-                          implicit ? " over TLS" : "");
-  ms_sim_connection_notice (conn, text);
+  if (g_str_equal (protocol, "pop3"))
+    service = implicit ? ms_phrase_new (NC_ ("transcript", "POP3 over TLS")) : ms_phrase_text ("POP3");
+  else if (g_str_equal (protocol, "imap"))
+    service = implicit ? ms_phrase_new (NC_ ("transcript", "IMAP over TLS")) : ms_phrase_text ("IMAP");
+  else
+    service = implicit ? ms_phrase_new (NC_ ("transcript", "SMTP submission over TLS"))
+                       : ms_phrase_new (NC_ ("transcript", "SMTP submission"));
+  ms_sim_connection_notice (conn,
+                            external
+                            ? ms_phrase_new (NC_ ("transcript", "%s opens a TCP connection to the external server, "
+                                                  "port %u (%s)"),
+                                             ms_phrase_text (ms_device_get_name (device)),
+                                             ms_phrase_uint (conn->port), service)
+                            : ms_phrase_new (NC_ ("transcript", "%s opens a TCP connection to the server, port %u (%s)"),
+                                             ms_phrase_text (ms_device_get_name (device)),
+                                             ms_phrase_uint (conn->port), service));
 
   /* TCP's handshake costs one round trip before the first byte of mail. */
   ms_device_add_round_trip (device);
@@ -354,12 +366,15 @@ ms_sim_connection_open (MsWorld         *world,
 void
 ms_sim_connection_close (MsSimConnection *conn,
                      gboolean      lost,
-                     const char   *why)
+                     MsPhrase     *why)
 {
   MsWorld *world = conn->world;
 
   if (conn->closed)
-    return;
+    {
+      ms_phrase_unref (why);
+      return;
+    }
 
   conn->closed = TRUE;
   ms_sim_connection_notice (conn, why);
@@ -409,8 +424,8 @@ ms_world_pump_device (MsWorld  *world,
       if (device->offline_refused)
         return;
       device->offline_refused = TRUE;
-      ms_world_add_notice (world, device->name,
-                           "offline: the device cannot reach the server");
+      ms_world_add_notice_phrase (world, device->name,
+                                  ms_phrase_new (NC_ ("transcript", "offline: the device cannot reach the server")));
       ms_client_session_connection_lost (client);
       return;
     }
@@ -420,7 +435,7 @@ ms_world_pump_device (MsWorld  *world,
 
     if (ms_sim_connection_open (world, device, client, device->protocol, TRUE, &error) == NULL)
       {
-        ms_world_add_notice (world, device->name, error->message);
+        ms_world_add_notice_phrase (world, device->name, ms_phrase_text (error->message));
         ms_client_session_connection_lost (client);
       }
   }

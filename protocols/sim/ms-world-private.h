@@ -96,9 +96,10 @@ MsSimConnection *ms_sim_connection_open   (MsWorld         *world,
                                     const char      *protocol,
                                     gboolean         is_mail,
                                     GError         **error);
+/* Takes @why (what the transcript says about it) over. */
 void          ms_sim_connection_close  (MsSimConnection    *conn,
                                     gboolean         lost,
-                                    const char      *why);
+                                    MsPhrase        *why);
 void          ms_sim_connection_unref  (MsSimConnection    *conn);
 void          ms_world_pump_all    (MsWorld         *world);
 void          ms_world_pump_device (MsWorld         *world,

@@ -9,6 +9,8 @@
 #define G_LOG_DOMAIN "ms-world"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-server-session.h"
@@ -83,7 +85,7 @@ ms_sim_tls_start_end (MsSimConnection *conn,
 
   if (context == NULL)
     {
-      ms_sim_connection_notice (conn, error->message);
+      ms_sim_connection_notice (conn, ms_phrase_text (error->message));
       return FALSE;
     }
   if (server)
@@ -210,11 +212,13 @@ tls_check (MsSimConnection *conn,
 
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("TLS failed (%s side): %s",
-                                               server_side ? "server" : "client", error->message);
-
-      ms_sim_connection_notice (conn, text);
-      ms_sim_connection_close (conn, TRUE, "connection lost: TLS failed");
+      if (server_side)
+        ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "TLS failed (server side): %s"),
+                                                       ms_phrase_text (error->message)));
+      else
+        ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "TLS failed (client side): %s"),
+                                                       ms_phrase_text (error->message)));
+      ms_sim_connection_close (conn, TRUE, ms_phrase_new (NC_ ("transcript", "connection lost: TLS failed")));
       return FALSE;
     }
   if (!*done && ms_tls_filter_is_handshake_done (filter))
@@ -222,11 +226,9 @@ tls_check (MsSimConnection *conn,
       *done = TRUE;
       if (server_side)
         {
-          g_autofree char *text = g_strdup_printf ("TLS handshake complete: %s, %s",
-                                                   ms_tls_filter_get_version_name (filter),
-                                                   ms_tls_filter_get_cipher_name (filter));
-
-          ms_sim_connection_notice (conn, text);
+          ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "TLS handshake complete: %s, %s"),
+                                                         ms_phrase_text (ms_tls_filter_get_version_name (filter)),
+                                                         ms_phrase_text (ms_tls_filter_get_cipher_name (filter))));
           ms_server_session_set_tls_active (conn->server, TRUE);
         }
       else

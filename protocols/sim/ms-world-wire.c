@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "ms-world"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-server-session.h"
@@ -205,7 +207,8 @@ ms_sim_wire_send_plain (MsSimConnection *conn,
   if (cut)
     {
       conn->cutting = TRUE;
-      ms_sim_connection_notice (conn, "the network cuts the connection here: the rest of this command never arrives");
+      ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "the network cuts the connection here: the "
+                                                           "rest of this command never arrives")));
     }
 }
 
@@ -286,6 +289,6 @@ deliver_cb (gpointer data)
     deliver_plain (conn, d->direction, bytes, len);
 
   if (d->cut_after && !conn->closed)
-    ms_sim_connection_close (conn, TRUE, "connection lost: the network dropped it");
+    ms_sim_connection_close (conn, TRUE, ms_phrase_new (NC_ ("transcript", "connection lost: the network dropped it")));
   ms_world_pump_all (conn->world);
 }

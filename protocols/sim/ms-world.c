@@ -484,6 +484,21 @@ ms_world_add_notice (MsWorld    *self,
 }
 
 void
+ms_world_add_notice_phrase (MsWorld    *self,
+                            const char *device,
+                            MsPhrase   *phrase)
+{
+  MsTranscriptEntry *entry;
+
+  g_return_if_fail (MS_IS_WORLD (self));
+  g_return_if_fail (phrase != NULL);
+
+  entry = ms_world_new_entry (self, MS_TRANSCRIPT_NOTICE, NULL, device);
+  ms_transcript_entry_set_phrase (entry, phrase);
+  ms_world_add_entry (self, entry);
+}
+
+void
 ms_world_format_summary (MsWorld *self,
                          GString *out)
 {

@@ -92,6 +92,10 @@ void          ms_world_narrate           (MsWorld            *self,
 void          ms_world_add_notice        (MsWorld     *self,
                                           const char  *device,
                                           const char  *text);
+/* A notice written as a phrase (ms-phrase.h), taken over. */
+void          ms_world_add_notice_phrase (MsWorld     *self,
+                                          const char  *device,
+                                          MsPhrase    *phrase);
 /* Records something that happened outside the simulation, on a real
  * connection to this world's server (net/ms-live-server.c): the entry gets
  * the virtual time and the step of now, since the world's clock stands

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* MsPhrase: a transcript sentence kept as data, written in English and in
+ * German (po/de.po) from the same parts. The German half sets LANGUAGE=de,
+ * as the German UI test does. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+#include "ms-i18n.h"
+#include "ms-phrase.h"
+#include "ms-transcript-display.h"
+#include "ms-transcript-entry.h"
+
+/* A summary as a client builds it: fragments joined by "; ", some with a
+ * plural, inside the notice that ends an action. */
+static MsPhrase *
+done_notice (const char *device)
+{
+  MsPhrase *summary = ms_phrase_list_new ("; ");
+
+  ms_phrase_list_append (summary, ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %u bytes",
+                                                               "downloaded %u messages, %u bytes"),
+                                                        3, ms_phrase_uint (3), ms_phrase_uint (4100)));
+  ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "left %u on the server"), ms_phrase_uint (3)));
+  return ms_phrase_new (NC_ ("transcript", "%s done: %s"), ms_phrase_text (device), summary);
+}
+
+static void
+test_english (void)
+{
+  g_autoptr(MsPhrase) notice = done_notice ("laptop");
+  g_autoptr(MsPhrase) one = ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %u bytes",
+                                                         "downloaded %u messages, %u bytes"),
+                                                  1, ms_phrase_uint (1), ms_phrase_uint (12));
+  g_autoptr(MsPhrase) word = ms_phrase_new (NC_ ("transcript", "server: %s -> %s"),
+                                            ms_phrase_word ("greeting"), ms_phrase_word ("authenticated"));
+  g_autofree char *english = ms_phrase_to_english (notice);
+  g_autofree char *english_one = ms_phrase_to_english (one);
+  g_autofree char *english_word = ms_phrase_to_english (word);
+
+  g_assert_cmpstr (english, ==, "laptop done: downloaded 3 messages, 4100 bytes; left 3 on the server");
+  g_assert_cmpstr (english_one, ==, "downloaded 1 message, 12 bytes");
+  g_assert_cmpstr (english_word, ==, "server: greeting -> authenticated");
+  g_assert_cmpstr (ms_phrase_get_msgid (notice), ==, "%s done: %s");
+  g_assert_cmpuint (ms_phrase_get_n_args (notice), ==, 2);
+  g_assert_null (ms_phrase_get_msgid (ms_phrase_get_arg (notice, 0)));
+}
+
+static void
+test_german (void)
+{
+  g_autoptr(MsPhrase) notice = done_notice ("laptop");
+  g_autoptr(MsPhrase) word = ms_phrase_new (NC_ ("transcript", "server: %s -> %s"),
+                                            ms_phrase_word ("greeting"), ms_phrase_word ("no-such-word"));
+  g_autoptr(MsPhrase) reordered = ms_phrase_new (NC_ ("transcript", "moved %s to %s on the server"),
+                                                 ms_phrase_text ("“Lunch”"), ms_phrase_text ("Archive"));
+  g_autofree char *german = ms_phrase_to_display (notice);
+  g_autofree char *german_word = ms_phrase_to_display (word);
+  g_autofree char *german_reordered = ms_phrase_to_display (reordered);
+
+  g_assert_cmpstr (german, ==,
+                   "laptop fertig: 3 Nachrichten heruntergeladen, 4100 Bytes; 3 auf dem Server gelassen");
+  /* A word the catalogue does not know stays as the protocol said it. */
+  g_assert_true (g_str_has_suffix (german_word, " -> no-such-word"));
+  g_assert_false (g_str_has_prefix (german_word, "server: greeting"));
+  g_assert_cmpstr (german_reordered, ==, "“Lunch” auf dem Server nach Archive verschoben");
+}
+
+/* A subject may say anything: "; " (which joins a summary's fragments) or
+ * words that read like a phrase. Inside a phrase it is text and stays as
+ * it is; the English line is the same either way. The old display parsed
+ * the English line back into phrases and got this wrong. */
+static void
+test_text_stays_verbatim (void)
+{
+  static const char subject[] = "Minutes; left 3 on the server";
+  g_autoptr(MsPhrase) detail = ms_phrase_new (NC_ ("transcript", "“%s” is there"), ms_phrase_text (subject));
+  g_autoptr(MsTranscriptEntry) entry = NULL;
+  g_autofree char *matched = NULL;
+
+  entry = ms_transcript_entry_new_phrase (MS_TRANSCRIPT_NOTICE, "check", NULL, 0,
+                                          ms_phrase_new (NC_ ("transcript", "check ok: %s (%s)"),
+                                                         ms_phrase_text ("server-has \"Minutes; left 3 on the server\""),
+                                                         ms_phrase_ref (detail)));
+  g_assert_cmpstr (ms_transcript_entry_get_text (entry), ==,
+                   "check ok: server-has \"Minutes; left 3 on the server\" "
+                   "(“Minutes; left 3 on the server” is there)");
+  g_assert_cmpstr (ms_transcript_entry_get_display_text (entry), ==,
+                   "Prüfung bestanden: server-has \"Minutes; left 3 on the server\" "
+                   "(„Minutes; left 3 on the server“ ist da)");
+
+  /* What parsing the English line made of it: the subject torn apart. */
+  matched = ms_transcript_display_translate (ms_transcript_entry_get_text (entry));
+  g_assert_cmpstr (matched, !=, ms_transcript_entry_get_display_text (entry));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/phrase/english", test_english);
+  /* gettext reads LANGUAGE for every lookup: set it before the catalogue
+   * is bound, as the German UI test does. */
+  g_setenv ("LANGUAGE", "de", TRUE);
+  ms_i18n_init ();
+  g_test_add_func ("/phrase/german", test_german);
+  g_test_add_func ("/phrase/text-stays-verbatim", test_text_stays_verbatim);
+  return g_test_run ();
+}
