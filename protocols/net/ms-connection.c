@@ -24,6 +24,7 @@ struct _MsConnection
   GCancellable      *cancellable;
   guint8            *read_buffer;
   GByteArray        *out;          /* bytes being written; not touched while writing */
+  gsize              max_out;      /* the most ever handed to the socket in one write */
   guint              hold_source;
   guint              timeout_source;
   guint              login_timeout_s;   /* 0: none */
@@ -311,6 +312,7 @@ start_write (MsConnection *self)
    * makes on its own (IDLE's EXISTS) does not count. */
   if (self->awaiting_answer)
     reset_timer (self);
+  self->max_out = MAX (self->max_out, self->out->len);
   self->writing = TRUE;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->socket)),
                                    self->out->data, self->out->len, G_PRIORITY_DEFAULT,
@@ -665,4 +667,11 @@ ms_connection_is_closed (MsConnection *self)
 {
   g_return_val_if_fail (MS_IS_CONNECTION (self), TRUE);
   return self->closed;
+}
+
+gsize
+ms_connection_get_max_pending_write (MsConnection *self)
+{
+  g_return_val_if_fail (MS_IS_CONNECTION (self), 0);
+  return self->max_out;
 }

@@ -14,7 +14,9 @@
  * see it, for the app's live transcript).
  *
  * Flow control: the connection reads only when everything the session had
- * to say has been written, and while the session asks to be held
+ * to say has been written. It takes the session's output again after each
+ * write, so a session that hands out a bounded piece at a time (IMAP FETCH)
+ * streams at the pace the client reads. While the session asks to be held
  * (ms_server_session_get_hold_ms()) it writes what was queued before the
  * hold, then neither reads nor writes until the hold is over. */
 #pragma once
@@ -76,6 +78,11 @@ const char      *ms_connection_get_protocol (MsConnection      *self);
 const char      *ms_connection_get_peer     (MsConnection      *self);
 MsServerSession *ms_connection_get_session  (MsConnection      *self);
 gboolean         ms_connection_is_closed    (MsConnection      *self);
+/* The most bytes this connection ever held waiting for the socket: what one
+ * take_output() handed it (an IMAP session hands out at most its output
+ * budget per call), encrypted under TLS. Tests check that a client that does
+ * not read costs a bounded amount here. */
+gsize            ms_connection_get_max_pending_write (MsConnection *self);
 const char      *ms_connection_close_reason_to_string (MsConnectionCloseReason reason);
 
 G_END_DECLS
