@@ -151,3 +151,17 @@ ms_client_session_emit_tls_requested (MsClientSession *self)
   g_return_if_fail (MS_IS_CLIENT_SESSION (self));
   g_signal_emit (self, signals[TLS_REQUESTED], 0);
 }
+
+void
+ms_client_session_emit_notice_phrase (MsClientSession *self,
+                                      const char      *name,
+                                      MsPhrase        *phrase)
+{
+  g_autoptr(MsProtocolEvent) event = NULL;
+
+  g_return_if_fail (MS_IS_CLIENT_SESSION (self));
+
+  event = ms_protocol_event_new_phrase (MS_PROTOCOL_EVENT_NOTICE, ms_client_session_get_protocol (self), name,
+                                        NULL, phrase);
+  ms_client_session_emit_event (self, event);
+}

@@ -23,6 +23,7 @@
 
 #include <glib-object.h>
 #include "ms-client-action.h"
+#include "ms-phrase.h"
 #include "ms-types.h"
 
 G_BEGIN_DECLS
@@ -88,5 +89,9 @@ void        ms_client_session_emit_action_finished (MsClientSession       *self,
                                                     gboolean               success,
                                                     const char            *summary);
 void        ms_client_session_emit_tls_requested   (MsClientSession       *self);
+/* A NOTICE event whose text is @phrase (taken over; ms-phrase.h). */
+void        ms_client_session_emit_notice_phrase   (MsClientSession       *self,
+                                                    const char            *name,
+                                                    MsPhrase              *phrase);
 
 G_END_DECLS

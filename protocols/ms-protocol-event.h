@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include "ms-phrase.h"
 #include "ms-types.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,8 @@ struct _MsProtocolEvent
   char *name;       /* command name ("RETR"), status ("+OK", "OK", "250"), or new state */
   char *tag;        /* IMAP tag, or NULL */
   char *text;       /* the line without its CRLF, literal data elided; for STATE the old state */
+  MsPhrase *phrase; /* for a NOTICE whose text is a sentence: that sentence (text is its
+                     * English), so the transcript can show it translated; else NULL */
 };
 
 #define MS_TYPE_PROTOCOL_EVENT (ms_protocol_event_get_type ())
@@ -33,7 +36,19 @@ MsProtocolEvent *ms_protocol_event_new       (MsProtocolEventKind    kind,
                                               const char            *name,
                                               const char            *tag,
                                               const char            *text);
+/* A NOTICE whose text is @phrase (taken over). */
+MsProtocolEvent *ms_protocol_event_new_phrase (MsProtocolEventKind   kind,
+                                               const char           *protocol,
+                                               const char           *name,
+                                               const char           *tag,
+                                               MsPhrase             *phrase);
 MsProtocolEvent *ms_protocol_event_copy      (const MsProtocolEvent *event);
+/* What the transcript says for a STATE or NOTICE event: "server: greeting
+ * -> authenticated", "client: pushed: …" (@side is "server" or "client").
+ * State and event names are words the catalogue may translate; the text is
+ * the event's phrase, or its text as it is. */
+MsPhrase        *ms_protocol_event_describe  (const MsProtocolEvent *event,
+                                              const char            *side);
 void             ms_protocol_event_free      (MsProtocolEvent       *event);
 const char      *ms_protocol_event_kind_name (MsProtocolEventKind    kind);
 

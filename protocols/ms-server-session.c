@@ -179,3 +179,15 @@ ms_server_session_emit_tls_requested (MsServerSession *self)
   g_return_if_fail (MS_IS_SERVER_SESSION (self));
   g_signal_emit (self, signals[TLS_REQUESTED], 0);
 }
+
+void
+ms_server_session_emit_notice_phrase (MsServerSession *self,
+                                      const char      *protocol,
+                                      const char      *name,
+                                      MsPhrase        *phrase)
+{
+  g_autoptr(MsProtocolEvent) event = ms_protocol_event_new_phrase (MS_PROTOCOL_EVENT_NOTICE, protocol, name,
+                                                                   NULL, phrase);
+
+  ms_server_session_emit_event (self, event);
+}

@@ -27,6 +27,7 @@
 
 #include <glib-object.h>
 #include "ms-protocol-event.h"
+#include "ms-phrase.h"
 #include "ms-types.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,11 @@ void      ms_server_session_timed_out       (MsServerSession *self);
 void      ms_server_session_emit_event         (MsServerSession       *self,
                                                 const MsProtocolEvent *event);
 void      ms_server_session_emit_tls_requested (MsServerSession       *self);
+/* A NOTICE event whose text is @phrase (taken over; ms-phrase.h). */
+void      ms_server_session_emit_notice_phrase (MsServerSession       *self,
+                                                const char            *protocol,
+                                                const char            *name,
+                                                MsPhrase              *phrase);
 /* Does anyone observe events of this kind (connected to "protocol-event"
  * without detail or with this kind's)? When not, an implementation may skip
  * building them. */

@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "ms-imap-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-imap-client-private.h"
@@ -245,7 +247,8 @@ ms_imap_client_handle_untagged (MsImapClient         *self,
             ms_imap_client_protocol_error (self, "the server refused the connection");
         }
       else if (strcmp (r->status, "BYE") == 0 && self->state != MS_IMAP_CLIENT_STATE_LOGOUT)
-        ms_imap_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "bye", NULL, "the server is closing the connection");
+        ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "bye",
+                                              ms_phrase_new (NC_ ("transcript", "the server is closing the connection")));
       return;
     }
   if (g_strcmp0 (r->name, "CAPABILITY") == 0)
@@ -270,7 +273,9 @@ ms_imap_client_handle_untagged (MsImapClient         *self,
         {
           self->new_mail_pending = TRUE;
           if (self->state == MS_IMAP_CLIENT_STATE_IDLE)
-            ms_imap_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "pushed", NULL, "the server pushed news of new mail during IDLE");
+            ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "pushed",
+                                                  ms_phrase_new (NC_ ("transcript", "the server pushed news of new "
+                                                                      "mail during IDLE")));
           ms_imap_client_send_next (self);
         }
     }
@@ -304,12 +309,15 @@ after_select (MsImapClient  *self,
   self->selected = g_strdup (cmd->mailbox);
   if (cache->uidvalidity != 0 && cache->uidvalidity != self->select_uidvalidity)
     {
-      g_autofree char *notice = g_strdup_printf ("UIDVALIDITY of %s changed from %u to %u: the cached "
-                                                 "copies are no longer valid and are thrown away",
-                                                 cmd->mailbox, cache->uidvalidity, self->select_uidvalidity);
       GList *l = self->queue->head;
 
-      ms_imap_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "uidvalidity-changed", NULL, notice);
+      ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "uidvalidity-changed",
+                                            ms_phrase_new (NC_ ("transcript", "UIDVALIDITY of %s changed from %u "
+                                                                "to %u: the cached copies are no longer valid and "
+                                                                "are thrown away"),
+                                                           ms_phrase_text (cmd->mailbox),
+                                                           ms_phrase_uint (cache->uidvalidity),
+                                                           ms_phrase_uint (self->select_uidvalidity)));
       self->job_vanished += g_hash_table_size (cache->by_uid);
       ms_imap_client_cache_clear (cache, local);
       /* Queued commands naming old UIDs in this folder would hit other messages now. */

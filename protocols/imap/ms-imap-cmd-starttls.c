@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "ms-imap"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-imap-server-session-private.h"
 
 void
@@ -26,6 +28,7 @@ ms_imap_cmd_starttls (MsImapServerSession *self,
   ms_imap_session_done (self, cmd, "OK", "Begin TLS negotiation now.");
   ms_imap_parser_reset (self->parser);
   self->mode = MS_IMAP_INPUT_DISCARD;
-  ms_imap_session_notice (self, "tls", "requested");
+  ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "imap", "tls",
+                                        ms_phrase_new (NC_ ("transcript", "requested")));
   ms_server_session_emit_tls_requested (MS_SERVER_SESSION (self));
 }

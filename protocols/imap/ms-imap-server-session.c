@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "ms-imap"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-limits.h"
@@ -545,7 +547,8 @@ ms_imap_server_session_set_tls_active (MsServerSession *session,
   self->tls_active = active;
   if (active)
     {
-      ms_imap_session_notice (self, "tls", "active");
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "imap", "tls",
+                                            ms_phrase_new (NC_ ("transcript", "active")));
       /* Input sent before the handshake was dropped; read afresh. */
       if (self->mode == MS_IMAP_INPUT_DISCARD && !self->finished)
         self->mode = MS_IMAP_INPUT_COMMANDS;

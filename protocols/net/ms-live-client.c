@@ -77,6 +77,17 @@ add_text (MsLiveClient     *self,
 }
 
 static void
+add_phrase (MsLiveClient     *self,
+            MsTranscriptKind  kind,
+            MsPhrase         *phrase)
+{
+  add_entry (self, ms_transcript_entry_new_phrase (kind, self->name, ms_connection_get_protocol (self->connection),
+                                                   MS_LIVE_CLIENT_CONNECTION_BASE +
+                                                   ms_connection_get_id (self->connection),
+                                                   phrase));
+}
+
+static void
 on_plaintext (MsConnection *connection,
               gboolean      from_client,
               GBytes       *bytes,
@@ -107,16 +118,8 @@ on_session_event (MsServerSession       *session,
                   const MsProtocolEvent *event,
                   MsLiveClient          *self)
 {
-  g_autofree char *text = NULL;
-
   /* Commands and responses are in the chunks already. */
-  if (event->kind == MS_PROTOCOL_EVENT_STATE)
-    text = event->text != NULL ? g_strdup_printf ("server: %s -> %s", event->text, event->name)
-                               : g_strdup_printf ("server: %s", event->name);
-  else if (event->kind == MS_PROTOCOL_EVENT_NOTICE)
-    text = event->text != NULL ? g_strdup_printf ("server: %s: %s", event->name, event->text)
-                               : g_strdup_printf ("server: %s", event->name);
-  else
+  if (event->kind != MS_PROTOCOL_EVENT_STATE && event->kind != MS_PROTOCOL_EVENT_NOTICE)
     return;
   if (event->kind == MS_PROTOCOL_EVENT_NOTICE && g_strcmp0 (event->name, "login") == 0 &&
       g_strcmp0 (self->user, event->text) != 0)
@@ -125,7 +128,8 @@ on_session_event (MsServerSession       *session,
       self->user = g_strdup (event->text);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
     }
-  add_text (self, event->kind == MS_PROTOCOL_EVENT_STATE ? MS_TRANSCRIPT_STATE : MS_TRANSCRIPT_NOTICE, text);
+  add_phrase (self, event->kind == MS_PROTOCOL_EVENT_STATE ? MS_TRANSCRIPT_STATE : MS_TRANSCRIPT_NOTICE,
+              ms_protocol_event_describe (event, "server"));
 }
 
 static void

@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "ms-pop3"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -47,14 +49,15 @@ static void
 enter_transaction (MsPop3ServerSession *self,
                    MsAccount           *account)
 {
-  g_autofree char *notice = NULL;
   guint64 octets = 0;
   guint n;
 
   if (!ms_account_lock_maildrop (account, self))
     {
-      notice = g_strdup_printf ("%s: the maildrop is locked by another POP3 session", ms_account_get_name (account));
-      ms_pop3_session_notice (self, "in-use", notice);
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "in-use",
+                                            ms_phrase_new (NC_ ("transcript", "%s: the maildrop is locked by "
+                                                                "another POP3 session"),
+                                                           ms_phrase_text (ms_account_get_name (account))));
       ms_pop3_session_reply (self, FALSE, "[IN-USE] The maildrop of %s is locked by another POP3 session; "
                              "try again when it has quit", ms_account_get_name (account));
       return;
@@ -63,8 +66,9 @@ enter_transaction (MsPop3ServerSession *self,
   if (!ms_account_open_session (account))
     {
       ms_account_unlock_maildrop (account, self);
-      notice = g_strdup_printf ("%s: too many sessions", ms_account_get_name (account));
-      ms_pop3_session_notice (self, "in-use", notice);
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "in-use",
+                                            ms_phrase_new (NC_ ("transcript", "%s: too many sessions"),
+                                                           ms_phrase_text (ms_account_get_name (account))));
       ms_pop3_session_reply (self, FALSE, "[IN-USE] Too many sessions for %s; try again when one has ended",
                              ms_account_get_name (account));
       return;

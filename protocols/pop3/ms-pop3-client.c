@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-pop3-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -538,8 +540,9 @@ ms_pop3_client_stop (MsPop3Client *self)
     return FALSE;
   /* A command is always in flight here; its answer comes first. */
   self->stopping = TRUE;
-  ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "stop",
-                       "the user pressed Stop: the client finishes the command in progress, then stops");
+  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "stop",
+                                        ms_phrase_new (NC_ ("transcript", "the user pressed Stop: the client "
+                                                            "finishes the command in progress, then stops")));
   return TRUE;
 }
 

@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "ms-pop3"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -404,13 +406,22 @@ ms_pop3_server_session_connection_lost (MsServerSession *session)
 
   if (self->state == MS_POP3_STATE_TRANSACTION && marked > 0)
     {
-      g_autofree char *text = g_strdup_printf ("connection lost before QUIT: %u message%s marked "
-                                               "for deletion stay on the server",
-                                               marked, marked == 1 ? "" : "s");
-      ms_pop3_session_notice (self, "connection-lost", text);
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "connection-lost",
+                                            ms_phrase_new_plural (MS_NP ("transcript",
+                                                                         "connection lost before QUIT: %u message "
+                                                                         "marked for deletion stay on the server",
+                                                                         "connection lost before QUIT: %u messages "
+                                                                         "marked for deletion stay on the server"),
+                                                                  marked, ms_phrase_uint (marked)));
     }
   else
-    ms_pop3_session_notice (self, "connection-lost", "connection lost; nothing was removed");
+    {
+      MsPhrase *what = ms_phrase_list_new ("; ");
+
+      ms_phrase_list_append (what, ms_phrase_new (NC_ ("transcript", "connection lost")));
+      ms_phrase_list_append (what, ms_phrase_new (NC_ ("transcript", "nothing was removed")));
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "connection-lost", what);
+    }
 
   ms_pop3_session_finish (self);
   self->hold_ms = 0;
@@ -454,7 +465,9 @@ ms_pop3_server_session_set_tls_active (MsServerSession *session,
   /* RFC 2595 section 4: whatever the client said before TLS is forgotten. */
   g_clear_pointer (&self->pending_user, g_free);
   if (active)
-    ms_pop3_session_notice (self, "tls", "TLS is active: from here on everything is encrypted");
+    ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "tls",
+                                          ms_phrase_new (NC_ ("transcript", "TLS is active: from here on "
+                                                              "everything is encrypted")));
 }
 
 static gboolean

@@ -187,21 +187,12 @@ on_server_event (MsServerSession       *server,
   MsTranscriptEntry *entry;
 
   if (event->kind == MS_PROTOCOL_EVENT_STATE)
-    {
-      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_STATE, conn, NULL);
-      entry->text = event->text != NULL
-        ? g_strdup_printf ("server: %s -> %s", event->text, event->name)
-        : g_strdup_printf ("server: %s", event->name);
-    }
+    entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_STATE, conn, NULL);
   else if (event->kind == MS_PROTOCOL_EVENT_NOTICE)
-    {
-      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
-      entry->text = event->text != NULL
-        ? g_strdup_printf ("server: %s: %s", event->name, event->text)
-        : g_strdup_printf ("server: %s", event->name);
-    }
+    entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
   else
     return;   /* commands and responses are already in the chunks */
+  ms_transcript_entry_set_phrase (entry, ms_protocol_event_describe (event, "server"));
   ms_world_add_entry (conn->world, entry);
 }
 
@@ -228,21 +219,12 @@ on_client_event (MsClientSession       *client,
   MsTranscriptEntry *entry;
 
   if (event->kind == MS_PROTOCOL_EVENT_STATE)
-    {
-      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_STATE, conn, NULL);
-      entry->text = event->text != NULL
-        ? g_strdup_printf ("client: %s -> %s", event->text, event->name)
-        : g_strdup_printf ("client: %s", event->name);
-    }
+    entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_STATE, conn, NULL);
   else if (event->kind == MS_PROTOCOL_EVENT_NOTICE)
-    {
-      entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
-      entry->text = event->text != NULL
-        ? g_strdup_printf ("client: %s: %s", event->name, event->text)
-        : g_strdup_printf ("client: %s", event->name);
-    }
+    entry = ms_world_new_entry (conn->world, MS_TRANSCRIPT_NOTICE, conn, NULL);
   else
     return;
+  ms_transcript_entry_set_phrase (entry, ms_protocol_event_describe (event, "client"));
   ms_world_add_entry (conn->world, entry);
 }
 

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-smtp-server"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-smtp-server-session.h"
@@ -134,7 +136,8 @@ bad_command (MsSmtpServerSession *self,
   reply (self, code, text);
   if (++self->n_bad >= MS_SMTP_MAX_BAD_COMMANDS)
     {
-      emit (self, MS_PROTOCOL_EVENT_NOTICE, "too-many-errors", "closing after too many bad commands");
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", "too-many-errors",
+                                            ms_phrase_new (NC_ ("transcript", "closing after too many bad commands")));
       reply (self, 421, "4.7.0 Too many errors, closing connection");
       set_state (self, MS_SMTP_SERVER_STATE_CLOSED);
     }
@@ -456,9 +459,6 @@ deliver (MsSmtpServerSession *self)
   for (guint i = 0; i < self->recipients->len; i++)
     {
       MsAccount *account = g_ptr_array_index (self->recipients, i);
-      g_autofree char *notice = g_strdup_printf ("delivered %" G_GSIZE_FORMAT " bytes to %s's INBOX",
-                                                 g_bytes_get_size (bytes), ms_account_get_name (account));
-
       MsMessage *message = ms_mailbox_append (ms_account_get_inbox (account), bytes, MS_FLAG_NONE,
                                               NULL, self->now, 0);
       guint32 uid;
@@ -467,7 +467,10 @@ deliver (MsSmtpServerSession *self)
         break;
       uid = ms_message_get_uid (message);
       g_array_append_val (added, uid);
-      emit (self, MS_PROTOCOL_EVENT_NOTICE, "delivered", notice);
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", "delivered",
+                                            ms_phrase_new (NC_ ("transcript", "delivered %u bytes to %s's INBOX"),
+                                                           ms_phrase_uint (g_bytes_get_size (bytes)),
+                                                           ms_phrase_text (ms_account_get_name (account))));
     }
   if (ms_store_get_persist_failures (self->store) != failures)
     {
