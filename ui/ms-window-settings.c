@@ -8,8 +8,9 @@
 /* What the window remembers between runs (io.github.mailscope.Mailscope):
  * its size, speed, step granularity and link preset (bound to the
  * window's properties, so a change is saved at once and every open window
- * follows), the last scenario, the presentation options, password
- * redaction and the folder of the last export. Without the schema the
+ * follows; the link preset by hand, see ms_window_settings_init()), the
+ * last scenario, the presentation options, password redaction and the
+ * folder of the last export. Without the schema the
  * window works the same and forgets everything. */
 
 /* Window properties bound both ways to keys of the same meaning. */
@@ -61,6 +62,17 @@ on_close_request (MsWindow *self)
   return FALSE;
 }
 
+static void
+on_link_preset_changed (MsWindow *self)
+{
+  g_autofree char *link = g_settings_get_string (self->settings, "link-preset");
+
+  /* The window's own pick comes back here too: nothing left to do then. */
+  if (g_strcmp0 (link, self->default_link) == 0 && g_strcmp0 (link, self->link_preset) == 0)
+    return;
+  g_object_set (self, "link-preset", link, NULL);
+}
+
 void
 ms_window_settings_init (MsWindow *self)
 {
@@ -81,12 +93,17 @@ ms_window_settings_init (MsWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
     g_settings_bind (self->settings, bound[i].key, self, bound[i].property, G_SETTINGS_BIND_DEFAULT);
-  /* link-preset is the default for scenarios without a link= of their
-   * own; the header shows the link in use (ms_window_show_scenario_link),
-   * so it is read here and written only when the user picks a link. */
+  /* link-preset is the user's link, one for all windows, and the default
+   * for scenarios without a link= of their own. Not g_settings_bind():
+   * the header also shows a scenario's own link, which must not be saved.
+   * So it is read here, written when the user picks a link in any window
+   * (ms_window_settings_link_chosen), and a change from anywhere (another
+   * window, gsettings set) is that user's pick in every window. */
   g_free (self->default_link);
   self->default_link = g_settings_get_string (self->settings, "link-preset");
   ms_window_show_scenario_link (self);
+  g_signal_connect_object (self->settings, "changed::link-preset",
+                           G_CALLBACK (on_link_preset_changed), self, G_CONNECT_SWAPPED);
 
   /* settings.presentation-large-text … for the primary menu's check items. */
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
@@ -124,8 +141,16 @@ ms_window_settings_link_chosen (MsWindow *self)
   g_object_get (self->settings, "settings-schema", &schema, NULL);
   key = g_settings_schema_get_key (schema, "link-preset");
   /* Only the presets fit the key; a spelled-out link is for this run. */
-  if (g_settings_schema_key_range_check (key, value))
-    g_settings_set_value (self->settings, "link-preset", value);
+  if (!g_settings_schema_key_range_check (key, value))
+    return;
+  /* Written only when it changes: every window follows a change, and one
+   * that already shows it must not start another round. */
+  {
+    g_autoptr(GVariant) saved = g_settings_get_value (self->settings, "link-preset");
+
+    if (!g_variant_equal (saved, value))
+      g_settings_set_value (self->settings, "link-preset", value);
+  }
 }
 
 char *

@@ -163,6 +163,71 @@ test_link (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Waits (up to 10 s) until @window shows @expected: a GSettings change
+ * reaches the other windows from the main loop. */
+static void
+wait_for_link (GtkWidget  *window,
+               const char *expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *shown = NULL;
+
+      g_object_get (window, "link-preset", &shown, NULL);
+      if (g_strcmp0 (shown, expected) == 0 || g_get_monotonic_time () > deadline)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  assert_link (window, expected);
+}
+
+/* One link for all windows: a pick in either window's link menu, or a
+ * change of the key from outside (gsettings set, dconf), shows in both
+ * headers and moves both windows' devices onto it, even where a scenario
+ * had its own link=. */
+static void
+test_link_two_windows (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *first, *second;
+
+  g_settings_set_string (settings, "link-preset", "dsl-16m");
+  g_settings_set_string (settings, "last-scenario", "pop-two-devices");
+  first = new_window ();
+  second = new_window ();
+  g_assert_true (gtk_widget_activate_action (second, "win.load-scenario", "s", "attachments-dialup"));
+  assert_link (first, "dsl-16m");
+  assert_link (second, "modem-56k");
+
+  g_assert_true (gtk_widget_activate_action (first, "win.link-preset", "s", "fibre-1g"));
+  assert_string (settings, "link-preset", "fibre-1g");
+  assert_link (first, "fibre-1g");
+  wait_for_link (second, "fibre-1g");
+  ms_ui_test_save_screenshot (second, "link-followed");
+
+  g_assert_true (gtk_widget_activate_action (second, "win.link-preset", "s", "modem-56k"));
+  assert_string (settings, "link-preset", "modem-56k");
+  wait_for_link (first, "modem-56k");
+  assert_link (second, "modem-56k");
+
+  /* From outside, as `gsettings set` would. */
+  g_settings_set_string (settings, "link-preset", "dsl-16m");
+  wait_for_link (first, "dsl-16m");
+  wait_for_link (second, "dsl-16m");
+  g_assert_null (ms_window_get_error (MS_WINDOW (first)));
+  g_assert_null (ms_window_get_error (MS_WINDOW (second)));
+
+  /* A step back replays on the followed link too. */
+  g_assert_true (gtk_widget_activate_action (second, "win.step-forward", NULL));
+  g_assert_true (gtk_widget_activate_action (second, "win.step-back", NULL));
+  assert_link (second, "dsl-16m");
+
+  gtk_window_destroy (GTK_WINDOW (first));
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
 /* A scenario file that is gone falls back to the first built-in one. */
 static void
 test_missing_scenario (void)
@@ -202,6 +267,7 @@ main (int    argc,
   g_test_add_func ("/ui/settings/restore", test_restore);
   g_test_add_func ("/ui/settings/missing-scenario", test_missing_scenario);
   g_test_add_func ("/ui/settings/link", test_link);
+  g_test_add_func ("/ui/settings/link-two-windows", test_link_two_windows);
 
   status = g_test_run ();
 
