@@ -18,6 +18,7 @@ FILE... runs nothing and prints the table of saved runs joined (each figure
 from the last file that has it), so that parts run at different times, say
 MS_BENCH_SKIP=mailscope,engine,app for Dovecot alone, make one table."""
 import argparse
+import atexit
 import datetime
 import os
 import platform
@@ -77,14 +78,36 @@ bench_servers = os.path.join(bench_dir, "bench-servers")
 generator = os.path.join(args.source, "tests", "bench", "generate-mailbox")
 os.makedirs(args.data, exist_ok=True)
 
-rows = []  # (section, measure, mailscope, dovecot, unit, goal)
+rows = []  # [section, measure, mailscope, dovecot, unit, goal, load]
 failures = []
+# The 1-minute load averages seen while each row was measured, by row name.
+loads = {}
 
 
-def add(section, name, ours, theirs=None, unit="ms", goal=""):
-    rows.append([section, name, ours, theirs, unit, goal])
+def load_1min():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def note_load(key):
+    """Records the load average now against `key` (a row's name); called
+    before and after each measurement, for both servers."""
+    loads.setdefault(key, []).append(load_1min())
+
+
+def load_range(key):
+    seen = loads.get(key)
+    if not seen:
+        return ""
+    low, high = min(seen), max(seen)
+    return f"{low:.1f}" if f"{low:.1f}" == f"{high:.1f}" else f"{low:.1f}-{high:.1f}"
+
+
+def add(section, name, ours, theirs=None, unit="ms", goal="", load_key=None):
+    load = load_range(load_key if load_key is not None else (section, name))
+    rows.append([section, name, ours, theirs, unit, goal, load])
     # Progress on stderr, so a long run shows where it is.
-    print(f"  {section}: {name}: {ours} / {theirs} {unit}", file=sys.stderr, flush=True)
+    print(f"  {section}: {name}: {ours} / {theirs} {unit} (load {load})", file=sys.stderr, flush=True)
 
 
 def load_average():
@@ -297,110 +320,216 @@ if shutil.which("dovecot") or os.path.exists("/usr/sbin/dovecot"):
     dovecot_version = subprocess.run(["/usr/sbin/dovecot", "--version"], capture_output=True,
                                      text=True).stdout.strip() or "-"
 
+class InotifyLimit:
+    """Dovecot's IDLE watches the mailbox with inotify: one inotify instance
+    per imap process, and in Dovecot's default configuration (the one the
+    table uses) that is one process per session. fs.inotify.max_user_instances
+    (128 by default) counts per user, and under root every throwaway Dovecot
+    on the machine reads mail as `nobody`: 1,000 idle sessions cannot all
+    get one, and a session without one falls back to looking at the mailbox
+    every 30 s (mailbox_idle_check_interval), which is no push at all. So,
+    when root, the limit is raised for the run and put back afterwards. When
+    it cannot be raised, Dovecot is configured to serve every IMAP session
+    from one process (service imap { client_limit }), which needs one
+    instance in all, and the table's header says so."""
+    PATH = "/proc/sys/fs/inotify/max_user_instances"
+
+    def __init__(self):
+        self.saved = None
+
+    def raise_to(self, wanted):
+        try:
+            with open(self.PATH) as f:
+                current = int(f.read())
+            if current >= wanted:
+                return True
+            with open(self.PATH, "w") as f:
+                f.write(str(wanted))
+        except (OSError, ValueError):
+            return False
+        self.saved = current
+        atexit.register(self.restore)
+        print(f"fs.inotify.max_user_instances raised from {current} to {wanted} for Dovecot "
+              "(put back at the end)", file=sys.stderr, flush=True)
+        return True
+
+    def restore(self):
+        if self.saved is None:
+            return
+        try:
+            with open(self.PATH, "w") as f:
+                f.write(str(self.saved))
+        except OSError as error:
+            print(f"could not put fs.inotify.max_user_instances back to {self.saved}: {error}", file=sys.stderr)
+        self.saved = None
+
+
+inotify_limit = InotifyLimit()
+dovecot_mode = "one imap process per session (Dovecot's default)"
+if "dovecot" not in skip:
+    sessions = args.idle_sessions + args.push_sessions
+    if not inotify_limit.raise_to(2 * sessions + 512):
+        dovecot_mode = ("one imap process for all sessions (service imap: client_limit = %d, process_limit = 1; "
+                        "fs.inotify.max_user_instances could not be raised)" % (sessions + 100))
+        DOVECOT_EXTRA += ["service imap {", "  client_limit = %d" % (sessions + 100), "  process_limit = 1", "}"]
+
+# bench-servers' operations, each run on its own so that the two servers'
+# runs of it can alternate (see the loop below); the POP3 ones go together.
+OP_GROUPS = [(key, ["--only", key, "--skip-pop3"]) for key, _ in LABELS if not key.startswith("pop3-")]
+OP_GROUPS.append(("pop3", ["--only", "pop3"]))
+
+
+def group_of(key):
+    return "pop3" if key.startswith("pop3-") else key
+
+
+def dovecot_warnings(dc):
+    """The last warnings of Dovecot's log, which say why it failed (an inotify
+    limit, a process limit)."""
+    if dc is None:
+        return ""
+    log = [line for line in dc.log_text().splitlines()
+           if "Warning" in line or "Error" in line or "Fatal" in line][-8:]
+    return "\nwarnings in dovecot.log:\n" + "\n".join(log) if log else ""
+
+
 for size in [int(s) for s in args.sizes.split()]:
     mbox, info = generate(size)
     section = f"{size // 1000}k msgs"
     print(f"== {size} messages", file=sys.stderr, flush=True)
 
-    # The first search after start-up also parses every message's MIME
-    # structure (kept afterwards); Dovecot's reads every message file.
-    first_search = ["--runs", "1", "--skip-pop3", "--only", "uid-search-body-rare"]
-    ours, ours_push, ours_idle, ours_first, serve_s = {}, {}, None, {}, None
-    if "mailscope" not in skip:
-        if "ops" not in skip:
-            load_s, load_peak = time_store_load(mbox)
-            add(section, "load the mbox (store only)", load_s * 1000, None, "ms", "< 3000 (100k)")
-            add(section, "  peak memory while loading", load_peak / 1024, None, "MiB", "")
-        ms_proc, ms_imap, ms_pop3, serve_s = start_mailscope(mbox)
-        try:
-            if "ops" not in skip:
-                ours_first = bench(ms_imap, ms_pop3, info, first_search)
-                ours = bench(ms_imap, ms_pop3, info, [])
-            if "push" not in skip:
-                ours_push = bench(ms_imap, ms_pop3, info, ["--push-sessions", str(args.push_sessions)])
-            ours_idle = None if "idle" in skip else idle_memory(ms_imap, ms_proc.pid)
-        finally:
-            ms_proc.terminate()
-            ms_proc.wait()
+    if "mailscope" not in skip and "ops" not in skip:
+        key = (section, "load the mbox (store only)")
+        note_load(key)
+        load_s, load_peak = time_store_load(mbox)
+        note_load(key)
+        add(section, "load the mbox (store only)", load_s * 1000, None, "ms", "< 3000 (100k)")
+        add(section, "  peak memory while loading", load_peak / 1024, None, "MiB", "", load_key=key)
 
-    theirs, theirs_push, theirs_idle, theirs_first = {}, {}, None, {}
-    if "dovecot" not in skip:
-        # A failure on Dovecot's side must not lose the figures measured so
-        # far: bench() fills the dicts row by row, the table shows what
-        # Dovecot finished, and the error is noted with the end of its log.
-        dc = None
+    # Both servers run side by side and every measurement alternates between
+    # them, run by run (Mailscope first in odd runs, Dovecot first in even
+    # ones), so that on a shared machine both see the same load; the load
+    # average is noted before and after each one.
+    servers = []   # (name, imap port, pop3 port, pid)
+    found = {"mailscope": {}, "dovecot": {}}    # bench-servers key -> [ms per run]
+    first = {"mailscope": {}, "dovecot": {}}
+    idle = {}
+    broken = set()   # (server, group) that failed once: not tried again
+    serve_s, ms_proc, dc, dc_work = None, None, None, None
+
+    def attempt(server, group, load_key, measure):
+        if (server, group) in broken:
+            return
+        note_load(load_key)
         try:
-            import dovecot_fixture
-            # Dovecot's sockets need a short path: its own folder under /tmp.
-            with tempfile.TemporaryDirectory(prefix="msbench-dc-", dir="/tmp") as work:
-                print(f"writing the Maildir for Dovecot in {work} ...", file=sys.stderr, flush=True)
-                dc = dovecot_fixture.start_dovecot(work, users={"alice": "wonderland"},
+            measure()
+        except Exception as error:
+            broken.add((server, group))
+            note = f"{section}: {server}: {error}" + (dovecot_warnings(dc) if server == "dovecot" else "")
+            failures.append(note)
+            print(f"failed: {note}", file=sys.stderr, flush=True)
+        note_load(load_key)
+
+    try:
+        if "dovecot" not in skip:
+            try:
+                import dovecot_fixture
+                # Dovecot's sockets need a short path: its own folder under /tmp.
+                dc_work = tempfile.mkdtemp(prefix="msbench-dc-", dir="/tmp")
+                print(f"writing the Maildir for Dovecot in {dc_work} ...", file=sys.stderr, flush=True)
+                dc = dovecot_fixture.start_dovecot(dc_work, users={"alice": "wonderland"},
                                                    messages=read_mbox(mbox), mailbox_format="maildir",
                                                    extra_config=DOVECOT_EXTRA)
-                # Each part on its own: a failed push must not lose the
-                # idle-memory figure, and so on.
-                parts = []
-                if "ops" not in skip:
-                    parts.append(lambda: bench(dc.imap_port, dc.pop3_port, info, first_search, theirs_first))
-                    parts.append(lambda: bench(dc.imap_port, dc.pop3_port, info, [], theirs))
-                if "push" not in skip:
-                    parts.append(lambda: bench(dc.imap_port, dc.pop3_port, info,
-                                               ["--push-sessions", str(args.push_sessions)], theirs_push))
-                if "idle" not in skip:
-                    parts.append(lambda: theirs_idle_box.append(idle_memory(dc.imap_port, dc.pid)))
-                theirs_idle_box = []
-                try:
-                    for part in parts:
-                        try:
-                            part()
-                        except Exception as error:
-                            # The Dovecot warnings say why (an inotify limit, a
-                            # process limit); the last lines of the log follow.
-                            log = [line for line in dc.log_text().splitlines()
-                                   if "Warning" in line or "Error" in line or "Fatal" in line][-8:]
-                            log_text = "\n".join(log)
-                            failures.append(f"{section}: Dovecot: {error}\nwarnings in dovecot.log:\n{log_text}")
-                            print(f"Dovecot failed: {error}", file=sys.stderr, flush=True)
-                finally:
-                    dc.stop()
-                theirs_idle = theirs_idle_box[0] if theirs_idle_box else None
-        except Exception as error:
-            failures.append(f"{section}: Dovecot: {error}")
-            print(f"Dovecot failed: {error}", file=sys.stderr, flush=True)
+                servers.append(("dovecot", dc.imap_port, dc.pop3_port, dc.pid))
+            except Exception as error:
+                failures.append(f"{section}: Dovecot did not start: {error}")
+                print(f"Dovecot failed: {error}", file=sys.stderr, flush=True)
+        if "mailscope" not in skip:
+            key = (section, "serve start-up (load + listen)")
+            note_load(key)
+            ms_proc, ms_imap, ms_pop3, serve_s = start_mailscope(mbox)
+            note_load(key)
+            servers.insert(0, ("mailscope", ms_imap, ms_pop3, ms_proc.pid))
+
+        if "ops" not in skip:
+            # The first search after start-up also parses every message's
+            # MIME structure (kept afterwards); Dovecot's reads every file.
+            for name, imap, pop3, _pid in servers:
+                attempt(name, "first", (section, "first"),
+                        lambda: bench(imap, pop3, info, ["--runs", "1", "--skip-pop3", "--only",
+                                                         "uid-search-body-rare"], first[name]))
+            for group, extra in OP_GROUPS:
+                for r in range(args.runs):
+                    for name, imap, pop3, _pid in (servers if r % 2 == 0 else servers[::-1]):
+                        def one_run():
+                            for k, v in bench(imap, pop3, info, extra + ["--runs", "1"]).items():
+                                found[name].setdefault(k, []).append(v[0])
+                        attempt(name, group, (section, group), one_run)
+        if "push" not in skip:
+            for r in range(args.runs):
+                for name, imap, pop3, _pid in (servers if r % 2 == 0 else servers[::-1]):
+                    def one_push():
+                        for k, v in bench(imap, pop3, info, ["--push-sessions", str(args.push_sessions),
+                                                             "--runs", "1"]).items():
+                            found[name].setdefault(k, []).append(v[0])
+                    attempt(name, "push", (section, "push"), one_push)
+        if "idle" not in skip:
+            for name, imap, pop3, pid in servers:
+                def one_idle():
+                    idle[name] = idle_memory(imap, pid)
+                attempt(name, "idle", (section, "idle"), one_idle)
+    finally:
+        if ms_proc is not None:
+            ms_proc.terminate()
+            ms_proc.wait()
+        if dc is not None:
+            dc.stop()
+        if dc_work is not None:
+            shutil.rmtree(dc_work, ignore_errors=True)
 
     if serve_s is not None:
         add(section, "serve start-up (load + listen)", serve_s * 1000, None, "ms")
-    figure = lambda results, key: results.get(key, (None,))[0]
+    figure = lambda server, key: median_of(found[server].get(key, []))
+    first_figure = lambda server, key: first[server].get(key, (None,))[0]
     for key, label in LABELS:
-        if key in ours or key in theirs:
-            add(section, label, figure(ours, key), figure(theirs, key), "ms", "ratio >= 2")
+        if key in found["mailscope"] or key in found["dovecot"]:
+            add(section, label, figure("mailscope", key), figure("dovecot", key), "ms", "ratio >= 2",
+                load_key=(section, group_of(key)))
     key = "uid-search-body-rare"
-    if key in ours_first or key in theirs_first:
-        add(section, "first SEARCH BODY <rare> after start (1 run)", figure(ours_first, key),
-            figure(theirs_first, key), "ms", "")
+    if key in first["mailscope"] or key in first["dovecot"]:
+        add(section, "first SEARCH BODY <rare> after start (1 run)", first_figure("mailscope", key),
+            first_figure("dovecot", key), "ms", "", load_key=(section, "first"))
     rate = lambda ms: None if ms is None else info["bytes"] / (ms / 1000) / 1e9
     for key in ("uid-search-body-rare", "uid-search-body-common"):
-        if key in ours or key in theirs:
+        if key in found["mailscope"] or key in found["dovecot"]:
             add(section, f"  SEARCH BODY {'rare' if 'rare' in key else 'common'}: mailbox bytes per s",
-                rate(figure(ours, key)), rate(figure(theirs, key)), "GB/s", ">= 1 (100k)")
-    for key in sorted(set(ours_push) | set(theirs_push)):
+                rate(figure("mailscope", key)), rate(figure("dovecot", key)), "GB/s", ">= 1 (100k)",
+                load_key=(section, key))
+    push_keys = sorted(k for k in set(found["mailscope"]) | set(found["dovecot"]) if k.startswith("idle-push-"))
+    for key in push_keys:
         label = "IDLE push to %d sessions, %s" % (args.push_sessions, "median" if "median" in key else "slowest")
-        add(section, label, figure(ours_push, key), figure(theirs_push, key), "ms", "< 50")
-    if ours_idle is not None or theirs_idle is not None:
-        add(section, f"memory per idle IMAP session ({args.idle_sessions})", ours_idle, theirs_idle,
-            "KiB", "<= 32")
+        add(section, label, figure("mailscope", key), figure("dovecot", key), "ms", "< 50",
+            load_key=(section, "push"))
+    if idle.get("mailscope") is not None or idle.get("dovecot") is not None:
+        add(section, f"memory per idle IMAP session ({args.idle_sessions})", idle.get("mailscope"),
+            idle.get("dovecot"), "KiB", "<= 32", load_key=(section, "idle"))
+
+inotify_limit.restore()
 
 if "engine" not in skip:
+    note_load(("engine",))
     out = subprocess.run([os.path.join(bench_dir, "bench-scenarios")], capture_output=True, text=True,
                          check=True).stdout
+    note_load(("engine",))
     for line in out.splitlines()[1:]:
         parts = line.split()
         if len(parts) == 5:
-            add("engine", f"scenario {parts[0]} ({parts[1]} steps)", float(parts[3]), None, "ms", "< 50")
+            add("engine", f"scenario {parts[0]} ({parts[1]} steps)", float(parts[3]), None, "ms", "< 50",
+                load_key=("engine",))
             # Where the wall-clock goal is missed, the CPU time says how much
             # of it was the scenario's own work and how much waiting for a core.
             if float(parts[3]) >= 50:
-                add("engine", "  CPU time of the same", float(parts[4]), None, "ms", "")
+                add("engine", "  CPU time of the same", float(parts[4]), None, "ms", "", load_key=("engine",))
 
 if "app" not in skip:
     app = subprocess.run([sys.executable, os.path.join(args.source, "tests", "bench", "bench-app.py"),
@@ -409,15 +538,19 @@ if "app" not in skip:
                           "--skip", ",".join(skip & {"startup", "big", "frames"})],
                          capture_output=True, text=True)
     for line in app.stdout.splitlines():
+        # measure, median, unit, goal, and the load averages seen (low-high)
         parts = line.split("\t")
-        if len(parts) == 4:
+        if len(parts) in (4, 5):
+            if len(parts) == 5:
+                loads[("app", parts[0])] = [float(v) for v in parts[4].split("-") if v]
             add("app", parts[0], float(parts[1]) if parts[1] != "-" else None, None, parts[2], parts[3])
     if app.returncode != 0:
         print(app.stderr, file=sys.stderr)
 
 
-servers = (f"Dovecot {dovecot_version}: Maildir, mail_fsync = never, indexes on disk, 127.0.0.1; "
-           "Mailscope serve: mail in memory, no --state (nothing is synced to disk)")
+servers = (f"Dovecot {dovecot_version}: Maildir, mail_fsync = never, indexes on disk, 127.0.0.1, "
+           f"{dovecot_mode}; Mailscope serve: mail in memory, no --state (nothing is synced to disk); "
+           "the two servers' runs alternate")
 parts = [p for p in ("mailscope", "dovecot", "engine", "app") if p not in skip]
 header = {
     "started": f"{started_at:%Y-%m-%d %H:%M}",
