@@ -74,60 +74,51 @@ parse_from_line_date (const char *line,
   return TRUE;
 }
 
-/* Where the next LF is. The scan meets every line of the file, 28 million
- * in a 2 GB mbox, and memchr() once per line spent more on starting up than
- * on looking (perf: 60 % of the load): so the LFs of 64 bytes at a time
- * are found at once, as a bit mask, and handed out one by one. */
+/* The scan of a message's lines. A 2 GB mbox has 28 million lines, and
+ * looking at each of them in turn (a memchr() or a bit of a mask per line)
+ * was most of the load. Of a line only its start can matter: "From " after
+ * a blank line ends the message, and ">From " is unquoted; the rest are
+ * counted (every LF is a line, every CR before an LF a CRLF line end). So
+ * the file is read 64 bytes at a time as bit masks of its LFs, CRs, '>'s
+ * and 'F's: the counts are popcounts of whole masks, and only lines that
+ * start with '>' or 'F' are looked at, each on its own. */
 typedef struct {
-  const char *data;
-  gsize       len;
-  gsize       block;      /* the 64 bytes at block.. are in mask */
-  gsize       block_end;  /* 0 while there are none */
-  guint64     mask;
-} LineScanner;
+  guint64 lf;
+  guint64 cr;
+  guint64 gt;   /* '>' */
+  guint64 f;    /* 'F' */
+} BlockMasks;
 
-#ifdef __SSE2__
-static inline guint64
-lf_mask (const char *p)
+static inline void
+block_masks (const char *p,
+             BlockMasks *m)
 {
-  const __m128i lf = _mm_set1_epi8 ('\n');
-  guint64 mask = 0;
+#ifdef __SSE2__
+  const __m128i lf = _mm_set1_epi8 ('\n'), cr = _mm_set1_epi8 ('\r');
+  const __m128i gt = _mm_set1_epi8 ('>'), f = _mm_set1_epi8 ('F');
 
+  m->lf = m->cr = m->gt = m->f = 0;
   for (guint i = 0; i < 4; i++)
     {
       __m128i chunk = _mm_loadu_si128 ((const __m128i *) (p + 16 * i));
 
-      mask |= (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, lf)) << (16 * i);
+      m->lf |= (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, lf)) << (16 * i);
+      m->cr |= (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, cr)) << (16 * i);
+      m->gt |= (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, gt)) << (16 * i);
+      m->f |= (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, f)) << (16 * i);
     }
-  return mask;
-}
-#endif
-
-static inline const char *
-next_lf (LineScanner *scan,
-         gsize        from)
-{
-#ifdef __SSE2__
-  for (;;)
+#else
+  m->lf = m->cr = m->gt = m->f = 0;
+  for (guint i = 0; i < 64; i++)
     {
-      /* (The From_ line that ends a message is looked at again to open the
-       * next one, so from may be just before the block.) */
-      if (from >= scan->block && from < scan->block_end)
-        {
-          guint64 mask = scan->mask & (~G_GUINT64_CONSTANT (0) << (from - scan->block));
+      guint64 bit = G_GUINT64_CONSTANT (1) << i;
 
-          if (mask != 0)
-            return scan->data + scan->block + __builtin_ctzll (mask);
-          from = scan->block_end;
-        }
-      if (from + 64 > scan->len)
-        break;
-      scan->block = from;
-      scan->block_end = from + 64;
-      scan->mask = lf_mask (scan->data + from);
+      m->lf |= p[i] == '\n' ? bit : 0;
+      m->cr |= p[i] == '\r' ? bit : 0;
+      m->gt |= p[i] == '>' ? bit : 0;
+      m->f |= p[i] == 'F' ? bit : 0;
     }
 #endif
-  return memchr (scan->data + from, '\n', scan->len - from);
 }
 
 /* One message's lines in the file, as the scan finds them. */
@@ -137,10 +128,98 @@ typedef struct {
   gsize    end;         /* where its closing blank line starts */
   gsize    n_lines;
   gsize    n_crlf;      /* lines that end in CRLF */
+  gsize    n_cr;        /* CRs anywhere in it */
   gsize    n_quoted;    /* lines that match ^>+From  and lose a '>' */
   gboolean have_date;
   gint64   from_date;
 } MboxMessage;
+
+/* Where the blank line ("\n" or "\r\n") that ends just before @next (a
+ * line start, or the end of the file) starts, if it starts at or after
+ * @first; else G_MAXSIZE. (@first > 0: a From_ line comes before it.) */
+static inline gsize
+blank_line_before (const char *data,
+                   gsize       first,
+                   gsize       next)
+{
+  if (next >= first + 1 && data[next - 2] == '\n')
+    return next - 1;
+  if (next >= first + 2 && data[next - 2] == '\r' && data[next - 3] == '\n')
+    return next - 2;
+  return G_MAXSIZE;
+}
+
+/* Counts the lines of the message that starts at m->offset, up to the next
+ * From_ line that follows a blank line (where it returns), or to the end
+ * of the file (len); the blank line before it is counted too. */
+static gsize
+scan_message (const char  *data,
+              gsize        len,
+              MboxMessage *m)
+{
+  gsize block = m->offset;
+  guint64 line_start = 1;   /* the byte at block starts a line */
+
+  while (block < len)
+    {
+      gsize n = MIN (64, len - block);
+      guint64 valid = n == 64 ? ~G_GUINT64_CONSTANT (0) : (G_GUINT64_CONSTANT (1) << n) - 1;
+      guint64 candidates, crs, counted = valid;
+      gsize next = G_MAXSIZE;
+      BlockMasks b;
+
+      if (n == 64)
+        block_masks (data + block, &b);
+      else
+        {
+          char tail[64] = { 0 };
+
+          memcpy (tail, data + block, n);
+          block_masks (tail, &b);
+        }
+      candidates = ((b.lf << 1) | line_start) & valid & (b.gt | b.f);
+      while (candidates != 0)
+        {
+          guint i = __builtin_ctzll (candidates);
+          gsize at = block + i;
+
+          candidates &= candidates - 1;
+          if (data[at] == 'F')
+            {
+              if (len - at >= 5 && memcmp (data + at, "From ", 5) == 0 &&
+                  blank_line_before (data, m->offset, at) != G_MAXSIZE)
+                {
+                  next = at;
+                  counted = (G_GUINT64_CONSTANT (1) << i) - 1;
+                  break;
+                }
+            }
+          else
+            {
+              /* ^>+From : the '>'s, then "From " (which holds no line end,
+               * so it is in this line if it is there at all). */
+              gsize q = at;
+
+              while (q < len && data[q] == '>')
+                q++;
+              if (len - q >= 5 && memcmp (data + q, "From ", 5) == 0)
+                m->n_quoted++;
+            }
+        }
+      crs = b.cr & counted;
+      m->n_lines += __builtin_popcountll (b.lf & counted);
+      m->n_cr += __builtin_popcountll (crs);
+      m->n_crlf += __builtin_popcountll (crs & (b.lf >> 1));
+      /* A CR at the block's last byte, with its LF in the next block. */
+      if ((crs >> 63) != 0 && block + 64 < len && data[block + 64] == '\n')
+        m->n_crlf++;
+      if (next != G_MAXSIZE)
+        return next;
+      line_start = b.lf >> 63;
+      block += 64;
+    }
+  return len;
+}
 
 /* The rare message whose line ends are not all LF or all CRLF (a CR that
  * does not end a line, LF and CRLF lines mixed) is copied out now, a line at
@@ -182,23 +261,6 @@ copy_lines (const char *data,
   return raw;
 }
 
-/* Whether every CR in the message ends a line. */
-static gboolean
-only_crlf (const char *data,
-           gsize       length)
-{
-  const char *end = data + length;
-  const char *cr = data;
-
-  while ((cr = memchr (cr, '\r', end - cr)) != NULL)
-    {
-      if (cr + 1 == end || cr[1] != '\n')
-        return FALSE;
-      cr += 2;
-    }
-  return TRUE;
-}
-
 static gboolean
 finish_message (MsMailbox          *mailbox,
                 GPtrArray          *pending,
@@ -226,9 +288,9 @@ finish_message (MsMailbox          *mailbox,
 
   /* Messages whose lines all end in LF, or all in CRLF, stay in the file
    * until they are read (ms-raw-file.c). */
-  if (m->n_crlf == 0 && memchr (lines, '\r', length) == NULL)
+  if (m->n_cr == 0)
     span.size = length + m->n_lines - m->n_quoted;
-  else if (m->n_crlf == m->n_lines && only_crlf (lines, length))
+  else if (m->n_crlf == m->n_lines && m->n_cr == m->n_crlf)
     {
       span.size = length - m->n_quoted;
       span.crlf = TRUE;
@@ -312,7 +374,6 @@ ms_loader_load_mbox_data (MsMailbox   *mailbox,
 {
   g_autoptr(GPtrArray) pending = NULL;
   MboxWindow window = { 0 };
-  LineScanner scan = { 0 };
   const char *data;
   gsize len, pos = 0, line_no = 1;
   gboolean ok = TRUE;
@@ -339,54 +400,27 @@ ms_loader_load_mbox_data (MsMailbox   *mailbox,
     }
 
   pending = ms_loader_pending_new ();
-  scan.data = data;
-  scan.len = len;
-  /* One pass over the lines. pos is always at a From_ line here: the file
-   * starts with one, and a message ends at the next one that follows a
-   * blank line. */
+  /* pos is always at a From_ line here: the file starts with one, and a
+   * message ends at the next one that follows a blank line. */
   while (ok && pos < len)
     {
       MboxMessage m = { 0 };
       const char *line = data + pos;
-      const char *eol = next_lf (&scan, pos);
-      gsize line_len = eol - line;
-      gboolean blank = FALSE, next_found = FALSE;
+      const char *eol = memchr (line, '\n', len - pos);
+      gsize line_len = eol - line, next;
 
       g_assert (eol != NULL);   /* the file ends with '\n' */
       if (mapped)
         follow_mapping (data, len, pos, &window);
       if (line_len > 0 && line[line_len - 1] == '\r')
         line_len--;
-      m.from_line = line_no++;
+      m.from_line = line_no;
       m.have_date = parse_from_line_date (line, line_len, &m.from_date);
-      pos = eol - data + 1;
-      m.offset = pos;
-
-      while (pos < len)
-        {
-          line = data + pos;
-          eol = next_lf (&scan, pos);
-          line_len = eol - line;
-          if (blank && line_len >= 5 && memcmp (line, "From ", 5) == 0)
-            {
-              next_found = TRUE;
-              break;
-            }
-          if (line_len > 0 && line[line_len - 1] == '\r')
-            {
-              line_len--;
-              m.n_crlf++;
-            }
-          if (line_len > 0 && line[0] == '>' && ms_raw_line_is_from_quoted (line, line_len))
-            m.n_quoted++;
-          blank = line_len == 0;
-          if (blank)
-            m.end = pos;
-          m.n_lines++;
-          line_no++;
-          pos = eol - data + 1;
-        }
-      if (!next_found && !blank)
+      m.offset = eol - data + 1;
+      next = scan_message (data, len, &m);
+      line_no += 1 + m.n_lines;
+      m.end = blank_line_before (data, m.offset, next);
+      if (m.end == G_MAXSIZE)
         {
           /* Every mboxrd writer closes a message with a blank line; a file
            * that stops without one was cut short. */
@@ -399,8 +433,12 @@ ms_loader_load_mbox_data (MsMailbox   *mailbox,
        * it is not content. */
       m.n_lines--;
       if (data[m.end] == '\r')
-        m.n_crlf--;
+        {
+          m.n_crlf--;
+          m.n_cr--;
+        }
       ok = finish_message (mailbox, pending, file, name, &m, error);
+      pos = next;
     }
   if (!ok)
     return FALSE;
