@@ -73,6 +73,28 @@ ms_server_session_take_output (MsServerSession *self,
   return MS_SERVER_SESSION_GET_IFACE (self)->take_output (self, dest);
 }
 
+/* What take_output() would give, as a GBytes (NULL for nothing): without
+ * copying it when the session implements take_output_bytes(), else taken
+ * into an array that becomes the GBytes as it is. */
+GBytes *
+ms_server_session_take_output_bytes (MsServerSession *self)
+{
+  MsServerSessionInterface *iface;
+  GByteArray *out;
+
+  g_return_val_if_fail (MS_IS_SERVER_SESSION (self), NULL);
+  iface = MS_SERVER_SESSION_GET_IFACE (self);
+  if (iface->take_output_bytes != NULL)
+    return iface->take_output_bytes (self);
+  out = g_byte_array_new ();
+  if (iface->take_output (self, out) == 0)
+    {
+      g_byte_array_unref (out);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
 gboolean
 ms_server_session_is_finished (MsServerSession *self)
 {

@@ -55,6 +55,10 @@ struct _MsServerSessionInterface
   gboolean  (*get_tls_active)  (MsServerSession *self);
   gboolean  (*is_authenticated) (MsServerSession *self);
   void      (*timed_out)       (MsServerSession *self);
+  /* Optional: take_output() as one GBytes, so a session that already holds
+   * its output in one buffer can hand it over without copying it (a POP3
+   * RETR of a large message). NULL when there is nothing to send. */
+  GBytes   *(*take_output_bytes) (MsServerSession *self);
 };
 
 void      ms_server_session_start           (MsServerSession *self);
@@ -63,6 +67,7 @@ void      ms_server_session_feed            (MsServerSession *self,
                                              gsize            len);
 gsize     ms_server_session_take_output     (MsServerSession *self,
                                              GByteArray      *dest);
+GBytes   *ms_server_session_take_output_bytes (MsServerSession *self);
 gboolean  ms_server_session_is_finished     (MsServerSession *self);
 void      ms_server_session_connection_lost (MsServerSession *self);
 guint     ms_server_session_get_hold_ms     (MsServerSession *self);

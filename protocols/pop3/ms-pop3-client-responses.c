@@ -104,12 +104,15 @@ static void
 store_retrieved (MsPop3Client *self)
 {
   const char *uidl = self->current <= self->uidls->len ? g_ptr_array_index (self->uidls, self->current - 1) : NULL;
-  g_autoptr(GBytes) raw = g_bytes_new (self->body->data, self->body->len);
+  gsize size = self->body->len;
+  g_autoptr(GBytes) raw = NULL;
 
+  /* The collected body becomes the stored message as it is, not copied. */
+  raw = g_byte_array_free_to_bytes (g_steal_pointer (&self->body));
+  self->body = g_byte_array_new ();
   ms_pop3_client_local_store_download (self->store, self->user, uidl, raw, self->action->now);
   self->n_downloaded++;
-  self->bytes_downloaded += self->body->len;
-  g_byte_array_set_size (self->body, 0);
+  self->bytes_downloaded += size;
 }
 
 void

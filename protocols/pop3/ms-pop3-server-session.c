@@ -383,6 +383,33 @@ ms_pop3_server_session_take_output (MsServerSession *session,
   return taken;
 }
 
+/* The same as take_output(), but the first buffer of output goes out as it
+ * is instead of being copied: the answer to RETR holds the whole message. */
+static GBytes *
+ms_pop3_server_session_take_output_bytes (MsServerSession *session)
+{
+  MsPop3ServerSession *self = MS_POP3_SERVER_SESSION (session);
+  GByteArray *out = NULL;
+  gsize taken = 0;
+
+  while (self->output->len > 0 && taken < MS_LIMIT_POP3_OUTPUT_HIGH)
+    {
+      taken += self->output->len;
+      if (out == NULL)
+        {
+          out = self->output;
+          self->output = g_byte_array_new ();
+        }
+      else
+        {
+          g_byte_array_append (out, self->output->data, self->output->len);
+          g_byte_array_set_size (self->output, 0);
+        }
+      process_input (self);
+    }
+  return out != NULL ? g_byte_array_free_to_bytes (out) : NULL;
+}
+
 static gboolean
 ms_pop3_server_session_is_finished (MsServerSession *session)
 {
@@ -490,6 +517,7 @@ ms_pop3_server_session_iface_init (MsServerSessionInterface *iface)
   iface->start = ms_pop3_server_session_start;
   iface->feed = ms_pop3_server_session_feed;
   iface->take_output = ms_pop3_server_session_take_output;
+  iface->take_output_bytes = ms_pop3_server_session_take_output_bytes;
   iface->is_finished = ms_pop3_server_session_is_finished;
   iface->connection_lost = ms_pop3_server_session_connection_lost;
   iface->get_hold_ms = ms_pop3_server_session_get_hold_ms;

@@ -16,11 +16,11 @@ void             ms_sim_connection_notice (MsSimConnection *conn,
                                            MsPhrase        *phrase);
 
 /* ms-world-wire.c */
-/* Plaintext from one end, in clear on the link (or cut by a drop rule). */
+/* Plaintext from one end, in clear on the link (or cut by a drop rule);
+ * the link and the transcript keep references to @bytes, not copies. */
 void             ms_sim_wire_send_plain   (MsSimConnection *conn,
                                            MsDirection      direction,
-                                           const guint8    *data,
-                                           gsize            len);
+                                           GBytes          *bytes);
 /* TLS records on the link; the times the link gives them come back. */
 void             ms_sim_wire_send_records (MsSimConnection *conn,
                                            MsDirection      direction,

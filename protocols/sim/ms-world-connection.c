@@ -110,15 +110,20 @@ release_hold_cb (gpointer data)
  * out its answer a budget at a time (IMAP FETCH); the simulated link has
  * its own model of time and bandwidth, so it takes all of it, which keeps
  * a transcript what it was before sessions streamed. */
-static gsize
-take_server_output (MsSimConnection *conn,
-                    GByteArray      *buf)
+static GBytes *
+take_server_output (MsSimConnection *conn)
 {
-  gsize before = buf->len;
+  GBytes *first = ms_server_session_take_output_bytes (conn->server);
+  GByteArray *all;
 
-  while (ms_server_session_take_output (conn->server, buf) > 0)
+  if (first == NULL)
+    return NULL;
+  /* The first part is not copied (g_bytes_unref_to_array() takes over its
+   * buffer); only what follows it is appended. */
+  all = g_bytes_unref_to_array (first);
+  while (ms_server_session_take_output (conn->server, all) > 0)
     ;
-  return buf->len - before;
+  return g_byte_array_free_to_bytes (all);
 }
 
 static void
@@ -132,22 +137,43 @@ connection_maybe_close (MsSimConnection *conn)
     ms_sim_connection_close (conn, FALSE, ms_phrase_new (NC_ ("transcript", "the client closes the connection")));
 }
 
+/* Plaintext from one end onto the link: in clear, or into its TLS filter. */
+static void
+send_from (MsSimConnection *conn,
+           MsDirection      direction,
+           GBytes          *bytes)
+{
+  gboolean tls = direction == MS_DIRECTION_TO_SERVER ? conn->tls_client != NULL : conn->tls_server != NULL;
+
+  if (tls)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+
+      ms_sim_tls_write (conn, direction, data, len);
+    }
+  else
+    ms_sim_wire_send_plain (conn, direction, bytes);
+}
+
 static void
 connection_pump (MsSimConnection *conn)
 {
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autoptr(GBytes) client_output = NULL;
+  g_autoptr(GBytes) server_output = NULL;
 
   if (conn->closed || !conn->established || conn->cutting)
     return;
 
-  if (ms_client_session_take_output (conn->client, buf) > 0)
-    {
-      if (conn->tls_client != NULL)
-        ms_sim_tls_write (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
-      else
-        ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_SERVER, buf->data, buf->len);
-      g_byte_array_set_size (buf, 0);
-    }
+  {
+    g_autoptr(GByteArray) buf = g_byte_array_new ();
+
+    if (ms_client_session_take_output (conn->client, buf) > 0)
+      {
+        client_output = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+        send_from (conn, MS_DIRECTION_TO_SERVER, client_output);
+      }
+  }
   if (conn->tls_client != NULL)
     ms_sim_tls_send (conn, MS_DIRECTION_TO_SERVER);
   if (conn->cutting)
@@ -165,14 +191,8 @@ connection_pump (MsSimConnection *conn)
                          release_hold_cb, ms_sim_connection_ref (conn),
                          (GDestroyNotify) ms_sim_connection_unref);
     }
-  if (!conn->held && take_server_output (conn, buf) > 0)
-    {
-      if (conn->tls_server != NULL)
-        ms_sim_tls_write (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
-      else
-        ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
-      g_byte_array_set_size (buf, 0);
-    }
+  if (!conn->held && (server_output = take_server_output (conn)) != NULL)
+    send_from (conn, MS_DIRECTION_TO_CLIENT, server_output);
   if (conn->tls_server != NULL)
     ms_sim_tls_send (conn, MS_DIRECTION_TO_CLIENT);
 
@@ -200,12 +220,12 @@ static void
 on_server_tls_requested (MsServerSession *server,
                          MsSimConnection *conn)
 {
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autoptr(GBytes) answer = take_server_output (conn);
 
   /* The positive answer goes out in plain text; everything after it from
    * the server is inside TLS. */
-  if (take_server_output (conn, buf) > 0)
-    ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_CLIENT, buf->data, buf->len);
+  if (answer != NULL)
+    ms_sim_wire_send_plain (conn, MS_DIRECTION_TO_CLIENT, answer);
   if (ms_sim_tls_start_end (conn, TRUE))
     ms_sim_connection_notice (conn, ms_phrase_new (NC_ ("transcript", "the server starts TLS: from now on it "
                                                         "sends only TLS records")));

@@ -104,8 +104,7 @@ delivery_free (gpointer data)
 static void
 record_chunk (MsSimConnection *conn,
               MsDirection      direction,
-              const guint8    *data,
-              gsize            len,
+              GBytes          *bytes,
               gint64           sent_us,
               gint64           arrival_us,
               gsize            wire_size,
@@ -115,13 +114,15 @@ record_chunk (MsSimConnection *conn,
   MsWorld *world = conn->world;
   MsTranscriptEntry *entry;
   g_autofree char *belongs_to = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
   GStrv lines = ms_chunk_decoder_feed (&conn->chunks, direction, data, len, command, &belongs_to);
 
   entry = ms_world_new_entry (world, MS_TRANSCRIPT_CHUNK, conn, NULL);
   entry->time_us = sent_us;
   entry->arrival_us = arrival_us;
   entry->direction = direction;
-  entry->bytes = g_bytes_new (data, len);
+  entry->bytes = g_bytes_ref (bytes);
   entry->wire_size = wire_size;
   entry->encrypted = encrypted;
   entry->lines = lines;
@@ -135,8 +136,7 @@ static void deliver_cb (gpointer data);
 static void
 transmit (MsSimConnection *conn,
           MsDirection      direction,
-          const guint8    *data,
-          gsize            len,
+          GBytes          *bytes,
           gboolean         ciphertext,
           gboolean         cut,
           gint64          *sent_out,
@@ -145,6 +145,7 @@ transmit (MsSimConnection *conn,
   MsWorld *world = conn->world;
   MsLink *link = ms_device_get_link (conn->device);
   gint64 now = ms_clock_get_now_us (world->clock);
+  gsize len = g_bytes_get_size (bytes);
   gint64 start;
   Delivery *d;
 
@@ -167,7 +168,7 @@ transmit (MsSimConnection *conn,
   d = g_new0 (Delivery, 1);
   d->conn = ms_sim_connection_ref (conn);
   d->direction = direction;
-  d->bytes = g_bytes_new (data, len);
+  d->bytes = g_bytes_ref (bytes);
   d->cut_after = cut;
   d->ciphertext = ciphertext;
   d->sent_us = start;
@@ -179,31 +180,36 @@ transmit (MsSimConnection *conn,
   *arrival_out = d->arrival_us;
 }
 
+/* The link and the transcript share the sender's bytes: a message of a few
+ * MB answering RETR is not copied for either. */
 void
 ms_sim_wire_send_plain (MsSimConnection *conn,
                         MsDirection      direction,
-                        const guint8    *data,
-                        gsize            len)
+                        GBytes          *bytes)
 {
   g_autofree char *command = NULL;
+  g_autoptr(GBytes) sent_bytes = g_bytes_ref (bytes);
   gboolean cut = FALSE;
   gint64 sent, arrival;
 
   if (direction == MS_DIRECTION_TO_SERVER)
     {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
       gsize keep = len;
 
       command = ms_chunk_decoder_command_of (conn->protocol, data, len);
       if (find_drop (conn->world, conn, command, len, &keep) != NULL)
         {
           cut = TRUE;
-          len = keep;
+          g_bytes_unref (sent_bytes);
+          sent_bytes = g_bytes_new_from_bytes (bytes, 0, keep);
           g_clear_pointer (&command, g_free);
         }
     }
 
-  transmit (conn, direction, data, len, FALSE, cut, &sent, &arrival);
-  record_chunk (conn, direction, data, len, sent, arrival, len, FALSE, command);
+  transmit (conn, direction, sent_bytes, FALSE, cut, &sent, &arrival);
+  record_chunk (conn, direction, sent_bytes, sent, arrival, g_bytes_get_size (sent_bytes), FALSE, command);
   if (cut)
     {
       conn->cutting = TRUE;
@@ -220,7 +226,9 @@ ms_sim_wire_send_records (MsSimConnection *conn,
                           gint64          *sent_out,
                           gint64          *arrival_out)
 {
-  transmit (conn, direction, data, len, TRUE, FALSE, sent_out, arrival_out);
+  g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+
+  transmit (conn, direction, bytes, TRUE, FALSE, sent_out, arrival_out);
 }
 
 static void
@@ -254,10 +262,11 @@ ms_sim_wire_record_encrypted (MsSimConnection *conn,
                               gsize            wire_size)
 {
   g_autofree char *command = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (data, len);
 
   if (direction == MS_DIRECTION_TO_SERVER)
     command = ms_chunk_decoder_command_of (conn->protocol, data, len);
-  record_chunk (conn, direction, data, len, sent_us, arrival_us, wire_size, TRUE, command);
+  record_chunk (conn, direction, bytes, sent_us, arrival_us, wire_size, TRUE, command);
 }
 
 void
