@@ -90,6 +90,7 @@ static const MsPhrase phrases[] = {
   { NC_ ("transcript", "idle-done"), NULL, 0, 0, 0 },
   { NC_ ("transcript", "connection-lost"), NULL, 0, 0, 0 },
   { NC_ ("transcript", "too-many-errors"), NULL, 0, 0, 0 },
+  { NC_ ("transcript", "too-much-input"), NULL, 0, 0, 0 },
   { NC_ ("transcript", "too-many-sessions"), NULL, 0, 0, 0 },
   { NC_ ("transcript", "bad-input"), NULL, 0, 0, 0 },
   { NC_ ("transcript", "pushed"), NULL, 0, 0, 0 },
