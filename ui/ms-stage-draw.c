@@ -6,24 +6,54 @@
 #include <math.h>
 #include <string.h>
 
+#include "ms-stage-band.h"
 #include "ms-stage-private.h"
 
 /* ---- drawing ---- */
 
 /* Where one device's link is drawn: the gap between its panel and the
  * server's, as high as the panel (devices stacked in a column each get
- * their own band). A short band (two devices in a column, compare mode)
- * is drawn tight: closer lanes, smaller envelopes, the caption on two
- * lines at its foot. */
-#define TIGHT_BAND 420
-
+ * their own band), in rows that ms_stage_band_layout() works out so that
+ * an answer's label never covers the link's caption. A short band (two
+ * devices in a column, compare mode) is drawn tight: closer lanes,
+ * smaller envelopes, the caption at its foot. */
 typedef struct
 {
   graphene_rect_t gap;
-  float           y;      /* between the two lanes */
-  float           lane;   /* from y to each lane */
-  gboolean        tight;
+  MsStageBand     band;
+  gboolean        connected;
+  gboolean        tls;
+  PangoLayout    *caption;  /* NULL when the link has none or it is hidden */
+  PangoLayout    *state;    /* NULL when link captions are hidden */
 } LinkGeometry;
+
+static void
+link_geometry_clear (LinkGeometry *geometry)
+{
+  g_clear_object (&geometry->caption);
+  g_clear_object (&geometry->state);
+}
+
+static PangoLayout *make_layout (MsStage    *self,
+                                 const char *text,
+                                 double      scale,
+                                 gboolean    bold,
+                                 int         width);
+static Envelope *last_in_flight (MsStage         *self,
+                                 MsStagePosition  side);
+
+/* An envelope's label: the font draw_envelope() uses, one line in a
+ * tight band and two elsewhere, with its background's margin. */
+static float
+envelope_label_height (MsStage  *self,
+                       gboolean  tight)
+{
+  g_autoptr(PangoLayout) sample = make_layout (self, "Ag", 0.9, TRUE, -1);
+  int h;
+
+  pango_layout_get_pixel_size (sample, NULL, &h);
+  return (tight ? 1 : 2) * h + 2;
+}
 
 static gboolean
 side_geometry (MsStage          *self,
@@ -33,7 +63,16 @@ side_geometry (MsStage          *self,
   graphene_rect_t a, b;
   GtkWidget *device = self->panels[side];
   GtkWidget *server = self->panels[MS_STAGE_CENTER];
-  float height;
+  Link *link = &self->links[side];
+  /* The world runs a step ahead of its pictures: it may have closed the
+   * connection, or finished a STARTTLS handshake, while the envelopes of
+   * that step are still shown travelling. The line is up until they land,
+   * and it is encrypted from the first envelope that travels sealed: the
+   * CAPA and STLS before it went in clear, and the handshake's records
+   * are not yet protection. */
+  Envelope *travelling = last_in_flight (self, side);
+  gboolean tight;
+  int width;
 
   if (device == NULL || server == NULL ||
       !gtk_widget_get_visible (device) || !gtk_widget_get_visible (server))
@@ -42,17 +81,48 @@ side_geometry (MsStage          *self,
       !gtk_widget_compute_bounds (server, GTK_WIDGET (self), &b))
     return FALSE;
 
-  height = a.size.height;
   if (ms_stage_slot_is_left (side))
     graphene_rect_init (&out->gap, a.origin.x + a.size.width, a.origin.y,
-                        b.origin.x - (a.origin.x + a.size.width), height);
+                        b.origin.x - (a.origin.x + a.size.width), a.size.height);
   else
     graphene_rect_init (&out->gap, b.origin.x + b.size.width, a.origin.y,
-                        a.origin.x - (b.origin.x + b.size.width), height);
-  out->tight = height < TIGHT_BAND;
-  out->lane = out->tight ? 14 : 22;
-  /* Room above the upper lane for a command and its label. */
-  out->y = a.origin.y + (out->tight ? MAX (height * 0.4f, 64) : height * 0.42f);
+                        a.origin.x - (b.origin.x + b.size.width), a.size.height);
+  out->connected = link->connected || travelling != NULL;
+  out->tls = travelling != NULL ? travelling->sealed : link->tls;
+  out->caption = out->state = NULL;
+  tight = a.size.height < MS_STAGE_TIGHT_BAND;
+  width = (int) out->gap.size.width - 8;
+
+  out->band = (MsStageBand) {
+    .top = a.origin.y,
+    .height = a.size.height,
+    .label_h = envelope_label_height (self, tight),
+  };
+  /* Below the answers' lane: a short stage says it elsewhere. */
+  if (!self->hide_link_captions)
+    {
+      const char *state = out->connected ? (out->tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
+                                         : _("not connected");
+      /* A tight band has room for one line: the last one ("NOT
+       * encrypted"), as its solid lanes already say it is connected; the
+       * padlock goes in front of it. */
+      const char *last_line = strrchr (state, '\n');
+      int padlock_room = tight && out->tls ? 22 : 0;
+      int h;
+
+      out->state = make_layout (self, tight && last_line ? last_line + 1 : state, 0.8, out->connected,
+                                width - padlock_room);
+      pango_layout_get_pixel_size (out->state, NULL, &h);
+      /* Elsewhere the padlock goes under the state's lines. */
+      out->band.state_h = h + (!tight && out->tls ? 24 : 0);
+      if (link->label != NULL)
+        {
+          out->caption = make_layout (self, link->label, 0.85, FALSE, width);
+          pango_layout_get_pixel_size (out->caption, NULL, &h);
+          out->band.caption_h = h;
+        }
+    }
+  ms_stage_band_layout (&out->band);
   return TRUE;
 }
 
@@ -195,21 +265,16 @@ draw_link (MsStage               *self,
            const GdkRGBA         *fg)
 {
   const graphene_rect_t *gap = &geometry->gap;
-  float y = geometry->y;
-  float lane = geometry->lane;
-  Link *link = &self->links[side];
+  const MsStageBand *band = &geometry->band;
+  float y = band->y;
+  float lane = band->lane;
   GdkRGBA line = *fg;
   gboolean lit = self->highlight_side == (int) side;
-  /* The world runs a step ahead of its pictures: it may have closed the
-   * connection, or finished a STARTTLS handshake, while the envelopes of
-   * that step are still shown travelling. The line is up until they land,
-   * and it is encrypted from the first envelope that travels sealed: the
-   * CAPA and STLS before it went in clear, and the handshake's records
-   * are not yet protection. */
-  Envelope *travelling = last_in_flight (self, side);
-  gboolean connected = link->connected || travelling != NULL;
-  gboolean tls = travelling != NULL ? travelling->sealed : link->tls;
+  gboolean connected = geometry->connected;
+  gboolean tls = geometry->tls;
   float thickness = connected ? 4 : 2;
+  float cx = gap->origin.x + gap->size.width / 2;
+  graphene_rect_t drawn;
 
   line.alpha = connected ? 0.55f : 0.25f;
   if (lit)
@@ -231,55 +296,39 @@ draw_link (MsStage               *self,
         gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x, y, 7, thickness));
     }
 
-  /* Below the answers' lane: a short stage says it elsewhere. */
-  if (self->hide_link_captions)
-    return;
-  {
-    const char *state = connected ? (tls ? _("connected\nencrypted (TLS)") : _("connected\nNOT encrypted"))
-                                  : _("not connected");
-    /* A tight band has room for one line: the last one ("NOT encrypted"),
-     * as its solid lanes already say it is connected; the padlock goes in
-     * front of it. */
-    const char *last_line = strrchr (state, '\n');
-    const char *state_text = geometry->tight && last_line ? last_line + 1 : state;
-    int padlock_room = geometry->tight && tls ? 22 : 0;
-    g_autoptr(PangoLayout) layout = make_layout (self, state_text, 0.8, connected, gap->size.width - 8 - padlock_room);
-    g_autoptr(PangoLayout) caption = link->label ? make_layout (self, link->label, 0.85, FALSE, gap->size.width - 8) : NULL;
-    float cx = gap->origin.x + gap->size.width / 2;
-    /* The link's words sit under its lanes; on a short stage they move up
-     * rather than run into what is below. */
-    float caption_y = MAX (MIN (y + 104, gap->origin.y + gap->size.height - 78), y + 34);
-    float state_y = caption_y + 18;
-    GdkRGBA color = *fg;
-    int w, h, caption_h = 0;
+  if (geometry->caption != NULL && band->show_caption)
+    {
+      GdkRGBA dim = *fg;
+      int w;
 
-    pango_layout_get_pixel_size (layout, &w, &h);
-    if (caption != NULL)
-      pango_layout_get_pixel_size (caption, NULL, &caption_h);
-    if (geometry->tight)
-      {
-        /* At the foot of the band, under the answers' lane. */
-        state_y = gap->origin.y + gap->size.height - h - 4;
-        caption_y = state_y - caption_h;
-      }
-    if (caption != NULL)
-      {
-        GdkRGBA dim = *fg;
-        dim.alpha = 0.75f;
-        draw_text (snapshot, caption, cx, caption_y, &dim);
-      }
+      dim.alpha = 0.75f;
+      pango_layout_get_pixel_size (geometry->caption, &w, NULL);
+      draw_text (snapshot, geometry->caption, cx, band->caption_y, &dim);
+      graphene_rect_init (&drawn, cx - w / 2.0f, band->caption_y, w, band->caption_h);
+      g_array_append_val (self->caption_rects, drawn);
+    }
+  if (geometry->state != NULL && band->show_state)
+    {
+      GdkRGBA color = *fg;
+      int padlock_room = band->tight && tls ? 22 : 0;
+      float state_y = band->state_y;
+      int w, h;
 
-    color.alpha = 0.75f;
-    if (connected && !tls)
-      color = stage_color (fg, STAGE_PLAIN);
-    else if (connected && tls)
-      color = stage_color (fg, STAGE_SECURE);
-    draw_text (snapshot, layout, cx + padlock_room / 2.0f, state_y, &color);
-    if (tls && geometry->tight)
-      draw_padlock (snapshot, cx + padlock_room / 2.0f - w / 2.0f - 12, state_y + h / 2.0f + 1, 10, &color);
-    else if (tls)
-      draw_padlock (snapshot, cx, state_y + h + 14, 12, &color);
-  }
+      pango_layout_get_pixel_size (geometry->state, &w, &h);
+      color.alpha = 0.75f;
+      if (connected && !tls)
+        color = stage_color (fg, STAGE_PLAIN);
+      else if (connected && tls)
+        color = stage_color (fg, STAGE_SECURE);
+      draw_text (snapshot, geometry->state, cx + padlock_room / 2.0f, state_y, &color);
+      if (tls && band->tight)
+        draw_padlock (snapshot, cx + padlock_room / 2.0f - w / 2.0f - 12, state_y + h / 2.0f + 1, 10, &color);
+      else if (tls)
+        draw_padlock (snapshot, cx, state_y + h + 14, 12, &color);
+      graphene_rect_init (&drawn, cx + padlock_room / 2.0f - w / 2.0f - padlock_room, state_y,
+                          w + padlock_room, band->state_h);
+      g_array_append_val (self->caption_rects, drawn);
+    }
 }
 
 static float
@@ -297,19 +346,20 @@ draw_envelope (MsStage               *self,
                const GdkRGBA         *fg)
 {
   const graphene_rect_t *gap = &geometry->gap;
-  float y = geometry->y;
+  const MsStageBand *band = &geometry->band;
+  float y = band->y;
   double t = CLAMP ((self->now - envelope->started) / envelope->duration, 0.0, 1.0);
   /* Ease in and out: it leaves, travels, arrives. */
   double eased = t * t * (3 - 2 * t);
   gboolean towards_right = ms_stage_slot_is_left (envelope->side) == envelope->to_server;
-  /* A tight band keeps a whole message and its label between its lanes
-   * and its caption. */
-  float w = MIN (envelope_width (envelope->wire_bytes), geometry->tight ? 110.0f : 170.0f);
-  float h = envelope->kind == MS_ENVELOPE_MESSAGE ? MIN (w * 0.62f, geometry->tight ? 44.0f : 200.0f)
-                                                  : geometry->tight ? 24 : 30;
+  /* As tall as the band's rows allow: a message and its label stay
+   * between the lanes and the caption (ms-stage-band.c). */
+  float w = MIN (envelope_width (envelope->wire_bytes), band->tight ? 110.0f : 170.0f);
+  float h = envelope->kind == MS_ENVELOPE_MESSAGE ? CLAMP (w * 0.62f, band->command_h, band->message_h)
+                                                  : band->command_h;
   float travel = gap->size.width - w;
   float x = gap->origin.x + (towards_right ? eased : 1 - eased) * travel;
-  float lane_y = envelope->to_server ? y - geometry->lane - h - 4 : y + geometry->lane + 8;
+  float lane_y = envelope->to_server ? y - band->lane - h - 4 : y + band->lane + 8;
   graphene_rect_t rect = GRAPHENE_RECT_INIT (x, lane_y, w, h);
   gboolean hidden = envelope->sealed && !self->show_inside;
   GdkRGBA fill, border = { 0.2f, 0.2f, 0.25f, 0.9f }, text = { 0.1f, 0.1f, 0.12f, 1 };
@@ -365,7 +415,7 @@ draw_envelope (MsStage               *self,
     GdkRGBA label_bg = { 1, 1, 1, 0.88f };
 
     pango_layout_set_wrap (label, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_height (label, geometry->tight ? -1 : -2);
+    pango_layout_set_height (label, band->tight ? -1 : -2);
     pango_layout_set_alignment (label, PANGO_ALIGN_CENTER);
     pango_layout_get_pixel_size (label, &lw, &lh);
     cx = CLAMP (x + w / 2, gap->origin.x + lw / 2.0f + 6, gap->origin.x + gap->size.width - lw / 2.0f - 6);
@@ -417,33 +467,38 @@ ms_stage_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
 {
   MsStage *self = MS_STAGE (widget);
+  LinkGeometry geometries[MS_STAGE_N_SLOTS] = { 0 };
+  gboolean shown[MS_STAGE_N_SLOTS] = { FALSE };
   GdkRGBA fg;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   g_array_set_size (self->label_rects, 0);
+  g_array_set_size (self->caption_rects, 0);
 
   for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
     if (self->panels[i] != NULL)
       gtk_widget_snapshot_child (widget, self->panels[i], snapshot);
 
+  /* Each link's rows once a frame, for its lanes and its envelopes. */
   for (MsStagePosition side = MS_STAGE_LEFT; side < MS_STAGE_N_SLOTS; side++)
     {
-      LinkGeometry geometry;
-
-      if (side != MS_STAGE_CENTER && side_geometry (self, side, &geometry))
-        draw_link (self, snapshot, side, &geometry, &fg);
+      shown[side] = side != MS_STAGE_CENTER && side_geometry (self, side, &geometries[side]);
+      if (shown[side])
+        draw_link (self, snapshot, side, &geometries[side], &fg);
     }
 
   for (GList *l = self->queue.head; l != NULL; l = l->next)
     {
       Envelope *envelope = l->data;
-      LinkGeometry geometry;
 
       if (envelope->started < 0)
         break;
-      if (side_geometry (self, envelope->side, &geometry))
-        draw_envelope (self, snapshot, envelope, &geometry, &fg);
+      if (shown[envelope->side])
+        draw_envelope (self, snapshot, envelope, &geometries[envelope->side], &fg);
     }
+
+  for (guint i = 0; i < MS_STAGE_N_SLOTS; i++)
+    link_geometry_clear (&geometries[i]);
 
   for (guint i = 0; i < self->vanishing->len; i++)
     draw_vanish (self, snapshot, g_ptr_array_index (self->vanishing, i), &fg);

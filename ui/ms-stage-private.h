@@ -75,6 +75,7 @@ struct _MsStage
   double      max_frame_ms;
   GArray     *frame_ms;     /* double: every interval since the reset (capped) */
   GArray     *label_rects;  /* graphene_rect_t: envelope labels of the last frame */
+  GArray     *caption_rects;  /* graphene_rect_t: link captions and states likewise */
 };
 
 /* ms-stage.c */

@@ -190,6 +190,7 @@ ms_stage_finalize (GObject *object)
   g_ptr_array_unref (self->vanishing);
   g_array_unref (self->frame_ms);
   g_array_unref (self->label_rects);
+  g_array_unref (self->caption_rects);
 
   G_OBJECT_CLASS (ms_stage_parent_class)->finalize (object);
 }
@@ -280,6 +281,7 @@ ms_stage_init (MsStage *self)
   self->vanishing = g_ptr_array_new_with_free_func (ms_stage_vanish_free);
   self->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   self->label_rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  self->caption_rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
   g_queue_init (&self->queue);
 }
 
@@ -499,4 +501,15 @@ ms_stage_get_drawn_labels (MsStage                *self,
   if (rects != NULL)
     *rects = (const graphene_rect_t *) (gpointer) self->label_rects->data;
   return self->label_rects->len;
+}
+
+guint
+ms_stage_get_drawn_captions (MsStage                *self,
+                             const graphene_rect_t **rects)
+{
+  g_return_val_if_fail (MS_IS_STAGE (self), 0);
+
+  if (rects != NULL)
+    *rects = (const graphene_rect_t *) (gpointer) self->caption_rects->data;
+  return self->caption_rects->len;
 }

@@ -106,5 +106,8 @@ double     ms_stage_get_frame_percentile (MsStage    *self,
  * backgrounds), in the stage's coordinates. */
 guint        ms_stage_get_drawn_labels   (MsStage                *self,
                                           const graphene_rect_t **rects);
+/* Likewise the links' captions and connection states. */
+guint        ms_stage_get_drawn_captions (MsStage                *self,
+                                          const graphene_rect_t **rects);
 
 G_END_DECLS

@@ -103,9 +103,27 @@ assert_layout (GtkWidget          *window,
     }
 }
 
+/* No envelope's label in the last frame covers a link's caption or
+ * connection state (an answer's label ran over the caption in the short
+ * bands of a 1280x720 window). */
+static void
+assert_captions_clear (MsStage *stage)
+{
+  const graphene_rect_t *labels, *captions;
+  guint n_labels = ms_stage_get_drawn_labels (stage, &labels);
+  guint n_captions = ms_stage_get_drawn_captions (stage, &captions);
+
+  for (guint i = 0; i < n_labels; i++)
+    for (guint c = 0; c < n_captions; c++)
+      if (graphene_rect_intersection (&labels[i], &captions[c], NULL))
+        g_error ("label %u at %.0f,%.0f %.0fx%.0f covers the caption at %.0f,%.0f %.0fx%.0f", i,
+                 labels[i].origin.x, labels[i].origin.y, labels[i].size.width, labels[i].size.height,
+                 captions[c].origin.x, captions[c].origin.y, captions[c].size.width, captions[c].size.height);
+}
+
 /* Over a few frames of an exchange: no envelope's label covers a panel
- * (they used to run 90 pixels into the panels on either side). Returns
- * how many labels it saw. */
+ * (they used to run 90 pixels into the panels on either side), nor a
+ * link's caption. Returns how many labels it saw. */
 static guint
 assert_labels_clear (GtkWidget *window)
 {
@@ -121,6 +139,7 @@ assert_labels_clear (GtkWidget *window)
       guint n;
 
       ms_ui_test_wait_for_frame (window);
+      assert_captions_clear (stage);
       n = ms_stage_get_drawn_labels (stage, &labels);
       seen += n;
       for (guint i = 0; i < n; i++)
@@ -236,6 +255,44 @@ drive (int width,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A 1280x720 screen, four devices two to a column, compare mode too:
+ * every frame of every step, no answer's label over a link's caption;
+ * a screenshot in the middle of step 5's exchange. */
+static void
+test_1280x720 (void)
+{
+  GtkWidget *window = new_window (1280, 720);
+  MsStage *stage = MS_STAGE (ms_window_get_stage (MS_WINDOW (window)));
+  guint n_frames = 0;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.speed", "d", 2.0));
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      guint n_steps;
+
+      g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", "one-session-at-a-time"));
+      if (pass == 1)
+        g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
+      n_steps = ms_window_get_n_steps (MS_WINDOW (window));
+      for (guint step = 1; step <= n_steps; step++)
+        {
+          g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+          g_assert_null (ms_window_get_error (MS_WINDOW (window)));
+          for (guint frame = 0; ms_stage_get_busy (stage) && frame < 400; frame++)
+            {
+              ms_ui_test_wait_for_frame (window);
+              assert_captions_clear (stage);
+              n_frames++;
+              if (step == 5 && frame == 6)
+                ms_ui_test_save_screenshot (window, pass == 0 ? "stage-band-19" : "stage-band-19-compare");
+            }
+        }
+    }
+  g_test_message ("%u frames checked", n_frames);
+  g_assert_cmpuint (n_frames, >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_1280 (void)
 {
@@ -252,6 +309,7 @@ static void
 add_tests (void)
 {
   g_test_add_func ("/ui/stage/devices-1280x800", test_1280);
+  g_test_add_func ("/ui/stage/captions-1280x720", test_1280x720);
   g_test_add_func ("/ui/stage/devices-1920x1080", test_1920);
 }
 
