@@ -28,9 +28,12 @@ print_help (void)
 {
   /* The columns are padded here, not in the translations, so that a longer
    * German word cannot break the alignment. */
+  /* The placeholder as the subcommands' --help writes it (DATEI in German). */
+  g_autofree char *open_file = g_strdup_printf ("mailscope %s.scenario", _("FILE"));
+
   g_print ("%s\n", _("Usage:"));
   g_print ("  %-24s  %s\n", "mailscope", _("open the app"));
-  g_print ("  %-24s  %s\n", "mailscope FILE.scenario", _("open the app with a scenario file"));
+  g_print ("  %-24s  %s\n", open_file, _("open the app with a scenario file"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *usage = g_strconcat ("mailscope ", commands[i].name, NULL);
