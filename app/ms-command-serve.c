@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "ms-commands.h"
 #include "ms-data-path.h"
@@ -266,7 +267,11 @@ on_connection_refused (MsListener *listener,
                        const char *reason,
                        Serve      *serve)
 {
-  g_printerr ("%s: refused a connection from %s: %s\n", ms_listener_get_protocol (listener), host, reason);
+  if (host != NULL)
+    g_printerr ("%s: refused a connection from %s: %s\n", ms_listener_get_protocol (listener), host, reason);
+  else
+    g_printerr ("%s: cannot accept connections: %s; trying again in 1 s\n", ms_listener_get_protocol (listener),
+                reason);
 }
 
 static void
@@ -291,6 +296,34 @@ on_persist_changed (MsStore *store,
     g_printerr ("state: cannot save changes (%s); refusing changes until it works again\n", error->message);
   else
     g_printerr ("state: saving changes works again\n");
+}
+
+/* Every open connection holds a file descriptor, and the usual soft limit
+ * (1024) is below what four listeners of 1000 connections need. Like
+ * Dovecot, serve raises its soft limit as far as the hard limit allows; if
+ * that is still too low it says so once, and past it new clients are
+ * refused (see ms-listen-socket.h) while the open sessions go on. */
+static void
+raise_file_limit (guint n_listeners,
+                  guint max_connections)
+{
+  struct rlimit limit;
+  rlim_t wanted = (rlim_t) n_listeners * max_connections + MS_LIMIT_SPARE_FILE_DESCRIPTORS;
+  rlim_t target;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted)
+    return;
+  target = limit.rlim_max == RLIM_INFINITY ? wanted : MIN (wanted, limit.rlim_max);
+  if (target > limit.rlim_cur)
+    {
+      limit.rlim_cur = target;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  if (limit.rlim_cur < wanted)
+    g_printerr ("mailscope serve: at most %lu open files (ulimit -n); %u listeners of %u connections "
+                "need %lu, so clients past that are refused\n", (unsigned long) limit.rlim_cur,
+                n_listeners, max_connections, (unsigned long) wanted);
 }
 
 /* The server's TLS identity: --cert/--key, else the self-signed certificate
@@ -593,6 +626,7 @@ ms_command_serve (int    argc,
       g_string_append_printf (ready, " %s=%s", protocol->name, bound);
     }
 
+  raise_file_limit (serve.listeners->len, (guint) max_connections);
   serve.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_signal, &serve);
   g_unix_signal_add (SIGTERM, on_signal, &serve);

@@ -101,6 +101,14 @@ G_BEGIN_DECLS
  * [SYS/TEMP]", IMAP "* BYE") and is closed. */
 #define MS_LIMIT_LISTENER_CONNECTIONS        1000u
 
+/* Four listeners of a thousand connections need more file descriptors
+ * than the usual soft limit of 1024: `serve` raises its soft limit to
+ * listeners x connections + this many (stdio, listening sockets, the
+ * reserve descriptor, GLib's pipes, --state journals), as far as the hard
+ * limit allows. Past the limit a client is refused like one over
+ * MS_LIMIT_LISTENER_CONNECTIONS (ms-listen-socket.h says how). */
+#define MS_LIMIT_SPARE_FILE_DESCRIPTORS      64u
+
 /* Inactivity timers of `serve` (seconds; --login-timeout, --idle-timeout).
  * Before login a client has one minute of silence: enough for a person
  * typing at telnet, short enough that clients which connect and say

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ms-limits.h"
+#include "ms-listen-socket.h"
 #include "ms-listener.h"
 #include "ms-protocol-event.h"
 
@@ -24,7 +25,7 @@ struct _MsListener
   char                   *protocol;
   MsServerSessionFactory  factory;
   gpointer                user_data;
-  GSocketService         *service;
+  MsListenSocket         *socket;
   GPtrArray              *connections;  /* MsConnection, open ones */
   MsTlsContext           *tls_context;
   gboolean                tls_implicit;
@@ -187,22 +188,41 @@ start_delayed (gpointer data)
 static void
 refuse (MsListener        *self,
         GSocketConnection *socket,
-        const char        *host)
+        const char        *host,
+        const char        *reason)
 {
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (socket));
 
   if (self->refusal != NULL && !self->tls_implicit)
     g_output_stream_write_all (out, self->refusal, strlen (self->refusal), NULL, NULL, NULL);
   g_io_stream_close (G_IO_STREAM (socket), NULL, NULL);
-  g_signal_emit (self, signals[CONNECTION_REFUSED], 0, host, "too many connections");
+  g_signal_emit (self, signals[CONNECTION_REFUSED], 0, host, reason);
 }
 
-static gboolean
-on_incoming (GSocketService    *service,
-             GSocketConnection *socket,
-             GObject           *source,
-             MsListener        *self)
+/* The process is out of file descriptors (see ms-listen-socket.h). */
+static void
+on_out_of_descriptors (GSocketConnection *socket,
+                       const GError      *error,
+                       gpointer           data)
 {
+  MsListener *self = data;
+  g_autofree char *reason = g_strdup_printf ("out of file descriptors (%s)", error->message);
+
+  if (socket != NULL)
+    {
+      g_autofree char *host = peer_host (socket);
+
+      refuse (self, socket, host, reason);
+    }
+  else
+    g_signal_emit (self, signals[CONNECTION_REFUSED], 0, NULL, reason);
+}
+
+static void
+on_incoming (GSocketConnection *socket,
+             gpointer           data)
+{
+  MsListener *self = data;
   g_autoptr(MsServerSession) session = NULL;
   g_autoptr(MsConnection) connection = NULL;
   g_autofree char *host = peer_host (socket);
@@ -210,11 +230,11 @@ on_incoming (GSocketService    *service,
 
   if (self->connections->len >= self->max_connections)
     {
-      refuse (self, socket, host);
-      return TRUE;
+      refuse (self, socket, host, "too many connections");
+      return;
     }
   session = self->factory (self->user_data);
-  g_return_val_if_fail (MS_IS_SERVER_SESSION (session), FALSE);
+  g_return_if_fail (MS_IS_SERVER_SESSION (session));
 
   connection = ms_connection_new (socket, session, self->protocol, next_connection_id++);
   if (self->tls_context != NULL)
@@ -230,7 +250,7 @@ on_incoming (GSocketService    *service,
   /* Before start, so that observers see the greeting too. */
   g_signal_emit (self, signals[CONNECTION_OPENED], 0, connection);
   if (self->deferred)
-    return TRUE;
+    return;
 
   delay = greeting_delay_ms (self, host);
   if (delay == 0)
@@ -241,7 +261,6 @@ on_incoming (GSocketService    *service,
       g_timeout_add_full (G_PRIORITY_DEFAULT, delay, start_delayed,
                           g_object_ref (connection), g_object_unref);
     }
-  return TRUE;
 }
 
 static void
@@ -250,7 +269,6 @@ ms_listener_dispose (GObject *object)
   MsListener *self = MS_LISTENER (object);
 
   ms_listener_stop (self);
-  g_clear_object (&self->service);
   g_clear_object (&self->tls_context);
 
   G_OBJECT_CLASS (ms_listener_parent_class)->dispose (object);
@@ -287,7 +305,8 @@ ms_listener_class_init (MsListenerClass *klass)
 
   /**
    * MsListener::connection-refused:
-   * @host: the client's address
+   * @host: (nullable): the client's address, or NULL when no client could
+   *   even be accepted (out of file descriptors: accepting pauses a moment)
    * @reason: why, for the log
    */
   signals[CONNECTION_REFUSED] =
@@ -310,13 +329,6 @@ ms_listener_init (MsListener *self)
   self->connections = g_ptr_array_new_with_free_func (g_object_unref);
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->max_connections = MS_LIMIT_LISTENER_CONNECTIONS;
-  self->service = g_socket_service_new ();
-  /* GSocketListener's default backlog is 10: a burst of clients that
-   * reconnect quickly (fetchmail polling, a classroom of Thunderbirds, the
-   * load test) overflows it, and the kernel then silently drops their
-   * handshakes, so they wait forever for a greeting. */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 512);
-  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 }
 
 MsListener *
@@ -354,19 +366,23 @@ ms_listener_listen (MsListener  *self,
                     GError     **error)
 {
   g_autoptr(GInetSocketAddress) wanted = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
+  GSocketAddress *bound;
 
   g_return_val_if_fail (MS_IS_LISTENER (self), NULL);
   g_return_val_if_fail (address != NULL, NULL);
+  g_return_val_if_fail (self->socket == NULL, NULL);
 
   wanted = ms_listener_parse_address (address, error);
   if (wanted == NULL)
     return NULL;
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), G_SOCKET_ADDRESS (wanted),
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                      NULL, &bound, error))
+  /* A backlog of 512, not GSocketListener's 10: a burst of clients that
+   * reconnect quickly (fetchmail polling, a classroom of Thunderbirds, the
+   * load test) overflows 10, and the kernel then silently drops their
+   * handshakes, so they wait forever for a greeting. */
+  self->socket = ms_listen_socket_new (wanted, 512, on_incoming, on_out_of_descriptors, self, error);
+  if (self->socket == NULL)
     return NULL;
-  g_socket_service_start (self->service);
+  bound = ms_listen_socket_get_address (self->socket);
   self->loopback = g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound)));
   /* Tests cannot bind a real non-loopback address (CI has none to spare;
    * on Linux all of 127/8 is loopback), so this makes the listener behave
@@ -383,11 +399,7 @@ ms_listener_stop (MsListener *self)
 
   g_return_if_fail (MS_IS_LISTENER (self));
 
-  if (self->service != NULL)
-    {
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-    }
+  g_clear_pointer (&self->socket, ms_listen_socket_free);
   /* Closing removes each from the array through "closed": work on a copy. */
   open = g_ptr_array_copy (self->connections, (GCopyFunc) g_object_ref, NULL);
   g_ptr_array_set_free_func (open, g_object_unref);
