@@ -28,7 +28,7 @@ struct _Key
   char      *field;
   char      *value;
   gint64     number;
-  guint8    *members;    /* KEY_SET: one byte per view index */
+  GArray    *ranges;     /* KEY_SET: MsImapRange of view indices */
   GPtrArray *children;
 };
 
@@ -39,7 +39,8 @@ key_free (Key *key)
     return;
   g_free (key->field);
   g_free (key->value);
-  g_free (key->members);
+  if (key->ranges)
+    g_array_unref (key->ranges);
   if (key->children)
     g_ptr_array_unref (key->children);
   g_free (key);
@@ -138,15 +139,16 @@ parse_set (Parse      *ps,
            const char *set,
            gboolean    uid)
 {
-  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (MsImapRange));
   Key *key;
 
-  if (!ms_imap_view_resolve_set (ps->self, set, uid, indices, &ps->error))
+  /* Ranges, not a byte per message: thousands of set keys in one SEARCH
+   * over a big mailbox would otherwise hold thousands of mailbox-sized
+   * arrays. */
+  if (!ms_imap_view_resolve_ranges (ps->self, set, uid, ranges, &ps->error))
     return NULL;
   key = key_new (KEY_SET);
-  key->members = g_malloc0 (ps->self->view->len + 1);
-  for (guint i = 0; i < indices->len; i++)
-    key->members[g_array_index (indices, guint, i)] = 1;
+  key->ranges = g_steal_pointer (&ranges);
   return key;
 }
 
@@ -404,7 +406,7 @@ matches (MsImapServerSession *self,
         return FALSE;
       break;
     case KEY_SET:
-      return key->members[index] != 0;
+      return ms_imap_ranges_contain (key->ranges, index);
     default:
       g_assert_not_reached ();
     }

@@ -452,10 +452,13 @@ line_literal (MsImapParser *self,
   gsize digits_end = i;
   while (i > 0 && g_ascii_isdigit (seg[i - 1]))
     i--;
-  if (i == digits_end || i == 0 || seg[i - 1] != '{' || digits_end - i > 10)
+  if (i == digits_end || i == 0 || seg[i - 1] != '{')
     return FALSE;
+  /* A size past 64 bits is still a literal, just one too big for any
+   * limit: taking it for plain text would let the client's literal data
+   * run as commands. */
   for (gsize k = i; k < digits_end; k++)
-    n = n * 10 + (seg[k] - '0');
+    n = n > (G_MAXUINT64 - 9) / 10 ? G_MAXUINT64 : n * 10 + (guint64) (seg[k] - '0');
   *size = n;
   return TRUE;
 }

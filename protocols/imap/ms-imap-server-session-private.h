@@ -280,8 +280,26 @@ guint32   ms_imap_view_uid             (MsImapServerSession *self,
 /* Is the message still in the mailbox (not expunged by anyone)? */
 gboolean  ms_imap_view_is_live         (MsImapServerSession *self,
                                         guint                index);
-/* Resolves a sequence set (or UID set) to ascending 0-based view indices.
- * FALSE (with a message for BAD) when the set is malformed. */
+/* A run of view indices, both ends included. */
+typedef struct
+{
+  guint first;
+  guint last;
+} MsImapRange;
+
+/* Resolves a sequence set (or UID set) to ascending, disjoint ranges of
+ * 0-based view indices, in time and memory that grow with the set's text,
+ * not with the mailbox. FALSE (with a message for BAD) when the set is
+ * malformed. */
+gboolean  ms_imap_view_resolve_ranges  (MsImapServerSession *self,
+                                        const char          *set,
+                                        gboolean             uid,
+                                        GArray              *ranges,
+                                        const char         **error);
+/* Is @index in @ranges (as made by ms_imap_view_resolve_ranges())? */
+gboolean  ms_imap_ranges_contain       (GArray              *ranges,
+                                        guint                index);
+/* The same as ascending 0-based view indices. */
 gboolean  ms_imap_view_resolve_set     (MsImapServerSession *self,
                                         const char          *set,
                                         gboolean             uid,

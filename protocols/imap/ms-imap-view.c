@@ -388,17 +388,48 @@ parse_number (const char **p,
   return TRUE;
 }
 
+/* The first view index whose UID is at least @uid (the view is in UID order). */
+static guint
+first_at_least (MsImapServerSession *self,
+                guint32              uid)
+{
+  guint lo = 0, hi = self->view->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (ms_imap_view_uid (self, mid) < uid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static gint
+compare_range (gconstpointer a,
+               gconstpointer b)
+{
+  const MsImapRange *x = a, *y = b;
+
+  return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Each range of the set costs a bisection at most, never a walk over the
+ * mailbox: "1:*,1:*,..." sixteen thousand times over a big mailbox would
+ * otherwise cost sixteen thousand walks. */
 gboolean
-ms_imap_view_resolve_set (MsImapServerSession *self,
-                          const char          *set,
-                          gboolean             uid,
-                          GArray              *indices,
-                          const char         **error)
+ms_imap_view_resolve_ranges (MsImapServerSession *self,
+                             const char          *set,
+                             gboolean             uid,
+                             GArray              *ranges,
+                             const char         **error)
 {
   guint n = self->view->len;
   guint32 star = uid ? (n > 0 ? ms_imap_view_uid (self, n - 1) : 0) : n;
-  g_autofree guint8 *chosen = g_malloc0 (n > 0 ? n : 1);
   const char *p = set;
+  guint merged = 0;
 
   *error = "Invalid message set";
   if (set == NULL || *set == '\0')
@@ -407,6 +438,7 @@ ms_imap_view_resolve_set (MsImapServerSession *self,
   for (;;)
     {
       guint32 a, b;
+      MsImapRange range;
 
       if (!parse_number (&p, star, &a))
         return FALSE;
@@ -426,20 +458,14 @@ ms_imap_view_resolve_set (MsImapServerSession *self,
       if (uid)
         {
           /* UIDs with no message are simply skipped (RFC 3501 section
-           * 6.4.8). The view is in UID order: bisect to the first. */
-          guint lo = 0, hi = n;
-
-          while (lo < hi)
+           * 6.4.8). */
+          range.first = first_at_least (self, a);
+          range.last = b == G_MAXUINT32 ? n : first_at_least (self, b + 1);
+          if (range.first < range.last)
             {
-              guint mid = lo + (hi - lo) / 2;
-
-              if (ms_imap_view_uid (self, mid) < a)
-                lo = mid + 1;
-              else
-                hi = mid;
+              range.last--;
+              g_array_append_val (ranges, range);
             }
-          for (guint i = lo; i < n && ms_imap_view_uid (self, i) <= b; i++)
-            chosen[i] = 1;
         }
       else
         {
@@ -448,8 +474,9 @@ ms_imap_view_resolve_set (MsImapServerSession *self,
               *error = "Invalid message number";
               return FALSE;
             }
-          for (guint32 s = a; s <= b; s++)
-            chosen[s - 1] = 1;
+          range.first = a - 1;
+          range.last = b - 1;
+          g_array_append_val (ranges, range);
         }
       if (*p == '\0')
         break;
@@ -458,9 +485,61 @@ ms_imap_view_resolve_set (MsImapServerSession *self,
       p++;
     }
 
-  for (guint i = 0; i < n; i++)
-    if (chosen[i])
-      g_array_append_val (indices, i);
+  /* Ascending, overlapping and adjacent ranges joined. */
+  g_array_sort (ranges, compare_range);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      MsImapRange *r = &g_array_index (ranges, MsImapRange, i);
+      MsImapRange *last = merged > 0 ? &g_array_index (ranges, MsImapRange, merged - 1) : NULL;
+
+      if (last != NULL && r->first <= last->last + 1)
+        last->last = MAX (last->last, r->last);
+      else
+        g_array_index (ranges, MsImapRange, merged++) = *r;
+    }
+  g_array_set_size (ranges, merged);
   *error = NULL;
+  return TRUE;
+}
+
+gboolean
+ms_imap_ranges_contain (GArray *ranges,
+                        guint   index)
+{
+  guint lo = 0, hi = ranges->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const MsImapRange *r = &g_array_index (ranges, MsImapRange, mid);
+
+      if (index < r->first)
+        hi = mid;
+      else if (index > r->last)
+        lo = mid + 1;
+      else
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ms_imap_view_resolve_set (MsImapServerSession *self,
+                          const char          *set,
+                          gboolean             uid,
+                          GArray              *indices,
+                          const char         **error)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (MsImapRange));
+
+  if (!ms_imap_view_resolve_ranges (self, set, uid, ranges, error))
+    return FALSE;
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const MsImapRange *r = &g_array_index (ranges, MsImapRange, i);
+
+      for (guint k = r->first; k <= r->last; k++)
+        g_array_append_val (indices, k);
+    }
   return TRUE;
 }
