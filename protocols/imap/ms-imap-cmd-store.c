@@ -78,34 +78,42 @@ ms_imap_cmd_store (MsImapServerSession *self,
       return;
     }
 
-  for (guint i = 0; i < indices->len; i++)
-    {
-      guint index = g_array_index (indices, guint, i);
-      MsMessage *message = g_ptr_array_index (self->view, index);
-      g_autoptr(GString) out = NULL;
+  /* One change for the whole set: with serve --state one journal write
+   * and one fsync, not one per message, and if that write fails no
+   * message changes and ms_imap_session_done() says NO. */
+  {
+    g_autoptr(GPtrArray) live = g_ptr_array_new ();
+    g_autoptr(GArray) live_indices = g_array_new (FALSE, FALSE, sizeof (guint));
 
-      if (!ms_imap_view_is_live (self, index))
-        continue;
-      self->own_change = TRUE;
-      ms_mailbox_store_flags (self->mailbox, message, mode, flags,
-                              (const char * const *) keywords->pdata);
-      self->own_change = FALSE;
-      /* Not saved (serve --state), so not made: this and the rest stay as
-       * they were, and ms_imap_session_done() says NO. */
-      if (ms_imap_session_change_lost (self))
-        break;
-      if (silent)
-        continue;
-      out = g_string_new (NULL);
-      ms_imap_format_flags (out, message,
-                            g_hash_table_contains (self->recent,
-                                                   GUINT_TO_POINTER (ms_message_get_uid (message))));
-      if (uid)
-        ms_imap_session_untagged (self, "%u FETCH (UID %u FLAGS %s)", index + 1,
-                                  ms_message_get_uid (message), out->str);
-      else
-        ms_imap_session_untagged (self, "%u FETCH (FLAGS %s)", index + 1, out->str);
-    }
+    for (guint i = 0; i < indices->len; i++)
+      {
+        guint index = g_array_index (indices, guint, i);
+
+        if (!ms_imap_view_is_live (self, index))
+          continue;
+        g_ptr_array_add (live, g_ptr_array_index (self->view, index));
+        g_array_append_val (live_indices, index);
+      }
+    self->own_change = TRUE;
+    ms_mailbox_store_flags_many (self->mailbox, (MsMessage * const *) live->pdata, live->len, mode, flags,
+                                 (const char * const *) keywords->pdata);
+    self->own_change = FALSE;
+    for (guint i = 0; i < live->len && !silent && !ms_imap_session_change_lost (self); i++)
+      {
+        guint index = g_array_index (live_indices, guint, i);
+        MsMessage *message = g_ptr_array_index (live, i);
+        g_autoptr(GString) out = g_string_new (NULL);
+
+        ms_imap_format_flags (out, message,
+                              g_hash_table_contains (self->recent,
+                                                     GUINT_TO_POINTER (ms_message_get_uid (message))));
+        if (uid)
+          ms_imap_session_untagged (self, "%u FETCH (UID %u FLAGS %s)", index + 1,
+                                    ms_message_get_uid (message), out->str);
+        else
+          ms_imap_session_untagged (self, "%u FETCH (FLAGS %s)", index + 1, out->str);
+      }
+  }
   ms_imap_session_done (self, cmd, "OK", "Store completed.");
   return;
 

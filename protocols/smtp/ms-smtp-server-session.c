@@ -433,7 +433,7 @@ deliver (MsSmtpServerSession *self)
   g_autoptr(GString) raw = g_string_new (NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) added = NULL;
+  g_autoptr(GPtrArray) inboxes = NULL;
   guint failures;
 
   /* RFC 5321 section 4.4: every server that handles a message adds a trace line. */
@@ -454,36 +454,27 @@ deliver (MsSmtpServerSession *self)
       refuse_unsaved (self, error);
       return FALSE;
     }
+  /* All or nothing, and no session sees a copy before every copy is
+   * saved: when one cannot be, nobody got the message and the client's
+   * retry does not deliver twice. */
+  inboxes = g_ptr_array_new ();
+  for (guint i = 0; i < self->recipients->len; i++)
+    g_ptr_array_add (inboxes, ms_account_get_inbox (g_ptr_array_index (self->recipients, i)));
   failures = ms_store_get_persist_failures (self->store);
-  added = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (!ms_mailbox_append_to_all ((MsMailbox * const *) inboxes->pdata, inboxes->len, bytes, self->now, 0) ||
+      ms_store_get_persist_failures (self->store) != failures)
+    {
+      refuse_unsaved (self, ms_store_get_last_persist_failure (self->store));
+      return FALSE;
+    }
   for (guint i = 0; i < self->recipients->len; i++)
     {
       MsAccount *account = g_ptr_array_index (self->recipients, i);
-      MsMessage *message = ms_mailbox_append (ms_account_get_inbox (account), bytes, MS_FLAG_NONE,
-                                              NULL, self->now, 0);
-      guint32 uid;
 
-      if (message == NULL)
-        break;
-      uid = ms_message_get_uid (message);
-      g_array_append_val (added, uid);
       ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", "delivered",
                                             ms_phrase_new (NC_ ("transcript", "delivered %u bytes to %s's INBOX"),
                                                            ms_phrase_uint (g_bytes_get_size (bytes)),
                                                            ms_phrase_text (ms_account_get_name (account))));
-    }
-  if (ms_store_get_persist_failures (self->store) != failures)
-    {
-      /* All or nothing: take back the copies, so that the client's retry
-       * does not deliver twice. */
-      for (guint i = 0; i < added->len; i++)
-        {
-          MsAccount *account = g_ptr_array_index (self->recipients, i);
-
-          ms_mailbox_expunge_uids (ms_account_get_inbox (account), &g_array_index (added, guint32, i), 1);
-        }
-      refuse_unsaved (self, ms_store_get_last_persist_failure (self->store));
-      return FALSE;
     }
   self->n_delivered++;
   return TRUE;

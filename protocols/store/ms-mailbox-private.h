@@ -44,11 +44,14 @@ typedef struct {
                        MsMailbox     *source,
                        const guint32 *source_uids,
                        gpointer       data);
-  /* @message already carries its new flags and modification sequence; on
-   * FALSE the mailbox puts the old ones back. */
-  gboolean (*flags)   (MsMailbox     *self,
-                       MsMessage     *message,
-                       gpointer       data);
+  /* @messages already carry their new flags and modification sequences
+   * (ascending); on FALSE the mailbox puts the old ones back. All of them
+   * go to disk in one write, so that a STORE on a thousand messages is one
+   * fsync, not a thousand. */
+  gboolean (*flags)   (MsMailbox         *self,
+                       MsMessage * const *messages,
+                       guint              n_messages,
+                       gpointer           data);
   /* @uids exist in @self, distinct and ascending. */
   gboolean (*expunge) (MsMailbox     *self,
                        const guint32 *uids,

@@ -453,6 +453,64 @@ ms_mailbox_append (MsMailbox          *self,
                                          self->highest_modseq, flags, keywords, TRUE));
 }
 
+gboolean
+ms_mailbox_append_to_all (MsMailbox * const  *mailboxes,
+                          guint               n_mailboxes,
+                          GBytes             *raw,
+                          gint64              internal_date,
+                          int                 tz_offset)
+{
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_message_unref);
+
+  g_return_val_if_fail (raw != NULL, FALSE);
+
+  /* First every copy to disk, nothing in memory yet: a session sees no
+   * copy before all of them are saved. */
+  for (guint i = 0; i < n_mailboxes; i++)
+    {
+      MsMailbox *self = mailboxes[i];
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      MsMessage *message;
+
+      g_return_val_if_fail (MS_IS_MAILBOX (self) && self->uidnext < G_MAXUINT32, FALSE);
+      for (guint k = 0; k < i; k++)
+        g_return_val_if_fail (mailboxes[k] != self, FALSE);
+      message = prepare_message (ms_message_new (self->uidnext, raw, internal_date, tz_offset),
+                                 self->highest_modseq, MS_FLAG_NONE, NULL, TRUE);
+      g_ptr_array_add (one, message);
+      if (self->journal != NULL && !self->journal->add (self, one, NULL, NULL, self->journal_data))
+        {
+          ms_message_unref (message);
+          break;
+        }
+      g_ptr_array_add (written, message);
+    }
+
+  if (written->len < n_mailboxes)
+    {
+      /* Take back the copies that were saved. Their UIDs stay used (a UID
+       * in a journal is never handed out again); should this write fail
+       * too, the copy comes back at the next start, and the client's retry
+       * makes a second one: a duplicate, never a loss. */
+      for (guint i = 0; i < written->len; i++)
+        {
+          MsMailbox *self = mailboxes[i];
+          MsMessage *message = g_ptr_array_index (written, i);
+          guint32 uid = message->uid;
+
+          self->uidnext = uid + 1;
+          self->highest_modseq = MAX (self->highest_modseq, message->modseq);
+          if (self->journal != NULL)
+            self->journal->expunge (self, &uid, 1, self->journal_data);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UIDNEXT]);
+        }
+      return FALSE;
+    }
+  for (guint i = 0; i < n_mailboxes; i++)
+    insert_message (mailboxes[i], g_ptr_array_steal_index (written, 0));
+  return TRUE;
+}
+
 MsMessage *
 ms_mailbox_append_span (MsMailbox          *self,
                         const MsRawSpan    *span,
@@ -504,23 +562,18 @@ ms_mailbox_restore_counters (MsMailbox *self,
   self->highest_modseq = MAX (self->highest_modseq, highest_modseq);
 }
 
-gboolean
-ms_mailbox_store_flags (MsMailbox          *self,
-                        MsMessage          *message,
-                        MsFlagsMode         mode,
-                        MsFlags             flags,
-                        const char * const *keywords)
+/* What @message's flags become under @mode; the keywords are borrowed
+ * from @message and @keywords, NULL-terminated. */
+static MsFlags
+combine_flags (MsMessage          *message,
+               MsFlagsMode         mode,
+               MsFlags             flags,
+               const char * const *keywords,
+               GPtrArray          *new_keywords)
 {
-  g_autoptr(GPtrArray) new_keywords = g_ptr_array_new ();
-  g_autofree const char **old_keywords = NULL;
-  MsFlags new_flags, old_flags;
-  guint64 old_modseq;
-  guint index;
+  MsFlags new_flags;
 
-  g_return_val_if_fail (MS_IS_MAILBOX (self), FALSE);
-  g_return_val_if_fail (message != NULL, FALSE);
-  g_return_val_if_fail (ms_mailbox_lookup_uid (self, message->uid, &index) == message, FALSE);
-
+  g_ptr_array_set_size (new_keywords, 0);
   switch (mode)
     {
     case MS_FLAGS_REPLACE:
@@ -548,27 +601,105 @@ ms_mailbox_store_flags (MsMailbox          *self,
         }
       break;
     default:
-      g_return_val_if_reached (FALSE);
+      g_assert_not_reached ();
     }
   g_ptr_array_add (new_keywords, NULL);
+  return new_flags;
+}
 
-  old_flags = message->flags;
-  old_keywords = message->keywords ? g_memdup2 (message->keywords, sizeof (char *) * (g_strv_length ((char **) message->keywords) + 1)) : NULL;
-  old_modseq = message->modseq;
-  if (!ms_message_replace_flags (message, new_flags, (const char * const *) new_keywords->pdata))
-    return FALSE;
+/* A message's flags as they were, to put back when the journal refuses. */
+typedef struct
+{
+  MsMessage   *message;
+  MsFlags      flags;
+  const char **keywords;   /* interned strings; the array is ours */
+  guint64      modseq;
+} OldFlags;
 
-  message->modseq = self->highest_modseq + 1;
-  if (self->journal != NULL && !self->journal->flags (self, message, self->journal_data))
+static void
+old_flags_clear (gpointer data)
+{
+  g_free (((OldFlags *) data)->keywords);
+}
+
+gboolean
+ms_mailbox_store_flags (MsMailbox          *self,
+                        MsMessage          *message,
+                        MsFlagsMode         mode,
+                        MsFlags             flags,
+                        const char * const *keywords)
+{
+  g_return_val_if_fail (MS_IS_MAILBOX (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  return ms_mailbox_store_flags_many (self, &message, 1, mode, flags, keywords) > 0;
+}
+
+int
+ms_mailbox_store_flags_many (MsMailbox          *self,
+                             MsMessage * const  *messages,
+                             guint               n_messages,
+                             MsFlagsMode         mode,
+                             MsFlags             flags,
+                             const char * const *keywords)
+{
+  g_autoptr(GPtrArray) new_keywords = g_ptr_array_new ();
+  g_autoptr(GArray) old = g_array_new (FALSE, FALSE, sizeof (OldFlags));
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+
+  g_return_val_if_fail (MS_IS_MAILBOX (self), -1);
+  g_return_val_if_fail (mode <= MS_FLAGS_REMOVE, -1);
+  g_array_set_clear_func (old, old_flags_clear);
+
+  /* Every message takes its new flags and the next modification sequence
+   * at once; nobody is told until the journal has all of them. */
+  for (guint i = 0; i < n_messages; i++)
+    {
+      MsMessage *message = messages[i];
+      OldFlags was = { message, message->flags, NULL, message->modseq };
+      guint index;
+      MsFlags new_flags;
+
+      g_return_val_if_fail (ms_mailbox_lookup_uid (self, message->uid, &index) == message, -1);
+      new_flags = combine_flags (message, mode, flags, keywords, new_keywords);
+      if (message->keywords != NULL)
+        was.keywords = g_memdup2 (message->keywords,
+                                  sizeof (char *) * (g_strv_length ((char **) message->keywords) + 1));
+      if (!ms_message_replace_flags (message, new_flags, (const char * const *) new_keywords->pdata))
+        {
+          g_free (was.keywords);
+          continue;
+        }
+      message->modseq = self->highest_modseq + changed->len + 1;
+      g_array_append_val (old, was);
+      g_ptr_array_add (changed, message);
+    }
+  if (changed->len == 0)
+    return 0;
+
+  if (self->journal != NULL &&
+      !self->journal->flags (self, (MsMessage * const *) changed->pdata, changed->len, self->journal_data))
     {
       /* Not on disk: as if it never happened (nobody was told yet). */
-      ms_message_replace_flags (message, old_flags, old_keywords);
-      message->modseq = old_modseq;
-      return FALSE;
+      for (guint i = 0; i < old->len; i++)
+        {
+          OldFlags *was = &g_array_index (old, OldFlags, i);
+
+          ms_message_replace_flags (was->message, was->flags, was->keywords);
+          was->message->modseq = was->modseq;
+        }
+      return -1;
     }
-  self->highest_modseq++;
-  g_signal_emit (self, signals[FLAGS_CHANGED], 0, message, index);
-  return TRUE;
+  self->highest_modseq += changed->len;
+  for (guint i = 0; i < changed->len; i++)
+    {
+      MsMessage *message = g_ptr_array_index (changed, i);
+      guint index;
+
+      ms_mailbox_lookup_uid (self, message->uid, &index);
+      g_signal_emit (self, signals[FLAGS_CHANGED], 0, message, index);
+    }
+  return (int) changed->len;
 }
 
 MsMessage *

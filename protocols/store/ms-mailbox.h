@@ -70,6 +70,15 @@ MsMessage     *ms_mailbox_append            (MsMailbox          *self,
                                              const char * const *keywords,
                                              gint64              internal_date,
                                              int                 tz_offset);
+/* Adds the same message (no flags) to each of @mailboxes, which are
+ * distinct: all of them or none. Under `serve --state` every copy is on
+ * disk before any mailbox shows one, so no session ever sees a copy that
+ * is then taken back; FALSE when a write failed (no mailbox changed). */
+gboolean       ms_mailbox_append_to_all     (MsMailbox * const  *mailboxes,
+                                             guint               n_mailboxes,
+                                             GBytes             *raw,
+                                             gint64              internal_date,
+                                             int                 tz_offset);
 /* Copies the messages of @source with these UIDs (those that still exist,
  * each once, in this order) to the end of @self and, with @move, then
  * expunges them from @source (RFC 6851 MOVE; @source may be @self). All of
@@ -91,6 +100,16 @@ gboolean       ms_mailbox_transfer          (MsMailbox          *self,
  * the flags stay as they were. */
 gboolean       ms_mailbox_store_flags       (MsMailbox          *self,
                                              MsMessage          *message,
+                                             MsFlagsMode         mode,
+                                             MsFlags             flags,
+                                             const char * const *keywords);
+/* The same for many messages of this mailbox, as one change: with
+ * `serve --state` one journal write (one fsync) for all of them, and when
+ * that write fails none of them changes. Returns how many changed (each
+ * with its "flags-changed"), or -1 when the change could not be saved. */
+int            ms_mailbox_store_flags_many  (MsMailbox          *self,
+                                             MsMessage * const  *messages,
+                                             guint               n_messages,
                                              MsFlagsMode         mode,
                                              MsFlags             flags,
                                              const char * const *keywords);

@@ -485,22 +485,32 @@ journal_add (MsMailbox     *mailbox,
   return TRUE;
 }
 
+/* One F record per message, all in one write and one fsync. Should a
+ * crash cut the write, each whole line is one message's new flags and each
+ * torn one is ignored: every message has either its old flags or its new
+ * ones, and the client, which had no answer yet, cannot tell. */
 static gboolean
-journal_flags (MsMailbox *mailbox,
-               MsMessage *message,
-               gpointer   data)
+journal_flags (MsMailbox         *mailbox,
+               MsMessage * const *messages,
+               guint              n_messages,
+               gpointer           data)
 {
   MailboxState *mstate = data;
-  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
   GError *error = NULL;
 
   if (!prepare (mstate, &error))
     return refuse (mstate, error);
-  g_string_append_printf (line, "F %u %" G_GUINT64_FORMAT " %u ", ms_mailbox_get_uidnext (mailbox),
-                          ms_message_get_modseq (message), ms_message_get_uid (message));
-  ms_state_append_flags (line, ms_message_get_flags (message), ms_message_get_keywords (message));
-  g_string_append_c (line, '\n');
-  if (!append_log (mstate, line, 1, &error))
+  for (guint i = 0; i < n_messages; i++)
+    {
+      MsMessage *message = messages[i];
+
+      g_string_append_printf (lines, "F %u %" G_GUINT64_FORMAT " %u ", ms_mailbox_get_uidnext (mailbox),
+                              ms_message_get_modseq (message), ms_message_get_uid (message));
+      ms_state_append_flags (lines, ms_message_get_flags (message), ms_message_get_keywords (message));
+      g_string_append_c (lines, '\n');
+    }
+  if (!append_log (mstate, lines, n_messages, &error))
     return refuse (mstate, error);
   note_success (mstate->account->state);
   return TRUE;

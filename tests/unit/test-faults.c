@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <glib/gstdio.h>
 
 #include "ms-imap-server-session.h"
 #include "ms-pop3-server-session.h"
@@ -465,6 +466,120 @@ test_write_failure (void)
   ms_test_remove_tree (tmp);
 }
 
+/* --- SMTP to several local recipients, a later one failing ------------- */
+
+#define MULTI_SMTP \
+  "EHLO laptop\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nMAIL FROM:<carol@example.org>\r\n" \
+  "RCPT TO:<alice>\r\nRCPT TO:<bob>\r\nDATA\r\nSubject: to both\r\nX-Id: 7\r\n\r\nHi.\r\n.\r\nQUIT\r\n"
+
+/* The largest journal (*.log) under @dir. */
+static goffset
+largest_log (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  goffset largest = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".log"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        GStatBuf st;
+
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        largest = MAX (largest, st.st_size);
+      }
+  return largest;
+}
+
+/* alice's copy is written, bob's fails (his journal is past a file size
+ * limit that alice's is under). Before, alice's copy was added and then
+ * expunged, so a session with her INBOX open saw it come and go; now no
+ * mailbox changes until every copy is on disk, the client gets 451, and
+ * its retry delivers exactly one copy to each. */
+static void
+test_smtp_all_or_nothing (void)
+{
+  static const char *const refused[] = { "354 ", "451 4.3.0", NULL };
+  static const char *const saved[] = { "354 ", "250 2.0.0", NULL };
+  g_autofree char *tmp = ms_test_make_temp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+  g_autofree char *alice_dir = g_build_filename (dir, "accounts", "alice", NULL);
+  g_autofree char *bob_dir = g_build_filename (dir, "accounts", "bob", NULL);
+  g_autoptr(GError) error = NULL;
+  MsAccount *alice, *bob;
+  g_autoptr(MsStore) store = make_store (&alice);
+  g_autoptr(MsStoreState) state = NULL;
+  g_autoptr(MsStore) again = NULL;
+  g_autoptr(MsStoreState) reread = NULL;
+  struct rlimit saved_limit, limit;
+  guint seen = 0;
+  guint32 uidnext;
+
+  bob = ms_store_add_account (store, "bob", "builder", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: x@example.org\r\nX-Id: b\r\nSubject: %u\r\n\r\n.\r\n", i);
+      g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+
+      ms_mailbox_append (ms_account_get_inbox (bob), raw, MS_FLAG_NONE, NULL, 0, 0);
+    }
+  state = ms_store_state_new (store, dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (largest_log (alice_dir) + 4096, <, largest_log (bob_dir));
+  uidnext = ms_mailbox_get_uidnext (ms_account_get_inbox (alice));
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved_limit), ==, 0);
+  limit = saved_limit;
+  limit.rlim_cur = (rlim_t) largest_log (alice_dir) + 4096;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  g_signal_connect_swapped (ms_account_get_inbox (alice), "message-added", G_CALLBACK (count_signal), &seen);
+  g_signal_connect_swapped (ms_account_get_inbox (alice), "message-expunged", G_CALLBACK (count_signal), &seen);
+  {
+    g_autoptr(MsSmtpServerSession) s = ms_smtp_server_session_new (store, "mx.example.org", FALSE);
+
+    converse (MS_SERVER_SESSION (s), MULTI_SMTP, refused);
+  }
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved_limit), ==, 0);
+  /* alice's INBOX never showed the copy, not even for a moment. */
+  g_assert_cmpuint (seen, ==, 0);
+  g_signal_handlers_disconnect_by_data (ms_account_get_inbox (alice), &seen);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_get_inbox (alice)), ==, 3);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_get_inbox (bob)), ==, 300);
+  /* The UID the taken-back copy had is not handed out again. */
+  g_assert_cmpuint (ms_mailbox_get_uidnext (ms_account_get_inbox (alice)), ==, uidnext + 1);
+
+  {
+    g_autoptr(MsSmtpServerSession) s = ms_smtp_server_session_new (store, "mx.example.org", FALSE);
+
+    converse (MS_SERVER_SESSION (s), MULTI_SMTP, saved);
+  }
+  g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_get_inbox (alice)), ==, 4);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_get_inbox (bob)), ==, 301);
+
+  /* On disk: one copy each, and alice's UIDs never reused. */
+  again = ms_store_new ();
+  g_assert_nonnull (ms_store_add_account (again, "alice", "wonderland", &error));
+  g_assert_nonnull (ms_store_add_account (again, "bob", "builder", &error));
+  reread = ms_store_state_new (again, dir, &error);
+  g_assert_no_error (error);
+  {
+    MsMailbox *inbox = ms_account_get_inbox (ms_store_lookup_account (again, "alice"));
+    g_autofree char *ids = mailbox_ids (inbox);
+
+    g_assert_cmpstr (ids, ==, "1237");
+    g_assert_cmpuint (ms_message_get_uid (ms_mailbox_get_message (inbox, 3)), ==, uidnext + 1);
+    g_assert_cmpuint (ms_mailbox_get_n_messages (ms_account_get_inbox (ms_store_lookup_account (again, "bob"))),
+                      ==, 301);
+  }
+  g_clear_object (&reread);
+  g_clear_object (&state);
+  ms_test_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,5 +592,6 @@ main (int   argc,
       g_test_add_data_func (path, &imap_cuts[i], test_imap_cut);
     }
   g_test_add_func ("/faults/state/write-fails", test_write_failure);
+  g_test_add_func ("/faults/state/smtp-all-or-nothing", test_smtp_all_or_nothing);
   return g_test_run ();
 }
