@@ -29,6 +29,38 @@ ms_window_update_presentation (MsWindow *self)
 }
 
 GtkEventController *
+ms_window_shortcuts (void)
+{
+  /* The keys of the shortcuts window, from wherever the focus is. Caught
+   * before the focused widget sees them: as class bindings (bubbling up
+   * last) F6 went to the GtkPaned around the stage and the transcript,
+   * which cycles its panes' focus with it. With no limit, also while a
+   * menu or a drop-down's popover is open (its own surface): Ctrl+M did
+   * nothing then. No text field in the window uses these keys. */
+  static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
+    { GDK_KEY_Right, GDK_ALT_MASK, "win.step-forward" },
+    { GDK_KEY_Left, GDK_ALT_MASK, "win.step-back" },
+    { GDK_KEY_F5, 0, "win.playing" },
+    { GDK_KEY_Home, GDK_ALT_MASK, "win.restart" },
+    { GDK_KEY_t, GDK_CONTROL_MASK, "win.show-transcript" },
+    { GDK_KEY_m, GDK_CONTROL_MASK, "win.compare" },
+    { GDK_KEY_o, GDK_CONTROL_MASK, "win.open-scenario" },
+    { GDK_KEY_e, GDK_CONTROL_MASK, "win.export" },
+    { GDK_KEY_F11, 0, "win.toggle-presentation" },
+    { GDK_KEY_F6, 0, "win.toggle-step-mode" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                                                            gtk_named_action_new (keys[i].action)));
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_limit (controller, GTK_LIMIT_NONE);
+  return controller;
+}
+
+GtkEventController *
 ms_window_presentation_shortcuts (void)
 {
   /* Presentation mode is keyboard only, with bare keys a teacher can hit

@@ -167,6 +167,7 @@ void                ms_window_make_room_for_real_clients (MsWindow *self);
 
 /* ms-window-presentation.c */
 void                ms_window_update_presentation (MsWindow *self);
+GtkEventController *ms_window_shortcuts (void);
 GtkEventController *ms_window_presentation_shortcuts (void);
 void                ms_window_toggle_presentation_action (GtkWidget  *widget,
                                                           const char *action_name,

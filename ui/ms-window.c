@@ -413,17 +413,6 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "world.perform", "(ss)", ms_window_perform_action);
   gtk_widget_class_install_action (widget_class, "world.set-protocol", "(ss)", ms_window_set_protocol_action);
 
-  /* Shortcuts that do not steal keys from lists and buttons. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.step-forward", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.step-back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.playing", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.restart", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.show-transcript", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.compare", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-scenario", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.toggle-presentation", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.toggle-step-mode", NULL);
 }
 
 static void
@@ -441,6 +430,7 @@ ms_window_init (MsWindow *self)
   g_signal_connect_object (self->main_paned, "notify::max-position", G_CALLBACK (apply_paned_share), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->main_paned, "notify::position", G_CALLBACK (on_paned_position), self, G_CONNECT_SWAPPED);
 
+  gtk_widget_add_controller (GTK_WIDGET (self), ms_window_shortcuts ());
   self->presentation_keys = ms_window_presentation_shortcuts ();
   gtk_widget_add_controller (GTK_WIDGET (self), self->presentation_keys);
   /* Before the first scenario: it may be the one open last time. */
