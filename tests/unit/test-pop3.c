@@ -253,13 +253,14 @@ static const ScriptTest script_tests[] = {
     "C: AUTH PLAIN\nS: -ERR AUTH is only valid before login\nC: STLS\nS: -ERR STLS is only valid before login\n" },
   { "/pop3/session/stat-list", LOGIN "C: STAT\nS: +OK 3 128\nC: LIST\nS: +OK 3 messages (128 octets)\nS: 1 67\nS: 2 37\nS: 3 24\nS: .\n"
     "C: LIST 2\nS: +OK 2 37\nC: LIST 4\nS: -ERR No such message\nC: LIST 0\nS: -ERR No such message\n"
-    "C: LIST x\nS: -ERR “x” is not a message number\nC: LIST -1\nS: -ERR “-1” is not a message number\n"
-    "C: LIST 99999999999\nS: -ERR “99999999999” is not a message number\nC: STAT 1\nS: -ERR STAT takes no arguments\n" },
+    "C: LIST x\nS: -ERR \"x\" is not a message number\nC: LIST -1\nS: -ERR \"-1\" is not a message number\n"
+    "C: LIST 99999999999\nS: -ERR \"99999999999\" is not a message number\n"
+    "C: LIST \xc3\xa4\nS: -ERR The argument is not a message number\nC: STAT 1\nS: -ERR STAT takes no arguments\n" },
   { "/pop3/session/uidl", LOGIN "C: UIDL\nS: +OK\nS: 1 0000000100000001\nS: 2 0000000100000002\nS: 3 0000000100000003\nS: .\n"
     "C: UIDL 3\nS: +OK 3 0000000100000003\nC: DELE 3\nS: +OK\nC: UIDL 3\nS: -ERR Message 3 already deleted\n"
     "C: UIDL\nS: +OK\nS: 1 0000000100000001\nS: 2 0000000100000002\nS: .\n" },
   { "/pop3/session/retr-byte-stuffing", LOGIN "C: RETR 1\nS: +OK 67 octets\nS: From: a@example.org\nS: Subject: one\nS: \n"
-    "S: Hello\nS: ..dot line\nS: ...two dots\nS: .\nC: RETR 4\nS: -ERR No such message\nC: RETR\nS: -ERR “” is not a message number\n" },
+    "S: Hello\nS: ..dot line\nS: ...two dots\nS: .\nC: RETR 4\nS: -ERR No such message\nC: RETR\nS: -ERR \"\" is not a message number\n" },
   { "/pop3/session/top", LOGIN "C: TOP 2 0\nS: +OK\nS: Subject: two\nS: \nS: .\nC: TOP 2 2\nS: +OK\nS: Subject: two\nS: \nS: line1\nS: line2\nS: .\n"
     "C: TOP 2 99\nS: +OK\nS: Subject: two\nS: \nS: line1\nS: line2\nS: line3\nS: .\nC: TOP 1 2\nS: +OK\nS: From:\nS: Subject\nS: \nS: Hello\nS: ..dot\nS: .\n"
     "C: TOP 2\nS: -ERR TOP needs a message number and a line count\nC: TOP 2 x\nS: -ERR TOP needs\nC: TOP 5 1\nS: -ERR No such message\n" },
