@@ -220,6 +220,24 @@ G_BEGIN_DECLS
  * literals may be as large as MS_LIMIT_MESSAGE_SIZE (APPEND). */
 #define MS_LIMIT_IMAP_PREAUTH_LITERAL   8192u
 
+/* Search keys in one SEARCH, counting every key, NOT, OR and parenthesised
+ * group (the search-key rule of RFC 9051 section 9). Every key is tested
+ * against every message, and BODY or TEXT decodes the message to do it, so
+ * the number of keys multiplies what one search over a big mailbox costs.
+ * Clients send a few to a few dozen: a quick filter ORs a handful of header
+ * keys, a saved search rarely has twenty conditions, and a set of UIDs is
+ * one key however many ranges it holds. A thousand leaves ample room and is
+ * a tenth of what MS_LIMIT_IMAP_ARGS alone lets through. More is answered
+ * NO [LIMIT], not BAD: the command is well formed, the server declines the
+ * work (RFC 9051 section 7.1, the LIMIT code taken over from RFC 5530), and
+ * a refusal for size is no reason to count toward MS_LIMIT_IMAP_BAD_COMMANDS. */
+#define MS_LIMIT_IMAP_SEARCH_KEYS       1000u
+
+/* How deep NOT, OR and groups may nest in a SEARCH. A client ORs N terms as
+ * "OR OR ... a b c", N-1 levels deep; the test of a message recurses once per
+ * level. Deeper: NO [LIMIT], like MS_LIMIT_IMAP_SEARCH_KEYS. */
+#define MS_LIMIT_IMAP_SEARCH_DEPTH      32u
+
 /* Arguments in one command, counting list members. */
 #define MS_LIMIT_IMAP_ARGS              10000u
 

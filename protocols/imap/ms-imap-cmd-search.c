@@ -10,6 +10,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
+#include "ms-limits.h"
 #include "ms-mime.h"
 #include "ms-imap-server-session-private.h"
 
@@ -63,7 +64,9 @@ typedef struct
   MsImapServerSession *self;
   GPtrArray           *args;
   guint                pos;
+  guint                n_keys;
   const char          *error;
+  gboolean             over_limit;   /* error is a limit, not bad syntax */
 } Parse;
 
 static const MsImapArg *
@@ -165,9 +168,18 @@ parse_key (Parse           *ps,
       ps->error = "Missing search key";
       return NULL;
     }
-  if (depth > 32)
+  /* Counted as they are parsed, so that a search over the limit is
+   * refused before it holds more than MS_LIMIT_IMAP_SEARCH_KEYS keys. */
+  if (++ps->n_keys > MS_LIMIT_IMAP_SEARCH_KEYS)
+    {
+      ps->error = "Too many search keys";
+      ps->over_limit = TRUE;
+      return NULL;
+    }
+  if (depth > MS_LIMIT_IMAP_SEARCH_DEPTH)
     {
       ps->error = "Search nested too deeply";
+      ps->over_limit = TRUE;
       return NULL;
     }
   if (arg->type == MS_IMAP_ARG_LIST)
@@ -423,7 +435,7 @@ ms_imap_cmd_search (MsImapServerSession *self,
                     MsImapCommand       *cmd,
                     gboolean             uid)
 {
-  Parse ps = { self, cmd->args, 0, NULL };
+  Parse ps = { self, cmd->args, 0, 0, NULL, FALSE };
   g_autoptr(Key) key = NULL;
   g_autoptr(GString) out = g_string_new ("SEARCH");
 
@@ -456,6 +468,12 @@ ms_imap_cmd_search (MsImapServerSession *self,
     ps.pos = 0;
     key = parse_group (&ps, rest, 0);
   }
+  if (key == NULL && ps.over_limit)
+    {
+      ms_imap_session_done (self, cmd, "NO", "[LIMIT] %s (at most %u keys, nested %u deep).",
+                            ps.error, MS_LIMIT_IMAP_SEARCH_KEYS, MS_LIMIT_IMAP_SEARCH_DEPTH);
+      return;
+    }
   if (key == NULL)
     {
       ms_imap_session_bad (self, cmd, ps.error ? ps.error : "Invalid search.");

@@ -10,8 +10,9 @@ plus what was appended, and a fresh client is served.
 - IMAP sequence sets: 16,000 ranges "1:*,1:*,..." (each message once in the
   answer), 4294967295, 0, "*:*", numbers past 2^32, malformed sets.
 - IMAP nesting: thousands of "(" (BAD, or BAD [TOOBIG] past the line
-  limit), SEARCH with thousands of OR and NOT (BAD: nested too deeply) and
-  with thousands of sequence-set keys (answered).
+  limit), SEARCH with thousands of OR and NOT (BAD: too many arguments),
+  with more than 1000 keys (sequence sets, TEXT, ORed groups) or NOT/OR
+  nested more than 32 deep (NO [LIMIT]), and with 1000 keys (answered).
 - Mailbox names (RFC 3501 section 5.1.3): "&" unterminated, bad base64,
   encoded ASCII, "&-", over-long; "..", "/", a leading or doubled
   hierarchy delimiter, empty names in CREATE and RENAME: NO, and LIST shows
@@ -161,15 +162,36 @@ def nesting(port):
     want(c.cmd(b'SEARCH ' + b'OR ' * 10000 + b'ALL ' * 10001), b'BAD', '10,000 ORs')
     want(c.cmd(b'SEARCH ' + b'NOT ' * 12000 + b'ALL'), b'BAD', '12,000 NOTs')
     want(c.cmd(b'SEARCH ' + b'OR ' * 20 + b'ALL ' * 21), b'OK', '20 ORs (within the depth limit)')
-    lines = c.cmd(b'SEARCH ' + b' '.join([b'1:*'] * 9000))
-    want(lines, b'OK', '9000 sequence-set keys')
-    check(lines[0] == b'* SEARCH 1 2 3 4 5', '9000 x 1:*: %r' % lines[0])
+    # Well-formed searches past MS_LIMIT_IMAP_SEARCH_KEYS (1000) or nested
+    # past MS_LIMIT_IMAP_SEARCH_DEPTH (32): NO [LIMIT], which does not count
+    # as a bad command (these eight would otherwise end the session).
+    started = time.monotonic()
+    for text, what in ((b' '.join([b'1:*'] * 9000), '9000 sequence-set keys'),
+                       (b'TEXT e ' * 4000 + b'ALL', '4001 TEXT keys'),
+                       (b'(OR TEXT e BODY e) ' * 1000 + b'ALL', '1000 ORed groups'),
+                       (b'OR ' * 40 + b'ALL ' * 41, '40 ORs deep'),
+                       (b'NOT ' * 40 + b'ALL', '40 NOTs deep'),
+                       (b'(NOT (NOT (NOT SEEN))) ' * 300, '300 groups of 3 NOTs'),
+                       (b'OR ALL ' * 40 + b'ALL', '40 ORs nested on the right'),
+                       (b'HEADER X-A a ' * 1001, '1001 HEADER keys')):
+        want(c.cmd(b'SEARCH ' + text), b'NO [LIMIT]', what)
+    lines = c.cmd(b'SEARCH ' + b' '.join([b'1:*'] * 1000))
+    want(lines, b'OK', '1000 sequence-set keys')
+    check(lines[0] == b'* SEARCH 1 2 3 4 5', '1000 x 1:*: %r' % lines[0])
+    # A group, OR and its two keys: four keys each.
+    lines = c.cmd(b'SEARCH ' + b'(OR SEEN UNSEEN) ' * 250)
+    want(lines, b'OK', '1000 keys in groups')
+    check(lines[0] == b'* SEARCH 1 2 3 4 5', '250 x (OR SEEN UNSEEN): %r' % lines[0])
+    want(c.cmd(b'SEARCH ' + b'(OR SEEN UNSEEN) ' * 250 + b'ALL'), b'NO [LIMIT]', '1001 keys in groups')
+    print('figure: 9 searches over the key limit refused and 2 at it answered in %.2f s'
+          % (time.monotonic() - started))
     lines = c.cmd(b'UID SEARCH UID ' + b','.join([b'1:*'] * 16000))
     want(lines, b'OK', 'UID SEARCH with 16,000 ranges')
     want(c.cmd(b'SEARCH ' + b'ALL ' * 10001), b'BAD', '10,001 arguments')
     want(c.cmd(b'SEARCH ' + b')' * 10), b'BAD', 'closing parentheses')
     c.close()
-    print('ok: nesting: 5000 and 100000 "(", 10,000 OR, 12,000 NOT refused; 9000 set keys answered')
+    print('ok: nesting: 5000 and 100000 "(", 10,000 OR, 12,000 NOT refused; over 1000 keys or 32 levels '
+          'NO [LIMIT]; 1000 set keys answered')
 
 
 MUTF7_BAD = [b'"&"', b'"&Jjo"', b'"&Jjo!-"', b'"&AGEAYgBj-"', b'"&AC0-"', b'"&AGE-"',

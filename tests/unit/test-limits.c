@@ -4,7 +4,8 @@
  * messages per mailbox (IMAP APPEND/COPY/MOVE NO [LIMIT], SMTP 452 4.2.2),
  * sessions per account (IMAP LOGIN NO [LIMIT], POP3 -ERR [IN-USE]), and that
  * a freed place is usable again; the message size on IMAP after login, the
- * IMAP argument count, POP3 unread input, MIME depth and part count.
+ * IMAP argument count, IMAP search keys and their nesting, POP3 unread
+ * input, MIME depth and part count.
  * docs/security.md has the table of every limit and its test. */
 #define G_LOG_DOMAIN "test-limits"
 #include "config.h"
@@ -213,6 +214,73 @@ test_imap_arguments (void)
   assert_has (out, "c OK");
 }
 
+/* A SEARCH of exactly MS_LIMIT_IMAP_SEARCH_KEYS keys is answered; one key
+ * more, or NOT/OR nested past MS_LIMIT_IMAP_SEARCH_DEPTH, gets NO [LIMIT],
+ * which is no bad command: the session goes on as before. */
+static void
+test_imap_search_keys (void)
+{
+  MsAccount *account;
+  g_autoptr(MsStore) store = make_store (&account);
+  g_autoptr(MsServerSession) imap = started (ms_imap_server_session_new (store));
+  g_autoptr(GBytes) raw = g_bytes_new_static (MESSAGE, strlen (MESSAGE));
+  g_autoptr(GString) at_limit = g_string_new ("b SEARCH");
+  g_autoptr(GString) over = g_string_new ("c SEARCH");
+  g_autoptr(GString) grouped = g_string_new ("d SEARCH");
+  g_autoptr(GString) deep_or = g_string_new ("e SEARCH");
+  g_autoptr(GString) deep_not = g_string_new ("f SEARCH");
+  g_autofree char *login = NULL;
+  g_autofree char *out = NULL;
+
+  ms_mailbox_append (ms_account_get_inbox (account), raw, MS_FLAG_NONE, NULL, 0, 0);
+  login = talk (imap, "a LOGIN alice wonderland\r\ns SELECT INBOX\r\n");
+  for (guint i = 0; i < MS_LIMIT_IMAP_SEARCH_KEYS; i++)
+    g_string_append (at_limit, " TEXT hi");
+  g_string_append (at_limit, "\r\n");
+  for (guint i = 0; i <= MS_LIMIT_IMAP_SEARCH_KEYS; i++)
+    g_string_append (over, " TEXT hi");
+  g_string_append (over, "\r\n");
+  /* Each "(OR SEEN UNSEEN)" is four keys: the group, OR and its two. */
+  for (guint i = 0; i < MS_LIMIT_IMAP_SEARCH_KEYS / 4 + 1; i++)
+    g_string_append (grouped, " (OR SEEN UNSEEN)");
+  g_string_append (grouped, "\r\n");
+  for (guint i = 0; i <= MS_LIMIT_IMAP_SEARCH_DEPTH; i++)
+    g_string_append (deep_or, " OR");
+  for (guint i = 0; i <= MS_LIMIT_IMAP_SEARCH_DEPTH + 1; i++)
+    g_string_append (deep_or, " ALL");
+  g_string_append (deep_or, "\r\n");
+  for (guint i = 0; i <= MS_LIMIT_IMAP_SEARCH_DEPTH; i++)
+    g_string_append (deep_not, " NOT");
+  g_string_append (deep_not, " DELETED\r\n");
+
+  out = talk (imap, at_limit->str);
+  assert_has (out, "* SEARCH 1\r\nb OK");
+  g_free (out);
+  out = talk (imap, over->str);
+  assert_has (out, "c NO [LIMIT] Too many search keys");
+  g_assert_null (strstr (out, "* SEARCH"));
+  g_free (out);
+  out = talk (imap, grouped->str);
+  assert_has (out, "d NO [LIMIT]");
+  g_free (out);
+  out = talk (imap, deep_or->str);
+  assert_has (out, "e NO [LIMIT] Search nested too deeply");
+  g_free (out);
+  out = talk (imap, deep_not->str);
+  assert_has (out, "f NO [LIMIT] Search nested too deeply");
+  /* NO is not BAD: after more refusals than MS_LIMIT_IMAP_BAD_COMMANDS the
+   * session still answers. */
+  for (guint i = 0; i < MS_LIMIT_IMAP_BAD_COMMANDS; i++)
+    {
+      g_free (out);
+      out = talk (imap, over->str);
+    }
+  g_free (out);
+  out = talk (imap, "g SEARCH OR SEEN UNSEEN\r\n");
+  assert_has (out, "* SEARCH 1\r\ng OK");
+  g_assert_false (ms_server_session_is_finished (imap));
+}
+
 static void
 test_pop3_unread_input (void)
 {
@@ -279,6 +347,7 @@ main (int   argc,
   g_test_add_func ("/limits/sessions-per-account", test_sessions_per_account);
   g_test_add_func ("/limits/imap-message-size", test_imap_message_size);
   g_test_add_func ("/limits/imap-arguments", test_imap_arguments);
+  g_test_add_func ("/limits/imap-search-keys", test_imap_search_keys);
   g_test_add_func ("/limits/pop3-unread-input", test_pop3_unread_input);
   g_test_add_func ("/limits/mime-depth-and-parts", test_mime_depth_and_parts);
   return g_test_run ();
