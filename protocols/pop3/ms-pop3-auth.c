@@ -146,7 +146,10 @@ cmd_user (MsPop3ServerSession *self,
   self->pending_user = g_strdup (args);
   /* RFC 1939 allows -ERR for an unknown name, but that tells an attacker
    * which names exist; the verdict comes after PASS. */
-  ms_pop3_session_reply (self, TRUE, "Send PASS with the password of %s", args);
+  if (ms_pop3_is_printable_ascii (args))
+    ms_pop3_session_reply (self, TRUE, "Send PASS with the password of %s", args);
+  else
+    ms_pop3_session_reply (self, TRUE, "Send PASS with the password");
 }
 
 static void
@@ -322,8 +325,13 @@ cmd_auth (MsPop3ServerSession *self,
     }
   if (g_ascii_strcasecmp (mechanism, "PLAIN") != 0)
     {
-      ms_pop3_session_bad_command (self, "Unsupported authentication mechanism %s; this server offers PLAIN",
-                                   mechanism);
+      /* Echoed when it could be a mechanism name: printable ASCII of at
+       * most 20 characters (RFC 4422 section 3.1). */
+      if (ms_pop3_is_printable_ascii (mechanism) && strlen (mechanism) <= 20)
+        ms_pop3_session_bad_command (self, "Unsupported authentication mechanism %s; this server offers PLAIN",
+                                     mechanism);
+      else
+        ms_pop3_session_bad_command (self, "Unsupported authentication mechanism; this server offers PLAIN");
       return;
     }
   if (plaintext_refused (self))

@@ -67,15 +67,6 @@ parse_number (const char *arg,
   return TRUE;
 }
 
-static gboolean
-is_printable_ascii (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      return FALSE;
-  return TRUE;
-}
-
 gboolean
 ms_pop3_parse_msg_number (MsPop3ServerSession *self,
                           const char          *arg,
@@ -83,12 +74,9 @@ ms_pop3_parse_msg_number (MsPop3ServerSession *self,
 {
   guint64 number;
 
-  /* The answer echoes the argument only when it is printable ASCII: POP3
-   * responses are 7-bit (RFC 1939; UTF-8 only after RFC 6856's UTF8, which
-   * this server does not offer), and clients such as mutt print them. */
   if (!parse_number (arg, &number))
     {
-      if (is_printable_ascii (arg))
+      if (ms_pop3_is_printable_ascii (arg))
         ms_pop3_session_bad_command (self, "\"%s\" is not a message number", arg);
       else
         ms_pop3_session_bad_command (self, "The argument is not a message number");

@@ -85,6 +85,10 @@ void        ms_pop3_session_bad_command  (MsPop3ServerSession *self,
                                           ...) G_GNUC_PRINTF (2, 3);
 /* Ends the session: nothing more is read or executed. */
 void        ms_pop3_session_finish       (MsPop3ServerSession *self);
+/* Whether @text may be echoed in a reply: printable US-ASCII only, because
+ * POP3 responses are 7-bit (RFC 1939; UTF-8 only after RFC 6856's UTF8,
+ * which this server does not offer) and clients such as mutt print them. */
+gboolean    ms_pop3_is_printable_ascii   (const char          *text);
 
 /* ms-pop3-auth.c: USER, PASS, APOP, AUTH, STLS and the login itself. */
 extern const MsPop3Command ms_pop3_auth_commands[];

@@ -102,6 +102,15 @@ write_line (MsPop3ServerSession *self,
     emit (self, kind, name, line);
 }
 
+gboolean
+ms_pop3_is_printable_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
 void
 ms_pop3_session_reply (MsPop3ServerSession *self,
                        gboolean             ok,
@@ -116,6 +125,12 @@ ms_pop3_session_reply (MsPop3ServerSession *self,
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* The handlers echo only what ms_pop3_is_printable_ascii() allows; should
+   * one forget, an 8-bit byte becomes '?' here rather than reach a client
+   * that expects 7-bit responses. */
+  for (char *p = text; *p != '\0'; p++)
+    if ((guint8) *p > 0x7e)
+      *p = '?';
   line = g_strconcat (ok ? "+OK" : "-ERR", text[0] ? " " : "", text, NULL);
   write_line (self, MS_PROTOCOL_EVENT_RESPONSE, ok ? "+OK" : "-ERR", line);
 }
@@ -250,7 +265,13 @@ execute_line (MsPop3ServerSession *self,
     g_clear_pointer (&self->pending_user, g_free);
   if (command == NULL)
     {
-      ms_pop3_session_bad_command (self, "Unknown command %s", keyword);
+      /* The keyword is echoed only when printable ASCII (see
+       * ms_pop3_is_printable_ascii()): a client typing a word in its own
+       * language gets a 7-bit answer it can show. */
+      if (ms_pop3_is_printable_ascii (keyword))
+        ms_pop3_session_bad_command (self, "Unknown command %s", keyword);
+      else
+        ms_pop3_session_bad_command (self, "Unknown command (not a POP3 keyword: those are ASCII)");
       return;
     }
   if ((command->states & (1u << self->state)) == 0)

@@ -27,7 +27,8 @@ plus what was appended, and a fresh client is served.
 - POP3: TOP with huge, negative and non-numeric counts, RETR/DELE of 0 and
   2^32, APOP with a wrong digest and after login, AUTH with an unknown
   mechanism, bad base64, embedded NULs, an over-long initial response and
-  "*" cancellation, USER/PASS out of order, commands in the wrong state.
+  "*" cancellation, USER/PASS out of order, commands in the wrong state;
+  8-bit commands, mechanisms and user names answered in 7-bit ASCII.
 """
 
 import base64
@@ -362,6 +363,15 @@ def pop3(port):
     pop3_err(p, b'*')
     check(p.cmd(b'AUTH PLAIN').startswith(b'+'), 'AUTH PLAIN again: want +')
     pop3_err(p, b'=!=')
+    p.sock.close()
+    # 8-bit commands, mechanisms and names: the answers stay 7-bit
+    # (RFC 1939), naming what was wrong without echoing it.
+    p = Pop3(port)
+    for text in (b'\xc3\x9cBERSICHT', b'AUTH \xe2\x82\xac', b'AUTH ' + b'\xff' * 900, b'NO\xcf\x80P 1'):
+        line = p.cmd(text)
+        check(line.startswith(b'-ERR') and max(line) < 0x80, '%r: want a 7-bit -ERR, got %r' % (text[:20], line))
+    line = p.cmd(b'USER j\xc3\xbcrgen')
+    check(line.startswith(b'+OK') and max(line) < 0x80, 'USER with an 8-bit name: %r' % line)
     p.sock.close()
     p = Pop3(port)
     line = p.cmd(b'AUTH PLAIN ' + b'A' * 5000)

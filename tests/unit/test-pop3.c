@@ -561,6 +561,39 @@ test_require_tls (Fixture       *f,
   run_script (f, f->session, LOGIN);
 }
 
+/* POP3 responses are 7-bit (RFC 1939): a command, a mechanism, a user name
+ * or a message number in 8-bit is answered without echoing it, and the
+ * answer says what was wrong. */
+static void
+test_replies_7bit (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const struct { const char *line; const char *reply; } cases[] = {
+    { "\xc3\x9c" "BERSICHT",          "-ERR Unknown command (not a POP3 keyword: those are ASCII)" },
+    { "NO\xcf\x80P",                   "-ERR Unknown command (not a POP3 keyword: those are ASCII)" },
+    { "\xff\xfe\x80 1",                "-ERR Unknown command (not a POP3 keyword: those are ASCII)" },
+    { "AUTH \xe2\x82\xac",              "-ERR Unsupported authentication mechanism; this server offers PLAIN" },
+    { "AUTH SCRAM-SHA-256-PLUS-AND-MORE", "-ERR Unsupported authentication mechanism; this server offers PLAIN" },
+    { "AUTH XOAUTH2",                   "-ERR Unsupported authentication mechanism XOAUTH2; this server offers PLAIN" },
+    { "USER j\xc3\xbcrgen",              "+OK Send PASS with the password" },
+  };
+
+  start (f, f->session);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *sent = g_strconcat (cases[i].line, "\r\n", NULL);
+      g_autofree char *expected = g_strconcat (cases[i].reply, "\r\n", NULL);
+
+      feed_bytewise (f, f->session, sent, strlen (sent));
+      for (const char *p = f->pending->str; *p != '\0'; p++)
+        g_assert_cmpint ((guint8) *p, <, 0x80);
+      g_assert_cmpstr (f->pending->str, ==, expected);
+      g_string_truncate (f->pending, 0);
+    }
+  /* After login an 8-bit message number is not echoed either (71ae33b). */
+  run_script (f, f->session, LOGIN "C: RETR \xc3\xa4\nS: -ERR The argument is not a message number\n");
+}
+
 static void
 test_large_pipeline_bounded (Fixture       *f,
                              gconstpointer  data)
@@ -613,6 +646,7 @@ main (int    argc,
   g_test_add ("/pop3/session/hold-keeps-answer", Fixture, NULL, fixture_set_up, test_hold_keeps_answer, fixture_tear_down);
   g_test_add ("/pop3/session/stls", Fixture, NULL, fixture_set_up, test_stls, fixture_tear_down);
   g_test_add ("/pop3/session/require-tls", Fixture, NULL, fixture_set_up, test_require_tls, fixture_tear_down);
+  g_test_add ("/pop3/session/replies-7bit", Fixture, NULL, fixture_set_up, test_replies_7bit, fixture_tear_down);
   g_test_add ("/pop3/session/output-bounded", Fixture, NULL, fixture_set_up, test_large_pipeline_bounded, fixture_tear_down);
 
   return g_test_run ();
