@@ -166,11 +166,19 @@ ms_imap_cmd_authenticate (MsImapServerSession *self,
 
 void
 ms_imap_cmd_authenticate_answer (MsImapServerSession *self,
-                                 const char          *line)
+                                 const char          *line,
+                                 const char          *refusal)
 {
   g_autoptr(MsImapCommand) cmd = g_steal_pointer (&self->pending);
 
   g_assert (cmd != NULL);
+  /* RFC 9051 section 6.2.2: an answer the server cannot decode ends the
+   * exchange with BAD; it is not a failed login. */
+  if (refusal != NULL)
+    {
+      ms_imap_session_bad (self, cmd, refusal);
+      return;
+    }
   if (strcmp (line, "*") == 0)
     {
       ms_imap_session_bad (self, cmd, "Authentication cancelled.");

@@ -115,6 +115,7 @@ struct _MsImapServerSession
   GByteArray      *unread;
   MsImapInputMode  mode;
   GByteArray      *raw_line;
+  gboolean         raw_line_too_long; /* past MS_IMAP_LIMIT_RAW_LINE; the rest is dropped */
   MsImapCommand   *pending;          /* the AUTHENTICATE or IDLE that waits */
   gboolean         in_feed;
   gboolean         finished;
@@ -343,7 +344,9 @@ void ms_imap_cmd_logout      (MsImapServerSession *self, MsImapCommand *cmd, gbo
 void ms_imap_cmd_starttls    (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
 void ms_imap_cmd_login       (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
 void ms_imap_cmd_authenticate (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
-void ms_imap_cmd_authenticate_answer (MsImapServerSession *self, const char *line);
+/* @refusal, when not NULL, says why the answer line cannot be used (too
+ * long, a NUL in it): the command ends BAD with it. */
+void ms_imap_cmd_authenticate_answer (MsImapServerSession *self, const char *line, const char *refusal);
 void ms_imap_cmd_id          (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
 void ms_imap_cmd_enable      (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
 void ms_imap_cmd_namespace   (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);

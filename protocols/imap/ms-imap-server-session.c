@@ -242,12 +242,22 @@ feed_raw_line (MsImapServerSession *self,
   gsize used = lf ? (gsize) (lf - data) + 1 : len;
   g_autofree char *line = NULL;
   MsImapInputMode mode = self->mode;
+  const char *refusal = NULL;
 
   if (self->raw_line->len + used <= MS_IMAP_LIMIT_RAW_LINE)
     g_byte_array_append (self->raw_line, data, used);
+  else
+    self->raw_line_too_long = TRUE;
   if (lf == NULL)
     return used;
 
+  /* A line cut at the limit, or at a NUL by the C string below, is not
+   * what the client sent: neither may pass for a password or for DONE. */
+  if (self->raw_line_too_long)
+    refusal = "[TOOBIG] Line too long.";
+  else if (memchr (self->raw_line->data, '\0', self->raw_line->len) != NULL)
+    refusal = "NUL in the line.";
+  self->raw_line_too_long = FALSE;
   line = g_strndup ((const char *) self->raw_line->data, self->raw_line->len);
   g_byte_array_set_size (self->raw_line, 0);
   g_strchomp (line);
@@ -258,12 +268,12 @@ feed_raw_line (MsImapServerSession *self,
   if (mode == MS_IMAP_INPUT_AUTHENTICATE)
     {
       ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, "AUTHENTICATE", NULL, line);
-      ms_imap_cmd_authenticate_answer (self, line);
+      ms_imap_cmd_authenticate_answer (self, line, refusal);
     }
   else
     {
       ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, "DONE", NULL, line);
-      ms_imap_cmd_idle_line (self, line);
+      ms_imap_cmd_idle_line (self, refusal ? "" : line);
     }
   return used;
 }

@@ -16,7 +16,10 @@ plus what was appended, and a fresh client is served.
 - Mailbox names (RFC 3501 section 5.1.3): "&" unterminated, bad base64,
   encoded ASCII, "&-", over-long; "..", "/", a leading or doubled
   hierarchy delimiter, empty names in CREATE and RENAME: NO, and LIST shows
-  only what was meant to be created.
+  only what was meant to be created; the bad modified UTF-7 and raw 8-bit
+  names in STATUS, DELETE, (UN)SUBSCRIBE, EXAMINE, APPEND, COPY and MOVE.
+- IMAP AUTHENTICATE: an unknown mechanism (NO), bad base64, "*", an
+  answer with a NUL, 8-bit or past 8192 octets (BAD, never a login).
 - APPEND literals: {N} past the message size limit (refused before the "+",
   nothing read), {N+} past LITERAL-'s 4096 octets but within the message
   size (BAD [TOOBIG]; the server reads the literal and discards it, holding
@@ -157,6 +160,8 @@ def sequence_sets(port):
 def nesting(port):
     c = Imap(port)
     want(c.cmd(b'SELECT INBOX'), b'OK', 'SELECT')
+    want(c.cmd(b'SEARCH ' + b'(' * 16 + b'ALL' + b')' * 16), b'OK', '16 nested groups (the limit)')
+    want(c.cmd(b'SEARCH ' + b'(' * 17 + b'ALL' + b')' * 17), b'BAD', '17 nested groups')
     want(c.cmd(b'SEARCH ' + b'(' * 5000 + b'ALL' + b')' * 5000), b'BAD', '5000 nested groups')
     want(c.cmd(b'SEARCH ' + b'(' * 100000 + b'ALL' + b')' * 100000), b'BAD [TOOBIG]', '100000 (')
     want(c.cmd(b'FETCH 1 ' + b'(' * 3000 + b'FLAGS' + b')' * 3000), b'BAD', '3000 nested FETCH lists')
@@ -215,6 +220,24 @@ def mailbox_names(port):
                 c.close()
                 c = Imap(port)
                 n_bad = 0
+    # Every other command that takes a mailbox name refuses them too, and
+    # so does a raw 8-bit name (UTF-8 needs UTF8=ACCEPT, not offered).
+    for name in MUTF7_BAD + [b'"\xc3\xa4"', b'"Caf\xe9"']:
+        for command in (b'STATUS %s (MESSAGES)', b'DELETE %s', b'SUBSCRIBE %s', b'UNSUBSCRIBE %s',
+                        b'EXAMINE %s', b'APPEND %s {3+}\r\nabc', b'SELECT INBOX', b'COPY 1 %s', b'MOVE 1 %s'):
+            lines = c.cmd(command.replace(b'%s', name))
+            if command == b'SELECT INBOX':
+                want(lines, b'OK', 'SELECT INBOX')
+                continue
+            check(lines[-1].startswith(b'NO') or lines[-1].startswith(b'BAD'),
+                  '%r: want NO or BAD, got %r' % (command.replace(b'%s', name)[:80], lines[-1][:200]))
+            n_bad += lines[-1].startswith(b'BAD')
+            if n_bad >= 15:
+                c.close()
+                c = Imap(port)
+                n_bad = 0
+    want(c.cmd(b'SELECT INBOX'), b'OK', 'SELECT INBOX')
+    check(status_messages(c) == 5, 'a refused COPY, MOVE or APPEND changed INBOX')
     # What is valid works: "&-" is "&", a trailing delimiter names the same mailbox.
     want(c.cmd(b'CREATE "&-"'), b'OK', 'CREATE &-')
     want(c.cmd(b'CREATE "Caf&AOk-/"'), b'OK', 'CREATE with a trailing /')
@@ -235,6 +258,39 @@ def mailbox_names(port):
     c.close()
     print('ok: mailbox names: %d invalid names refused by CREATE, RENAME and SELECT; valid ones work'
           % len(MUTF7_BAD + NAMES_BAD))
+
+
+def imap_authenticate(port):
+    """AUTHENTICATE misuse: each gets its own clear answer, none is taken
+    for a failed password, and the session goes on."""
+    plain = base64.b64encode(b'\x00alice\x00wonderland')
+    c = Imap(port, login=False)
+    want(c.cmd(b'AUTHENTICATE FOO'), b'NO', 'unknown mechanism')
+    want(c.cmd(b'AUTHENTICATE'), b'BAD', 'no mechanism')
+    want(c.cmd(b'AUTHENTICATE PLAIN !!!!'), b'BAD', 'bad base64 initial response')
+    want(c.cmd(b'AUTHENTICATE PLAIN ='), b'BAD', 'empty initial response')
+    want(c.cmd(b'AUTHENTICATE PLAIN ' + b'A' * 70000), b'BAD [TOOBIG]', 'initial response past the line limit')
+    for answer, code, what in ((b'*', b'BAD', 'cancelled with *'),
+                               (b'====', b'BAD', 'base64 of nothing'),
+                               (b'\xc3\xa4', b'BAD', '8-bit answer'),
+                               (b'A' * 20000, b'BAD [TOOBIG]', 'answer past 8192 octets'),
+                               # Cut at the NUL this would have logged in.
+                               (plain + b'\x00junk', b'BAD', 'answer with a NUL'),
+                               (base64.b64encode(b'\x00alice'), b'BAD', 'no password')):
+        c.send(b'x AUTHENTICATE PLAIN\r\n')
+        check(c.line().startswith(b'+'), 'AUTHENTICATE PLAIN: want +')
+        c.send(answer + b'\r\n')
+        want(c.tagged(b'x'), code, what)
+        if what == 'answer past 8192 octets':
+            c.close()   # stay under the bad-command limit
+            c = Imap(port, login=False)
+    want(c.cmd(b'NOOP'), b'OK', 'NOOP after AUTHENTICATE misuse')
+    c.send(b'y AUTHENTICATE PLAIN\r\n')
+    check(c.line().startswith(b'+'), 'AUTHENTICATE PLAIN: want +')
+    c.send(plain + b'\r\n')
+    want(c.tagged(b'y'), b'OK', 'AUTHENTICATE PLAIN with a good answer')
+    c.close()
+    print('ok: AUTHENTICATE: unknown mechanism NO, bad base64, *, NUL, 8-bit and over-long answers BAD')
 
 
 def status_messages(c, name=b'INBOX'):
@@ -446,6 +502,7 @@ with Serve(['--mail', folder, '--imap', '127.0.0.1:0', '--pop3', '127.0.0.1:0'])
     sequence_sets(srv.ports['imap'])
     nesting(srv.ports['imap'])
     mailbox_names(srv.ports['imap'])
+    imap_authenticate(srv.ports['imap'])
     appends(srv)
     pop3(srv.ports['pop3'])
     unchanged(srv, expected)

@@ -150,22 +150,65 @@ test_not_authenticated (void)
   fixture_clear (&f);
 }
 
-static void
-test_authenticate_continuation (void)
+/* A session before login that has been sent "a AUTHENTICATE PLAIN" and
+ * answered "+ ". */
+static MsImapServerSession *
+awaiting_plain_answer (Fixture *f)
 {
-  Fixture f;
   MsImapServerSession *s;
-  g_autofree char *a = NULL, *b = NULL;
+  g_autofree char *a = NULL;
 
-  fixture_init (&f);
-  s = ms_imap_server_session_new (f.store);
+  fixture_init (f);
+  s = ms_imap_server_session_new (f->store);
   ms_server_session_start (MS_SERVER_SESSION (s));
   g_free (take (s));
   a = send (s, "a AUTHENTICATE PLAIN\r\n");
   g_assert_cmpstr (a, ==, "+ \r\n");
+  return s;
+}
+
+static void
+test_authenticate_continuation (void)
+{
+  Fixture f;
+  MsImapServerSession *s = awaiting_plain_answer (&f);
+  g_autofree char *b = NULL;
+
   b = send (s, "AGFsaWNlAHdvbmRlcmxhbmQ=\r\n");
   assert_has (b, "a OK [CAPABILITY");
   g_assert_cmpint (ms_imap_server_session_get_state (s), ==, MS_IMAP_STATE_AUTHENTICATED);
+  g_object_unref (s);
+  fixture_clear (&f);
+}
+
+/* An AUTHENTICATE answer the server would have to cut (past the raw line
+ * limit, or at a NUL) is refused with BAD, never tried as a password: cut
+ * at its NUL, the second one below would have logged in. */
+static void
+test_authenticate_unusable_answer (void)
+{
+  static const char with_nul[] = "AGFsaWNlAHdvbmRlcmxhbmQ=\0junk\r\n";
+  Fixture f;
+  MsImapServerSession *s = awaiting_plain_answer (&f);
+  g_autofree char *b = NULL, *c = NULL, *d = NULL;
+  g_autofree char *e = NULL, *g = NULL, *h = NULL;
+  g_autofree char *long_answer = g_strnfill (20000, 'A');
+
+  b = send (s, long_answer);
+  g_assert_cmpstr (b ? b : "", ==, "");
+  c = send (s, "\r\n");
+  g_assert_cmpstr (c, ==, "a BAD [TOOBIG] Line too long.\r\n");
+  d = send (s, "b AUTHENTICATE PLAIN\r\n");
+  g_assert_cmpstr (d, ==, "+ \r\n");
+  ms_server_session_feed (MS_SERVER_SESSION (s), (const guint8 *) with_nul, sizeof with_nul - 1);
+  e = take (s);
+  g_assert_cmpstr (e, ==, "b BAD NUL in the line.\r\n");
+  g_assert_cmpint (ms_imap_server_session_get_state (s), ==, MS_IMAP_STATE_NOT_AUTHENTICATED);
+  /* Neither was a failed login: the next answer is taken at once. */
+  g_assert_cmpuint (ms_server_session_get_hold_ms (MS_SERVER_SESSION (s)), ==, 0);
+  g = send (s, "c AUTHENTICATE PLAIN\r\n");
+  h = send (s, "AGFsaWNlAHdvbmRlcmxhbmQ=\r\n");
+  assert_has (h, "c OK [CAPABILITY");
   g_object_unref (s);
   fixture_clear (&f);
 }
@@ -873,6 +916,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/imap/session/not-authenticated", test_not_authenticated);
   g_test_add_func ("/imap/session/authenticate-continuation", test_authenticate_continuation);
+  g_test_add_func ("/imap/session/authenticate-unusable-answer", test_authenticate_unusable_answer);
   g_test_add_func ("/imap/session/require-tls", test_require_tls);
   g_test_add_func ("/imap/session/select-fetch", test_select_and_fetch);
   g_test_add_func ("/imap/session/store-search", test_store_search);
