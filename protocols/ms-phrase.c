@@ -10,6 +10,7 @@ typedef enum {
   PHRASE_TEXT,
   PHRASE_NUMBER,
   PHRASE_WORD,
+  PHRASE_NAME,
   PHRASE_SENTENCE,
   PHRASE_LIST,
 } PhraseKind;
@@ -18,9 +19,10 @@ struct _MsPhrase
 {
   gatomicrefcount  ref_count;
   PhraseKind       kind;
-  char            *text;          /* TEXT and WORD */
+  char            *text;          /* TEXT, WORD; a NAME's English */
   guint64          number;        /* NUMBER; a SENTENCE's plural count */
-  const char      *msgid;         /* SENTENCE; a LIST's separator */
+  const char      *msgid;         /* SENTENCE, NAME; a LIST's separator */
+  const char      *context;       /* NAME */
   const char      *msgid_plural;  /* SENTENCE with a plural, else NULL */
   GPtrArray       *args;          /* SENTENCE's arguments, LIST's items */
 };
@@ -74,6 +76,22 @@ ms_phrase_word (const char *word)
   MsPhrase *self = phrase_new (PHRASE_WORD);
 
   self->text = g_strdup (word != NULL ? word : "");
+  return self;
+}
+
+MsPhrase *
+ms_phrase_name (const char *english,
+                const char *context,
+                const char *msgid)
+{
+  MsPhrase *self;
+
+  g_return_val_if_fail (context != NULL && msgid != NULL, NULL);
+
+  self = phrase_new (PHRASE_NAME);
+  self->text = g_strdup (english != NULL ? english : "");
+  self->context = context;
+  self->msgid = msgid;
   return self;
 }
 
@@ -147,6 +165,20 @@ ms_phrase_get_msgid (const MsPhrase *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->kind == PHRASE_SENTENCE ? self->msgid : NULL;
+}
+
+const char *
+ms_phrase_get_text (const MsPhrase *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->kind == PHRASE_TEXT || self->kind == PHRASE_WORD || self->kind == PHRASE_NAME ? self->text : NULL;
+}
+
+gboolean
+ms_phrase_is_name (const MsPhrase *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->kind == PHRASE_NAME;
 }
 
 guint
@@ -259,6 +291,15 @@ append_phrase (GString        *out,
       g_string_append (out, translate && self->text[0] != '\0'
                               ? g_dpgettext2 (GETTEXT_PACKAGE, MS_PHRASE_CONTEXT, self->text)
                               : self->text);
+      break;
+    case PHRASE_NAME:
+      {
+        /* gettext hands back the msgid itself when it has no translation. */
+        const char *shown = translate ? g_dpgettext2 (GETTEXT_PACKAGE, self->context, self->msgid)
+                                      : self->msgid;
+
+        g_string_append (out, shown != self->msgid ? shown : self->text);
+      }
       break;
     case PHRASE_SENTENCE:
       expand (out, sentence_format (self, translate), self, translate);

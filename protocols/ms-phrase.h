@@ -55,6 +55,14 @@ MsPhrase *ms_phrase_uint              (guint64     n);
  * the context "transcript" when the catalogue has one, else the word. The
  * word is marked where it is defined. */
 MsPhrase *ms_phrase_word              (const char *word);
+/* A name with two renderings: @english in the English line (an id such as
+ * "phone", which goldens and assertions read), and the translation of
+ * @msgid in @context in the display line ("Handy"), or @english again when
+ * the catalogue has none, so that an English display is the English line.
+ * @context and @msgid must live as long as the program (literals). */
+MsPhrase *ms_phrase_name              (const char *english,
+                                       const char *context,
+                                       const char *msgid);
 
 /* A sentence. @msgid must live as long as the program (a literal). The
  * arguments are phrases, taken over; the macros end the list. */
@@ -84,6 +92,11 @@ const char *ms_phrase_get_msgid       (const MsPhrase *self);
 guint       ms_phrase_get_n_args      (const MsPhrase *self);
 const MsPhrase *ms_phrase_get_arg     (const MsPhrase *self,
                                        guint           i);
+
+/* A leaf's own text (a TEXT's or WORD's text, a NAME's English), or NULL
+ * for a number, a sentence or a list; and whether it is a NAME. */
+const char *ms_phrase_get_text        (const MsPhrase *self);
+gboolean    ms_phrase_is_name         (const MsPhrase *self);
 
 /* The canonical English line: what assertions, golden transcripts and the
  * JSON export read. */

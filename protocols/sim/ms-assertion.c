@@ -8,6 +8,7 @@
 
 #include "ms-assertion.h"
 #include "ms-device-private.h"
+#include "ms-display-names.h"
 #include "ms-sim-sessions.h"
 #include "ms-transcript-entry-private.h"
 #include "ms-world-private.h"
@@ -407,7 +408,7 @@ ms_assertion_check (MsAssertion  *self,
       if (device == NULL)
         {
           *detail = ms_phrase_new (NC_ ("transcript", "there is no device “%s”"),
-                                   ms_phrase_text (self->devices[0]));
+                                   ms_phrase_device (self->devices[0]));
           return FALSE;
         }
       local = device_account (device);
@@ -568,7 +569,7 @@ ms_assertion_check (MsAssertion  *self,
           default: g_assert_not_reached ();
           }
         ok = compare (self->op, value, self->number);
-        found = ms_phrase_new (what, ms_phrase_text (a[0]), ms_phrase_uint (value));
+        found = ms_phrase_new (what, ms_phrase_device (a[0]), ms_phrase_uint (value));
       }
       break;
 
@@ -584,13 +585,13 @@ ms_assertion_check (MsAssertion  *self,
 
         if (other == NULL)
           {
-            *detail = ms_phrase_new (NC_ ("transcript", "there is no device “%s”"), ms_phrase_text (a[1]));
+            *detail = ms_phrase_new (NC_ ("transcript", "there is no device “%s”"), ms_phrase_device (a[1]));
             return FALSE;
           }
         ok = ms_device_get_bytes_down (device) < ms_device_get_bytes_down (other);
         found = ms_phrase_new (NC_ ("transcript", "%s: %u bytes, %s: %u bytes"),
-                               ms_phrase_text (a[0]), ms_phrase_uint (ms_device_get_bytes_down (device)),
-                               ms_phrase_text (a[1]), ms_phrase_uint (ms_device_get_bytes_down (other)));
+                               ms_phrase_device (a[0]), ms_phrase_uint (ms_device_get_bytes_down (device)),
+                               ms_phrase_device (a[1]), ms_phrase_uint (ms_device_get_bytes_down (other)));
       }
       break;
 
@@ -598,9 +599,9 @@ ms_assertion_check (MsAssertion  *self,
     case A_DEVICE_OFFLINE:
       ok = ms_device_get_online (device) == (self->what == A_DEVICE_ONLINE);
       if (ms_device_get_online (device))
-        found = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_text (a[0]));
+        found = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_device (a[0]));
       else
-        found = ms_phrase_new (NC_ ("transcript", "%s is offline"), ms_phrase_text (a[0]));
+        found = ms_phrase_new (NC_ ("transcript", "%s is offline"), ms_phrase_device (a[0]));
       break;
 
     case A_DEVICE_CONNECTED:
@@ -610,9 +611,9 @@ ms_assertion_check (MsAssertion  *self,
 
         ok = connected == (self->what == A_DEVICE_CONNECTED);
         if (connected)
-          found = ms_phrase_new (NC_ ("transcript", "%s is connected"), ms_phrase_text (a[0]));
+          found = ms_phrase_new (NC_ ("transcript", "%s is connected"), ms_phrase_device (a[0]));
         else
-          found = ms_phrase_new (NC_ ("transcript", "%s is not connected"), ms_phrase_text (a[0]));
+          found = ms_phrase_new (NC_ ("transcript", "%s is not connected"), ms_phrase_device (a[0]));
       }
       break;
 

@@ -9,8 +9,10 @@
 #include "ms-display-names.h"
 #include "ms-transcript-display.h"
 
-const char *
-ms_device_display_name (const char *name)
+/* The untranslated display name (context "actor") of a name of the
+ * built-in scenarios, or NULL. */
+static const char *
+display_msgid (const char *name)
 {
   /* The names the built-in scenarios use. A teacher's own device names are
    * shown as written: they are the teacher's words already. */
@@ -33,12 +35,32 @@ ms_device_display_name (const char *name)
     { "sender",    NC_("actor", "Sender") },
   };
 
-  g_return_val_if_fail (name != NULL, NULL);
-
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_str_equal (names[i].name, name))
-      return g_dpgettext2 (GETTEXT_PACKAGE, "actor", names[i].shown);
-  return name;
+      return names[i].shown;
+  return NULL;
+}
+
+const char *
+ms_device_display_name (const char *name)
+{
+  const char *msgid;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  msgid = display_msgid (name);
+  return msgid != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "actor", msgid) : name;
+}
+
+MsPhrase *
+ms_phrase_device (const char *name)
+{
+  const char *msgid;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  msgid = display_msgid (name);
+  return msgid != NULL ? ms_phrase_name (name, "actor", msgid) : ms_phrase_text (name);
 }
 
 const char *

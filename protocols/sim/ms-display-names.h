@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "ms-device.h"
+#include "ms-phrase.h"
 #include "ms-scenario.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,10 @@ G_BEGIN_DECLS
 /* How a device name of the scenarios is shown ("phone" is "Phone", or
  * "Handy" in German); a teacher's own names as they are. */
 const char *ms_device_display_name (const char *name);
+/* A device named inside a notice: its id in the English line ("phone
+ * done: …", as goldens and assertions read it), its display name in the
+ * translated one ("Handy fertig: …"); a teacher's own name as text. */
+MsPhrase   *ms_phrase_device       (const char *name);
 /* How the step line names a scenario action ("check" is "abrufen" in
  * German); an unknown action as it is. */
 const char *ms_action_display_name (const char *action);

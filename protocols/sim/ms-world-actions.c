@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ms-data-path.h"
+#include "ms-display-names.h"
 #include "ms-pop3-client.h"
 #include "ms-sim-sessions.h"
 #include "ms-world-private.h"
@@ -136,7 +137,7 @@ do_crash (MsWorld   *world,
   ms_world_add_notice_phrase (world, device->name,
                               ms_phrase_new (NC_ ("transcript", "%s crashed and lost its local mail; a new %s with "
                                                   "the same account settings starts with an empty store"),
-                                             ms_phrase_text (device->name), ms_phrase_text (device->name)));
+                                             ms_phrase_device (device->name), ms_phrase_device (device->name)));
   return TRUE;
 }
 
@@ -502,9 +503,9 @@ ms_world_perform_network (MsWorld     *world,
       g_ptr_array_add (world->drops, rule);
       text = rule->command != NULL
         ? ms_phrase_new (NC_ ("transcript", "the network will cut %s's connection in the middle of its next %s"),
-                         ms_phrase_text (device), ms_phrase_text (rule->command))
+                         ms_phrase_device (device), ms_phrase_text (rule->command))
         : ms_phrase_new (NC_ ("transcript", "the network will cut %s's connection after %u bytes"),
-                         ms_phrase_text (device), ms_phrase_uint ((guint64) rule->after_bytes));
+                         ms_phrase_device (device), ms_phrase_uint ((guint64) rule->after_bytes));
       ms_world_add_notice_phrase (world, "network", text);
       return TRUE;
     }

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ms-display-names.h"
 #include "ms-external-link.h"
 #include "ms-protocol-event.h"
 #include "ms-sim-sessions.h"
@@ -351,10 +352,10 @@ ms_sim_connection_open (MsWorld         *world,
                             external
                             ? ms_phrase_new (NC_ ("transcript", "%s opens a TCP connection to the external server, "
                                                   "port %u (%s)"),
-                                             ms_phrase_text (ms_device_get_name (device)),
+                                             ms_phrase_device (ms_device_get_name (device)),
                                              ms_phrase_uint (conn->port), service)
                             : ms_phrase_new (NC_ ("transcript", "%s opens a TCP connection to the server, port %u (%s)"),
-                                             ms_phrase_text (ms_device_get_name (device)),
+                                             ms_phrase_device (ms_device_get_name (device)),
                                              ms_phrase_uint (conn->port), service));
 
   /* TCP's handshake costs one round trip before the first byte of mail. */

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 
+#include "ms-display-names.h"
 #include "ms-i18n.h"
 #include "ms-phrase.h"
 #include "ms-transcript-display.h"
@@ -23,7 +24,7 @@ done_notice (const char *device)
                                                                "downloaded %u messages, %u bytes"),
                                                         3, ms_phrase_uint (3), ms_phrase_uint (4100)));
   ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "left %u on the server"), ms_phrase_uint (3)));
-  return ms_phrase_new (NC_ ("transcript", "%s done: %s"), ms_phrase_text (device), summary);
+  return ms_phrase_new (NC_ ("transcript", "%s done: %s"), ms_phrase_device (device), summary);
 }
 
 static void
@@ -60,11 +61,34 @@ test_german (void)
   g_autofree char *german_reordered = ms_phrase_to_display (reordered);
 
   g_assert_cmpstr (german, ==,
-                   "laptop fertig: 3 Nachrichten heruntergeladen, 4100 Bytes; 3 auf dem Server gelassen");
+                   "Laptop fertig: 3 Nachrichten heruntergeladen, 4100 Bytes; 3 auf dem Server gelassen");
   /* A word the catalogue does not know stays as the protocol said it. */
   g_assert_true (g_str_has_suffix (german_word, " -> no-such-word"));
   g_assert_false (g_str_has_prefix (german_word, "server: greeting"));
   g_assert_cmpstr (german_reordered, ==, "“Lunch” auf dem Server nach Archive verschoben");
+}
+
+/* A device inside a notice: its id in English, whatever the language (the
+ * goldens and assertions read it), and the name the Device column shows in
+ * the display line. A teacher's own name is shown as written. */
+static void
+test_device_names (void)
+{
+  g_autoptr(MsPhrase) phone = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_device ("phone"));
+  g_autoptr(MsPhrase) old = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_device ("oldpc"));
+  g_autoptr(MsPhrase) own = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_device ("kitchen"));
+  g_autofree char *phone_en = ms_phrase_to_english (phone);
+  g_autofree char *phone_de = ms_phrase_to_display (phone);
+  g_autofree char *old_de = ms_phrase_to_display (old);
+  g_autofree char *own_de = ms_phrase_to_display (own);
+
+  g_assert_cmpstr (phone_en, ==, "phone is online");
+  g_assert_cmpstr (phone_de, ==, "Handy ist online");
+  g_assert_cmpstr (old_de, ==, "Alter PC ist online");
+  g_assert_cmpstr (own_de, ==, "kitchen ist online");
+  g_assert_true (ms_phrase_is_name (ms_phrase_get_arg (phone, 0)));
+  g_assert_cmpstr (ms_phrase_get_text (ms_phrase_get_arg (phone, 0)), ==, "phone");
+  g_assert_false (ms_phrase_is_name (ms_phrase_get_arg (own, 0)));
 }
 
 /* A subject may say anything: "; " (which joins a summary's fragments) or
@@ -106,6 +130,7 @@ main (int    argc,
   g_setenv ("LANGUAGE", "de", TRUE);
   ms_i18n_init ();
   g_test_add_func ("/phrase/german", test_german);
+  g_test_add_func ("/phrase/device-names", test_device_names);
   g_test_add_func ("/phrase/text-stays-verbatim", test_text_stays_verbatim);
   return g_test_run ();
 }
