@@ -144,12 +144,14 @@ typedef struct
   gboolean        want_seen;
   gboolean        has_flags;
   gboolean        has_uid;
+  gboolean       *newly_seen;   /* per entry of indices: \Seen set by this FETCH */
   MsImapResponse *r;   /* one response, emptied after each message */
 } FetchRun;
 
 static void
 fetch_run_free (FetchRun *run)
 {
+  g_free (run->newly_seen);
   g_array_unref (run->indices);
   g_ptr_array_unref (run->items);
   ms_imap_response_free (run->r);
@@ -171,21 +173,11 @@ fetch_more (MsImapServerSession *self,
       guint index = g_array_index (run->indices, guint, run->next);
       MsMessage *message = g_ptr_array_index (self->view, index);
       gboolean first = TRUE;
-      gboolean add_flags = FALSE;
+      /* The changed flags are reported with the body that changed them. */
+      gboolean add_flags = run->newly_seen != NULL && run->newly_seen[run->next] && !run->has_flags;
 
       if (ms_imap_session_output_full (self))
         return FALSE;
-
-      /* Reading the body marks the message read (RFC 3501 section 6.4.5),
-       * and the changed flags are reported with it. */
-      if (run->want_seen && !self->read_only && ms_imap_view_is_live (self, index) &&
-          !ms_message_has_flag (message, MS_FLAG_SEEN))
-        {
-          self->own_change = TRUE;
-          ms_mailbox_store_flags (self->mailbox, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
-          self->own_change = FALSE;
-          add_flags = !run->has_flags;
-        }
 
       ms_imap_response_append (r, "* ");
       ms_imap_response_uint (r, index + 1);
@@ -219,6 +211,44 @@ fetch_more (MsImapServerSession *self,
     }
   ms_imap_session_done (self, cmd, "OK", "Fetch completed.");
   return TRUE;
+}
+
+/* Reading the body marks the message read (RFC 3501 section 6.4.5). All
+ * the messages of the FETCH are marked at once, before the first answer, as
+ * one change: with serve --state one journal write and one fsync for the
+ * command, not one per message (FETCH 1:2000 BODY[] wrote 2000). A client
+ * that goes away in the middle of a long answer therefore finds the rest
+ * marked read too, as after a STORE. When the write fails nothing is
+ * marked: the answers go out without \Seen and ms_imap_session_done() turns
+ * the final OK into NO, as before. */
+static void
+mark_seen (MsImapServerSession *self,
+           FetchRun            *run)
+{
+  g_autoptr(GPtrArray) unseen = g_ptr_array_new ();
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < run->indices->len; i++)
+    {
+      guint index = g_array_index (run->indices, guint, i);
+      MsMessage *message = g_ptr_array_index (self->view, index);
+
+      if (!ms_imap_view_is_live (self, index) || ms_message_has_flag (message, MS_FLAG_SEEN))
+        continue;
+      g_ptr_array_add (unseen, message);
+      g_array_append_val (positions, i);
+    }
+  if (unseen->len == 0)
+    return;
+  self->own_change = TRUE;
+  if (ms_mailbox_store_flags_many (self->mailbox, (MsMessage * const *) unseen->pdata, unseen->len,
+                                   MS_FLAGS_ADD, MS_FLAG_SEEN, NULL) >= 0)
+    {
+      run->newly_seen = g_new0 (gboolean, run->indices->len);
+      for (guint i = 0; i < positions->len; i++)
+        run->newly_seen[g_array_index (positions, guint, i)] = TRUE;
+    }
+  self->own_change = FALSE;
 }
 
 void
@@ -263,6 +293,8 @@ ms_imap_cmd_fetch (MsImapServerSession *self,
       run->has_uid |= item->kind == MS_IMAP_FETCH_UID;
     }
   run->r = ms_imap_response_new (self);
+  if (run->want_seen && !self->read_only)
+    mark_seen (self, run);
 
   /* 1:* may answer a million messages: a budget's worth now, the rest as
    * the client reads. */

@@ -344,7 +344,7 @@ test_imap_cut (gconstpointer data)
 
 #define FAIL_IMAP \
   "a LOGIN alice wonderland\r\nb SELECT INBOX\r\nc APPEND INBOX {" G_STRINGIFY (APPENDED_LEN) "+}\r\n" \
-  APPENDED_MESSAGE "\r\nd UID STORE 1 +FLAGS (\\Flagged)\r\ne LOGOUT\r\n"
+  APPENDED_MESSAGE "\r\nd UID STORE 1 +FLAGS (\\Flagged)\r\ne FETCH 1:2 BODY[]\r\nf LOGOUT\r\n"
 #define APPENDED_LEN 68
 #define FAIL_POP3 "USER alice\r\nPASS wonderland\r\nDELE 1\r\nQUIT\r\n"
 #define FAIL_SMTP \
@@ -400,10 +400,14 @@ count_signal (guint *count)
 static void
 test_write_failure (void)
 {
-  static const char *const refused_imap[] = { "c NO [LIMIT]", "d NO [LIMIT]", "e OK", NULL };
+  /* FETCH BODY[] sets \Seen: not saved, so not set, and the bodies go out
+   * without it before NO. */
+  static const char *const refused_imap[] = { "c NO [LIMIT]", "d NO [LIMIT]", "* 1 FETCH (BODY[] {",
+                                              "* 2 FETCH (BODY[] {", "e NO [LIMIT]", "f OK", NULL };
   static const char *const refused_pop3[] = { "+OK", "-ERR [SYS/TEMP]", NULL };
   static const char *const refused_smtp[] = { "354 ", "451 4.3.0", NULL };
-  static const char *const saved_imap[] = { "c OK [APPENDUID", "d OK", NULL };
+  static const char *const saved_imap[] = { "c OK [APPENDUID", "d OK", "FLAGS (\\Seen \\Flagged)", "FLAGS (\\Seen)",
+                                            "e OK", NULL };
   static const char *const saved_pop3[] = { "+OK Goodbye: 1 message deleted", NULL };
   static const char *const saved_smtp[] = { "354 ", "250 2.0.0", NULL };
   g_autofree char *tmp = ms_test_make_temp_dir ();
@@ -447,6 +451,7 @@ test_write_failure (void)
   after_refusal = mailbox_ids (inbox);
   g_assert_cmpstr (after_refusal, ==, before);
   g_assert_false (ms_message_get_flags (ms_mailbox_get_message (inbox, 0)) & MS_FLAG_FLAGGED);
+  g_assert_false (ms_message_get_flags (ms_mailbox_get_message (inbox, 1)) & MS_FLAG_SEEN);
 
   /* With room again the same conversations succeed, without a restart. */
   converse_all (store, saved_imap, saved_pop3, saved_smtp);
@@ -461,6 +466,11 @@ test_write_failure (void)
   g_assert_no_error (error);
   after_restart = mailbox_ids (ms_account_get_inbox (ms_store_lookup_account (again, "alice")));
   g_assert_cmpstr (after_restart, ==, "2345");
+  /* The \Seen of the FETCH (message 1 went with POP3's DELE). */
+  g_assert_true (ms_message_get_flags (ms_mailbox_get_message (ms_account_get_inbox (ms_store_lookup_account (again, "alice")), 0))
+                 & MS_FLAG_SEEN);
+  g_assert_false (ms_message_get_flags (ms_mailbox_get_message (ms_account_get_inbox (ms_store_lookup_account (again, "alice")), 1))
+                  & MS_FLAG_SEEN);
   g_clear_object (&reread);
   g_clear_object (&state);
   ms_test_remove_tree (tmp);
