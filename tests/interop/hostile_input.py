@@ -433,6 +433,12 @@ def pop3(port):
     line = p.cmd(b'AUTH PLAIN ' + b'A' * 5000)
     check(line.startswith(b'-ERR'), 'over-long AUTH: %r' % line)
     p.closed()
+    # The same for an over-long answer to the "+" of AUTH PLAIN.
+    p = Pop3(port)
+    check(p.cmd(b'AUTH PLAIN').startswith(b'+'), 'AUTH PLAIN: want +')
+    line = p.cmd(b'A' * 5000)
+    check(line.startswith(b'-ERR'), 'over-long AUTH answer: %r' % line)
+    p.closed()
 
     # APOP: a wrong digest is a failed login; after a good login APOP and
     # USER are in the wrong state.
