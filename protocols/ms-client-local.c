@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-client-local"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-client-local.h"
@@ -202,4 +204,43 @@ ms_client_local_format_size (guint64 bytes)
   if (bytes < 1000 * 1000)
     return g_strdup_printf ("%" G_GUINT64_FORMAT " KB", (bytes + 500) / 1000);
   return g_strdup_printf ("%.1f MB", bytes / 1e6);
+}
+
+MsPhrase *
+ms_client_local_size_phrase (guint64 bytes)
+{
+  /* "1 bytes" as ms_client_local_format_size() writes it: the English line
+   * is what the golden transcripts hold. */
+  if (bytes < 1000)
+    return ms_phrase_new (NC_ ("transcript", "%u bytes"), ms_phrase_uint (bytes));
+  {
+    g_autofree char *size = ms_client_local_format_size (bytes);
+
+    return ms_phrase_text (size);
+  }
+}
+
+MsPhrase *
+ms_client_local_quoted_phrase (const char *text)
+{
+  return ms_phrase_new (NC_ ("transcript", "“%s”"), ms_phrase_text (text));
+}
+
+MsPhrase *
+ms_client_local_subject_phrase (const char *subject)
+{
+  if (subject == NULL)
+    return ms_phrase_new (NC_ ("transcript", "“%s”"), ms_phrase_new (NC_ ("transcript", "(no subject)")));
+  return ms_client_local_quoted_phrase (subject);
+}
+
+MsPhrase *
+ms_client_local_two_fragments (MsPhrase *first,
+                               MsPhrase *second)
+{
+  MsPhrase *list = ms_phrase_list_new ("; ");
+
+  ms_phrase_list_append (list, first);
+  ms_phrase_list_append (list, second);
+  return list;
 }

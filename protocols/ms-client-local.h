@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include "ms-phrase.h"
 #include "ms-store.h"
 
 G_BEGIN_DECLS
@@ -33,5 +34,18 @@ gboolean   ms_client_local_matches        (GBytes        *raw,
                                            const char    *words);
 /* Human sizes for summaries: "820 bytes", "41 KB", "2.3 MB". */
 char      *ms_client_local_format_size    (guint64        bytes);
+/* The same size inside a summary phrase, so "820 bytes" reads "820 Bytes"
+ * in German. */
+MsPhrase  *ms_client_local_size_phrase    (guint64        bytes);
+/* Text a summary quotes (a subject, a search, a part): “Lunch”, with the
+ * reader's quotation marks in the display line. */
+MsPhrase  *ms_client_local_quoted_phrase  (const char    *text);
+/* A subject: quoted, or “(no subject)” for NULL. */
+MsPhrase  *ms_client_local_subject_phrase (const char    *subject);
+/* Two fragments of a summary, joined as a client joins them ("; "): "deleted
+ * “Lunch” on this device only; the copy on the server (if any) stays".
+ * Takes both over. */
+MsPhrase  *ms_client_local_two_fragments  (MsPhrase      *first,
+                                           MsPhrase      *second);
 
 G_END_DECLS

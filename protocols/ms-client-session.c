@@ -31,13 +31,14 @@ ms_client_session_default_init (MsClientSessionInterface *iface)
    * MsClientSession::action-finished:
    * @action: (type MsClientAction): the action that ended
    * @success: FALSE when the server refused or the connection failed
-   * @summary: one line for the narration
+   * @summary: (type MsPhrase): one line for the transcript; take a
+   *   reference to keep it
    */
   signals[ACTION_FINISHED] =
     g_signal_new ("action-finished", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, MS_TYPE_CLIENT_ACTION | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_BOOLEAN, G_TYPE_STRING);
+                  G_TYPE_BOOLEAN, MS_TYPE_PHRASE | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[TLS_REQUESTED] =
     g_signal_new ("tls-requested", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -139,10 +140,13 @@ void
 ms_client_session_emit_action_finished (MsClientSession      *self,
                                         const MsClientAction *action,
                                         gboolean              success,
-                                        const char           *summary)
+                                        MsPhrase             *summary)
 {
+  g_autoptr(MsPhrase) owned = summary;
+
   g_return_if_fail (MS_IS_CLIENT_SESSION (self));
-  g_signal_emit (self, signals[ACTION_FINISHED], 0, action, success, summary);
+  g_return_if_fail (summary != NULL);
+  g_signal_emit (self, signals[ACTION_FINISHED], 0, action, success, owned);
 }
 
 void

@@ -17,7 +17,8 @@
  *
  * Each begin_action() ends with exactly one "action-finished" emission, which
  * carries a one-line summary of what the client did ("downloaded 3 messages,
- * 41 KB; deleted them from the server") for the narration. Protocol lines and
+ * 41 KB; deleted them from the server") for the transcript, as an MsPhrase
+ * so that it can be shown in the reader's language. Protocol lines and
  * state changes are reported with "protocol-event", as server sessions do. */
 #pragma once
 
@@ -84,10 +85,11 @@ void        ms_client_session_set_tls_active    (MsClientSession      *self,
 /* For implementations. */
 void        ms_client_session_emit_event           (MsClientSession       *self,
                                                     const MsProtocolEvent *event);
+/* Takes @summary over. */
 void        ms_client_session_emit_action_finished (MsClientSession       *self,
                                                     const MsClientAction  *action,
                                                     gboolean               success,
-                                                    const char            *summary);
+                                                    MsPhrase              *summary);
 void        ms_client_session_emit_tls_requested   (MsClientSession       *self);
 /* A NOTICE event whose text is @phrase (taken over; ms-phrase.h). */
 void        ms_client_session_emit_notice_phrase   (MsClientSession       *self,

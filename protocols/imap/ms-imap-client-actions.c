@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-imap-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-imap-client-private.h"
@@ -18,23 +20,30 @@ same_folder (const char *a,
   return strcmp (a, b) == 0;
 }
 
+/* What the action does, one fragment of its summary (takes @what over). */
 static void
 note (MsImapClient *self,
-      const char   *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static void
-note (MsImapClient *self,
-      const char   *format,
-      ...)
+      MsPhrase     *what)
 {
-  va_list args;
+  g_ptr_array_add (self->job_notes, what);
+}
 
-  if (self->job_note->len > 0)
-    g_string_append (self->job_note, "; ");
-  va_start (args, format);
-  g_string_append_vprintf (self->job_note, format, args);
-  va_end (args);
+/* The second half of what an offline change says. */
+static MsPhrase *
+queued_for_the_server (void)
+{
+  return ms_phrase_new (NC_ ("transcript", "queued for the server"));
+}
+
+/* The notes so far, as a new list. */
+static MsPhrase *
+notes_list (MsImapClient *self)
+{
+  MsPhrase *list = ms_phrase_list_new ("; ");
+
+  for (guint i = 0; i < self->job_notes->len; i++)
+    ms_phrase_list_append (list, ms_phrase_ref (g_ptr_array_index (self->job_notes, i)));
+  return list;
 }
 
 void
@@ -83,7 +92,7 @@ static MsImapCachedMessage *
 resolve (MsImapClient         *self,
          const MsClientAction *action,
          MsMessage           **message_out,
-         char                **subject_out)
+         MsPhrase            **subject_out)
 {
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
   MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, mbox);
@@ -122,7 +131,7 @@ resolve (MsImapClient         *self,
     {
       g_autofree char *subject = message ? ms_client_local_header (ms_message_get_raw (message), "Subject") : NULL;
 
-      *subject_out = g_strdup_printf ("“%s”", subject ? subject : action->message ? action->message : "?");
+      *subject_out = ms_client_local_quoted_phrase (subject ? subject : action->message ? action->message : "?");
     }
   return entry;
 }
@@ -173,10 +182,10 @@ queue_move (MsImapClient *self,
 static gboolean
 plan_message_action (MsImapClient         *self,
                      const MsClientAction *action,
-                     char                **summary)
+                     MsPhrase            **summary)
 {
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
-  g_autofree char *what = NULL;
+  g_autoptr(MsPhrase) what = NULL;
   MsMessage *message = NULL;
   MsImapCachedMessage *entry = resolve (self, action, &message, &what);
   MsImapClientCommand *cmd;
@@ -194,8 +203,8 @@ plan_message_action (MsImapClient         *self,
     }
   if (entry == NULL)
     {
-      *summary = g_strdup_printf ("no message matches “%s” in %s here",
-                                  action->message ? action->message : "", mbox);
+      *summary = ms_phrase_new (NC_ ("transcript", "no message matches %s in %s here"),
+                                ms_client_local_quoted_phrase (action->message), ms_phrase_text (mbox));
       return FALSE;
     }
   ms_imap_client_plan_select (self, mbox, FALSE);
@@ -211,7 +220,8 @@ plan_message_action (MsImapClient         *self,
 
         if (have)
           {
-            note (self, "opened %s from the local cache, no download", what);
+            note (self, ms_phrase_new (NC_ ("transcript", "opened %s from the local cache, no download"),
+                                       ms_phrase_ref (what)));
             if (!seen)
               queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, FALSE, FALSE);
             return TRUE;
@@ -232,18 +242,23 @@ plan_message_action (MsImapClient         *self,
                   n_att++;
                   att_bytes += i < G_N_ELEMENTS (entry->part_size) ? entry->part_size[i] : 0;
                 }
-            {
-              g_autofree char *size = ms_client_local_format_size (att_bytes);
-
-              note (self, "opened %s: fetched only the text part (BODY%s[1]); %u attachment%s (%s) %s on the server until opened",
-                    what, self->policy.peek ? ".PEEK" : "", n_att, n_att == 1 ? "" : "s", size,
-                    n_att == 1 ? "stays" : "stay");
-            }
+            note (self, self->policy.peek
+                        ? ms_phrase_new (NC_ ("transcript", "opened %s: fetched only the text part (BODY.PEEK[1])"),
+                                         ms_phrase_ref (what))
+                        : ms_phrase_new (NC_ ("transcript", "opened %s: fetched only the text part (BODY[1])"),
+                                         ms_phrase_ref (what)));
+            note (self, ms_phrase_new_plural (MS_NP ("transcript",
+                                                     "%u attachment (%s) stays on the server until opened",
+                                                     "%u attachments (%s) stay on the server until opened"),
+                                              n_att, ms_phrase_uint (n_att),
+                                              ms_client_local_size_phrase (att_bytes)));
           }
         else if (self->policy.peek)
-          note (self, "opened %s: fetched it with BODY.PEEK[] (no \\Seen) and then set \\Seen with STORE", what);
+          note (self, ms_phrase_new (NC_ ("transcript", "opened %s: fetched it with BODY.PEEK[] (no \\Seen) and then "
+                                          "set \\Seen with STORE"), ms_phrase_ref (what)));
         else
-          note (self, "opened %s: fetched it with BODY[], which made the server set \\Seen", what);
+          note (self, ms_phrase_new (NC_ ("transcript", "opened %s: fetched it with BODY[], which made the server "
+                                          "set \\Seen"), ms_phrase_ref (what)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_OPEN_PART:
@@ -253,43 +268,47 @@ plan_message_action (MsImapClient         *self,
 
         if (!g_ascii_string_to_unsigned (part, 10, 1, 32, &n, NULL))
           {
-            *summary = g_strdup_printf ("“%s” is not a part number", part);
+            *summary = ms_phrase_new (NC_ ("transcript", "%s is not a part number"),
+                                      ms_client_local_quoted_phrase (part));
             return FALSE;
           }
         if (entry->level == MS_IMAP_CACHE_FULL || (entry->parts_here & (1u << (n - 1))))
           {
-            note (self, "opened part %s of %s from the local cache", part, what);
+            note (self, ms_phrase_new (NC_ ("transcript", "opened part %s of %s from the local cache"),
+                                       ms_phrase_text (part), ms_phrase_ref (what)));
             return TRUE;
           }
         cmd = ms_imap_client_queue (self, CMD_FETCH_BODY, mbox, "UID FETCH", "UID FETCH %u (BODY.PEEK[%s])",
                                     entry->server_uid, part);
         cmd->uid = entry->server_uid;
-        note (self, "opened part %s of %s: fetched just that part (BODY.PEEK[%s])", part, what, part);
+        note (self, ms_phrase_new (NC_ ("transcript", "opened part %s of %s: fetched just that part (BODY.PEEK[%s])"),
+                                   ms_phrase_text (part), ms_phrase_ref (what), ms_phrase_text (part)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_MARK_READ:
       queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, FALSE, FALSE);
-      note (self, "marked %s read on the server (every device will see it)", what);
+      note (self, ms_phrase_new (NC_ ("transcript", "marked %s read on the server (every device will see it)"),
+                                 ms_phrase_ref (what)));
       return TRUE;
     case MS_CLIENT_ACTION_MARK_UNREAD:
       queue_store (self, mbox, entry->server_uid, MS_FLAG_SEEN, NULL, TRUE, FALSE);
-      note (self, "marked %s unread on the server", what);
+      note (self, ms_phrase_new (NC_ ("transcript", "marked %s unread on the server"), ms_phrase_ref (what)));
       return TRUE;
     case MS_CLIENT_ACTION_FLAG:
       queue_store (self, mbox, entry->server_uid, MS_FLAG_FLAGGED, NULL, FALSE, FALSE);
-      note (self, "flagged %s on the server", what);
+      note (self, ms_phrase_new (NC_ ("transcript", "flagged %s on the server"), ms_phrase_ref (what)));
       return TRUE;
     case MS_CLIENT_ACTION_UNFLAG:
       queue_store (self, mbox, entry->server_uid, MS_FLAG_FLAGGED, NULL, TRUE, FALSE);
-      note (self, "removed the flag from %s on the server", what);
+      note (self, ms_phrase_new (NC_ ("transcript", "removed the flag from %s on the server"), ms_phrase_ref (what)));
       return TRUE;
     case MS_CLIENT_ACTION_REPLY:
       queue_store (self, mbox, entry->server_uid, MS_FLAG_ANSWERED, NULL, FALSE, FALSE);
-      note (self, "marked %s \\Answered on the server", what);
+      note (self, ms_phrase_new (NC_ ("transcript", "marked %s \\Answered on the server"), ms_phrase_ref (what)));
       return TRUE;
     case MS_CLIENT_ACTION_FORWARD:
       queue_store (self, mbox, entry->server_uid, MS_FLAG_NONE, "$Forwarded", FALSE, FALSE);
-      note (self, "marked %s $Forwarded on the server", what);
+      note (self, ms_phrase_new (NC_ ("transcript", "marked %s $Forwarded on the server"), ms_phrase_ref (what)));
       return TRUE;
     case MS_CLIENT_ACTION_DELETE:
       {
@@ -298,29 +317,33 @@ plan_message_action (MsImapClient         *self,
         if (self->policy.delete_mode == MS_DELETE_MODE_MOVE_TO_TRASH && !same_folder (mbox, trash))
           {
             queue_move (self, mbox, entry->server_uid, trash);
-            note (self, "deleted %s by moving it to %s on the server", what, trash);
+            note (self, ms_phrase_new (NC_ ("transcript", "deleted %s by moving it to %s on the server"),
+                                       ms_phrase_ref (what), ms_phrase_text (trash)));
           }
         else if (self->policy.delete_mode == MS_DELETE_MODE_FLAG_ONLY)
           {
             queue_store (self, mbox, entry->server_uid, MS_FLAG_DELETED, NULL, FALSE, FALSE);
-            note (self, "marked %s \\Deleted; it stays on the server until some client expunges", what);
+            note (self, ms_phrase_new (NC_ ("transcript", "marked %s \\Deleted"), ms_phrase_ref (what)));
+            note (self, ms_phrase_new (NC_ ("transcript", "it stays on the server until some client expunges")));
           }
         else
           {
             queue_store (self, mbox, entry->server_uid, MS_FLAG_DELETED, NULL, FALSE, TRUE);
             ms_imap_client_queue (self, CMD_EXPUNGE, mbox, "EXPUNGE", "EXPUNGE");
-            note (self, "deleted %s on the server (\\Deleted, then EXPUNGE)", what);
+            note (self, ms_phrase_new (NC_ ("transcript", "deleted %s on the server (\\Deleted, then EXPUNGE)"),
+                                       ms_phrase_ref (what)));
           }
         return TRUE;
       }
     case MS_CLIENT_ACTION_MOVE:
       if (action->argument == NULL || same_folder (action->argument, mbox))
         {
-          *summary = g_strdup ("move needs another folder as its argument");
+          *summary = ms_phrase_new (NC_ ("transcript", "move needs another folder as its argument"));
           return FALSE;
         }
       queue_move (self, mbox, entry->server_uid, action->argument);
-      note (self, "moved %s to %s on the server", what, action->argument);
+      note (self, ms_phrase_new (NC_ ("transcript", "moved %s to %s on the server"),
+                                 ms_phrase_ref (what), ms_phrase_text (action->argument)));
       return TRUE;
     default:
       g_assert_not_reached ();
@@ -330,7 +353,7 @@ plan_message_action (MsImapClient         *self,
 static gboolean
 plan_online (MsImapClient         *self,
              const MsClientAction *action,
-             char                **summary)
+             MsPhrase            **summary)
 {
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
   MsImapClientCommand *cmd;
@@ -339,7 +362,7 @@ plan_online (MsImapClient         *self,
     {
     case MS_CLIENT_ACTION_CHECK:
       ms_imap_client_plan_select (self, mbox, TRUE);
-      note (self, "synced %s", mbox);
+      note (self, ms_phrase_new (NC_ ("transcript", "synced %s"), ms_phrase_text (mbox)));
       return TRUE;
     case MS_CLIENT_ACTION_SEARCH:
       {
@@ -347,7 +370,8 @@ plan_online (MsImapClient         *self,
 
         ms_imap_client_plan_select (self, mbox, FALSE);
         cmd = ms_imap_client_queue (self, CMD_SEARCH, mbox, "UID SEARCH", "UID SEARCH TEXT %s", quoted);
-        note (self, "asked the server to search %s for %s", mbox, quoted);
+        note (self, ms_phrase_new (NC_ ("transcript", "asked the server to search %s for %s"),
+                                   ms_phrase_text (mbox), ms_phrase_text (quoted)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_CREATE_FOLDER:
@@ -356,7 +380,8 @@ plan_online (MsImapClient         *self,
 
         cmd = ms_imap_client_queue (self, CMD_CREATE, NULL, "CREATE", "CREATE %s", quoted);
         cmd->argument = g_strdup (action->argument);
-        note (self, "created the folder %s on the server", action->argument);
+        note (self, ms_phrase_new (NC_ ("transcript", "created the folder %s on the server"),
+                                   ms_phrase_text (action->argument)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_RENAME_FOLDER:
@@ -366,7 +391,8 @@ plan_online (MsImapClient         *self,
 
         if (action->mailbox == NULL || action->argument == NULL)
           {
-            *summary = g_strdup ("rename needs the folder (mailbox) and the new name (argument)");
+            *summary = ms_phrase_new (NC_ ("transcript", "rename needs the folder (mailbox) and the new name "
+                                           "(argument)"));
             return FALSE;
           }
         cmd = ms_imap_client_queue (self, CMD_RENAME, action->mailbox, "RENAME", "RENAME %s %s", from, to);
@@ -376,7 +402,8 @@ plan_online (MsImapClient         *self,
             g_free (self->planned);
             self->planned = g_strdup (action->argument);
           }
-        note (self, "renamed the folder %s to %s on the server", action->mailbox, action->argument);
+        note (self, ms_phrase_new (NC_ ("transcript", "renamed the folder %s to %s on the server"),
+                                   ms_phrase_text (action->mailbox), ms_phrase_text (action->argument)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_DELETE_FOLDER:
@@ -387,7 +414,8 @@ plan_online (MsImapClient         *self,
           ms_imap_client_plan_select (self, "INBOX", FALSE);
         cmd = ms_imap_client_queue (self, CMD_DELETE, NULL, "DELETE", "DELETE %s", quoted);
         cmd->argument = g_strdup (action->argument);
-        note (self, "deleted the folder %s on the server", action->argument);
+        note (self, ms_phrase_new (NC_ ("transcript", "deleted the folder %s on the server"),
+                                   ms_phrase_text (action->argument)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_SAVE_SENT:
@@ -398,7 +426,7 @@ plan_online (MsImapClient         *self,
 
         if (action->raw == NULL)
           {
-            *summary = g_strdup ("nothing to save");
+            *summary = ms_phrase_new (NC_ ("transcript", "nothing to save"));
             return FALSE;
           }
         raw = ms_store_normalize_crlf (action->raw);
@@ -411,17 +439,19 @@ plan_online (MsImapClient         *self,
         cmd = ms_imap_client_queue (self, CMD_APPEND, sent, "APPEND", "APPEND %s (\\Seen) {%" G_GSIZE_FORMAT "}",
                                     quoted, g_bytes_get_size (raw));
         cmd->literal = g_bytes_ref (raw);
-        note (self, "saved the sent message in %s on the server (APPEND), so every device sees it", sent);
+        note (self, ms_phrase_new (NC_ ("transcript", "saved the sent message in %s on the server (APPEND), so "
+                                        "every device sees it"), ms_phrase_text (sent)));
         return TRUE;
       }
     case MS_CLIENT_ACTION_IDLE:
       ms_imap_client_plan_select (self, mbox, FALSE);
       ms_imap_client_queue (self, CMD_IDLE, mbox, "IDLE", "IDLE");
-      note (self, "idling in %s: the server will push new mail", mbox);
+      note (self, ms_phrase_new (NC_ ("transcript", "idling in %s: the server will push new mail"),
+                                 ms_phrase_text (mbox)));
       return TRUE;
     case MS_CLIENT_ACTION_DISCONNECT:
       ms_imap_client_queue (self, CMD_LOGOUT, NULL, "LOGOUT", "LOGOUT");
-      note (self, "logged out");
+      note (self, ms_phrase_new (NC_ ("transcript", "logged out")));
       return TRUE;
     case MS_CLIENT_ACTION_RESYNC:
       {
@@ -430,14 +460,16 @@ plan_online (MsImapClient         *self,
 
         for (guint i = 0; i < queued->len; i++)
           {
-            g_autofree char *ignored = NULL;
+            g_autoptr(MsPhrase) ignored = NULL;
 
             plan_online (self, g_ptr_array_index (queued, i), &ignored);
           }
         g_ptr_array_set_size (queued, 0);
-        g_string_truncate (self->job_note, 0);
+        g_ptr_array_set_size (self->job_notes, 0);
         ms_imap_client_plan_select (self, "INBOX", TRUE);
-        note (self, "replayed %u action%s done offline and synced INBOX", n, n == 1 ? "" : "s");
+        note (self, ms_phrase_new_plural (MS_NP ("transcript", "replayed %u action done offline and synced INBOX",
+                                                 "replayed %u actions done offline and synced INBOX"),
+                                          n, ms_phrase_uint (n)));
         return TRUE;
       }
     default:
@@ -448,7 +480,7 @@ plan_online (MsImapClient         *self,
 gboolean
 ms_imap_client_plan_action (MsImapClient         *self,
                             const MsClientAction *action,
-                            char                **summary)
+                            MsPhrase            **summary)
 {
   if (g_queue_is_empty (self->queue) && self->current == NULL)
     {
@@ -460,11 +492,11 @@ ms_imap_client_plan_action (MsImapClient         *self,
       g_free (self->planned);
       self->planned = g_strdup (self->selected);
     }
-  g_string_truncate (self->job_note, 0);
+  g_ptr_array_set_size (self->job_notes, 0);
   if (!plan_online (self, action, summary))
     return FALSE;
   if (summary && *summary == NULL)
-    *summary = g_strdup (self->job_note->str);
+    *summary = notes_list (self);
   return TRUE;
 }
 
@@ -486,13 +518,13 @@ queue_offline (MsImapClient         *self,
 gboolean
 ms_imap_client_perform_offline (MsImapClient         *self,
                                 const MsClientAction *action,
-                                char                **summary)
+                                MsPhrase            **summary)
 {
   const char *mbox = action->mailbox ? action->mailbox : "INBOX";
   MsAccount *account = ms_client_local_account (self->store, self->user);
   MsMailbox *local = ms_imap_client_local_mailbox (self, mbox, FALSE);
   MsImapCachedMailbox *cache = ms_imap_client_cache_mailbox (self->store, self->user, mbox);
-  g_autofree char *what = NULL;
+  g_autoptr(MsPhrase) what = NULL;
   MsMessage *message = NULL;
   MsImapCachedMessage *entry;
   MsFlags flag = MS_FLAG_NONE;
@@ -504,10 +536,10 @@ ms_imap_client_perform_offline (MsImapClient         *self,
     case MS_CLIENT_ACTION_CHECK:
     case MS_CLIENT_ACTION_RESYNC:
     case MS_CLIENT_ACTION_IDLE:
-      *summary = g_strdup ("offline: the server cannot be reached");
+      *summary = ms_phrase_new (NC_ ("transcript", "offline: the server cannot be reached"));
       return FALSE;
     case MS_CLIENT_ACTION_DISCONNECT:
-      *summary = g_strdup ("already offline");
+      *summary = ms_phrase_new (NC_ ("transcript", "already offline"));
       return TRUE;
     case MS_CLIENT_ACTION_SEARCH:
       {
@@ -516,15 +548,18 @@ ms_imap_client_perform_offline (MsImapClient         *self,
         for (guint i = 0; i < total; i++)
           if (ms_client_local_matches (ms_message_get_raw (ms_mailbox_get_message (local, i)), action->argument))
             found++;
-        *summary = g_strdup_printf ("offline: searched only the local cache, %u of %u match (bodies never "
-                                    "downloaded were not searched)", found, total);
+        *summary = ms_phrase_new (NC_ ("transcript", "offline: searched only the local cache, %u of %u match "
+                                       "(bodies never downloaded were not searched)"),
+                                  ms_phrase_uint (found), ms_phrase_uint (total));
         return TRUE;
       }
     case MS_CLIENT_ACTION_CREATE_FOLDER:
       if (ms_account_create_mailbox (account, action->argument ? action->argument : "", NULL) == NULL)
         break;
       queue_offline (self, action, 0);
-      *summary = g_strdup_printf ("offline: created %s here; queued for the server", action->argument);
+      *summary = ms_client_local_two_fragments (ms_phrase_new (NC_ ("transcript", "offline: created %s here"),
+                                                               ms_phrase_text (action->argument)),
+                                                queued_for_the_server ());
       return TRUE;
     case MS_CLIENT_ACTION_RENAME_FOLDER:
       if (!ms_account_rename_mailbox (account, action->mailbox ? action->mailbox : "",
@@ -532,18 +567,23 @@ ms_imap_client_perform_offline (MsImapClient         *self,
         break;
       ms_imap_client_cache_rename_mailbox (self->store, self->user, action->mailbox, action->argument);
       queue_offline (self, action, 0);
-      *summary = g_strdup_printf ("offline: renamed %s to %s here; queued for the server", action->mailbox, action->argument);
+      *summary = ms_client_local_two_fragments (ms_phrase_new (NC_ ("transcript", "offline: renamed %s to %s here"),
+                                                               ms_phrase_text (action->mailbox),
+                                                               ms_phrase_text (action->argument)),
+                                                queued_for_the_server ());
       return TRUE;
     case MS_CLIENT_ACTION_DELETE_FOLDER:
       if (!ms_account_delete_mailbox (account, action->argument ? action->argument : "", NULL))
         break;
       ms_imap_client_cache_drop_mailbox (self->store, self->user, action->argument);
       queue_offline (self, action, 0);
-      *summary = g_strdup_printf ("offline: deleted %s here; queued for the server", action->argument);
+      *summary = ms_client_local_two_fragments (ms_phrase_new (NC_ ("transcript", "offline: deleted %s here"),
+                                                               ms_phrase_text (action->argument)),
+                                                queued_for_the_server ());
       return TRUE;
     case MS_CLIENT_ACTION_SAVE_SENT:
       queue_offline (self, action, 0);
-      *summary = g_strdup ("offline: the sent message waits in the queue for APPEND");
+      *summary = ms_phrase_new (NC_ ("transcript", "offline: the sent message waits in the queue for APPEND"));
       return TRUE;
     default:
       break;
@@ -551,14 +591,15 @@ ms_imap_client_perform_offline (MsImapClient         *self,
   if (action->kind == MS_CLIENT_ACTION_CREATE_FOLDER || action->kind == MS_CLIENT_ACTION_RENAME_FOLDER ||
       action->kind == MS_CLIENT_ACTION_DELETE_FOLDER)
     {
-      *summary = g_strdup ("offline: the folder change failed locally");
+      *summary = ms_phrase_new (NC_ ("transcript", "offline: the folder change failed locally"));
       return FALSE;
     }
 
   entry = resolve (self, action, &message, &what);
   if (entry == NULL || message == NULL || local == NULL)
     {
-      *summary = g_strdup_printf ("offline: no cached message matches “%s”", action->message ? action->message : "");
+      *summary = ms_phrase_new (NC_ ("transcript", "offline: no cached message matches %s"),
+                                ms_client_local_quoted_phrase (action->message));
       return FALSE;
     }
   switch (action->kind)
@@ -566,7 +607,8 @@ ms_imap_client_perform_offline (MsImapClient         *self,
     case MS_CLIENT_ACTION_OPEN:
       if (entry->level < MS_IMAP_CACHE_TEXT)
         {
-          *summary = g_strdup_printf ("offline: %s was never downloaded (headers only), so it cannot be read", what);
+          *summary = ms_phrase_new (NC_ ("transcript", "offline: %s was never downloaded (headers only), so it "
+                                         "cannot be read"), g_steal_pointer (&what));
           return FALSE;
         }
       if (!ms_message_has_flag (message, MS_FLAG_SEEN))
@@ -577,11 +619,17 @@ ms_imap_client_perform_offline (MsImapClient         *self,
           ms_mailbox_store_flags (local, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
           queue_offline (self, &mark, entry->server_uid);
         }
-      *summary = g_strdup_printf ("offline: opened %s from the cache; \\Seen is queued for the server", what);
+      *summary = ms_client_local_two_fragments (ms_phrase_new (NC_ ("transcript", "offline: opened %s from the "
+                                                                    "cache"), g_steal_pointer (&what)),
+                                                ms_phrase_new (NC_ ("transcript", "\\Seen is queued for the "
+                                                                    "server")));
       return TRUE;
     case MS_CLIENT_ACTION_OPEN_PART:
-      *summary = g_strdup_printf ("offline: the attachment of %s %s", what,
-                                  entry->level == MS_IMAP_CACHE_FULL ? "was opened from the cache" : "was never downloaded");
+      *summary = entry->level == MS_IMAP_CACHE_FULL
+                 ? ms_phrase_new (NC_ ("transcript", "offline: the attachment of %s was opened from the cache"),
+                                  g_steal_pointer (&what))
+                 : ms_phrase_new (NC_ ("transcript", "offline: the attachment of %s was never downloaded"),
+                                  g_steal_pointer (&what));
       return entry->level == MS_IMAP_CACHE_FULL;
     case MS_CLIENT_ACTION_MARK_READ:   flag = MS_FLAG_SEEN; break;
     case MS_CLIENT_ACTION_MARK_UNREAD: flag = MS_FLAG_SEEN; remove = TRUE; break;
@@ -593,11 +641,13 @@ ms_imap_client_perform_offline (MsImapClient         *self,
     case MS_CLIENT_ACTION_MOVE:
       {
         guint32 uid = entry->server_uid;
+        MsPhrase *done = action->kind == MS_CLIENT_ACTION_DELETE
+                         ? ms_phrase_new (NC_ ("transcript", "offline: deleted %s here"), g_steal_pointer (&what))
+                         : ms_phrase_new (NC_ ("transcript", "offline: moved %s here"), g_steal_pointer (&what));
 
         queue_offline (self, action, uid);
         ms_imap_client_cache_remove (cache, local, uid);
-        *summary = g_strdup_printf ("offline: %s %s here; queued for the server",
-                                    action->kind == MS_CLIENT_ACTION_DELETE ? "deleted" : "moved", what);
+        *summary = ms_client_local_two_fragments (done, queued_for_the_server ());
         return TRUE;
       }
     default:
@@ -609,7 +659,10 @@ ms_imap_client_perform_offline (MsImapClient         *self,
     ms_mailbox_store_flags (local, message, remove ? MS_FLAGS_REMOVE : MS_FLAGS_ADD, flag, keyword ? keywords : NULL);
   }
   queue_offline (self, action, entry->server_uid);
-  *summary = g_strdup_printf ("offline: changed %s here; the change is queued for the server", what);
+  *summary = ms_client_local_two_fragments (ms_phrase_new (NC_ ("transcript", "offline: changed %s here"),
+                                                           g_steal_pointer (&what)),
+                                            ms_phrase_new (NC_ ("transcript", "the change is queued for the "
+                                                                "server")));
   return TRUE;
 }
 
@@ -660,7 +713,7 @@ void
 ms_imap_client_plan_deferred (MsImapClient         *self,
                               const MsClientAction *action)
 {
-  g_autofree char *summary = NULL;
+  MsPhrase *summary = NULL;
   g_autoptr(GQueue) before = g_queue_new ();
   MsImapClientCommand *cmd;
 
@@ -677,28 +730,32 @@ ms_imap_client_plan_deferred (MsImapClient         *self,
     g_queue_push_tail (self->queue, cmd);
 }
 
-char *
+MsPhrase *
 ms_imap_client_job_summary (MsImapClient *self)
 {
-  GString *s = g_string_new (self->job_note->str);
-  g_autofree char *in = ms_client_local_format_size (self->job_bytes_in);
-
-  if (self->job_new > 0)
-    g_string_append_printf (s, "; %u new message%s (headers only)", self->job_new, self->job_new == 1 ? "" : "s");
+  MsPhrase *s = notes_list (self);
   gboolean syncing = self->action == NULL || self->action->kind == MS_CLIENT_ACTION_CHECK ||
                      self->action->kind == MS_CLIENT_ACTION_RESYNC;
 
+  if (self->job_new > 0)
+    ms_phrase_list_append (s, ms_phrase_new_plural (MS_NP ("transcript", "%u new message (headers only)",
+                                                           "%u new messages (headers only)"),
+                                                    self->job_new, ms_phrase_uint (self->job_new)));
   /* After the user's own change the server's echo is no news. */
   if (syncing && self->job_flag_updates > 0)
-    g_string_append_printf (s, "; %u flag change%s from the server", self->job_flag_updates,
-                            self->job_flag_updates == 1 ? "" : "s");
+    ms_phrase_list_append (s, ms_phrase_new_plural (MS_NP ("transcript", "%u flag change from the server",
+                                                           "%u flag changes from the server"),
+                                                    self->job_flag_updates, ms_phrase_uint (self->job_flag_updates)));
   if (syncing && self->job_vanished > 0)
-    g_string_append_printf (s, "; %u removed here because the server no longer has them", self->job_vanished);
+    ms_phrase_list_append (s, ms_phrase_new (NC_ ("transcript", "%u removed here because the server no longer "
+                                                  "has them"), ms_phrase_uint (self->job_vanished)));
   if (self->action && self->action->kind == MS_CLIENT_ACTION_SEARCH && !self->job_failed)
-    g_string_append_printf (s, "; the server found %u", self->search_result->len);
+    ms_phrase_list_append (s, ms_phrase_new (NC_ ("transcript", "the server found %u"),
+                                             ms_phrase_uint (self->search_result->len)));
   if (self->job_bytes_in > 0)
-    g_string_append_printf (s, "; %s from the server", in);
-  if (self->job_failed)
-    g_string_append_printf (s, "; failed: %s", self->job_failure);
-  return g_string_free (s, FALSE);
+    ms_phrase_list_append (s, ms_phrase_new (NC_ ("transcript", "%s from the server"),
+                                             ms_client_local_size_phrase (self->job_bytes_in)));
+  if (self->job_failed && self->job_failure != NULL)
+    ms_phrase_list_append (s, ms_phrase_new (NC_ ("transcript", "failed: %s"), ms_phrase_ref (self->job_failure)));
+  return s;
 }

@@ -87,7 +87,7 @@ struct _MsImapClient
   /* The job: an action (or a spontaneous sync after a push). */
   MsClientAction      *action;
   gboolean             job_failed;
-  char                *job_failure;
+  MsPhrase            *job_failure;   /* the first failure, for the summary */
   guint64              job_bytes_in;
   guint                job_new;
   guint                job_vanished;
@@ -99,7 +99,7 @@ struct _MsImapClient
   gboolean             new_mail_pending;
   gboolean             idle_done_sent;
   gboolean             replaying;
-  GString             *job_note;      /* what the action did, for the summary */
+  GPtrArray           *job_notes;     /* what the action did (MsPhrase), for the summary */
 };
 
 /* ms-imap-client.c */
@@ -111,8 +111,9 @@ MsImapClientCommand *ms_imap_client_queue            (MsImapClient       *self,
                                                 const char         *verb,
                                                 const char         *format,
                                                 ...) G_GNUC_PRINTF (5, 6);
+/* Takes @why over; the first failure's sentence ends the summary. */
 void           ms_imap_client_note_failure     (MsImapClient       *self,
-                                                const char         *why);
+                                                MsPhrase           *why);
 char          *ms_imap_client_quote            (const char         *text);
 /* An atom when the text is one, else a quoted string (LOGIN alice wonderland). */
 char          *ms_imap_client_astring          (const char         *text);
@@ -125,8 +126,9 @@ void           ms_imap_client_emit             (MsImapClient        *self,
                                                 const char          *name,
                                                 const char          *tag,
                                                 const char          *text);
+/* Takes @why over. */
 void           ms_imap_client_protocol_error   (MsImapClient       *self,
-                                                const char         *why);
+                                                MsPhrase           *why);
 void           ms_imap_client_send_next        (MsImapClient       *self);
 void           ms_imap_client_clear_queue      (MsImapClient       *self);
 void           ms_imap_client_command_free     (MsImapClientCommand *cmd);
@@ -142,11 +144,11 @@ void           ms_imap_client_handle_tagged    (MsImapClient                *sel
 /* Queues the commands for an action (connected); FALSE with *summary if it cannot start. */
 gboolean       ms_imap_client_plan_action      (MsImapClient         *self,
                                                 const MsClientAction *action,
-                                                char                **summary);
+                                                MsPhrase            **summary);
 /* Applies an action locally while offline and queues it; the summary says so. */
 gboolean       ms_imap_client_perform_offline  (MsImapClient         *self,
                                                 const MsClientAction *action,
-                                                char                **summary);
+                                                MsPhrase            **summary);
 /* Queues SELECT (when another folder is selected) and optionally a sync. */
 void           ms_imap_client_plan_select      (MsImapClient         *self,
                                                 const char           *mailbox,
@@ -155,7 +157,8 @@ void           ms_imap_client_plan_select      (MsImapClient         *self,
 const char    *ms_imap_client_role_name        (MsImapClient         *self,
                                                 MsMailboxRole         role,
                                                 const char           *fallback);
-char          *ms_imap_client_job_summary      (MsImapClient         *self);
+/* What the job did, its notes first: a new list ("; "). */
+MsPhrase      *ms_imap_client_job_summary      (MsImapClient         *self);
 /* Plans a message action a CMD_PLAN deferred until after a sync. */
 void           ms_imap_client_plan_deferred    (MsImapClient         *self,
                                                 const MsClientAction *action);

@@ -244,7 +244,8 @@ ms_imap_client_handle_untagged (MsImapClient         *self,
               ms_imap_client_send_next (self);
             }
           else
-            ms_imap_client_protocol_error (self, "the server refused the connection");
+            ms_imap_client_protocol_error (self, ms_phrase_new (NC_ ("transcript", "the server refused the "
+                                                                     "connection")));
         }
       else if (strcmp (r->status, "BYE") == 0 && self->state != MS_IMAP_CLIENT_STATE_LOGOUT)
         ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "bye",
@@ -466,9 +467,9 @@ ms_imap_client_handle_tagged (MsImapClient         *self,
     }
   if (!ok && !cmd->optional)
     {
-      g_autofree char *why = g_strdup_printf ("%s was refused: %s", cmd->verb, r->text ? r->text : r->status);
-
-      ms_imap_client_note_failure (self, why);
+      ms_imap_client_note_failure (self, ms_phrase_new (NC_ ("transcript", "%s was refused: %s"),
+                                                        ms_phrase_text (cmd->verb),
+                                                        ms_phrase_text (r->text ? r->text : r->status)));
     }
   if (r->code && g_ascii_strncasecmp (r->code, "CAPABILITY ", 11) == 0)
     parse_caps (self, r->code + 11);

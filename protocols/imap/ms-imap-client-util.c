@@ -12,11 +12,13 @@
 
 void
 ms_imap_client_note_failure (MsImapClient *self,
-                             const char   *why)
+                             MsPhrase     *why)
 {
   self->job_failed = TRUE;
   if (self->job_failure == NULL)
-    self->job_failure = g_strdup (why);
+    self->job_failure = why;
+  else
+    ms_phrase_unref (why);
 }
 
 char *

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-imap-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <gio/gio.h>
@@ -126,25 +128,29 @@ static void
 reset_job (MsImapClient *self)
 {
   self->job_failed = FALSE;
-  g_clear_pointer (&self->job_failure, g_free);
+  g_clear_pointer (&self->job_failure, ms_phrase_unref);
   self->job_bytes_in = 0;
   self->job_new = 0;
   self->job_vanished = 0;
   self->job_flag_updates = 0;
   self->job_bodies = 0;
   self->job_body_bytes = 0;
-  g_string_truncate (self->job_note, 0);
+  g_ptr_array_set_size (self->job_notes, 0);
 }
 
+/* Takes @summary over. */
 static void
 finish_action (MsImapClient *self,
                gboolean      success,
-               const char   *summary)
+               MsPhrase     *summary)
 {
   g_autoptr(MsClientAction) action = g_steal_pointer (&self->action);
 
   if (action == NULL)
-    return;
+    {
+      ms_phrase_unref (summary);
+      return;
+    }
   ms_client_session_emit_action_finished (MS_CLIENT_SESSION (self), action, success, summary);
 }
 
@@ -176,7 +182,7 @@ job_complete (MsImapClient *self)
 {
   if (self->action != NULL)
     {
-      g_autofree char *summary = ms_imap_client_job_summary (self);
+      MsPhrase *summary = ms_imap_client_job_summary (self);
       gboolean success = !self->job_failed;
 
       reset_job (self);
@@ -283,9 +289,9 @@ ms_imap_client_send_next (MsImapClient *self)
 
 void
 ms_imap_client_protocol_error (MsImapClient *self,
-                const char   *why)
+                               MsPhrase     *why)
 {
-  ms_imap_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "protocol-error", NULL, why);
+  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "protocol-error", ms_phrase_ref (why));
   ms_imap_client_note_failure (self, why);
   ms_imap_client_clear_queue (self);
   ms_imap_client_command_free (g_steal_pointer (&self->current));
@@ -307,7 +313,8 @@ handle_response (MsImapClient   *self,
 
       if (cmd == NULL || !self->awaiting_continuation)
         {
-          ms_imap_client_protocol_error (self, "the server sent a continuation nobody asked for");
+          ms_imap_client_protocol_error (self, ms_phrase_new (NC_ ("transcript", "the server sent a continuation "
+                                                                    "nobody asked for")));
           return;
         }
       self->awaiting_continuation = FALSE;
@@ -316,7 +323,7 @@ handle_response (MsImapClient   *self,
           ms_imap_client_set_state (self, MS_IMAP_CLIENT_STATE_IDLE);
           if (self->action && self->action->kind == MS_CLIENT_ACTION_IDLE)
             {
-              g_autofree char *summary = ms_imap_client_job_summary (self);
+              MsPhrase *summary = ms_imap_client_job_summary (self);
 
               reset_job (self);
               finish_action (self, TRUE, summary);
@@ -343,7 +350,8 @@ handle_response (MsImapClient   *self,
     }
   if (self->current == NULL || g_strcmp0 (self->current->tag, r->tag) != 0)
     {
-      ms_imap_client_protocol_error (self, "the server answered a tag that was never sent");
+      ms_imap_client_protocol_error (self, ms_phrase_new (NC_ ("transcript", "the server answered a tag that "
+                                                                  "was never sent")));
       return;
     }
   {
@@ -373,7 +381,8 @@ process_input (MsImapClient *self)
         case MS_IMAP_CLIENT_PARSE_NEED_MORE:
           return;
         case MS_IMAP_CLIENT_PARSE_ERROR:
-          ms_imap_client_protocol_error (self, error);
+          /* The parser's own words, as the wire gave cause for them. */
+          ms_imap_client_protocol_error (self, ms_phrase_text (error));
           return;
         }
     }
@@ -423,7 +432,7 @@ client_begin_action (MsClientSession      *session,
                      GError              **error)
 {
   MsImapClient *self = MS_IMAP_CLIENT (session);
-  g_autofree char *summary = NULL;
+  MsPhrase *summary = NULL;
   gboolean connected;
 
   g_return_val_if_fail (action != NULL, FALSE);
@@ -447,7 +456,7 @@ client_begin_action (MsClientSession      *session,
   connected = (self->state != MS_IMAP_CLIENT_STATE_OFFLINE);
   if (!connected && action->kind == MS_CLIENT_ACTION_DISCONNECT)
     {
-      finish_action (self, TRUE, "not connected");
+      finish_action (self, TRUE, ms_phrase_new (NC_ ("transcript", "not connected")));
       return TRUE;
     }
   if (!connected)
@@ -545,7 +554,7 @@ end_connection (MsImapClient *self,
     {
       /* The device has no network: do what can be done here and queue the
        * rest for RESYNC, as a client in offline mode does. */
-      g_autofree char *summary = NULL;
+      MsPhrase *summary = NULL;
       gboolean success;
 
       ms_imap_client_clear_queue (self);
@@ -579,7 +588,7 @@ end_connection (MsImapClient *self,
     return;
   if (!clean || (self->action->kind != MS_CLIENT_ACTION_DISCONNECT && !self->job_failed && lost))
     {
-      g_autofree char *why = NULL;
+      MsPhrase *why;
 
       if (what && g_str_has_prefix (what, "LOGIN "))
         {
@@ -587,12 +596,17 @@ end_connection (MsImapClient *self,
           g_free (what);
           what = g_strdup ("LOGIN");
         }
-      why = g_strdup_printf ("the connection was %s%s%s", lost ? "lost" : "closed by the server",
-                             what ? " during " : "", what ? what : "");
+      if (what != NULL)
+        why = lost ? ms_phrase_new (NC_ ("transcript", "the connection was lost during %s"), ms_phrase_text (what))
+                   : ms_phrase_new (NC_ ("transcript", "the connection was closed by the server during %s"),
+                                    ms_phrase_text (what));
+      else
+        why = lost ? ms_phrase_new (NC_ ("transcript", "the connection was lost"))
+                   : ms_phrase_new (NC_ ("transcript", "the connection was closed by the server"));
       ms_imap_client_note_failure (self, why);
     }
   {
-    g_autofree char *summary = ms_imap_client_job_summary (self);
+    MsPhrase *summary = ms_imap_client_job_summary (self);
     gboolean success = !self->job_failed;
 
     reset_job (self);
@@ -623,7 +637,7 @@ client_set_tls_active (MsClientSession *session,
     return;
   if (!active)
     {
-      ms_imap_client_protocol_error (self, "the TLS handshake failed");
+      ms_imap_client_protocol_error (self, ms_phrase_new (NC_ ("transcript", "the TLS handshake failed")));
       return;
     }
   /* RFC 3501 section 6.2.1: capabilities learnt before TLS are void. */
@@ -676,10 +690,10 @@ ms_imap_client_finalize (GObject *object)
   g_free (self->planned);
   g_array_unref (self->seq_uids);
   g_clear_pointer (&self->action, ms_client_action_free);
-  g_free (self->job_failure);
+  g_clear_pointer (&self->job_failure, ms_phrase_unref);
   g_hash_table_unref (self->refreshed);
   g_array_unref (self->search_result);
-  g_string_free (self->job_note, TRUE);
+  g_ptr_array_unref (self->job_notes);
 
   G_OBJECT_CLASS (ms_imap_client_parent_class)->finalize (object);
 }
@@ -728,7 +742,7 @@ ms_imap_client_init (MsImapClient *self)
   self->queue = g_queue_new ();
   self->refreshed = g_hash_table_new (NULL, NULL);
   self->search_result = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->job_note = g_string_new (NULL);
+  self->job_notes = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_phrase_unref);
 }
 
 MsImapClient *

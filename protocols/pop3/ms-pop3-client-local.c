@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-pop3-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-pop3-client-local.h"
@@ -185,12 +187,13 @@ find_uidl (SeenTable  *table,
   return NULL;
 }
 
-static char *
+/* The message a summary names: its subject in quotes. */
+static MsPhrase *
 describe (MsMessage *message)
 {
   g_autofree char *subject = ms_client_local_header (ms_message_get_raw (message), "Subject");
 
-  return g_strdup_printf ("“%s”", subject ? subject : "(no subject)");
+  return ms_client_local_subject_phrase (subject);
 }
 
 static gboolean
@@ -200,44 +203,69 @@ perform_on_message (MsStore              *store,
                     const MsClientAction *action,
                     MsMailbox            *mailbox,
                     MsMessage            *message,
-                    char                **summary)
+                    MsPhrase            **summary)
 {
-  g_autofree char *what = describe (message);
+  g_autoptr(MsPhrase) what = describe (message);
   SeenTable *table = get_table (store, user);
   MsFlags flag = MS_FLAG_NONE;
   MsFlagsMode mode = MS_FLAGS_ADD;
   const char *keyword = NULL;
-  const char *verb = NULL;
+  const char *done = NULL;
 
   switch (action->kind)
     {
     case MS_CLIENT_ACTION_OPEN:
     case MS_CLIENT_ACTION_OPEN_PART:
       ms_mailbox_store_flags (mailbox, message, MS_FLAGS_ADD, MS_FLAG_SEEN, NULL);
-      *summary = g_strdup_printf ("opened %s from the local copy (POP3 downloaded it whole; "
-                                  "the server never learns it was read)", what);
+      *summary = ms_phrase_new (NC_ ("transcript", "opened %s from the local copy (POP3 downloaded it whole; "
+                                     "the server never learns it was read)"), g_steal_pointer (&what));
       return TRUE;
-    case MS_CLIENT_ACTION_MARK_READ:   flag = MS_FLAG_SEEN; verb = "marked read"; break;
-    case MS_CLIENT_ACTION_MARK_UNREAD: flag = MS_FLAG_SEEN; mode = MS_FLAGS_REMOVE; verb = "marked unread"; break;
-    case MS_CLIENT_ACTION_FLAG:        flag = MS_FLAG_FLAGGED; verb = "flagged"; break;
-    case MS_CLIENT_ACTION_UNFLAG:      flag = MS_FLAG_FLAGGED; mode = MS_FLAGS_REMOVE; verb = "unflagged"; break;
-    case MS_CLIENT_ACTION_REPLY:       flag = MS_FLAG_ANSWERED; verb = "marked answered"; break;
-    case MS_CLIENT_ACTION_FORWARD:     keyword = "$Forwarded"; verb = "marked forwarded"; break;
+    case MS_CLIENT_ACTION_MARK_READ:
+      flag = MS_FLAG_SEEN;
+      done = NC_ ("transcript", "marked read %s here only");
+      break;
+    case MS_CLIENT_ACTION_MARK_UNREAD:
+      flag = MS_FLAG_SEEN;
+      mode = MS_FLAGS_REMOVE;
+      done = NC_ ("transcript", "marked unread %s here only");
+      break;
+    case MS_CLIENT_ACTION_FLAG:
+      flag = MS_FLAG_FLAGGED;
+      done = NC_ ("transcript", "flagged %s here only");
+      break;
+    case MS_CLIENT_ACTION_UNFLAG:
+      flag = MS_FLAG_FLAGGED;
+      mode = MS_FLAGS_REMOVE;
+      done = NC_ ("transcript", "unflagged %s here only");
+      break;
+    case MS_CLIENT_ACTION_REPLY:
+      flag = MS_FLAG_ANSWERED;
+      done = NC_ ("transcript", "marked answered %s here only");
+      break;
+    case MS_CLIENT_ACTION_FORWARD:
+      keyword = "$Forwarded";
+      done = NC_ ("transcript", "marked forwarded %s here only");
+      break;
     case MS_CLIENT_ACTION_DELETE:
       {
         SeenEntry *entry = NULL;
         const char *uidl = find_uidl (table, mailbox, message, &entry);
         guint32 uid = ms_message_get_uid (message);
         gboolean remember = uidl && policy->leave_on_server && policy->delete_when_deleted_here;
+        MsPhrase *deleted;
 
         if (entry)
           g_clear_pointer (&entry->mailbox, g_free);
         if (remember)
           g_hash_table_add (table->pending, g_strdup (uidl));
         ms_mailbox_expunge_uids (mailbox, &uid, 1);
-        *summary = g_strdup_printf ("deleted %s on this device only; %s", what,
-                                    remember ? "the client will DELE it at the next check" :
-                                    "the copy on the server (if any) stays");
+        deleted = ms_phrase_new (NC_ ("transcript", "deleted %s on this device only"), g_steal_pointer (&what));
+        *summary = ms_client_local_two_fragments (deleted,
+                                                  remember
+                                                  ? ms_phrase_new (NC_ ("transcript", "the client will DELE it at "
+                                                                        "the next check"))
+                                                  : ms_phrase_new (NC_ ("transcript", "the copy on the server (if "
+                                                                        "any) stays")));
         return TRUE;
       }
     case MS_CLIENT_ACTION_MOVE:
@@ -246,11 +274,14 @@ perform_on_message (MsStore              *store,
         MsMailbox *target = action->argument ? ms_client_local_mailbox (account, action->argument) : NULL;
         SeenEntry *entry = NULL;
         MsMessage *copy;
+        MsPhrase *moved;
         guint32 uid = ms_message_get_uid (message);
 
         if (target == NULL || target == mailbox)
           {
-            *summary = g_strdup_printf ("no local folder %s to move to", action->argument ? action->argument : "(none)");
+            *summary = ms_phrase_new (NC_ ("transcript", "no local folder %s to move to"),
+                                      action->argument ? ms_phrase_text (action->argument)
+                                                       : ms_phrase_new (NC_ ("transcript", "(none)")));
             return FALSE;
           }
         find_uidl (table, mailbox, message, &entry);
@@ -264,8 +295,10 @@ perform_on_message (MsStore              *store,
             entry->local_uid = ms_message_get_uid (copy);
           }
         ms_mailbox_expunge_uids (mailbox, &uid, 1);
-        *summary = g_strdup_printf ("moved %s to the local folder %s; the server knows nothing of folders",
-                                    what, ms_mailbox_get_name (target));
+        moved = ms_phrase_new (NC_ ("transcript", "moved %s to the local folder %s"),
+                               g_steal_pointer (&what), ms_phrase_text (ms_mailbox_get_name (target)));
+        *summary = ms_client_local_two_fragments (moved, ms_phrase_new (NC_ ("transcript", "the server knows "
+                                                                             "nothing of folders")));
         return TRUE;
       }
     default:
@@ -280,7 +313,8 @@ perform_on_message (MsStore              *store,
     }
   else
     ms_mailbox_store_flags (mailbox, message, mode, flag, NULL);
-  *summary = g_strdup_printf ("%s %s here only; POP3 cannot tell the server", verb, what);
+  *summary = ms_client_local_two_fragments (ms_phrase_new (done, g_steal_pointer (&what)),
+                                            ms_phrase_new (NC_ ("transcript", "POP3 cannot tell the server")));
   return TRUE;
 }
 
@@ -289,7 +323,7 @@ ms_pop3_client_local_perform (MsStore              *store,
                               const char           *user,
                               const MsClientPolicy *policy,
                               const MsClientAction *action,
-                              char                **summary)
+                              MsPhrase            **summary)
 {
   MsAccount *account = ms_client_local_account (store, user);
   g_autoptr(GError) error = NULL;
@@ -299,27 +333,29 @@ ms_pop3_client_local_perform (MsStore              *store,
   switch (action->kind)
     {
     case MS_CLIENT_ACTION_IDLE:
-      *summary = g_strdup ("POP3 has no IDLE: new mail appears only at the next check");
+      *summary = ms_phrase_new (NC_ ("transcript", "POP3 has no IDLE: new mail appears only at the next check"));
       return TRUE;
     case MS_CLIENT_ACTION_DISCONNECT:
-      *summary = g_strdup ("nothing to do: the POP3 client disconnects after every check");
+      *summary = ms_phrase_new (NC_ ("transcript", "nothing to do: the POP3 client disconnects after every check"));
       return TRUE;
     case MS_CLIENT_ACTION_CREATE_FOLDER:
       if (ms_account_create_mailbox (account, action->argument ? action->argument : "", &error) == NULL)
         break;
-      *summary = g_strdup_printf ("created the folder %s on this device only", action->argument);
+      *summary = ms_phrase_new (NC_ ("transcript", "created the folder %s on this device only"),
+                                ms_phrase_text (action->argument));
       return TRUE;
     case MS_CLIENT_ACTION_RENAME_FOLDER:
       if (!ms_account_rename_mailbox (account, action->mailbox ? action->mailbox : "",
                                       action->argument ? action->argument : "", &error))
         break;
-      *summary = g_strdup_printf ("renamed the folder %s to %s on this device only",
-                                  action->mailbox, action->argument);
+      *summary = ms_phrase_new (NC_ ("transcript", "renamed the folder %s to %s on this device only"),
+                                ms_phrase_text (action->mailbox), ms_phrase_text (action->argument));
       return TRUE;
     case MS_CLIENT_ACTION_DELETE_FOLDER:
       if (!ms_account_delete_mailbox (account, action->argument ? action->argument : "", &error))
         break;
-      *summary = g_strdup_printf ("deleted the folder %s on this device only", action->argument);
+      *summary = ms_phrase_new (NC_ ("transcript", "deleted the folder %s on this device only"),
+                                ms_phrase_text (action->argument));
       return TRUE;
     case MS_CLIENT_ACTION_SAVE_SENT:
       {
@@ -328,12 +364,15 @@ ms_pop3_client_local_perform (MsStore              *store,
 
         if (action->raw == NULL || sent == NULL)
           {
-            *summary = g_strdup ("nothing to save");
+            *summary = ms_phrase_new (NC_ ("transcript", "nothing to save"));
             return FALSE;
           }
         raw = ms_store_normalize_crlf (action->raw);
         ms_mailbox_append (sent, raw, MS_FLAG_SEEN, NULL, action->now, 0);
-        *summary = g_strdup ("kept a copy in the local Sent folder; other devices will never see it");
+        *summary = ms_client_local_two_fragments (ms_phrase_new (NC_ ("transcript", "kept a copy in the local "
+                                                                      "Sent folder")),
+                                                  ms_phrase_new (NC_ ("transcript", "other devices will never "
+                                                                      "see it")));
         return TRUE;
       }
     case MS_CLIENT_ACTION_SEARCH:
@@ -343,7 +382,7 @@ ms_pop3_client_local_perform (MsStore              *store,
         mailbox = ms_client_local_mailbox (account, action->mailbox);
         if (mailbox == NULL)
           {
-            *summary = g_strdup_printf ("no local folder %s", action->mailbox);
+            *summary = ms_phrase_new (NC_ ("transcript", "no local folder %s"), ms_phrase_text (action->mailbox));
             return FALSE;
           }
         total = ms_mailbox_get_n_messages (mailbox);
@@ -351,9 +390,13 @@ ms_pop3_client_local_perform (MsStore              *store,
           if (ms_client_local_matches (ms_message_get_raw (ms_mailbox_get_message (mailbox, i)),
                                        action->argument))
             found++;
-        *summary = g_strdup_printf ("found %u of %u local message%s matching “%s”, searched on this "
-                                    "device (only what was downloaded)", found, total,
-                                    total == 1 ? "" : "s", action->argument ? action->argument : "");
+        *summary = ms_phrase_new_plural (MS_NP ("transcript",
+                                                "found %u of %u local message matching %s, searched on this "
+                                                "device (only what was downloaded)",
+                                                "found %u of %u local messages matching %s, searched on this "
+                                                "device (only what was downloaded)"),
+                                         total, ms_phrase_uint (found), ms_phrase_uint (total),
+                                         ms_client_local_quoted_phrase (action->argument));
         return TRUE;
       }
     default:
@@ -361,13 +404,18 @@ ms_pop3_client_local_perform (MsStore              *store,
       message = mailbox ? ms_client_local_find (mailbox, action->message, NULL) : NULL;
       if (message == NULL)
         {
-          *summary = g_strdup_printf ("no local message matches “%s”%s", action->message ? action->message : "",
-                                      mailbox ? "" : " (no such folder)");
+          MsPhrase *selector = ms_client_local_quoted_phrase (action->message);
+
+          *summary = mailbox ? ms_phrase_new (NC_ ("transcript", "no local message matches %s"), selector)
+                             : ms_phrase_new (NC_ ("transcript", "no local message matches %s (no such folder)"),
+                                              selector);
           return FALSE;
         }
       return perform_on_message (store, user, policy, action, mailbox, message, summary);
     }
 
-  *summary = g_strdup_printf ("failed: %s", error ? error->message : "bad arguments");
+  *summary = ms_phrase_new (NC_ ("transcript", "failed: %s"),
+                            error ? ms_phrase_text (error->message)
+                                  : ms_phrase_new (NC_ ("transcript", "bad arguments")));
   return FALSE;
 }

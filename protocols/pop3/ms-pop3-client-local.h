@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include "ms-client-action.h"
+#include "ms-phrase.h"
 #include "ms-store.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,6 @@ gboolean ms_pop3_client_local_perform         (MsStore              *store,
                                                const char           *user,
                                                const MsClientPolicy *policy,
                                                const MsClientAction *action,
-                                               char                **summary);
+                                               MsPhrase            **summary);
 
 G_END_DECLS

@@ -50,7 +50,7 @@ struct _MsPop3Client
   guint              n_downloaded;
   guint64            bytes_downloaded;
   guint              n_failed;
-  char              *failure;       /* the first failure, for the summary */
+  MsPhrase          *failure;       /* the first failure, for the summary */
 };
 
 void ms_pop3_client_emit              (MsPop3Client        *self,
@@ -64,8 +64,11 @@ void ms_pop3_client_send_command      (MsPop3Client        *self,
                                        const char          *verb,
                                        const char          *format,
                                        ...) G_GNUC_PRINTF (4, 5);
+/* Counts a failure; the first one's sentence (@what, taken over) ends the
+ * summary. */
 void ms_pop3_client_note_failure      (MsPop3Client        *self,
-                                       const char          *what);
+                                       MsPhrase            *what);
+/* @why is a sentence's msgid, a literal marked NC_ ("transcript", …). */
 void ms_pop3_client_abort_with_quit   (MsPop3Client        *self,
                                        const char          *why);
 void ms_pop3_client_protocol_error    (MsPop3Client        *self,

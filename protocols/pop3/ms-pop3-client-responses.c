@@ -4,6 +4,8 @@
 #define G_LOG_DOMAIN "ms-pop3-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -140,7 +142,8 @@ ms_pop3_client_handle_data_line (MsPop3Client *self,
             !g_ascii_string_to_unsigned (parts[0], 10, 1, MAX_LISTING, &n, NULL) ||
             parts[1][0] == '\0' || strlen (parts[1]) > 70)
           {
-            ms_pop3_client_note_failure (self, "the server sent a malformed UIDL line");
+            ms_pop3_client_note_failure (self, ms_phrase_new (NC_ ("transcript",
+                                                                   "the server sent a malformed UIDL line")));
             break;
           }
         if (n > self->uidls->len)
@@ -153,7 +156,8 @@ ms_pop3_client_handle_data_line (MsPop3Client *self,
     case MS_POP3_CLIENT_STATE_RETR:
       if (self->body->len + len + 2 > MAX_MESSAGE)
         {
-          ms_pop3_client_protocol_error (self, "the message is larger than this client accepts");
+          ms_pop3_client_protocol_error (self, NC_ ("transcript",
+                                                    "the message is larger than this client accepts"));
           return;
         }
       g_byte_array_append (self->body, (const guint8 *) line, len);
@@ -203,7 +207,7 @@ ms_pop3_client_handle_status (MsPop3Client *self,
   ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_RESPONSE, ok ? "+OK" : err ? "-ERR" : "?", text);
   if (!ok && !err)
     {
-      ms_pop3_client_protocol_error (self, "the server answered neither +OK nor -ERR");
+      ms_pop3_client_protocol_error (self, NC_ ("transcript", "the server answered neither +OK nor -ERR"));
       return;
     }
 
@@ -212,7 +216,7 @@ ms_pop3_client_handle_status (MsPop3Client *self,
     case MS_POP3_CLIENT_STATE_GREETING:
       if (!ok)
         {
-          ms_pop3_client_protocol_error (self, "the server refused the connection");
+          ms_pop3_client_protocol_error (self, NC_ ("transcript", "the server refused the connection"));
           return;
         }
       ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_CAPA, "CAPA", "CAPA");
@@ -227,7 +231,8 @@ ms_pop3_client_handle_status (MsPop3Client *self,
       if (!ok)
         {
           /* Falling back to plain text would send the password in clear. */
-          ms_pop3_client_abort_with_quit (self, "the server refused STLS, so the client did not log in");
+          ms_pop3_client_abort_with_quit (self, NC_ ("transcript",
+                                                     "the server refused STLS, so the client did not log in"));
           return;
         }
       ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_TLS_HANDSHAKE);
@@ -235,13 +240,13 @@ ms_pop3_client_handle_status (MsPop3Client *self,
       break;
     case MS_POP3_CLIENT_STATE_USER:
       if (!ok)
-        ms_pop3_client_abort_with_quit (self, "the server refused the user name");
+        ms_pop3_client_abort_with_quit (self, NC_ ("transcript", "the server refused the user name"));
       else
         ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_PASS, "PASS", "PASS %s", self->password);
       break;
     case MS_POP3_CLIENT_STATE_PASS:
       if (!ok)
-        ms_pop3_client_abort_with_quit (self, "login refused");
+        ms_pop3_client_abort_with_quit (self, NC_ ("transcript", "login refused"));
       else if (self->stopping)
         stop_now (self);
       else
@@ -253,7 +258,7 @@ ms_pop3_client_handle_status (MsPop3Client *self,
 
         if (!ok || sscanf (text, "+OK %" G_GUINT64_FORMAT, &n) != 1 || n > MAX_LISTING)
           {
-            ms_pop3_client_abort_with_quit (self, "STAT failed");
+            ms_pop3_client_abort_with_quit (self, NC_ ("transcript", "STAT failed"));
             return;
           }
         self->n_listed = n;
@@ -283,9 +288,8 @@ ms_pop3_client_handle_status (MsPop3Client *self,
         }
       else
         {
-          g_autofree char *what = g_strdup_printf ("RETR %u was refused", self->current);
-
-          ms_pop3_client_note_failure (self, what);
+          ms_pop3_client_note_failure (self, ms_phrase_new (NC_ ("transcript", "RETR %u was refused"),
+                                                            ms_phrase_uint (self->current)));
           next_step (self);
         }
       break;
@@ -299,9 +303,8 @@ ms_pop3_client_handle_status (MsPop3Client *self,
         }
       else
         {
-          g_autofree char *what = g_strdup_printf ("DELE %u was refused", self->current);
-
-          ms_pop3_client_note_failure (self, what);
+          ms_pop3_client_note_failure (self, ms_phrase_new (NC_ ("transcript", "DELE %u was refused"),
+                                                            ms_phrase_uint (self->current)));
         }
       next_step (self);
       break;
@@ -310,7 +313,8 @@ ms_pop3_client_handle_status (MsPop3Client *self,
         {
           /* QUIT now would delete what is marked; a session that ends
            * without QUIT never reaches the UPDATE state. */
-          ms_pop3_client_protocol_error (self, "RSET was refused, so the client hung up without QUIT");
+          ms_pop3_client_protocol_error (self, NC_ ("transcript",
+                                                    "RSET was refused, so the client hung up without QUIT"));
           return;
         }
       self->n_unmarked = self->deleted_uidls->len;
@@ -326,7 +330,7 @@ ms_pop3_client_handle_status (MsPop3Client *self,
       ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
       break;
     default:
-      ms_pop3_client_protocol_error (self, "the server sent a line nobody asked for");
+      ms_pop3_client_protocol_error (self, NC_ ("transcript", "the server sent a line nobody asked for"));
       break;
     }
 }

@@ -118,58 +118,70 @@ reset_check (MsPop3Client *self)
   self->n_failed = 0;
   self->multiline = FALSE;
   g_byte_array_set_size (self->body, 0);
-  g_clear_pointer (&self->failure, g_free);
+  g_clear_pointer (&self->failure, ms_phrase_unref);
 }
 
 void
 ms_pop3_client_note_failure (MsPop3Client *self,
-              const char   *what)
+                             MsPhrase     *what)
 {
   self->n_failed++;
   if (self->failure == NULL)
-    self->failure = g_strdup (what);
+    self->failure = what;
+  else
+    ms_phrase_unref (what);
 }
 
-static char *
+/* "downloaded 3 messages, 41 KB; left 3 on the server": the fragments of a
+ * check's summary, each a sentence of its own. */
+static MsPhrase *
 build_summary (MsPop3Client *self,
                gboolean      completed)
 {
-  GString *summary = g_string_new (NULL);
-  g_autofree char *size = ms_client_local_format_size (self->bytes_downloaded);
+  MsPhrase *summary = ms_phrase_list_new ("; ");
+  guint dele = self->deleted_uidls->len;
 
   if (self->n_downloaded == 0)
-    g_string_append (summary, "no new mail");
+    ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "no new mail")));
   else
-    g_string_append_printf (summary, "downloaded %u message%s, %s", self->n_downloaded,
-                            self->n_downloaded == 1 ? "" : "s", size);
+    ms_phrase_list_append (summary,
+                           ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %s",
+                                                        "downloaded %u messages, %s"),
+                                                 self->n_downloaded, ms_phrase_uint (self->n_downloaded),
+                                                 ms_client_local_size_phrase (self->bytes_downloaded)));
   if (completed)
     {
-      guint deleted = self->deleted_uidls->len;
-      guint left = self->n_listed > deleted ? self->n_listed - deleted : 0;
+      guint left = self->n_listed > dele ? self->n_listed - dele : 0;
 
-      if (deleted > 0)
-        g_string_append_printf (summary, "; deleted %u from the server", deleted);
+      if (dele > 0)
+        ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "deleted %u from the server"),
+                                                       ms_phrase_uint (dele)));
       if (left > 0)
-        g_string_append_printf (summary, "; left %u on the server", left);
+        ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "left %u on the server"),
+                                                       ms_phrase_uint (left)));
     }
-  else if (self->deleted_uidls->len > 0)
-    g_string_append_printf (summary, "; the %u DELE%s never took effect (no QUIT)",
-                            self->deleted_uidls->len, self->deleted_uidls->len == 1 ? "" : "s");
+  else if (dele > 0)
+    ms_phrase_list_append (summary,
+                           ms_phrase_new_plural (MS_NP ("transcript", "the %u DELE never took effect (no QUIT)",
+                                                        "the %u DELEs never took effect (no QUIT)"),
+                                                 dele, ms_phrase_uint (dele)));
   if (self->stopping)
-    g_string_append (summary, "; stopped by the user");
+    ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "stopped by the user")));
   if (self->n_unmarked > 0)
-    g_string_append_printf (summary, "; RSET took back %u deletion mark%s, so the server keeps %s",
-                            self->n_unmarked, self->n_unmarked == 1 ? "" : "s",
-                            self->n_unmarked == 1 ? "it" : "them");
+    ms_phrase_list_append (summary,
+                           ms_phrase_new_plural (MS_NP ("transcript",
+                                                        "RSET took back %u deletion mark, so the server keeps it",
+                                                        "RSET took back %u deletion marks, so the server keeps them"),
+                                                 self->n_unmarked, ms_phrase_uint (self->n_unmarked)));
   if (self->failure)
-    g_string_append_printf (summary, "; %s", self->failure);
-  return g_string_free (summary, FALSE);
+    ms_phrase_list_append (summary, ms_phrase_ref (self->failure));
+  return summary;
 }
 
 static void
 finish (MsPop3Client *self,
         gboolean      success,
-        const char   *summary)
+        MsPhrase     *summary)
 {
   g_autoptr(MsClientAction) action = g_steal_pointer (&self->action);
 
@@ -181,19 +193,19 @@ finish (MsPop3Client *self,
  * takes effect unless the server answers QUIT (it does, in UPDATE state). */
 void
 ms_pop3_client_abort_with_quit (MsPop3Client *self,
-                 const char   *why)
+                                const char   *why)
 {
-  ms_pop3_client_note_failure (self, why);
+  ms_pop3_client_note_failure (self, ms_phrase_new (why));
   ms_pop3_client_send_command (self, MS_POP3_CLIENT_STATE_QUIT, "QUIT", "QUIT");
 }
 
 /* A server that breaks the protocol gets no more commands. */
 void
 ms_pop3_client_protocol_error (MsPop3Client *self,
-                const char   *why)
+                               const char   *why)
 {
-  ms_pop3_client_emit (self, MS_PROTOCOL_EVENT_NOTICE, "protocol-error", why);
-  ms_pop3_client_note_failure (self, why);
+  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "protocol-error", ms_phrase_new (why));
+  ms_pop3_client_note_failure (self, ms_phrase_new (why));
   g_byte_array_set_size (self->in, 0);
   ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
 }
@@ -215,14 +227,14 @@ process_input (MsPop3Client *self)
       if (eol == NULL)
         {
           if (self->in->len - pos > limit)
-            ms_pop3_client_protocol_error (self, "a line from the server is too long");
+            ms_pop3_client_protocol_error (self, NC_ ("transcript", "a line from the server is too long"));
           break;
         }
       len = eol - start;
       pos += len + 1;
       if (len > limit)
         {
-          ms_pop3_client_protocol_error (self, "a line from the server is too long");
+          ms_pop3_client_protocol_error (self, NC_ ("transcript", "a line from the server is too long"));
           break;
         }
       if (len > 0 && start[len - 1] == '\r')
@@ -266,7 +278,7 @@ client_begin_action (MsClientSession      *session,
                      GError              **error)
 {
   MsPop3Client *self = MS_POP3_CLIENT (session);
-  g_autofree char *summary = NULL;
+  MsPhrase *summary = NULL;
   gboolean success;
 
   g_return_val_if_fail (action != NULL, FALSE);
@@ -356,7 +368,6 @@ end_connection (MsPop3Client *self,
 {
   gboolean completed = (self->state == MS_POP3_CLIENT_STATE_CLOSING);
   MsPop3ClientState was = self->state;
-  g_autofree char *summary = NULL;
 
   g_byte_array_set_size (self->in, 0);
   g_byte_array_set_size (self->out, 0);
@@ -369,13 +380,17 @@ end_connection (MsPop3Client *self,
     return;
   if (!completed)
     {
-      g_autofree char *why = g_strdup_printf ("the connection was %s while waiting for %s",
-                                              lost ? "lost" : "closed by the server",
-                                              state_names[was]);
-      ms_pop3_client_note_failure (self, why);
+      MsPhrase *state = ms_phrase_word (state_names[was]);
+
+      ms_pop3_client_note_failure (self, lost
+                                   ? ms_phrase_new (NC_ ("transcript",
+                                                         "the connection was lost while waiting for %s"),
+                                                    state)
+                                   : ms_phrase_new (NC_ ("transcript",
+                                                         "the connection was closed by the server "
+                                                         "while waiting for %s"), state));
     }
-  summary = build_summary (self, completed);
-  finish (self, completed && self->n_failed == 0, summary);
+  finish (self, completed && self->n_failed == 0, build_summary (self, completed));
 }
 
 static void
@@ -401,7 +416,7 @@ client_set_tls_active (MsClientSession *session,
     return;
   if (!active)
     {
-      ms_pop3_client_protocol_error (self, "the TLS handshake failed");
+      ms_pop3_client_protocol_error (self, NC_ ("transcript", "the TLS handshake failed"));
       return;
     }
   /* RFC 2595 section 4: forget what was learnt before TLS and ask again. */
@@ -441,7 +456,7 @@ ms_pop3_client_finalize (GObject *object)
   g_array_unref (self->to_retr);
   g_array_unref (self->to_dele);
   g_ptr_array_unref (self->deleted_uidls);
-  g_free (self->failure);
+  g_clear_pointer (&self->failure, ms_phrase_unref);
 
   G_OBJECT_CLASS (ms_pop3_client_parent_class)->finalize (object);
 }

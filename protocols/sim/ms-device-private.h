@@ -31,7 +31,6 @@ struct _MsDevice
   gboolean         action_running;
   gint64           action_started_us;
   gboolean         action_success;
-  char            *action_summary;
   gboolean         offline_refused;
   gulong           finished_handler;
   GPtrArray       *signal_ids;     /* handler ids on client */

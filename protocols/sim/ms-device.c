@@ -45,7 +45,6 @@ ms_device_finalize (GObject *object)
   g_free (self->name);
   g_free (self->protocol);
   g_free (self->server_url);
-  g_free (self->action_summary);
   g_clear_pointer (&self->signal_ids, g_ptr_array_unref);
   G_OBJECT_CLASS (ms_device_parent_class)->finalize (object);
 }

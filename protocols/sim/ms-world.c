@@ -252,11 +252,12 @@ static void
 on_action_finished (MsClientSession      *client,
                     const MsClientAction *action,
                     gboolean              success,
-                    const char           *summary,
+                    const MsPhrase       *summary,
                     MsDevice             *device)
 {
   MsWorld *world = g_object_get_data (G_OBJECT (device), "ms-world");
   MsTranscriptEntry *entry;
+  MsPhrase *what = ms_phrase_ref ((MsPhrase *) summary);
 
   /* Busy from the action's start to its end: not while another device's
    * exchange runs on, and not while the client only waits in IDLE. */
@@ -264,14 +265,14 @@ on_action_finished (MsClientSession      *client,
     ms_device_add_busy (device, ms_clock_get_now_us (world->clock) - device->action_started_us);
   device->action_running = FALSE;
   device->action_success = success;
-  g_free (device->action_summary);
-  device->action_summary = g_strdup (summary);
 
   entry = ms_world_new_entry (world, MS_TRANSCRIPT_NOTICE,
                               device->connection, device->name);
-  entry->text = g_strdup_printf ("%s %s: %s", device->name,
-                                 success ? "done" : "failed",
-                                 summary != NULL ? summary : ms_client_action_kind_to_string (action->kind));
+  ms_transcript_entry_set_phrase (entry,
+                                  success ? ms_phrase_new (NC_ ("transcript", "%s done: %s"),
+                                                           ms_phrase_device (device->name), what)
+                                          : ms_phrase_new (NC_ ("transcript", "%s failed: %s"),
+                                                           ms_phrase_device (device->name), what));
   ms_world_add_entry (world, entry);
 }
 
