@@ -467,6 +467,7 @@ ms_mime_info_parse (const guint8 *data,
   info = g_malloc (sizeof (MsMimeInfo) + p.parts->len * sizeof (MsMimePart));
   memset (info->answers, 0, sizeof info->answers);
   info->n_parts = p.parts->len;
+  info->in_lines = FALSE;
   memcpy (info->parts, p.parts->data, p.parts->len * sizeof (MsMimePart));
   g_array_unref (p.parts);
   g_ptr_array_unref (p.boundaries);

@@ -35,6 +35,10 @@ typedef struct {
   guint8  is_text : 1;     /* text/... or no Content-Type */
   guint8  plain_charset : 1; /* no charset, US-ASCII or UTF-8: searchable as bytes */
   guint8  encoding;        /* GMimeContentEncoding of Content-Transfer-Encoding */
+  /* A text leaf's body in the message's LF lines in its mbox file, when
+   * MsMimeInfo.in_lines (ms_message_locate_lines()). */
+  guint32 line_start;
+  guint32 line_end;
 } MsMimePart;
 
 /* The answers FETCH gives for the whole message, made on first use and
@@ -49,12 +53,18 @@ typedef enum {
 typedef struct {
   char       *answers[MS_MIME_N_ANSWERS];
   guint       n_parts;
+  gboolean    in_lines;    /* the text leaves' line_start and line_end are known */
   MsMimePart  parts[];     /* preorder; parts[0] is the message itself */
 } MsMimeInfo;
 
 void              ms_mime_ensure_init        (void);
 /* The cached part tree of a message, built on first use. */
 const MsMimeInfo *ms_mime_get_info           (MsMessage        *message);
+/* The same, parsed from @data (the message's bytes, all of them) if it is
+ * not known yet. */
+const MsMimeInfo *ms_mime_get_info_from      (MsMessage        *message,
+                                              const guint8     *data,
+                                              gsize             len);
 MsMimeInfo       *ms_mime_info_parse         (const guint8     *data,
                                               gsize             len);
 void              ms_mime_info_free          (MsMimeInfo       *info);

@@ -14,13 +14,107 @@
 #include "ms-limits.h"
 #include "ms-mime-private.h"
 
-static const guint8 *
-raw_data (MsMessage *message,
-          gsize     *len)
-{
-  const guint8 *data = g_bytes_get_data (ms_message_get_raw (message), len);
+/* How a search reads a message. A message loaded from an mbox with LF line
+ * ends is copied with CRs added the first time it is read, and the copy is
+ * kept; the first SEARCH BODY over 100k such messages made and kept 2 GB of
+ * copies that way, and on a virtual machine every fresh page costs a fault
+ * (18 s of the first search). A search reads each message once: it reads
+ * it into a scratch buffer of its thread instead (reused message after
+ * message, so no fresh memory), keeps only the parsed structure, and later
+ * scans the text of such a message in place in the file (see
+ * leaf_bytes()). A message already read, or a slice of a CRLF file, is
+ * read where it is. */
+typedef struct {
+  MsMessage    *message;
+  const guint8 *data;
+  gsize         len;    /* the first len bytes of the message are at data */
+} Reading;
 
-  return data != NULL ? data : (const guint8 *) "";
+static void
+scratch_free (gpointer scratch)
+{
+  g_byte_array_unref (scratch);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+static GByteArray *
+thread_scratch (void)
+{
+  GByteArray *scratch = g_private_get (&scratch_key);
+
+  if (scratch == NULL)
+    {
+      scratch = g_byte_array_new ();
+      g_private_set (&scratch_key, scratch);
+    }
+  return scratch;
+}
+
+/* At least the first @want bytes of the message (all of them for G_MAXSIZE). */
+static const guint8 *
+reading_bytes (Reading *r,
+               gsize    want)
+{
+  want = MIN (want, ms_message_get_size (r->message));
+  if (r->data == NULL || r->len < want)
+    r->data = ms_message_peek_raw (r->message, thread_scratch (), want, &r->len);
+  return r->data;
+}
+
+/* Where the text leaves' bodies are in the message's lines in its mbox
+ * file, found once, so that later searches scan them there. The parts are
+ * in preorder, so their offsets come in the order of the message's bytes. */
+static void
+locate_text (MsMessage  *message,
+             MsMimeInfo *info)
+{
+  g_autoptr(GArray) at = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autofree gsize *out = NULL;
+  guint k = 0;
+
+  for (guint i = 0; i < info->n_parts; i++)
+    if (info->parts[i].kind == MS_MIME_PART_LEAF && info->parts[i].is_text)
+      {
+        if (at->len > 0 && info->parts[i].body_start < g_array_index (at, gsize, at->len - 1))
+          return;   /* not in order: not worth knowing */
+        g_array_append_val (at, info->parts[i].body_start);
+        g_array_append_val (at, info->parts[i].body_end);
+      }
+  out = g_new (gsize, MAX (at->len, 1));
+  if (!ms_message_locate_lines (message, (const gsize *) at->data, out, at->len))
+    return;
+  for (guint i = 0; i < info->n_parts; i++)
+    if (info->parts[i].kind == MS_MIME_PART_LEAF && info->parts[i].is_text)
+      {
+        info->parts[i].line_start = out[k++];
+        info->parts[i].line_end = out[k++];
+      }
+  info->in_lines = TRUE;
+}
+
+static const MsMimeInfo *
+reading_info (Reading *r)
+{
+  MsMimeInfo *info = ms_message_get_cache (r->message);
+
+  if (info != NULL)
+    return info;
+  reading_bytes (r, G_MAXSIZE);
+  info = ms_mime_info_parse (r->data, r->len);
+  locate_text (r->message, info);
+  ms_message_set_cache (r->message, info, (GDestroyNotify) ms_mime_info_free);
+  return info;
+}
+
+/* The bytes of part 0's header that are interpreted. */
+static const guint8 *
+reading_header (Reading          *r,
+                const MsMimeInfo *info,
+                gsize            *end)
+{
+  *end = MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE);
+  return reading_bytes (r, *end);
 }
 
 static gboolean
@@ -68,24 +162,18 @@ decode_value (const MsMimeHeaderIter *iter)
   return decoded;
 }
 
-gboolean
-ms_mime_header_contains (MsMessage  *message,
-                         const char *field,
-                         const char *needle)
+static gboolean
+header_contains (Reading    *r,
+                 const char *field,
+                 const char *needle)
 {
-  const MsMimeInfo *info;
+  const MsMimeInfo *info = reading_info (r);
   MsMimeHeaderIter iter;
-  gsize len;
   const guint8 *data;
+  gsize end;
 
-  g_return_val_if_fail (message != NULL, FALSE);
-  g_return_val_if_fail (field != NULL, FALSE);
-  g_return_val_if_fail (needle != NULL, FALSE);
-
-  data = raw_data (message, &len);
-  info = ms_mime_get_info (message);
-  ms_mime_header_iter_init (&iter, data, info->parts[0].hdr_start,
-                            MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE));
+  data = reading_header (r, info, &end);
+  ms_mime_header_iter_init (&iter, data, info->parts[0].hdr_start, end);
   while (ms_mime_header_iter_next (&iter))
     {
       g_autofree char *value = NULL;
@@ -99,6 +187,20 @@ ms_mime_header_contains (MsMessage  *message,
         return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+ms_mime_header_contains (MsMessage  *message,
+                         const char *field,
+                         const char *needle)
+{
+  Reading r = { message, NULL, 0 };
+
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (field != NULL, FALSE);
+  g_return_val_if_fail (needle != NULL, FALSE);
+
+  return header_contains (&r, field, needle);
 }
 
 /* The charset of a leaf, read again only when its text must be converted. */
@@ -129,13 +231,38 @@ leaf_charset (const guint8     *data,
   return charset;
 }
 
+/* A leaf's text as it stands in the message, for the fast path: in place
+ * in the mbox file when the message's bytes are not at hand and the needle
+ * cannot tell the file's lines from the message (see locate_text()), else
+ * in the message's bytes. */
+static const guint8 *
+leaf_bytes (Reading          *r,
+            const MsMimeInfo *info,
+            const MsMimePart *part,
+            gboolean          may_use_lines,
+            gsize            *len)
+{
+  const char *lines;
+
+  if ((r->data == NULL || r->len < part->body_end) && may_use_lines && info->in_lines &&
+      (lines = ms_message_peek_lines (r->message, part->line_start, part->line_end)) != NULL)
+    {
+      *len = part->line_end - part->line_start;
+      return (const guint8 *) lines;
+    }
+  *len = part->body_end - part->body_start;
+  return reading_bytes (r, part->body_end) + part->body_start;
+}
+
 static gboolean
-leaf_contains (const guint8     *data,
+leaf_contains (Reading          *r,
+               const MsMimeInfo *info,
                const MsMimePart *part,
                const char       *needle,
-               gboolean          needle_ascii)
+               gboolean          needle_ascii,
+               gboolean          needle_in_lines)
 {
-  const guint8 *body = data + part->body_start;
+  const guint8 *data, *body;
   gsize len = part->body_end - part->body_start;
   GMimeContentEncoding encoding = part->encoding;
   gboolean decode;
@@ -151,8 +278,13 @@ leaf_contains (const guint8     *data,
 
   /* The fast path: the raw bytes are the text, scanned in place. */
   if (!decode && part->plain_charset && needle_ascii)
-    return ms_mime_memcasemem (body, len, needle, strlen (needle));
+    {
+      body = leaf_bytes (r, info, part, needle_in_lines, &len);
+      return ms_mime_memcasemem (body, len, needle, strlen (needle));
+    }
 
+  data = reading_bytes (r, part->body_end);
+  body = data + part->body_start;
   ms_mime_ensure_init ();
   if (decode)
     {
@@ -183,60 +315,67 @@ leaf_contains (const guint8     *data,
   return text_contains (utf8, strlen (utf8), needle);
 }
 
-gboolean
-ms_mime_body_contains (MsMessage  *message,
-                       const char *needle)
+static gboolean
+body_contains (Reading    *r,
+               const char *needle)
 {
-  const MsMimeInfo *info;
-  const guint8 *data;
-  gboolean needle_ascii;
-  gsize len;
+  const MsMimeInfo *info = reading_info (r);
+  gboolean needle_ascii = is_ascii (needle);
+  gboolean needle_in_lines = strpbrk (needle, "\r\n>") == NULL;   /* see locate_text() */
 
-  g_return_val_if_fail (message != NULL, FALSE);
-  g_return_val_if_fail (needle != NULL, FALSE);
-
-  if (*needle == '\0')
-    return TRUE;
-  data = raw_data (message, &len);
-  info = ms_mime_get_info (message);
-  needle_ascii = is_ascii (needle);
   for (guint i = 0; i < info->n_parts; i++)
     {
       const MsMimePart *part = &info->parts[i];
 
       if (part->kind != MS_MIME_PART_LEAF)
         continue;
-      if (leaf_contains (data, part, needle, needle_ascii))
+      if (leaf_contains (r, info, part, needle, needle_ascii, needle_in_lines))
         return TRUE;
     }
   return FALSE;
 }
 
 gboolean
-ms_mime_text_contains (MsMessage  *message,
+ms_mime_body_contains (MsMessage  *message,
                        const char *needle)
 {
+  Reading r = { message, NULL, 0 };
+
   g_return_val_if_fail (message != NULL, FALSE);
   g_return_val_if_fail (needle != NULL, FALSE);
 
-  return ms_mime_header_contains (message, "", needle) ||
-         ms_mime_body_contains (message, needle);
+  if (*needle == '\0')
+    return TRUE;
+  return body_contains (&r, needle);
+}
+
+gboolean
+ms_mime_text_contains (MsMessage  *message,
+                       const char *needle)
+{
+  Reading r = { message, NULL, 0 };
+
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (needle != NULL, FALSE);
+
+  return header_contains (&r, "", needle) || *needle == '\0' || body_contains (&r, needle);
 }
 
 gint64
 ms_mime_get_sent_date (MsMessage *message)
 {
   g_autoptr(GDateTime) date = NULL;
+  Reading r = { message, NULL, 0 };
   const MsMimeInfo *info;
   MsMimeHeaderIter iter;
   const guint8 *data;
-  gsize len;
+  gsize end;
 
   g_return_val_if_fail (message != NULL, -1);
 
-  data = raw_data (message, &len);
-  info = ms_mime_get_info (message);
-  ms_mime_header_iter_init (&iter, data, 0, MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE));
+  info = reading_info (&r);
+  data = reading_header (&r, info, &end);
+  ms_mime_header_iter_init (&iter, data, 0, end);
   while (ms_mime_header_iter_next (&iter))
     {
       g_autoptr(GString) raw = NULL;
@@ -256,17 +395,18 @@ char *
 ms_mime_get_header (MsMessage  *message,
                     const char *field)
 {
+  Reading r = { message, NULL, 0 };
   const MsMimeInfo *info;
   MsMimeHeaderIter iter;
   const guint8 *data;
-  gsize len;
+  gsize end;
 
   g_return_val_if_fail (message != NULL, NULL);
   g_return_val_if_fail (field != NULL, NULL);
 
-  data = raw_data (message, &len);
-  info = ms_mime_get_info (message);
-  ms_mime_header_iter_init (&iter, data, 0, MIN (info->parts[0].body_start, MS_LIMIT_MIME_HEADER_SIZE));
+  info = reading_info (&r);
+  data = reading_header (&r, info, &end);
+  ms_mime_header_iter_init (&iter, data, 0, end);
   while (ms_mime_header_iter_next (&iter))
     {
       if (ms_mime_header_iter_is (&iter, field))

@@ -106,6 +106,58 @@ ms_message_get_raw (const MsMessage *self)
   return raw;
 }
 
+const guint8 *
+ms_message_peek_raw (const MsMessage *self,
+                     GByteArray      *scratch,
+                     gsize            limit,
+                     gsize           *len)
+{
+  GBytes *raw;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (scratch != NULL, NULL);
+  g_return_val_if_fail (len != NULL, NULL);
+
+  raw = g_atomic_pointer_get (&((MsMessage *) self)->raw);
+  /* A CRLF file's message is a slice of the mapping: keeping it costs no copy. */
+  if (raw == NULL && self->span.crlf && !self->span.quoted)
+    raw = ms_message_get_raw (self);
+  if (raw != NULL)
+    {
+      const guint8 *data = g_bytes_get_data (raw, len);
+
+      return data != NULL ? data : (const guint8 *) "";
+    }
+  g_byte_array_set_size (scratch, MAX (MIN (self->size, limit), 1));
+  *len = ms_raw_span_read_into (&self->span, scratch->data, limit);
+  return scratch->data;
+}
+
+gboolean
+ms_message_locate_lines (const MsMessage *self,
+                         const gsize     *at,
+                         gsize           *out,
+                         guint            n)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (g_atomic_pointer_get (&((MsMessage *) self)->raw) != NULL || self->span.file == NULL)
+    return FALSE;
+  return ms_raw_span_locate (&self->span, at, out, n);
+}
+
+const char *
+ms_message_peek_lines (const MsMessage *self,
+                       gsize            start,
+                       gsize            end)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (g_atomic_pointer_get (&((MsMessage *) self)->raw) != NULL || self->span.file == NULL)
+    return NULL;
+  return ms_raw_span_peek_lines (&self->span, start, end);
+}
+
 gsize
 ms_message_get_size (const MsMessage *self)
 {

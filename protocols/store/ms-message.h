@@ -37,6 +37,29 @@ void                ms_message_unref                    (MsMessage      *self);
 guint32             ms_message_get_uid                  (const MsMessage *self);
 GBytes             *ms_message_get_raw                  (const MsMessage *self);
 gsize               ms_message_get_size                 (const MsMessage *self);
+/* For a reader that looks at each message once and lets it go (SEARCH over
+ * a mailbox loaded from an LF mbox, whose copies with CRs would otherwise
+ * all be kept: 2 GB for 100k messages). The message's bytes as
+ * ms_message_get_raw() gives them, at least the first @limit: the kept
+ * ones if there are any, else a copy made in @scratch (valid until its
+ * next use) and not kept. */
+const guint8       *ms_message_peek_raw                 (const MsMessage *self,
+                                                         GByteArray      *scratch,
+                                                         gsize            limit,
+                                                         gsize           *len);
+/* For the same reader, to look again later without a copy: where offsets
+ * @at (ascending) of the message's bytes lie in its LF lines in its mbox
+ * file (see ms_raw_span_locate(): the bytes between two such places read
+ * the same to a search for text without line ends and without '>'), and
+ * those bytes, in place. FALSE or NULL when the message is not such a
+ * message, or its bytes are kept (ms_message_get_raw() costs nothing then). */
+gboolean            ms_message_locate_lines             (const MsMessage *self,
+                                                         const gsize     *at,
+                                                         gsize           *out,
+                                                         guint            n);
+const char         *ms_message_peek_lines               (const MsMessage *self,
+                                                         gsize            start,
+                                                         gsize            end);
 gint64              ms_message_get_internal_date        (const MsMessage *self);
 int                 ms_message_get_internal_date_offset (const MsMessage *self);
 MsFlags             ms_message_get_flags                (const MsMessage *self);

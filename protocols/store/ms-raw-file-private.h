@@ -35,6 +35,29 @@ const char   *ms_raw_file_get_data (MsRawFile       *file,
  * slice of the file when span->crlf and not span->quoted, else a copy with
  * CRLF line ends and one '>' less on each quoted From_ line. */
 GBytes       *ms_raw_span_read     (const MsRawSpan *span);
+/* The same bytes, only the first @limit of them, written to @out (room for
+ * MIN (span->size, @limit)); returns how many. Nothing is kept. */
+gsize         ms_raw_span_read_into (const MsRawSpan *span,
+                                     guint8          *out,
+                                     gsize            limit);
+/* For a message whose lines end in LF in the file: where offsets @at (n of
+ * them, ascending) of its CRLF form lie in its lines in the file, written
+ * to @out. An offset at an added CR or at a line's LF gives that LF; one at
+ * the start of a quoted From_ line gives the byte after its extra '>'. So
+ * the file's bytes between two such places are the CRLF form's bytes
+ * between them less the CRs added before LFs, and with one '>' more at the
+ * start of each quoted From_ line inside: text without line ends and
+ * without '>' is in the one exactly when it is in the other. FALSE for
+ * other messages, or when the file was cut short. */
+gboolean      ms_raw_span_locate   (const MsRawSpan *span,
+                                    const gsize     *at,
+                                    gsize           *out,
+                                    guint            n);
+/* The file's bytes from @start of such a message's lines on (@end, the
+ * end, is checked to be in the file), in place; NULL as above. */
+const char   *ms_raw_span_peek_lines (const MsRawSpan *span,
+                                      gsize            start,
+                                      gsize            end);
 
 /* Whether a line (without its line end) matches ^>+From , the mboxrd way of
  * keeping a body line that starts with "From " from opening a message. */

@@ -9,6 +9,7 @@
 
 #include "ms-data-path.h"
 #include "ms-limits.h"
+#include "ms-mime.h"
 #include "ms-store.h"
 #include "ms-store-loader.h"
 
@@ -515,6 +516,90 @@ test_mbox_lazy_forms (void)
   }
 }
 
+/* SEARCH reads a message of an LF mbox into a scratch buffer instead of
+ * keeping a copy, and later scans its text in place in the file: the
+ * answers must be those of the kept copy, for every needle, quoted From_
+ * lines, parts that must be decoded, and prefixes of every length. */
+static void
+test_mbox_search_in_place (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(MsStore) kept_store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "search.mbox", NULL);
+  g_autofree char *long_quote = g_strnfill (5000, '>');
+  g_autofree char *long_header = g_strnfill (6000, 'h');
+  g_autofree char *text = g_strdup_printf (
+    "From a Mon Mar  3 10:00:00 2025\nSubject: plain\n\nA quetzal here.\n>From here\n>>From there\nlast word\n\n"
+    "From b Mon Mar  3 10:00:00 2025\nSubject: alt\nContent-Type: multipart/alternative; boundary=\"b1\"\n\n"
+    "--b1\nContent-Type: text/plain\n\n>From the plain part: meeting\n--b1\n"
+    "Content-Type: text/html\n\n<p>quetzal in html</p>\n--b1--\n\n"
+    "From c Mon Mar  3 10:00:00 2025\nSubject: mixed\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+    "--m\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nsoft=\nbreak and caf=C3=A9\n"
+    "--m\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\ncXVldHphbGNvYXRs\n"
+    "--m\nContent-Type: application/octet-stream\n\nquetzal in a file\n--m--\n\n"
+    "From d Mon Mar  3 10:00:00 2025\nSubject: long\nX-Long: %s\n\n%sFrom x\nafter the long line\n\n",
+    long_header, long_quote);
+  static const char *needles[] = {
+    "quetzal", "QUETZAL", "From here", ">From here", "From there", ">From there", "last word",
+    "meeting", "the plain", "softbreak", "soft break", "café", "quetzalcoatl", "in a file",
+    "after the long", "From x", ">From x", "hhhh", "Subject", "plain", "", "\r\n",
+  };
+  MsMailbox *inbox, *kept;
+
+  write_file (dir, "search.mbox", text, strlen (text));
+  inbox = new_inbox (&store);
+  kept = new_inbox (&kept_store);
+  g_assert_true (ms_store_loader_load (inbox, path, &error));
+  g_assert_true (ms_store_loader_load (kept, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 4);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (inbox, i);
+      MsMessage *copy = ms_mailbox_get_message (kept, i);
+      GBytes *raw = ms_message_get_raw (copy);
+      gsize size = g_bytes_get_size (raw);
+      g_autoptr(GByteArray) scratch = g_byte_array_new ();
+
+      /* The first search reads through the scratch buffer, the second in
+       * the file; both must answer as the kept copy does. */
+      for (guint round = 0; round < 2; round++)
+        for (guint k = 0; k < G_N_ELEMENTS (needles); k++)
+          {
+            g_assert_cmpint (ms_mime_body_contains (message, needles[k]), ==,
+                             ms_mime_body_contains (copy, needles[k]));
+            g_assert_cmpint (ms_mime_text_contains (message, needles[k]), ==,
+                             ms_mime_text_contains (copy, needles[k]));
+            g_assert_cmpint (ms_mime_header_contains (message, "Subject", needles[k]), ==,
+                             ms_mime_header_contains (copy, "Subject", needles[k]));
+          }
+      /* Nothing was kept: a prefix of any length is read again, and is the
+       * start of the same bytes. */
+      g_assert_nonnull (ms_message_peek_lines (message, 0, 0));
+      for (gsize limit = 0; limit <= size + 1; limit += (limit < 200 ? 1 : 97))
+        {
+          gsize len = 0;
+          const guint8 *data = ms_message_peek_raw (message, scratch, limit, &len);
+
+          g_assert_cmpuint (len, ==, MIN (limit, size));
+          g_assert_cmpmem (data, len, g_bytes_get_data (raw, NULL), MIN (limit, size));
+        }
+      g_assert_cmpmem (g_bytes_get_data (ms_message_get_raw (message), NULL), size,
+                       g_bytes_get_data (raw, NULL), size);
+    }
+  g_assert_true (ms_mime_body_contains (ms_mailbox_get_message (inbox, 0), "quetzal"));
+  g_assert_true (ms_mime_body_contains (ms_mailbox_get_message (inbox, 0), ">From there"));
+  g_assert_false (ms_mime_body_contains (ms_mailbox_get_message (inbox, 0), ">>From there"));
+  g_assert_true (ms_mime_body_contains (ms_mailbox_get_message (inbox, 2), "quetzalcoatl"));
+  g_assert_false (ms_mime_body_contains (ms_mailbox_get_message (inbox, 2), "in a file"));
+  g_clear_object (&store);
+  g_clear_object (&kept_store);
+  remove_tree (dir);
+}
+
 /* The benchmark generator's output must load, and its planted words must be
  * exactly where its summary says. */
 static void
@@ -581,6 +666,7 @@ main (int    argc,
   g_test_add_func ("/store/loader/mbox/quoting", test_mbox_quoting_writer);
   g_test_add_func ("/store/loader/mbox/bytes", test_mbox_bytes);
   g_test_add_func ("/store/loader/mbox/lazy-forms", test_mbox_lazy_forms);
+  g_test_add_func ("/store/loader/mbox/search-in-place", test_mbox_search_in_place);
   g_test_add_func ("/store/loader/maildir/flags", test_maildir_flags);
   g_test_add_func ("/store/loader/bad-files", test_bad_files);
   g_test_add_func ("/store/loader/sample", test_sample_mailbox);
