@@ -48,13 +48,20 @@ apply (MsStyleManager *self)
   gboolean dark = g_str_equal (self->color_scheme, "dark") ||
                   (g_str_equal (self->color_scheme, "follow") && self->system_prefers_dark);
 
+  GtkSettings *settings = gtk_settings_get_for_display (self->display);
+  gboolean theme_dark = FALSE;
+
   if (dark == self->dark && self->applied)
     return;
   self->applied = TRUE;
   self->dark = dark;
-  /* The theme's own dark variant (Adwaita-dark) for every GTK widget... */
-  g_object_set (gtk_settings_get_for_display (self->display),
-                "gtk-application-prefer-dark-theme", dark, NULL);
+  /* The theme's own dark variant (Adwaita-dark) for every GTK widget...
+   * Only when it differs: setting the same value still makes GTK parse
+   * its whole theme again, which at start-up (light, as GTK already is)
+   * cost 15 to 20 ms of CPU for nothing. */
+  g_object_get (settings, "gtk-application-prefer-dark-theme", &theme_dark, NULL);
+  if (theme_dark != dark)
+    g_object_set (settings, "gtk-application-prefer-dark-theme", dark, NULL);
   /* ...and the app's colours, redefined one priority above style.css so
    * that its @define-color names win. */
   if (dark)
