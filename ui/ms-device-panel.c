@@ -6,6 +6,7 @@
 
 #include "ms-device-panel.h"
 #include "ms-teaching.h"
+#include "ms-tooltip.h"
 
 struct _MsDevicePanel
 {
@@ -77,7 +78,7 @@ add_buttons (MsDevicePanel      *self,
     {
       GtkWidget *button = gtk_button_new_with_label (_(buttons[i].label));
 
-      gtk_widget_set_tooltip_text (button, _(buttons[i].tooltip));
+      ms_tooltip_set_text (button, _(buttons[i].tooltip));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "world.perform");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)",
                                         buttons[i].actor ? buttons[i].actor : self->actor, buttons[i].action);
@@ -103,7 +104,7 @@ make_cut_button (MsDevicePanel *self,
   g_autofree char *tooltip = g_strdup_printf (_("Cut %s's line: the network drops its connection in the middle "
                                                 "of whatever it is doing"), name);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  ms_tooltip_set_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_widget_add_css_class (button, "cut-line");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "world.perform");

@@ -6,6 +6,7 @@
 
 #include "ms-mailbox-model.h"
 #include "ms-mailbox-view.h"
+#include "ms-tooltip.h"
 
 struct _MsMailboxView
 {
@@ -68,7 +69,7 @@ setup_row (GtkSignalListItemFactory *factory,
   parts[ROW_LOCAL] = gtk_label_new (_("only here"));
   gtk_widget_add_css_class (parts[ROW_LOCAL], "row-local-only");
   gtk_widget_set_valign (parts[ROW_LOCAL], GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (parts[ROW_LOCAL], _("This copy exists only on this device: the server no longer has it"));
+  ms_tooltip_set_text (parts[ROW_LOCAL], _("This copy exists only on this device: the server no longer has it"));
 
   gtk_widget_set_hexpand (text, TRUE);
   /* Sender and size share the second line: side panels are narrow. */
@@ -142,7 +143,7 @@ bind_row (GtkSignalListItemFactory *factory,
                              (flags & MS_FLAG_FLAGGED) ? _(", flagged") : "",
                              (flags & MS_FLAG_ANSWERED) ? _(", answered") : "",
                              (flags & MS_FLAG_DELETED) ? _(", marked \\Deleted (removed at the next EXPUNGE)") : "");
-  gtk_widget_set_tooltip_text (row, tooltip);
+  ms_tooltip_set_text (row, tooltip);
 }
 
 static MsMailbox *

@@ -9,6 +9,7 @@
 #include "ms-command-explanations.h"
 #include "ms-link.h"
 #include "ms-teaching.h"
+#include "ms-tooltip.h"
 #include "ms-transcript-view-private.h"
 
 /* Device colours: the same order the stage uses (first device left). */
@@ -206,7 +207,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 
         gtk_label_set_text (label, text);
         /* A row shows one line: the whole of a longer one on hover. */
-        gtk_widget_set_tooltip_text (GTK_WIDGET (label), strchr (text, '\n') || g_utf8_strlen (text, -1) > 80 ? text : NULL);
+        ms_tooltip_set_text (GTK_WIDGET (label), strchr (text, '\n') || g_utf8_strlen (text, -1) > 80 ? text : NULL);
         set_only_class (GTK_WIDGET (label), "kind", secret ? "plain-secret" : kind_class[MIN (kind, G_N_ELEMENTS (kind_class) - 1)]);
       }
       break;

@@ -8,6 +8,7 @@
 #include "ms-device.h"
 #include "ms-link.h"
 #include "ms-teaching.h"
+#include "ms-tooltip.h"
 #include "ms-transcript.h"
 #include "ms-transcript-entry.h"
 #include "ms-world-view.h"
@@ -256,7 +257,7 @@ update_counters (MsWorldView *self)
     g_string_append_printf (text, _("   ·   server stores %s"), stored);
   }
   gtk_label_set_text (self->counters_label, text->str);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counters_label), text->str);
+  ms_tooltip_set_text (GTK_WIDGET (self->counters_label), text->str);
 }
 
 static void
