@@ -102,6 +102,10 @@ ms_application_startup (GApplication *application)
   g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (color_scheme));
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  /* What GtkApplication gives a gtk/help-overlay.ui, which the window now
+   * builds itself when first asked (ms-window-menus.c). */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.show-help-overlay",
+                                         (const char *[]) { "<Control>question", NULL });
 }
 
 static void

@@ -93,6 +93,13 @@ struct _MsWindow
   GtkWidget            *transcript_box;
   MsTranscriptView     *transcript_view;
   GMenu                *builtin_section;
+  /* The header's menus, given to their buttons when first opened
+   * (ms-window-menus.c, as is the shortcuts window). */
+  GMenuModel           *scenario_menu;
+  GMenuModel           *step_mode_menu;
+  GMenuModel           *primary_menu;
+  GMenuModel           *link_menu;
+  GMenuModel           *speed_menu;
 };
 
 /* ms-window.c */
@@ -119,7 +126,6 @@ void                ms_window_reload (MsWindow *self,
 void                ms_window_load_scenario (MsWindow   *self,
                                              MsScenario *scenario);
 void                ms_window_load_first_scenario (MsWindow *self);
-void                ms_window_build_scenario_menu (MsWindow *self);
 void                ms_window_apply_link_preset (MsWindow *self);
 void                ms_window_show_scenario_link (MsWindow *self);
 void                ms_window_on_entry_selected (MsWindow          *self,
@@ -175,6 +181,10 @@ void                ms_window_toggle_presentation_action (GtkWidget  *widget,
 void                ms_window_leave_presentation_action (GtkWidget  *widget,
                                                          const char *action_name,
                                                          GVariant   *parameter);
+
+/* ms-window-menus.c */
+void                ms_window_init_menus (MsWindow *self);
+void                ms_window_init_help_overlay (MsWindow *self);
 
 /* ms-window-settings.c */
 void                ms_window_settings_init (MsWindow *self);

@@ -6,12 +6,12 @@
 
 #include "ms-device.h"
 #include "ms-link.h"
-#include "ms-teaching.h"
 #include "ms-window-private.h"
 
 /* The worlds on screen: the players (one per world, two in compare mode)
- * or the free worlds, built again when a choice changes; the scenario menu
- * and the link preset applied to every device. */
+ * or the free worlds, built again when a choice changes, and the link
+ * preset applied to every device. (The scenario menu is in
+ * ms-window-menus.c.) */
 
 void
 ms_window_show_worlds (MsWindow *self)
@@ -229,53 +229,6 @@ ms_window_load_first_scenario (MsWindow *self)
         ms_window_set_error (self, error);
     }
   ms_window_load_scenario (self, scenario);
-}
-
-void
-ms_window_build_scenario_menu (MsWindow *self)
-{
-  g_auto(GStrv) ids = ms_scenario_list_builtin ();
-  g_autoptr(GHashTable) topics = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(MsScenario) scenario = ms_scenario_load (ids[i], &error);
-      const char * const *teaching;
-      const char *topic = NULL;
-      GMenu *submenu;
-      g_autoptr(GMenuItem) item = NULL;
-
-      if (scenario == NULL)
-        {
-          g_warning ("%s", error->message);
-          continue;
-        }
-      teaching = ms_scenario_get_teaching_ids (scenario);
-      if (teaching != NULL && teaching[0] != NULL)
-        topic = ms_teaching_topic (teaching[0]);
-      if (topic == NULL)
-        topic = _("More");
-      submenu = g_hash_table_lookup (topics, topic);
-      if (submenu == NULL)
-        {
-          submenu = g_menu_new ();
-          g_hash_table_insert (topics, (gpointer) topic, submenu);
-          g_ptr_array_add (order, (gpointer) topic);
-        }
-      item = g_menu_item_new (ms_scenario_get_title (scenario), NULL);
-      g_menu_item_set_action_and_target (item, "win.load-scenario", "s", ids[i]);
-      g_menu_append_item (submenu, item);
-    }
-
-  for (guint i = 0; i < order->len; i++)
-    {
-      GMenu *submenu = g_hash_table_lookup (topics, g_ptr_array_index (order, i));
-
-      g_menu_append_submenu (self->builtin_section, g_ptr_array_index (order, i), G_MENU_MODEL (submenu));
-      g_object_unref (submenu);
-    }
 }
 
 void

@@ -391,6 +391,11 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, transcript_box);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, transcript_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, builtin_section);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, scenario_menu);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, step_mode_menu);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, link_menu);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, speed_menu);
 
   gtk_widget_class_install_property_action (widget_class, "win.playing", "playing");
   gtk_widget_class_install_property_action (widget_class, "win.compare", "compare");
@@ -438,7 +443,8 @@ ms_window_init (MsWindow *self)
 
   self->protocols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->transcript_view, "entry-selected", G_CALLBACK (ms_window_on_entry_selected), self, G_CONNECT_SWAPPED);
-  ms_window_build_scenario_menu (self);
+  ms_window_init_menus (self);
+  ms_window_init_help_overlay (self);
   ms_window_load_first_scenario (self);
 
   update_speed (self);
