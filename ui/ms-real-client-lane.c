@@ -70,7 +70,11 @@ update_card (MsRealClientLane *self)
   if (open)
     g_string_append (status, _("connected"));
   else
-    g_string_append_printf (status, _("disconnected: %s"), ms_live_client_get_close_reason (client));
+    {
+      g_autofree char *why = ms_phrase_to_display (ms_live_client_get_close_reason (client));
+
+      g_string_append_printf (status, _("disconnected: %s"), why);
+    }
   if (ms_live_client_get_user (client) != NULL)
     g_string_append_printf (status, _(" · logged in as %s"), ms_live_client_get_user (client));
   if (open)

@@ -274,7 +274,7 @@ ms_imap_client_handle_untagged (MsImapClient         *self,
         {
           self->new_mail_pending = TRUE;
           if (self->state == MS_IMAP_CLIENT_STATE_IDLE)
-            ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "pushed",
+            ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), NC_ ("transcript", "pushed"),
                                                   ms_phrase_new (NC_ ("transcript", "the server pushed news of new "
                                                                       "mail during IDLE")));
           ms_imap_client_send_next (self);
@@ -312,7 +312,7 @@ after_select (MsImapClient  *self,
     {
       GList *l = self->queue->head;
 
-      ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "uidvalidity-changed",
+      ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), NC_ ("transcript", "uidvalidity-changed"),
                                             ms_phrase_new (NC_ ("transcript", "UIDVALIDITY of %s changed from %u "
                                                                 "to %u: the cached copies are no longer valid and "
                                                                 "are thrown away"),

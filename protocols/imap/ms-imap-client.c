@@ -28,16 +28,16 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MsImapClient, ms_imap_client, G_TYPE_OBJECT,
 
 static const char *state_names[] = {
   [MS_IMAP_CLIENT_STATE_OFFLINE]           = "offline",
-  [MS_IMAP_CLIENT_STATE_CONNECTING]        = "connecting",
-  [MS_IMAP_CLIENT_STATE_GREETING]          = "greeting",
-  [MS_IMAP_CLIENT_STATE_NOT_AUTHENTICATED] = "not-authenticated",
-  [MS_IMAP_CLIENT_STATE_TLS_HANDSHAKE]     = "tls-handshake",
-  [MS_IMAP_CLIENT_STATE_AUTHENTICATED]     = "authenticated",
-  [MS_IMAP_CLIENT_STATE_SELECTED]          = "selected",
-  [MS_IMAP_CLIENT_STATE_BUSY]              = "busy",
+  [MS_IMAP_CLIENT_STATE_CONNECTING]        = NC_ ("transcript", "connecting"),
+  [MS_IMAP_CLIENT_STATE_GREETING]          = NC_ ("transcript", "greeting"),
+  [MS_IMAP_CLIENT_STATE_NOT_AUTHENTICATED] = NC_ ("transcript", "not-authenticated"),
+  [MS_IMAP_CLIENT_STATE_TLS_HANDSHAKE]     = NC_ ("transcript", "tls-handshake"),
+  [MS_IMAP_CLIENT_STATE_AUTHENTICATED]     = NC_ ("transcript", "authenticated"),
+  [MS_IMAP_CLIENT_STATE_SELECTED]          = NC_ ("transcript", "selected"),
+  [MS_IMAP_CLIENT_STATE_BUSY]              = NC_ ("transcript", "busy"),
   [MS_IMAP_CLIENT_STATE_IDLE]              = "idle",
   [MS_IMAP_CLIENT_STATE_LOGOUT]            = "logout",
-  [MS_IMAP_CLIENT_STATE_CLOSING]           = "closing",
+  [MS_IMAP_CLIENT_STATE_CLOSING]           = NC_ ("transcript", "closing"),
 };
 
 const char *

@@ -4,6 +4,8 @@
 #define G_LOG_DOMAIN "ms-imap"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ms-imap-server-session-private.h"
 
 void
@@ -24,7 +26,7 @@ ms_imap_cmd_idle (MsImapServerSession *self,
   self->pending->name = g_strdup (cmd->name);
   self->mode = MS_IMAP_INPUT_IDLE;
   ms_imap_session_continuation (self, "idling");
-  ms_imap_session_notice (self, "idle-start", NULL);
+  ms_imap_session_notice (self, NC_ ("transcript", "idle-start"), NULL);
 }
 
 void
@@ -34,7 +36,7 @@ ms_imap_cmd_idle_line (MsImapServerSession *self,
   g_autoptr(MsImapCommand) cmd = g_steal_pointer (&self->pending);
 
   g_assert (cmd != NULL);
-  ms_imap_session_notice (self, "idle-done", NULL);
+  ms_imap_session_notice (self, NC_ ("transcript", "idle-done"), NULL);
   self->cur_expunge_ok = TRUE;
   if (g_ascii_strcasecmp (line, "DONE") != 0)
     {

@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "ms-imap"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-imap-server-session-private.h"
@@ -30,19 +32,19 @@ try_login (MsImapServerSession *self,
 
   if (account == NULL || !ms_account_check_password (account, password))
     {
-      ms_imap_session_notice (self, "login-failed", user);
+      ms_imap_session_notice (self, NC_ ("transcript", "login-failed"), user);
       self->hold_ms = MS_IMAP_FAILED_LOGIN_HOLD_MS;
       ms_imap_session_done (self, cmd, "NO", "[AUTHENTICATIONFAILED] Authentication failed.");
       return;
     }
   if (!ms_account_open_session (account))
     {
-      ms_imap_session_notice (self, "too-many-sessions", user);
+      ms_imap_session_notice (self, NC_ ("transcript", "too-many-sessions"), user);
       ms_imap_session_done (self, cmd, "NO", "[LIMIT] Too many sessions for %s; log out of one first.", user);
       return;
     }
   g_set_object (&self->account, account);
-  ms_imap_session_notice (self, "login", user);
+  ms_imap_session_notice (self, NC_ ("transcript", "login"), user);
   ms_imap_session_set_state (self, MS_IMAP_STATE_AUTHENTICATED);
   {
     g_autofree char *caps = ms_imap_session_capabilities (self);

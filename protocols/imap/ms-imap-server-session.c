@@ -142,7 +142,7 @@ say_bye (MsImapServerSession *self,
 static void
 too_many_errors (MsImapServerSession *self)
 {
-  say_bye (self, "Too many invalid commands.", "too-many-errors");
+  say_bye (self, "Too many invalid commands.", NC_ ("transcript", "too-many-errors"));
 }
 
 static void
@@ -219,7 +219,7 @@ parser_error (MsImapServerSession *self)
                                            code ? "[" : "", code ? code : "", code ? "] " : "",
                                            error);
 
-  ms_imap_session_emit (self, MS_PROTOCOL_EVENT_NOTICE, "bad-input", tag, error);
+  ms_imap_session_emit (self, MS_PROTOCOL_EVENT_NOTICE, NC_ ("transcript", "bad-input"), tag, error);
   ms_imap_session_send_line (self, line);
   self->n_bad++;
   if (ms_imap_parser_get_error_fatal (self->parser))
@@ -348,7 +348,7 @@ ms_imap_server_session_feed (MsServerSession *session,
       if (self->unread->len + len > MS_LIMIT_IMAP_PENDING_INPUT)
         {
           ms_imap_session_drop_suspended (self);
-          say_bye (self, "Too much input without reading the answers.", "too-much-input");
+          say_bye (self, "Too much input without reading the answers.", NC_ ("transcript", "too-much-input"));
           return;
         }
       g_byte_array_append (self->unread, data, len);
@@ -502,7 +502,7 @@ ms_imap_server_session_connection_lost (MsServerSession *session)
 
   if (self->finished)
     return;
-  ms_imap_session_notice (self, "connection-lost", NULL);
+  ms_imap_session_notice (self, NC_ ("transcript", "connection-lost"), NULL);
   ms_imap_view_close (self);
   ms_imap_session_set_state (self, MS_IMAP_STATE_LOGOUT);
   self->mode = MS_IMAP_INPUT_DISCARD;

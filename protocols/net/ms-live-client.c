@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-live"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-chunk-decoder.h"
@@ -26,8 +28,8 @@ struct _MsLiveClient
   char           *name;
   char           *program;
   char           *user;
-  char           *close_reason;
-  char           *shutdown_why;  /* set by ms_live_client_shutdown() */
+  MsPhrase       *close_reason;
+  const char     *shutdown_why;  /* a msgid, set by ms_live_client_shutdown() */
   guint           start_timeout;
   gboolean        open;
   gboolean        started;
@@ -64,16 +66,6 @@ add_entry (MsLiveClient      *self,
     ms_world_add_external_entry (self->world, entry);
   g_signal_emit (self, signals[ENTRY_ADDED], 0, entry);
   g_object_unref (entry);
-}
-
-static void
-add_text (MsLiveClient     *self,
-          MsTranscriptKind  kind,
-          const char       *text)
-{
-  add_entry (self, ms_transcript_entry_new_text (kind, self->name, ms_connection_get_protocol (self->connection),
-                                                 MS_LIVE_CLIENT_CONNECTION_BASE + ms_connection_get_id (self->connection),
-                                                 text));
 }
 
 static void
@@ -137,12 +129,14 @@ on_tls_established (MsConnection *connection,
                     MsLiveClient *self)
 {
   MsTlsFilter *filter = ms_connection_get_tls_filter (connection);
-  g_autofree char *text = g_strdup_printf ("TLS is up: %s, %s; from now on only TLS records cross the wire",
-                                           ms_tls_filter_get_version_name (filter),
-                                           ms_tls_filter_get_cipher_name (filter));
+  MsPhrase *notice = ms_phrase_list_new ("; ");
 
+  ms_phrase_list_append (notice, ms_phrase_new (NC_ ("transcript", "TLS is up: %s, %s"),
+                                                ms_phrase_text (ms_tls_filter_get_version_name (filter)),
+                                                ms_phrase_text (ms_tls_filter_get_cipher_name (filter))));
+  ms_phrase_list_append (notice, ms_phrase_new (NC_ ("transcript", "from now on only TLS records cross the wire")));
   self->tls = TRUE;
-  add_text (self, MS_TRANSCRIPT_NOTICE, text);
+  add_phrase (self, MS_TRANSCRIPT_NOTICE, notice);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS]);
 }
 
@@ -151,7 +145,7 @@ on_closed (MsConnection *connection,
            int           reason,
            MsLiveClient *self)
 {
-  g_autofree char *text = NULL;
+  const char *why;
 
   if (!self->open)
     return;
@@ -159,21 +153,23 @@ on_closed (MsConnection *connection,
   switch ((MsConnectionCloseReason) reason)
     {
     case MS_CONNECTION_CLOSED_FINISHED:
-      self->close_reason = g_strdup ("the session ended (QUIT or LOGOUT)");
+      why = NC_ ("transcript", "the session ended (QUIT or LOGOUT)");
       break;
     case MS_CONNECTION_CLOSED_LOST:
-      self->close_reason = g_strdup ("the client closed the connection");
+      why = NC_ ("transcript", "the client closed the connection");
       break;
     case MS_CONNECTION_CLOSED_TIMEOUT:
-      self->close_reason = g_strdup ("the client was inactive too long");
+      why = NC_ ("transcript", "the client was inactive too long");
       break;
     case MS_CONNECTION_CLOSED_SHUTDOWN:
     default:
-      self->close_reason = g_strdup (self->shutdown_why ? self->shutdown_why : "the server closed the connection");
+      why = self->shutdown_why ? self->shutdown_why : NC_ ("transcript", "the server closed the connection");
       break;
     }
-  text = g_strdup_printf ("disconnected: %s", self->close_reason);
-  add_text (self, MS_TRANSCRIPT_NOTICE, text);
+  g_clear_pointer (&self->close_reason, ms_phrase_unref);
+  self->close_reason = ms_phrase_new (why);
+  add_phrase (self, MS_TRANSCRIPT_NOTICE,
+              ms_phrase_new (NC_ ("transcript", "disconnected: %s"), ms_phrase_ref (self->close_reason)));
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->start_timeout, g_source_remove);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN]);
@@ -245,8 +241,7 @@ ms_live_client_finalize (GObject *object)
   g_free (self->name);
   g_free (self->program);
   g_free (self->user);
-  g_free (self->close_reason);
-  g_free (self->shutdown_why);
+  g_clear_pointer (&self->close_reason, ms_phrase_unref);
 
   G_OBJECT_CLASS (ms_live_client_parent_class)->finalize (object);
 }
@@ -334,7 +329,6 @@ ms_live_client_new (MsConnection *connection,
                     MsWorld      *world)
 {
   MsLiveClient *self;
-  g_autofree char *text = NULL;
   guint16 client_port;
 
   g_return_val_if_fail (MS_IS_CONNECTION (connection), NULL);
@@ -358,9 +352,9 @@ ms_live_client_new (MsConnection *connection,
   g_signal_connect_object (ms_connection_get_session (connection), "protocol-event::notice",
                            G_CALLBACK (on_session_event), self, 0);
 
-  text = g_strdup_printf ("%s connects from %s to port %u", self->name,
-                          ms_connection_get_peer (connection), server_port);
-  add_text (self, MS_TRANSCRIPT_NOTICE, text);
+  add_phrase (self, MS_TRANSCRIPT_NOTICE,
+              ms_phrase_new (NC_ ("transcript", "%s connects from %s to port %u"), ms_phrase_text (self->name),
+                             ms_phrase_text (ms_connection_get_peer (connection)), ms_phrase_uint (server_port)));
 
   /* The client waits for its greeting meanwhile, so it is still there to
    * be found; a slow look-up (a busy machine) gives up after a while. */
@@ -432,7 +426,7 @@ ms_live_client_get_open (MsLiveClient *self)
   return self->open;
 }
 
-const char *
+const MsPhrase *
 ms_live_client_get_close_reason (MsLiveClient *self)
 {
   g_return_val_if_fail (MS_IS_LIVE_CLIENT (self), NULL);
@@ -468,7 +462,6 @@ ms_live_client_shutdown (MsLiveClient *self,
 
   if (!self->open || self->connection == NULL)
     return;
-  g_free (self->shutdown_why);
-  self->shutdown_why = g_strdup (why);
+  self->shutdown_why = why;
   ms_connection_shutdown (self->connection);
 }

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 #include "ms-connection.h"
+#include "ms-phrase.h"
 #include "ms-transcript-entry.h"
 #include "ms-world.h"
 
@@ -47,13 +48,15 @@ const char   *ms_live_client_get_program    (MsLiveClient *self);
 /* The account it logged in to, or NULL (notify::user). */
 const char   *ms_live_client_get_user       (MsLiveClient *self);
 gboolean      ms_live_client_get_open       (MsLiveClient *self);
-/* Why it closed ("the client closed the connection"), or NULL while open. */
-const char   *ms_live_client_get_close_reason (MsLiveClient *self);
+/* Why it closed ("the client closed the connection"), or NULL while open:
+ * a phrase, to be shown with ms_phrase_to_display(). */
+const MsPhrase *ms_live_client_get_close_reason (MsLiveClient *self);
 /* Whether TLS protects it (implicit TLS, or after STLS/STARTTLS). */
 gboolean      ms_live_client_get_tls        (MsLiveClient *self);
 guint64       ms_live_client_get_bytes_up   (MsLiveClient *self);
 guint64       ms_live_client_get_bytes_down (MsLiveClient *self);
-/* Closes it from the server's side, recording @why. */
+/* Closes it from the server's side, recording @why: a sentence's msgid, a
+ * literal marked NC_ ("transcript", …). */
 void          ms_live_client_shutdown       (MsLiveClient *self,
                                              const char   *why);
 

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-live"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-imap-server-session.h"
@@ -301,8 +303,8 @@ ms_live_server_set_world (MsLiveServer *self,
 
   if (self->world == world)
     return;
-  close_clients (self, "the world on screen was rebuilt (step back, restart or another scenario), "
-                       "so the mailbox this connection used is gone; connect again");
+  close_clients (self, NC_ ("transcript", "the world on screen was rebuilt (step back, restart or another "
+                                          "scenario), so the mailbox this connection used is gone; connect again"));
   /* Without a world the listeners keep the last one rather than refuse. */
   if (world != NULL)
     g_set_object (&self->world, world);
@@ -360,7 +362,7 @@ ms_live_server_stop (MsLiveServer *self)
   if (!self->running)
     return;
   self->running = FALSE;
-  close_clients (self, "the real-clients switch was turned off");
+  close_clients (self, NC_ ("transcript", "the real-clients switch was turned off"));
   for (guint i = 0; i < MS_LIVE_SERVER_N_LISTENERS; i++)
     close_slot (&self->slots[i]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);

@@ -36,7 +36,7 @@ login_failed (MsPop3ServerSession *self,
 
   self->auth_failures++;
   self->hold_ms = MIN (MS_LIMIT_POP3_AUTH_DELAY_MS << shift, MS_LIMIT_POP3_AUTH_DELAY_MAX_MS);
-  ms_pop3_session_notice (self, "login-failed", text);
+  ms_pop3_session_notice (self, NC_ ("transcript", "login-failed"), text);
 
   g_free (self->held_response);
   if (self->auth_failures >= MS_LIMIT_POP3_AUTH_FAILURES)
@@ -54,7 +54,7 @@ enter_transaction (MsPop3ServerSession *self,
 
   if (!ms_account_lock_maildrop (account, self))
     {
-      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "in-use",
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", NC_ ("transcript", "in-use"),
                                             ms_phrase_new (NC_ ("transcript", "%s: the maildrop is locked by "
                                                                 "another POP3 session"),
                                                            ms_phrase_text (ms_account_get_name (account))));
@@ -66,7 +66,7 @@ enter_transaction (MsPop3ServerSession *self,
   if (!ms_account_open_session (account))
     {
       ms_account_unlock_maildrop (account, self);
-      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "in-use",
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", NC_ ("transcript", "in-use"),
                                             ms_phrase_new (NC_ ("transcript", "%s: too many sessions"),
                                                            ms_phrase_text (ms_account_get_name (account))));
       ms_pop3_session_reply (self, FALSE, "[IN-USE] Too many sessions for %s; try again when one has ended",
@@ -94,7 +94,7 @@ enter_transaction (MsPop3ServerSession *self,
     }
 
   ms_pop3_session_set_state (self, MS_POP3_STATE_TRANSACTION);
-  ms_pop3_session_notice (self, "login", self->user);
+  ms_pop3_session_notice (self, NC_ ("transcript", "login"), self->user);
   g_object_notify (G_OBJECT (self), "user");
   ms_pop3_session_reply (self, TRUE, "Logged in as %s: %u message%s (%" G_GUINT64_FORMAT " octets)",
                          self->user, n, n == 1 ? "" : "s", octets);

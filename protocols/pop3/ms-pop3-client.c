@@ -32,11 +32,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MsPop3Client, ms_pop3_client, G_TYPE_OBJECT,
 
 static const char *state_names[] = {
   [MS_POP3_CLIENT_STATE_OFFLINE]       = "offline",
-  [MS_POP3_CLIENT_STATE_CONNECTING]    = "connecting",
-  [MS_POP3_CLIENT_STATE_GREETING]      = "greeting",
+  [MS_POP3_CLIENT_STATE_CONNECTING]    = NC_ ("transcript", "connecting"),
+  [MS_POP3_CLIENT_STATE_GREETING]      = NC_ ("transcript", "greeting"),
   [MS_POP3_CLIENT_STATE_CAPA]          = "capa",
   [MS_POP3_CLIENT_STATE_STLS]          = "stls",
-  [MS_POP3_CLIENT_STATE_TLS_HANDSHAKE] = "tls-handshake",
+  [MS_POP3_CLIENT_STATE_TLS_HANDSHAKE] = NC_ ("transcript", "tls-handshake"),
   [MS_POP3_CLIENT_STATE_USER]          = "user",
   [MS_POP3_CLIENT_STATE_PASS]          = "pass",
   [MS_POP3_CLIENT_STATE_STAT]          = "stat",
@@ -45,7 +45,7 @@ static const char *state_names[] = {
   [MS_POP3_CLIENT_STATE_DELE]          = "dele",
   [MS_POP3_CLIENT_STATE_RSET]          = "rset",
   [MS_POP3_CLIENT_STATE_QUIT]          = "quit",
-  [MS_POP3_CLIENT_STATE_CLOSING]       = "closing",
+  [MS_POP3_CLIENT_STATE_CLOSING]       = NC_ ("transcript", "closing"),
 };
 
 const char *
@@ -204,7 +204,8 @@ void
 ms_pop3_client_protocol_error (MsPop3Client *self,
                                const char   *why)
 {
-  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "protocol-error", ms_phrase_new (why));
+  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), NC_ ("transcript", "protocol-error"),
+                                        ms_phrase_new (why));
   ms_pop3_client_note_failure (self, ms_phrase_new (why));
   g_byte_array_set_size (self->in, 0);
   ms_pop3_client_set_state (self, MS_POP3_CLIENT_STATE_CLOSING);
@@ -555,7 +556,7 @@ ms_pop3_client_stop (MsPop3Client *self)
     return FALSE;
   /* A command is always in flight here; its answer comes first. */
   self->stopping = TRUE;
-  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), "stop",
+  ms_client_session_emit_notice_phrase (MS_CLIENT_SESSION (self), NC_ ("transcript", "stop"),
                                         ms_phrase_new (NC_ ("transcript", "the user pressed Stop: the client "
                                                             "finishes the command in progress, then stops")));
   return TRUE;

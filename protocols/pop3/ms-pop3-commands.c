@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "ms-pop3"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-pop3-server-session-private.h"
@@ -176,7 +178,7 @@ cmd_quit (MsPop3ServerSession *self,
 
   if (uids->len > 0 && ms_mailbox_get_uidvalidity (self->inbox) != self->uidvalidity)
     {
-      ms_pop3_session_notice (self, "expunged", "0");
+      ms_pop3_session_notice (self, NC_ ("transcript", "expunged"), "0");
       ms_pop3_session_reply (self, FALSE, "[SYS/PERM] The maildrop was replaced during the session; "
                              "no messages were deleted");
       ms_pop3_session_finish (self);
@@ -187,7 +189,7 @@ cmd_quit (MsPop3ServerSession *self,
    * 3206: SYS/TEMP, a problem on the server that may pass). */
   if (uids->len > 0 && !ms_store_check_persist (self->store, &error))
     {
-      ms_pop3_session_notice (self, "expunged", "0");
+      ms_pop3_session_notice (self, NC_ ("transcript", "expunged"), "0");
       ms_pop3_session_reply (self, FALSE, "[SYS/TEMP] No messages were deleted: %s; try again later",
                              ms_store_describe_persist_error (error));
       ms_pop3_session_finish (self);
@@ -196,7 +198,7 @@ cmd_quit (MsPop3ServerSession *self,
   failures = ms_store_get_persist_failures (self->store);
   removed = uids->len ? ms_mailbox_expunge_uids (self->inbox, (const guint32 *) uids->data, uids->len) : 0;
   notice = g_strdup_printf ("%u", removed);
-  ms_pop3_session_notice (self, "expunged", notice);
+  ms_pop3_session_notice (self, NC_ ("transcript", "expunged"), notice);
   if (ms_store_get_persist_failures (self->store) != failures)
     {
       /* The removal could not be written, so it was not made (the store

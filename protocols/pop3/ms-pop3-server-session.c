@@ -454,7 +454,7 @@ ms_pop3_server_session_connection_lost (MsServerSession *session)
 
   if (self->state == MS_POP3_STATE_TRANSACTION && marked > 0)
     {
-      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "connection-lost",
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", NC_ ("transcript", "connection-lost"),
                                             ms_phrase_new_plural (MS_NP ("transcript",
                                                                          "connection lost before QUIT: %u message "
                                                                          "marked for deletion stay on the server",
@@ -468,7 +468,8 @@ ms_pop3_server_session_connection_lost (MsServerSession *session)
 
       ms_phrase_list_append (what, ms_phrase_new (NC_ ("transcript", "connection lost")));
       ms_phrase_list_append (what, ms_phrase_new (NC_ ("transcript", "nothing was removed")));
-      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", "connection-lost", what);
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "pop3", NC_ ("transcript", "connection-lost"),
+                                            what);
     }
 
   ms_pop3_session_finish (self);

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include "ms-clock.h"
-#include "ms-transcript-display.h"
 #include "ms-transcript-entry-private.h"
 
 G_DEFINE_FINAL_TYPE (MsTranscriptEntry, ms_transcript_entry, G_TYPE_OBJECT)
@@ -144,26 +143,6 @@ ms_transcript_entry_new_chunk (const char  *device,
 }
 
 MsTranscriptEntry *
-ms_transcript_entry_new_text (MsTranscriptKind  kind,
-                              const char       *device,
-                              const char       *protocol,
-                              guint             connection,
-                              const char       *text)
-{
-  MsTranscriptEntry *self;
-
-  g_return_val_if_fail (kind == MS_TRANSCRIPT_NOTICE || kind == MS_TRANSCRIPT_STATE, NULL);
-
-  self = ms_transcript_entry_new (kind);
-  self->device = g_strdup (device);
-  self->protocol = g_strdup (protocol);
-  self->connection = connection;
-  self->text = g_strdup (text);
-  self->real_time_us = g_get_real_time ();
-  return self;
-}
-
-MsTranscriptEntry *
 ms_transcript_entry_new_phrase (MsTranscriptKind  kind,
                                 const char       *device,
                                 const char       *protocol,
@@ -218,17 +197,15 @@ ms_transcript_entry_get_display_text (MsTranscriptEntry *self)
 
   g_return_val_if_fail (MS_IS_TRANSCRIPT_ENTRY (self), NULL);
 
-  if (self->text == NULL ||
-      (self->kind != MS_TRANSCRIPT_NOTICE && self->kind != MS_TRANSCRIPT_STATE))
+  /* A notice or state line written as text (a test's, a teacher's) is
+   * shown as written. */
+  if (self->phrase == NULL)
     return self->text;
   text = g_atomic_pointer_get (&self->display_text);
   if (text != NULL)
     return text;
-  /* Entries are shared with export threads: whoever comes second frees.
-   * An entry written as a phrase is translated from its parts; the lines
-   * not yet written that way still go through the phrase matcher. */
-  text = self->phrase != NULL ? ms_phrase_to_display (self->phrase)
-                              : ms_transcript_display_translate (self->text);
+  /* Entries are shared with export threads: whoever comes second frees. */
+  text = ms_phrase_to_display (self->phrase);
   if (!g_atomic_pointer_compare_and_exchange (&self->display_text, NULL, text))
     {
       g_free (text);

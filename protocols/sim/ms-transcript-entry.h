@@ -74,8 +74,7 @@ const char       *ms_transcript_kind_to_string          (MsTranscriptKind   kind
 /* For what happens outside a simulated world (a real client's connection,
  * net/ms-live-client.c): the times and the step are left at 0 for
  * ms_world_add_external_entry() to fill in. A chunk takes @lines (from
- * MsChunkDecoder); a notice or a state change is one line of @text, or
- * one @phrase (taken over). */
+ * MsChunkDecoder); a notice or a state change is one @phrase (taken over). */
 MsTranscriptEntry *ms_transcript_entry_new_chunk  (const char   *device,
                                                    const char   *protocol,
                                                    guint         connection,
@@ -86,11 +85,6 @@ MsTranscriptEntry *ms_transcript_entry_new_chunk  (const char   *device,
                                                    GStrv         lines,
                                                    const char   *command,
                                                    gboolean      encrypted);
-MsTranscriptEntry *ms_transcript_entry_new_text   (MsTranscriptKind kind,
-                                                   const char   *device,
-                                                   const char   *protocol,
-                                                   guint         connection,
-                                                   const char   *text);
 MsTranscriptEntry *ms_transcript_entry_new_phrase (MsTranscriptKind kind,
                                                    const char   *device,
                                                    const char   *protocol,

@@ -471,20 +471,6 @@ ms_world_narrate (MsWorld            *self,
 }
 
 void
-ms_world_add_notice (MsWorld    *self,
-                     const char *device,
-                     const char *text)
-{
-  MsTranscriptEntry *entry;
-
-  g_return_if_fail (MS_IS_WORLD (self));
-
-  entry = ms_world_new_entry (self, MS_TRANSCRIPT_NOTICE, NULL, device);
-  entry->text = g_strdup (text);
-  ms_world_add_entry (self, entry);
-}
-
-void
 ms_world_add_notice_phrase (MsWorld    *self,
                             const char *device,
                             MsPhrase   *phrase)

@@ -89,10 +89,8 @@ void          ms_world_narrate           (MsWorld            *self,
                                           const char         *text,
                                           const char * const *teaching_ids,
                                           const char * const *myth_ids);
-void          ms_world_add_notice        (MsWorld     *self,
-                                          const char  *device,
-                                          const char  *text);
-/* A notice written as a phrase (ms-phrase.h), taken over. */
+/* A notice: what it says as a phrase (ms-phrase.h), taken over, so that
+ * it can be shown in the reader's language. */
 void          ms_world_add_notice_phrase (MsWorld     *self,
                                           const char  *device,
                                           MsPhrase    *phrase);

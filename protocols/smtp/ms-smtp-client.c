@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ms-smtp-client"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ms-smtp-client.h"
@@ -42,19 +44,19 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (MsSmtpClient, ms_smtp_client, G_TYPE_OBJECT)
 
 static const char *state_names[] = {
-  [MS_SMTP_CLIENT_STATE_CONNECTING]    = "connecting",
-  [MS_SMTP_CLIENT_STATE_GREETING]      = "greeting",
+  [MS_SMTP_CLIENT_STATE_CONNECTING]    = NC_ ("transcript", "connecting"),
+  [MS_SMTP_CLIENT_STATE_GREETING]      = NC_ ("transcript", "greeting"),
   [MS_SMTP_CLIENT_STATE_EHLO]          = "ehlo",
   [MS_SMTP_CLIENT_STATE_STARTTLS]      = "starttls",
-  [MS_SMTP_CLIENT_STATE_TLS_HANDSHAKE] = "tls-handshake",
+  [MS_SMTP_CLIENT_STATE_TLS_HANDSHAKE] = NC_ ("transcript", "tls-handshake"),
   [MS_SMTP_CLIENT_STATE_AUTH]          = "auth",
   [MS_SMTP_CLIENT_STATE_MAIL]          = "mail",
   [MS_SMTP_CLIENT_STATE_RCPT]          = "rcpt",
   [MS_SMTP_CLIENT_STATE_DATA]          = "data",
-  [MS_SMTP_CLIENT_STATE_BODY]          = "body",
+  [MS_SMTP_CLIENT_STATE_BODY]          = NC_ ("transcript", "body"),
   [MS_SMTP_CLIENT_STATE_QUIT]          = "quit",
-  [MS_SMTP_CLIENT_STATE_CLOSING]       = "closing",
-  [MS_SMTP_CLIENT_STATE_DONE]          = "done",
+  [MS_SMTP_CLIENT_STATE_CLOSING]       = NC_ ("transcript", "closing"),
+  [MS_SMTP_CLIENT_STATE_DONE]          = NC_ ("transcript", "done"),
 };
 
 const char *
@@ -257,7 +259,7 @@ static void
 protocol_error (MsSmtpClient *self,
                 const char   *why)
 {
-  emit (self, MS_PROTOCOL_EVENT_NOTICE, "protocol-error", why);
+  emit (self, MS_PROTOCOL_EVENT_NOTICE, NC_ ("transcript", "protocol-error"), why);
   if (self->failure == NULL)
     self->failure = g_strdup (why);
   set_state (self, MS_SMTP_CLIENT_STATE_CLOSING);

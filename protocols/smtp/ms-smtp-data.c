@@ -71,7 +71,7 @@ deliver (MsSmtpServerSession *self)
     {
       MsAccount *account = g_ptr_array_index (self->recipients, i);
 
-      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", "delivered",
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", NC_ ("transcript", "delivered"),
                                             ms_phrase_new (NC_ ("transcript", "delivered %u bytes to %s's INBOX"),
                                                            ms_phrase_uint (g_bytes_get_size (bytes)),
                                                            ms_phrase_text (ms_account_get_name (account))));

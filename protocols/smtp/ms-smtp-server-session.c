@@ -18,14 +18,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MsSmtpServerSession, ms_smtp_server_session, G_TY
                                                       ms_smtp_server_session_iface_init))
 
 static const char *state_names[] = {
-  [MS_SMTP_SERVER_STATE_CONNECTED] = "connected",
-  [MS_SMTP_SERVER_STATE_GREETED]   = "greeted",
-  [MS_SMTP_SERVER_STATE_READY]     = "ready",
+  [MS_SMTP_SERVER_STATE_CONNECTED] = NC_ ("transcript", "connected"),
+  [MS_SMTP_SERVER_STATE_GREETED]   = NC_ ("transcript", "greeted"),
+  [MS_SMTP_SERVER_STATE_READY]     = NC_ ("transcript", "ready"),
   [MS_SMTP_SERVER_STATE_MAIL]      = "mail",
   [MS_SMTP_SERVER_STATE_RCPT]      = "rcpt",
   [MS_SMTP_SERVER_STATE_DATA]      = "data",
   [MS_SMTP_SERVER_STATE_TLS]       = "tls",
-  [MS_SMTP_SERVER_STATE_CLOSED]    = "closed",
+  [MS_SMTP_SERVER_STATE_CLOSED]    = NC_ ("transcript", "closed"),
 };
 
 const char *
@@ -98,7 +98,7 @@ ms_smtp_session_bad_command (MsSmtpServerSession *self,
   ms_smtp_session_reply (self, code, text);
   if (++self->n_bad >= MS_SMTP_MAX_BAD_COMMANDS)
     {
-      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", "too-many-errors",
+      ms_server_session_emit_notice_phrase (MS_SERVER_SESSION (self), "smtp", NC_ ("transcript", "too-many-errors"),
                                             ms_phrase_new (NC_ ("transcript", "closing after too many bad commands")));
       ms_smtp_session_reply (self, 421, "4.7.0 Too many errors, closing connection");
       ms_smtp_session_set_state (self, MS_SMTP_SERVER_STATE_CLOSED);

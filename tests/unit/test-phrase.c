@@ -10,7 +10,6 @@
 #include "ms-display-names.h"
 #include "ms-i18n.h"
 #include "ms-phrase.h"
-#include "ms-transcript-display.h"
 #include "ms-transcript-entry.h"
 
 /* A summary as a client builds it: fragments joined by "; ", some with a
@@ -20,9 +19,11 @@ done_notice (const char *device)
 {
   MsPhrase *summary = ms_phrase_list_new ("; ");
 
-  ms_phrase_list_append (summary, ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %u bytes",
-                                                               "downloaded %u messages, %u bytes"),
-                                                        3, ms_phrase_uint (3), ms_phrase_uint (4100)));
+  ms_phrase_list_append (summary, ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %s",
+                                                               "downloaded %u messages, %s"),
+                                                        3, ms_phrase_uint (3),
+                                                        ms_phrase_new (NC_ ("transcript", "%u bytes"),
+                                                                       ms_phrase_uint (4100))));
   ms_phrase_list_append (summary, ms_phrase_new (NC_ ("transcript", "left %u on the server"), ms_phrase_uint (3)));
   return ms_phrase_new (NC_ ("transcript", "%s done: %s"), ms_phrase_device (device), summary);
 }
@@ -31,9 +32,9 @@ static void
 test_english (void)
 {
   g_autoptr(MsPhrase) notice = done_notice ("laptop");
-  g_autoptr(MsPhrase) one = ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %u bytes",
-                                                         "downloaded %u messages, %u bytes"),
-                                                  1, ms_phrase_uint (1), ms_phrase_uint (12));
+  g_autoptr(MsPhrase) one = ms_phrase_new_plural (MS_NP ("transcript", "downloaded %u message, %s",
+                                                         "downloaded %u messages, %s"),
+                                                  1, ms_phrase_uint (1), ms_phrase_text ("12 bytes"));
   g_autoptr(MsPhrase) word = ms_phrase_new (NC_ ("transcript", "server: %s -> %s"),
                                             ms_phrase_word ("greeting"), ms_phrase_word ("authenticated"));
   g_autofree char *english = ms_phrase_to_english (notice);
@@ -93,15 +94,14 @@ test_device_names (void)
 
 /* A subject may say anything: "; " (which joins a summary's fragments) or
  * words that read like a phrase. Inside a phrase it is text and stays as
- * it is; the English line is the same either way. The old display parsed
- * the English line back into phrases and got this wrong. */
+ * it is; the English line is the same either way. (The display used to
+ * parse the English line back into phrases, and tore this one apart.) */
 static void
 test_text_stays_verbatim (void)
 {
   static const char subject[] = "Minutes; left 3 on the server";
   g_autoptr(MsPhrase) detail = ms_phrase_new (NC_ ("transcript", "“%s” is there"), ms_phrase_text (subject));
   g_autoptr(MsTranscriptEntry) entry = NULL;
-  g_autofree char *matched = NULL;
 
   entry = ms_transcript_entry_new_phrase (MS_TRANSCRIPT_NOTICE, "check", NULL, 0,
                                           ms_phrase_new (NC_ ("transcript", "check ok: %s (%s)"),
@@ -113,10 +113,6 @@ test_text_stays_verbatim (void)
   g_assert_cmpstr (ms_transcript_entry_get_display_text (entry), ==,
                    "Prüfung bestanden: server-has \"Minutes; left 3 on the server\" "
                    "(„Minutes; left 3 on the server“ ist da)");
-
-  /* What parsing the English line made of it: the subject torn apart. */
-  matched = ms_transcript_display_translate (ms_transcript_entry_get_text (entry));
-  g_assert_cmpstr (matched, !=, ms_transcript_entry_get_display_text (entry));
 }
 
 int
