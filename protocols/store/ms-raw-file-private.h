@@ -30,6 +30,13 @@ MsRawFile    *ms_raw_file_ref      (MsRawFile       *file);
 void          ms_raw_file_unref    (MsRawFile       *file);
 const char   *ms_raw_file_get_data (MsRawFile       *file,
                                     gsize           *len);
+/* Bytes @offset to @offset + @len of the file, copied to @out with pread()
+ * (not through the mapping; see ms-raw-file.c); FALSE if they are not all
+ * there any more. */
+gboolean      ms_raw_file_read     (MsRawFile       *file,
+                                    gsize            offset,
+                                    guint8          *out,
+                                    gsize            len);
 
 /* The message's bytes with CRLF line ends, exactly span->size of them: a
  * slice of the file when span->crlf and not span->quoted, else a copy with

@@ -220,6 +220,35 @@ copy_lines_into (const MsRawSpan *span,
   return TRUE;
 }
 
+gboolean
+ms_raw_file_read (MsRawFile *file,
+                  gsize      offset,
+                  guint8    *out,
+                  gsize      len)
+{
+  gsize size, done = 0;
+  const char *data = ms_raw_file_get_data (file, &size);
+
+  if (offset > size || len > size - offset)
+    return FALSE;
+  if (file->fd < 0)
+    {
+      memcpy (out, data + offset, len);
+      return TRUE;
+    }
+  while (done < len)
+    {
+      ssize_t n = pread (file->fd, out + done, len - done, offset + done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += n;
+    }
+  return TRUE;
+}
+
 static void
 scratch_free (gpointer scratch)
 {
@@ -240,7 +269,6 @@ read_lines (const MsRawSpan *span,
 {
   const char *data = ms_raw_file_get_data (span->file, NULL);
   GByteArray *scratch;
-  gsize done = 0;
 
   if (span->file->fd < 0 || RAW_SANITIZED)
     return data + span->offset;
@@ -251,17 +279,7 @@ read_lines (const MsRawSpan *span,
       g_private_set (&scratch_key, scratch);
     }
   g_byte_array_set_size (scratch, MAX (want, 1));
-  while (done < want)
-    {
-      ssize_t n = pread (span->file->fd, scratch->data + done, want - done, span->offset + done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return NULL;
-      done += n;
-    }
-  return (const char *) scratch->data;
+  return ms_raw_file_read (span->file, span->offset, scratch->data, want) ? (const char *) scratch->data : NULL;
 }
 
 gsize

@@ -385,8 +385,8 @@ load_mbox_file (MsMailbox   *mailbox,
       close (fd);
       return FALSE;
     }
-  /* Read once from start to end: ask for read-ahead. */
-  madvise (base, st.st_size, MADV_SEQUENTIAL);
+  /* The scan reads the file with read() (ms-store-loader-mbox.c); the
+   * mapping is for the messages read in place later, in any order. */
   mapping = g_new (Mapping, 1);
   mapping->base = base;
   mapping->len = st.st_size;

@@ -600,6 +600,115 @@ test_mbox_search_in_place (void)
   remove_tree (dir);
 }
 
+static gsize
+count_lines (const GString *text)
+{
+  gsize lines = 0;
+
+  for (gsize i = 0; i < text->len; i++)
+    lines += text->str[i] == '\n';
+  return lines;
+}
+
+/* A file is scanned a window of a megabyte at a time (read(), not its
+ * mapping): messages and From_ lines that cross a window's end, and a
+ * message larger than a window, must come out as from one look at the
+ * whole file, and so must the line numbers of errors late in the file. */
+static void
+test_mbox_windows (void)
+{
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "big.mbox", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *filler = g_strnfill (600, 'w');
+  const guint n = 3000;
+  MsMailbox *inbox = new_inbox (&store);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i == n / 3)
+        {
+          /* Larger than a window: 1.5 MB of lines. */
+          g_autoptr(GString) big = g_string_new (NULL);
+          g_autoptr(GString) big_crlf = g_string_new (NULL);
+
+          for (guint k = 0; k < 90000; k++)
+            {
+              g_string_append_printf (big, "%s line %u\n", k % 100 == 0 ? ">From" : "big", k);
+              g_string_append_printf (big_crlf, "%s line %u\r\n", k % 100 == 0 ? "From" : "big", k);
+            }
+          g_string_append_printf (text, "From big Mon Mar  3 10:%02u:00 2025\nSubject: %u\n\n%s\n",
+                                  i % 60, i, big->str);
+          g_ptr_array_add (expected, g_strdup_printf ("Subject: %u\r\n\r\n%s", i, big_crlf->str));
+          continue;
+        }
+      switch (i % 4)
+        {
+        case 0:   /* LF, with a quoted From_ line */
+          g_string_append_printf (text, "From a Mon Mar  3 10:%02u:00 2025\nSubject: %u\n\n%s\n>From here\n\n",
+                                  i % 60, i, filler);
+          g_ptr_array_add (expected, g_strdup_printf ("Subject: %u\r\n\r\n%s\r\nFrom here\r\n", i, filler));
+          break;
+        case 1:   /* CRLF */
+          g_string_append_printf (text, "From b Mon Mar  3 10:%02u:00 2025\r\nSubject: %u\r\n\r\n%s\r\n\r\n",
+                                  i % 60, i, filler);
+          g_ptr_array_add (expected, g_strdup_printf ("Subject: %u\r\n\r\n%s\r\n", i, filler));
+          break;
+        case 2:   /* "From " inside a paragraph: not a new message */
+          g_string_append_printf (text, "From c Mon Mar  3 10:%02u:00 2025\nSubject: %u\n\nx\nFrom inside\n%s\n\n",
+                                  i % 60, i, filler);
+          g_ptr_array_add (expected, g_strdup_printf ("Subject: %u\r\n\r\nx\r\nFrom inside\r\n%s\r\n", i, filler));
+          break;
+        default:  /* mixed line ends */
+          g_string_append_printf (text, "From d Mon Mar  3 10:%02u:00 2025\nSubject: %u\r\n\n%s\n\r\n",
+                                  i % 60, i, filler);
+          g_ptr_array_add (expected, g_strdup_printf ("Subject: %u\r\n\r\n%s\r\n", i, filler));
+          break;
+        }
+    }
+  g_assert_cmpuint (text->len, >, 2 * 1024 * 1024);
+  write_file (dir, "big.mbox", text->str, text->len);
+  g_assert_true (ms_store_loader_load (inbox, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      MsMessage *message = ms_mailbox_get_message (inbox, i);
+      GBytes *raw = ms_message_get_raw (message);
+      const char *want = g_ptr_array_index (expected, i);
+
+      g_assert_cmpmem (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), want, strlen (want));
+      g_assert_cmpint (ms_message_get_internal_date (message) % 3600, ==, (gint64) (i % 60) * 60);
+    }
+
+  /* Errors past the middle name the line a single scan would. */
+  {
+    g_autoptr(GString) cut = g_string_new_len (text->str, text->len);
+    g_autofree char *where = NULL;
+
+    g_string_append (cut, "From z Mon Mar  3 10:00:00 2025\nSubject: cut\n\nno blank line after\n");
+    where = g_strdup_printf ("big.mbox: line %" G_GSIZE_FORMAT ": the last message is not closed", count_lines (cut));
+    write_file (dir, "big.mbox", cut->str, cut->len);
+    assert_load_fails (path, MS_STORE_ERROR_BAD_FILE, where);
+  }
+  {
+    g_autoptr(GString) empty = g_string_new_len (text->str, text->len);
+    g_autofree char *where = NULL;
+
+    g_string_append (empty, "From y Mon Mar  3 10:00:00 2025\n\n");
+    where = g_strdup_printf ("big.mbox: line %" G_GSIZE_FORMAT ": a \"From \" line with no message after it",
+                             count_lines (empty) - 1);
+    g_string_append (empty, "From z Mon Mar  3 10:00:00 2025\nSubject: z\n\nz\n\n");
+    write_file (dir, "big.mbox", empty->str, empty->len);
+    assert_load_fails (path, MS_STORE_ERROR_BAD_FILE, where);
+  }
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
 /* The benchmark generator's output must load, and its planted words must be
  * exactly where its summary says. */
 static void
@@ -667,6 +776,7 @@ main (int    argc,
   g_test_add_func ("/store/loader/mbox/bytes", test_mbox_bytes);
   g_test_add_func ("/store/loader/mbox/lazy-forms", test_mbox_lazy_forms);
   g_test_add_func ("/store/loader/mbox/search-in-place", test_mbox_search_in_place);
+  g_test_add_func ("/store/loader/mbox/windows", test_mbox_windows);
   g_test_add_func ("/store/loader/maildir/flags", test_maildir_flags);
   g_test_add_func ("/store/loader/bad-files", test_bad_files);
   g_test_add_func ("/store/loader/sample", test_sample_mailbox);
