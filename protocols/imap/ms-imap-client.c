@@ -475,6 +475,9 @@ client_begin_action (MsClientSession      *session,
       finish_action (self, TRUE, summary);
       return TRUE;
     }
+  /* The server has the last word: the summary is made again when its
+   * answers are in, so this one is not needed. */
+  g_clear_pointer (&summary, ms_phrase_unref);
   if (!connected)
     {
       queue_setup (self);
