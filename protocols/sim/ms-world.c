@@ -511,16 +511,25 @@ ms_world_format_summary (MsWorld *self,
           for (guint j = 0; j < accounts->len; j++)
             stored += ms_account_get_total_size (g_ptr_array_index (accounts, j));
         }
+      /* The counts that are often 1 take their plural form from the
+       * catalogue, so that neither language reads "1 connections". */
+      g_autofree char *trips = g_strdup_printf (ngettext ("%u round trip", "%u round trips",
+                                                          device->round_trips),
+                                                device->round_trips);
+      g_autofree char *connections = g_strdup_printf (ngettext ("%u connection", "%u connections",
+                                                                device->connections),
+                                                      device->connections);
+
       /* TRANSLATORS: the summary line of one device at the end of a
-       * transcript: name, protocol, link; %llu and %u are counts. */
+       * transcript: name, protocol, link; then "3 round trips" and
+       * "1 connection" (translated on their own); %llu are byte counts. */
       g_string_append_printf (out,
                               _("# %s (%s, %s): %llu bytes from the server, %llu bytes to it, "
-                                "%u round trips, %u connections, busy %s, %llu bytes stored "
-                                "on the device\n"),
+                                "%s, %s, busy %s, %llu bytes stored on the device\n"),
                               ms_device_reader_name (device->name), device->protocol, link,
                               (unsigned long long) device->bytes_down,
-                              (unsigned long long) device->bytes_up, device->round_trips,
-                              device->connections, busy, (unsigned long long) stored);
+                              (unsigned long long) device->bytes_up, trips,
+                              connections, busy, (unsigned long long) stored);
     }
 
   boxes = ms_account_list_mailboxes (self->account);
