@@ -40,8 +40,13 @@ G_BEGIN_DECLS
  * carries a UID, flags, a date and keywords, never message text. */
 #define MS_LIMIT_STATE_LINE          (64u * 1024u)
 
-/* The most keywords one message may carry in the on-disk state. */
+/* The most keywords one message may carry, and the longest keyword. IMAP
+ * STORE and APPEND that would pass them answer NO [LIMIT]. Together they
+ * keep a message's index line (256 keywords of 200 octets and a space
+ * each, 51,456 octets, plus its UID, date, size and digest) inside
+ * MS_LIMIT_STATE_LINE, so that what the server accepts it can read back. */
 #define MS_LIMIT_MESSAGE_KEYWORDS    256u
+#define MS_LIMIT_KEYWORD_LENGTH      200u
 
 /* --- POP3 server sessions ---------------------------------------------- */
 

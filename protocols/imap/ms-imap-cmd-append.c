@@ -31,7 +31,7 @@ ms_imap_cmd_append (MsImapServerSession *self,
     {
       if (!ms_imap_parse_flags (g_ptr_array_index (cmd->args, i), &flags, keywords))
         {
-          ms_imap_session_bad (self, cmd, "Invalid flags.");
+          ms_imap_session_bad (self, cmd, MS_IMAP_INVALID_FLAGS);
           return;
         }
       i++;
@@ -73,9 +73,15 @@ ms_imap_cmd_append (MsImapServerSession *self,
                             ms_mailbox_get_n_messages (mailbox));
       return;
     }
+  g_ptr_array_add (keywords, NULL);
+  if (!ms_mailbox_keywords_fit (NULL, 0, MS_FLAGS_REPLACE, (const char * const *) keywords->pdata))
+    {
+      ms_imap_session_done (self, cmd, "NO", "[LIMIT] A message can have at most %u keywords.",
+                            MS_LIMIT_MESSAGE_KEYWORDS);
+      return;
+    }
   raw = g_bytes_new (message->str, message->len);
   crlf = ms_store_normalize_crlf (raw);
-  g_ptr_array_add (keywords, NULL);
   added = ms_mailbox_append (mailbox, crlf, flags, (const char * const *) keywords->pdata, date, offset);
   if (added == NULL || ms_imap_session_change_lost (self))
     {

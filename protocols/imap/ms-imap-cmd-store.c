@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "ms-limits.h"
 #include "ms-imap-server-session-private.h"
 
 void
@@ -48,7 +49,7 @@ ms_imap_cmd_store (MsImapServerSession *self,
     {
       if (!ms_imap_parse_flags (g_ptr_array_index (cmd->args, 2), &flags, keywords))
         {
-          ms_imap_session_bad (self, cmd, "Invalid flags.");
+          ms_imap_session_bad (self, cmd, MS_IMAP_INVALID_FLAGS);
           return;
         }
     }
@@ -61,7 +62,7 @@ ms_imap_cmd_store (MsImapServerSession *self,
         g_ptr_array_add (flag_args, g_ptr_array_index (cmd->args, i));
       if (!ms_imap_parse_flags (&list, &flags, keywords))
         {
-          ms_imap_session_bad (self, cmd, "Invalid flags.");
+          ms_imap_session_bad (self, cmd, MS_IMAP_INVALID_FLAGS);
           return;
         }
     }
@@ -93,6 +94,15 @@ ms_imap_cmd_store (MsImapServerSession *self,
           continue;
         g_ptr_array_add (live, g_ptr_array_index (self->view, index));
         g_array_append_val (live_indices, index);
+      }
+    if (!ms_mailbox_keywords_fit ((MsMessage * const *) live->pdata, live->len, mode,
+                                  (const char * const *) keywords->pdata))
+      {
+        /* Refused as a whole, like a STORE the journal could not save:
+         * no message of the set changes. */
+        ms_imap_session_done (self, cmd, "NO", "[LIMIT] A message can have at most %u keywords.",
+                              MS_LIMIT_MESSAGE_KEYWORDS);
+        return;
       }
     self->own_change = TRUE;
     ms_mailbox_store_flags_many (self->mailbox, (MsMessage * const *) live->pdata, live->len, mode, flags,

@@ -316,7 +316,11 @@ void      ms_imap_format_flags         (GString             *out,
 char     *ms_imap_session_mailbox_arg  (MsImapServerSession *self,
                                         MsImapCommand       *cmd,
                                         const MsImapArg     *arg);
-/* Parses a list of flags (or one flag); FALSE when one is invalid. */
+/* Parses a list of flags (or one flag); FALSE when one is invalid, and
+ * then the command is answered BAD with this text (200 is
+ * MS_LIMIT_KEYWORD_LENGTH). */
+#define MS_IMAP_INVALID_FLAGS \
+  "Invalid flags: \\Recent or an unknown system flag, or a keyword that is not an atom of 1 to 200 characters."
 gboolean  ms_imap_parse_flags          (const MsImapArg     *arg,
                                         MsFlags             *flags,
                                         GPtrArray           *keywords);

@@ -612,14 +612,54 @@ typedef struct
 {
   MsMessage   *message;
   MsFlags      flags;
-  const char **keywords;   /* interned strings; the array is ours */
+  char       **keywords;   /* copies */
   guint64      modseq;
 } OldFlags;
 
 static void
 old_flags_clear (gpointer data)
 {
-  g_free (((OldFlags *) data)->keywords);
+  g_strfreev (((OldFlags *) data)->keywords);
+}
+
+gboolean
+ms_mailbox_keywords_fit (MsMessage * const  *messages,
+                         guint               n_messages,
+                         MsFlagsMode         mode,
+                         const char * const *keywords)
+{
+  /* Keywords compare without regard to case (RFC 3501 section 2.3.2), so
+   * the set holds them folded. A hash set, not a pairwise comparison: the
+   * command may name thousands of keywords and the set hold many messages. */
+  g_autoptr(GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (mode == MS_FLAGS_REMOVE)
+    return TRUE;
+  for (guint i = 0; keywords && keywords[i]; i++)
+    {
+      g_hash_table_add (added, g_ascii_strdown (keywords[i], -1));
+      if (g_hash_table_size (added) > MS_LIMIT_MESSAGE_KEYWORDS)
+        return FALSE;
+    }
+  if (mode == MS_FLAGS_REPLACE)
+    return TRUE;
+  for (guint m = 0; m < n_messages; m++)
+    {
+      guint n = g_hash_table_size (added);
+
+      /* Most messages have a keyword or two: no need to look closer. */
+      if (messages[m]->keywords == NULL ||
+          n + g_strv_length (messages[m]->keywords) <= MS_LIMIT_MESSAGE_KEYWORDS)
+        continue;
+      for (guint i = 0; messages[m]->keywords && messages[m]->keywords[i]; i++)
+        {
+          g_autofree char *folded = g_ascii_strdown (messages[m]->keywords[i], -1);
+
+          if (!g_hash_table_contains (added, folded) && ++n > MS_LIMIT_MESSAGE_KEYWORDS)
+            return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 gboolean
@@ -662,12 +702,10 @@ ms_mailbox_store_flags_many (MsMailbox          *self,
 
       g_return_val_if_fail (ms_mailbox_lookup_uid (self, message->uid, &index) == message, -1);
       new_flags = combine_flags (message, mode, flags, keywords, new_keywords);
-      if (message->keywords != NULL)
-        was.keywords = g_memdup2 (message->keywords,
-                                  sizeof (char *) * (g_strv_length ((char **) message->keywords) + 1));
+      was.keywords = g_strdupv (message->keywords);
       if (!ms_message_replace_flags (message, new_flags, (const char * const *) new_keywords->pdata))
         {
-          g_free (was.keywords);
+          g_strfreev (was.keywords);
           continue;
         }
       message->modseq = self->highest_modseq + changed->len + 1;
@@ -685,7 +723,7 @@ ms_mailbox_store_flags_many (MsMailbox          *self,
         {
           OldFlags *was = &g_array_index (old, OldFlags, i);
 
-          ms_message_replace_flags (was->message, was->flags, was->keywords);
+          ms_message_replace_flags (was->message, was->flags, (const char * const *) was->keywords);
           was->message->modseq = was->modseq;
         }
       return -1;
@@ -720,7 +758,7 @@ ms_mailbox_replace_raw (MsMailbox *self,
    * holds the old one (a parsed cache, a row in a view) keeps a consistent
    * message, and learns from the signal that it was superseded. */
   message = ms_message_new (uid, raw, old->internal_date, old->tz_offset);
-  ms_message_replace_flags (message, old->flags, old->keywords);
+  ms_message_replace_flags (message, old->flags, (const char * const *) old->keywords);
   message->recent = old->recent;
   message->modseq = ++self->highest_modseq;
   self->total_size = self->total_size - ms_message_get_size (old) + g_bytes_get_size (raw);
@@ -844,7 +882,7 @@ ms_mailbox_transfer (MsMailbox     *self,
       g_ptr_array_add (added, prepare_message (ms_message_new (uid++, ms_message_get_raw (original),
                                                                original->internal_date, original->tz_offset),
                                                self->highest_modseq + added->len, original->flags,
-                                               original->keywords, TRUE));
+                                               (const char * const *) original->keywords, TRUE));
       g_array_append_val (originals, uids[i]);
     }
   if (added->len == 0)

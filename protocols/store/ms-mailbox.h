@@ -113,6 +113,12 @@ int            ms_mailbox_store_flags_many  (MsMailbox          *self,
                                              MsFlagsMode         mode,
                                              MsFlags             flags,
                                              const char * const *keywords);
+/* Whether every one of @messages (none for a new message) would still carry
+ * at most MS_LIMIT_MESSAGE_KEYWORDS keywords after the change. */
+gboolean       ms_mailbox_keywords_fit      (MsMessage * const  *messages,
+                                             guint               n_messages,
+                                             MsFlagsMode         mode,
+                                             const char * const *keywords);
 /* For a client's own copy only: gives the message @uid new content and keeps
  * its UID, place, flags and dates, as when the text of a message whose
  * headers alone were fetched arrives. A server never does this (a message

@@ -20,7 +20,7 @@ struct _MsMessage
   gsize           size;
   GBytes         *raw;         /* atomic; NULL until first asked for when span.file is set */
   MsRawSpan       span;        /* where the bytes are, for a message loaded from a file */
-  const char    **keywords;    /* NULL-terminated, interned, sorted; NULL when none */
+  char          **keywords;    /* NULL-terminated, sorted, ours; NULL when none */
   gpointer        cache;
   GDestroyNotify  cache_destroy;
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ms-message-private.h"
+#include "ms-limits.h"
 
 G_DEFINE_BOXED_TYPE (MsMessage, ms_message, ms_message_ref, ms_message_unref)
 
@@ -73,7 +74,7 @@ ms_message_unref (MsMessage *self)
     self->cache_destroy (self->cache);
   g_clear_pointer (&self->raw, g_bytes_unref);
   g_clear_pointer (&self->span.file, ms_raw_file_unref);
-  g_free (self->keywords);
+  g_strfreev (self->keywords);
   g_free (self);
 }
 
@@ -264,7 +265,10 @@ ms_message_replace_flags (MsMessage          *self,
                           MsFlags             flags,
                           const char * const *keywords)
 {
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  /* Copies, not g_intern_string(): keywords come from clients, and an
+   * interned string lives as long as the process, so a client that keeps
+   * inventing keywords would grow the server without end. */
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new_with_free_func (g_free);
   gboolean changed = FALSE;
   guint n_old = 0;
 
@@ -277,16 +281,23 @@ ms_message_replace_flags (MsMessage          *self,
       changed = TRUE;
     }
 
+  /* Sorted first, then the repeats dropped, rather than each compared
+   * with all before it: a STORE on every message of a big mailbox calls
+   * this once per message. The sort is stable, so of "Foo" and "foo" the
+   * one that came first stays. */
   for (guint i = 0; keywords && keywords[i]; i++)
-    {
-      gboolean dup = FALSE;
-
-      for (guint j = 0; j < sorted->len && !dup; j++)
-        dup = g_ascii_strcasecmp (g_ptr_array_index (sorted, j), keywords[i]) == 0;
-      if (!dup)
-        g_ptr_array_add (sorted, (gpointer) g_intern_string (keywords[i]));
-    }
+    g_ptr_array_add (sorted, g_strdup (keywords[i]));
   g_ptr_array_sort (sorted, compare_keywords);
+  for (guint i = 1; i < sorted->len;)
+    if (compare_keywords (&sorted->pdata[i - 1], &sorted->pdata[i]) == 0)
+      g_ptr_array_remove_index (sorted, i);
+    else
+      i++;
+  /* The protocols refuse what would pass the limit (IMAP answers NO
+   * [LIMIT]); this only keeps a message from ever holding more than the
+   * on-disk state can read back. */
+  if (sorted->len > MS_LIMIT_MESSAGE_KEYWORDS)
+    g_ptr_array_set_size (sorted, MS_LIMIT_MESSAGE_KEYWORDS);
 
   while (self->keywords && self->keywords[n_old])
     n_old++;
@@ -298,11 +309,11 @@ ms_message_replace_flags (MsMessage          *self,
 
   if (changed)
     {
-      g_clear_pointer (&self->keywords, g_free);
+      g_clear_pointer (&self->keywords, g_strfreev);
       if (sorted->len > 0)
         {
           g_ptr_array_add (sorted, NULL);
-          self->keywords = (const char **) g_ptr_array_steal (sorted, NULL);
+          self->keywords = (char **) g_ptr_array_steal (sorted, NULL);
         }
     }
   return changed;
@@ -338,7 +349,7 @@ ms_keyword_is_valid (const char *keyword)
   if (keyword == NULL || keyword[0] == '\0')
     return FALSE;
   len = strlen (keyword);
-  if (len > 255)
+  if (len > MS_LIMIT_KEYWORD_LENGTH)
     return FALSE;
   for (gsize i = 0; i < len; i++)
     {

@@ -328,19 +328,27 @@ parse_number (const char *word,
   return word != NULL && g_ascii_string_to_unsigned (word, 10, 0, max, out, NULL);
 }
 
-static char **
-parse_keywords (char **words,
-                guint  first)
+/* The keywords from words[first] on; FALSE when one is not a keyword the
+ * server could have accepted (an IMAP client would get it back verbatim
+ * inside FLAGS, so a control character or a parenthesis here must not
+ * pass). */
+static gboolean
+parse_keywords (char   **words,
+                guint    first,
+                char  ***keywords)
 {
   guint n = g_strv_length (words);
-  char **keywords;
 
+  *keywords = NULL;
   if (n <= first)
-    return NULL;
-  keywords = g_new0 (char *, n - first + 1);
+    return TRUE;
   for (guint i = first; i < n; i++)
-    keywords[i - first] = g_strdup (words[i]);
-  return keywords;
+    if (!ms_keyword_is_valid (words[i]))
+      return FALSE;
+  *keywords = g_new0 (char *, n - first + 1);
+  for (guint i = first; i < n; i++)
+    (*keywords)[i - first] = g_strdup (words[i]);
+  return TRUE;
 }
 
 static int
@@ -424,12 +432,11 @@ apply_line (MsStateLog *log,
         record->tz_offset = tz;
         record->size = size;
         memcpy (record->digest, w[7], MS_STATE_DIGEST_LEN + 1);
-        if (!parse_flags (w[8], &record->flags))
+        if (!parse_flags (w[8], &record->flags) || !parse_keywords (w, 9, &record->keywords))
           {
             record_free (record);
             return FALSE;
           }
-        record->keywords = parse_keywords (w, 9);
         g_hash_table_replace (by_uid, GUINT_TO_POINTER (record->uid), record);
         return TRUE;
       }
@@ -438,16 +445,17 @@ apply_line (MsStateLog *log,
       {
         MsStateRecord *record;
         MsFlags flags;
+        char **keywords;
 
         if (n < 5 || !parse_number (words[3], G_MAXUINT32, &uid) || !parse_flags (words[4], &flags) ||
             n - 5 > MS_LIMIT_MESSAGE_KEYWORDS)
           return FALSE;
         record = g_hash_table_lookup (by_uid, GUINT_TO_POINTER ((guint) uid));
-        if (record == NULL)
+        if (record == NULL || !parse_keywords (words, 5, &keywords))
           return FALSE;
         record->flags = flags;
         g_strfreev (record->keywords);
-        record->keywords = parse_keywords (words, 5);
+        record->keywords = keywords;
         return TRUE;
       }
 

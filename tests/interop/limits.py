@@ -16,6 +16,11 @@
   after each failure, while a client from another address is greeted first;
 - no password (nor its base64 form in AUTH PLAIN) in stderr or the transcript;
 - --state creates its files 0600 and its folders 0700;
+- keywords: a STORE or APPEND that would give a message more than 256
+  keywords (MS_LIMIT_MESSAGE_KEYWORDS) gets NO [LIMIT] and changes nothing,
+  a keyword over 200 characters is BAD, and what was accepted up to the
+  limit is read back after a restart with --state (a message with 400
+  keywords once made the journal unreadable, so the server would not start);
 - repeated bad commands end an IMAP connection: 20 BAD answers, then
   "* BYE" and the server closes (POP3: tests/interop/pop3_wire.py; SMTP,
   which serve does not offer: tests/unit/test-smtp.c).
@@ -292,6 +297,59 @@ def test_state_permissions():
     print('ok: --state: %d files 0600, %d folders 0700' % (n_files, n_dirs))
 
 
+def keyword_list(first, n):
+    return '(' + ' '.join('kw%d' % i for i in range(first, first + n)) + ')'
+
+
+def test_keyword_limits():
+    folder = temp_dir('ms-limits-keywords-')
+    state = os.path.join(folder, 'state')
+    args = ['--mail', mail, '--imap', '127.0.0.1:0', '--state', state]
+    with Serve(args) as srv:
+        imap = imaplib.IMAP4('127.0.0.1', srv.ports['imap'], timeout=60)
+        imap.login('alice', 'wonderland')
+        imap.select('INBOX')
+        for first in range(0, 256, 64):
+            typ, data = imap.store('1', '+FLAGS.SILENT', keyword_list(first, 64))
+            check(typ == 'OK', 'STORE of keywords %d..%d: %s %r' % (first, first + 63, typ, data))
+        # One more, even among ones it has, passes the limit; the same 256
+        # in another case do not.
+        typ, data = imap.store('1', '+FLAGS.SILENT', '(kw0 kw999)')
+        check(typ == 'NO' and b'[LIMIT]' in data[0], 'keyword 257: want NO [LIMIT], got %s %r' % (typ, data))
+        typ, data = imap.store('1', '+FLAGS.SILENT', keyword_list(0, 256).upper())
+        check(typ == 'OK', 'the same 256 keywords in upper case: %s %r' % (typ, data))
+        # A set is refused as a whole: message 2 does not change either.
+        typ, data = imap.store('1:2', '+FLAGS.SILENT', '(kw999)')
+        check(typ == 'NO' and b'[LIMIT]' in data[0], 'STORE 1:2: want NO [LIMIT], got %s %r' % (typ, data))
+        typ, data = imap.fetch('2', '(FLAGS)')
+        check(b'kw999' not in data[0], 'message 2 changed by a refused STORE: %r' % data[0])
+        typ, data = imap.store('2', 'FLAGS.SILENT', keyword_list(0, 300))
+        check(typ == 'NO' and b'[LIMIT]' in data[0], 'FLAGS with 300: want NO [LIMIT], got %s %r' % (typ, data))
+        typ, data = imap.append('INBOX', keyword_list(0, 257), None, b'Subject: k\r\n\r\nk\r\n')
+        check(typ == 'NO' and b'[LIMIT]' in data[0], 'APPEND with 257: want NO [LIMIT], got %s %r' % (typ, data))
+        try:
+            typ, data = imap.store('2', '+FLAGS.SILENT', '(%s)' % ('k' * 201))
+        except imaplib.IMAP4.error as e:
+            typ, data = 'BAD', [str(e).encode()]
+        check(typ == 'BAD' and b'200' in data[0], 'a keyword of 201 characters: want BAD, got %s %r' % (typ, data))
+        typ, data = imap.store('2', '+FLAGS.SILENT', '(%s)' % ('k' * 200))
+        check(typ == 'OK', 'a keyword of 200 characters: %s %r' % (typ, data))
+        imap.logout()
+    with Serve(args) as srv:
+        imap = imaplib.IMAP4('127.0.0.1', srv.ports['imap'], timeout=60)
+        imap.login('alice', 'wonderland')
+        imap.select('INBOX')
+        typ, data = imap.fetch('1:2', '(FLAGS)')
+        flags = [d for d in data if isinstance(d, bytes)]
+        check(typ == 'OK' and len(flags) == 2, 'FETCH after restart: %s %r' % (typ, data))
+        check(flags[0].count(b' kw') + flags[0].count(b'(kw') == 256,
+              'message 1 came back with %d keywords, want 256' % flags[0].count(b'kw'))
+        check(b'k' * 200 in flags[1], 'message 2 lost its 200-character keyword')
+        imap.logout()
+    print('ok: keywords: 256 per message, then NO [LIMIT] for STORE and APPEND; 201 characters BAD; '
+          'read back after a restart')
+
+
 def test_bad_commands_disconnect():
     with Serve(['--mail', mail, '--imap', '127.0.0.1:0']) as srv:
         sock = connect(srv.ports['imap'])
@@ -318,4 +376,5 @@ test_remote_needs_tls()
 test_address_delay()
 test_no_passwords_in_logs()
 test_state_permissions()
+test_keyword_limits()
 test_bad_commands_disconnect()

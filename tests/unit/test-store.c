@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "test-store"
 #include "config.h"
 
+#include "ms-limits.h"
 #include "ms-store.h"
 
 static GBytes *
@@ -123,6 +124,66 @@ test_flags_table (void)
       else
         g_assert_cmpuint (ms_message_get_modseq (message), ==, modseq);
     }
+}
+
+/* Keywords come from clients: the store must neither keep them after the
+ * message lets go of them (an interned string lives as long as the process)
+ * nor let one message carry more than the on-disk state reads back. */
+static void
+test_keyword_limits (void)
+{
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(MsStore) store = NULL;
+  MsMailbox *inbox = fill_inbox (&store, 2);
+  MsMessage *messages[2] = { ms_mailbox_get_message (inbox, 0), ms_mailbox_get_message (inbox, 1) };
+  const char *unique[] = { "Ms-Test-Never-Interned-7f3a", NULL };
+  const char *one_more[] = { "kw999", NULL };
+
+  g_assert_true (ms_mailbox_store_flags (inbox, messages[0], MS_FLAGS_ADD, 0, unique));
+  g_assert_true (ms_message_has_keyword (messages[0], "ms-test-never-interned-7f3a"));
+  g_assert_cmpuint (g_quark_try_string (unique[0]), ==, 0);
+
+  for (guint i = 0; i < MS_LIMIT_MESSAGE_KEYWORDS + 10; i++)
+    g_ptr_array_add (many, g_strdup_printf ("kw%u", i));
+  g_ptr_array_add (many, NULL);
+
+  /* 266 different keywords never fit; 255 beside the one the message has
+   * do, and then one more does not, though a repeat in another case does. */
+  g_assert_false (ms_mailbox_keywords_fit (NULL, 0, MS_FLAGS_REPLACE, (const char * const *) many->pdata));
+  g_free (many->pdata[MS_LIMIT_MESSAGE_KEYWORDS - 1]);
+  many->pdata[MS_LIMIT_MESSAGE_KEYWORDS - 1] = NULL;
+  g_assert_true (ms_mailbox_keywords_fit (messages, 1, MS_FLAGS_ADD, (const char * const *) many->pdata));
+  g_assert_true (ms_mailbox_keywords_fit (messages, 2, MS_FLAGS_REPLACE, (const char * const *) many->pdata));
+  g_assert_true (ms_mailbox_keywords_fit (messages, 2, MS_FLAGS_REMOVE, (const char * const *) many->pdata));
+  g_assert_true (ms_mailbox_store_flags (inbox, messages[0], MS_FLAGS_REPLACE, 0,
+                                         (const char * const *) many->pdata));
+  g_assert_cmpuint (g_strv_length ((char **) ms_message_get_keywords (messages[0])), ==, 255);
+  g_assert_false (ms_message_has_keyword (messages[0], unique[0]));
+  g_assert_true (ms_mailbox_keywords_fit (messages, 2, MS_FLAGS_ADD, unique));
+  g_assert_true (ms_mailbox_store_flags (inbox, messages[0], MS_FLAGS_ADD, 0, unique));
+  g_assert_false (ms_mailbox_keywords_fit (messages, 2, MS_FLAGS_ADD, one_more));
+  {
+    const char *again[] = { "KW0", "kw254", NULL };
+
+    g_assert_true (ms_mailbox_keywords_fit (messages, 2, MS_FLAGS_ADD, again));
+  }
+
+  /* Past the protocols' check, the store still keeps no more than the
+   * limit: the first 256 in keyword order. */
+  many->pdata[MS_LIMIT_MESSAGE_KEYWORDS - 1] = g_strdup ("kw255");
+  g_assert_true (ms_mailbox_store_flags (inbox, messages[1], MS_FLAGS_REPLACE, 0,
+                                         (const char * const *) many->pdata));
+  g_assert_cmpuint (g_strv_length ((char **) ms_message_get_keywords (messages[1])), ==,
+                    MS_LIMIT_MESSAGE_KEYWORDS);
+
+  /* Over the length limit a keyword is not valid. */
+  {
+    g_autofree char *longest = g_strnfill (MS_LIMIT_KEYWORD_LENGTH, 'k');
+    g_autofree char *too_long = g_strnfill (MS_LIMIT_KEYWORD_LENGTH + 1, 'k');
+
+    g_assert_true (ms_keyword_is_valid (longest));
+    g_assert_false (ms_keyword_is_valid (too_long));
+  }
 }
 
 typedef struct {
@@ -417,6 +478,7 @@ main (int    argc,
   g_test_add_func ("/store/uid/ascending-never-reused", test_uid_ascending);
   g_test_add_func ("/store/uidvalidity/recreated-mailbox", test_uidvalidity_recreate);
   g_test_add_func ("/store/flags/table", test_flags_table);
+  g_test_add_func ("/store/flags/keyword-limits", test_keyword_limits);
   g_test_add_func ("/store/expunge/renumbering", test_expunge_renumbering);
   g_test_add_func ("/store/notify/added", test_notifications_added);
   g_test_add_func ("/store/replace/in-place", test_replace_raw);
