@@ -160,6 +160,49 @@ ms_state_write_atomic_full (const char  *path,
   return !durable || ms_state_fsync_dir (dir, error);
 }
 
+/* Two processes on one DIR would each rewrite the journals at start and
+ * then append to their own copies: the first one's later changes would go
+ * to files the second had already replaced, and be lost at the next start.
+ * A POSIX record lock (what Dovecot's lock_method=fcntl takes) is released
+ * by the kernel when its holder dies, even by SIGKILL, so a crash never
+ * leaves DIR locked; it works on NFS too. It is per process: a second
+ * state object of the same process (the unit tests read DIR back while the
+ * first is open) is not refused, and must not close the file itself. */
+int
+ms_state_lock_dir (const char  *dir,
+                   GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, "lock", NULL);
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, "cannot open", path);
+      return -1;
+    }
+  while (fcntl (fd, F_SETLK, &lock) != 0)
+    {
+      int saved = errno;
+
+      if (saved == EINTR)
+        continue;
+      if ((saved == EACCES || saved == EAGAIN) && fcntl (fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK)
+        {
+          g_autofree char *display = g_filename_display_name (dir);
+
+          g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
+                       "%s: in use by another process (%ld); one state folder serves one server at a time",
+                       display, (long) lock.l_pid);
+        }
+      else
+        set_errno_error (error, saved, "cannot lock", path);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
 gboolean
 ms_state_is_temp_name (const char *name)
 {

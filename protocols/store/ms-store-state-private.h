@@ -54,6 +54,10 @@ gboolean    ms_state_write_atomic_full  (const char          *path,
 gboolean    ms_state_sync_fs            (const char          *path,
                                          GError             **error);
 gboolean    ms_state_is_temp_name       (const char          *name);
+/* Opens DIR/lock and takes its write lock: the descriptor to keep open, or
+ * -1 with @error set when another process holds it. */
+int         ms_state_lock_dir           (const char          *dir,
+                                         GError             **error);
 void        ms_state_remove_temp_files  (const char          *dir);
 
 char       *ms_state_digest             (GBytes              *raw);
@@ -139,6 +143,7 @@ struct _MsStoreState
   guint32     next_uidvalidity;
   gboolean    state_dirty;   /* the state file must be written again */
   GError     *error;         /* the failure not repaired yet */
+  int         lock_fd;       /* DIR/lock, locked while this object lives */
 };
 
 /* A write failed in a signal handler: tell the store (and so the servers). */

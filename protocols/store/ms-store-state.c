@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "ms-mailbox-private.h"
@@ -211,6 +212,8 @@ ms_store_state_finalize (GObject *object)
 
   g_clear_pointer (&self->dir, g_free);
   g_clear_error (&self->error);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
 
   G_OBJECT_CLASS (ms_store_state_parent_class)->finalize (object);
 }
@@ -229,6 +232,7 @@ ms_store_state_init (MsStoreState *self)
 {
   self->accounts = g_ptr_array_new_with_free_func (account_state_free);
   self->next_uidvalidity = 1;
+  self->lock_fd = -1;
 }
 
 static gboolean
@@ -260,12 +264,18 @@ read_state_file (MsStoreState  *self,
   return TRUE;
 }
 
+/* Empty but for the lock file, which a start that failed before writing
+ * the state file leaves behind. */
 static gboolean
 dir_is_empty (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
 
-  return dir == NULL || g_dir_read_name (dir) == NULL;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (strcmp (name, "lock") != 0)
+      return FALSE;
+  return TRUE;
 }
 
 MsStoreState *
@@ -296,7 +306,8 @@ ms_store_state_new (MsStore     *store,
 
   if (g_file_test (state_file, G_FILE_TEST_EXISTS))
     {
-      if (!read_state_file (self, state_file, error))
+      if ((self->lock_fd = ms_state_lock_dir (self->dir, error)) < 0 ||
+          !read_state_file (self, state_file, error))
         return NULL;
     }
   else
@@ -311,7 +322,8 @@ ms_store_state_new (MsStore     *store,
         }
       /* The state file first: it marks DIR as ours, and an account folder
        * without its mailboxes file (a crash while writing it) is rewritten. */
-      if (!ms_state_mkdir (self->dir, error) || !ms_state_write_state_file (self, error))
+      if (!ms_state_mkdir (self->dir, error) || (self->lock_fd = ms_state_lock_dir (self->dir, error)) < 0 ||
+          !ms_state_write_state_file (self, error))
         return NULL;
     }
   ms_state_remove_temp_files (self->dir);

@@ -28,6 +28,10 @@
  * space; a mailbox name is the rest of its line, which is safe because
  * names have no control characters):
  *
+ *   lock                        empty; an open process holds a write lock
+ *                               (fcntl) on it for as long as it uses DIR, so
+ *                               a second `serve --state DIR` is refused
+ *                               instead of both rewriting the same journals
  *   state                       "mailscope-state 1" then "next-uidvalidity N":
  *                               the store's UIDVALIDITY counter, so that a
  *                               mailbox deleted and created again after a

@@ -6,7 +6,13 @@
   as the user nobody (the check is skipped if that is impossible);
 - a full disk under --state (a 64 KiB tmpfs, which needs root: skipped
   cleanly when mount fails): each failed write is logged with the file and
-  the reason ("No space left on device"), and the server keeps serving.
+  the reason ("No space left on device"), and the server keeps serving;
+- a second serve on a --state DIR that one is using: refused with one line
+  and exit 2, and what the first acknowledges afterwards is still there at
+  the next start. Before, both ran: the second rewrote the journals, the
+  first went on appending to the files it had replaced, and an APPEND
+  answered OK was gone after a restart. After SIGKILL of the holder, DIR
+  can be used again at once.
 """
 
 import imaplib
@@ -80,5 +86,38 @@ def test_full_disk():
         subprocess.run(['umount', mount_point], capture_output=True)
 
 
+def test_state_in_use():
+    mail = temp_dir('ms-serve-lock-mail-')
+    write_mailbox(mail)
+    state = os.path.join(temp_dir('ms-serve-lock-'), 'state')
+    args = ['--mail', mail, '--imap', '127.0.0.1:0', '--pop3', '127.0.0.1:0', '--state', state]
+    with Serve(args) as first:
+        second = subprocess.run([MAILSCOPE, 'serve'] + args, capture_output=True, timeout=60,
+                                stdin=subprocess.DEVNULL)
+        err = second.stderr.decode(errors='replace')
+        lines = [line for line in err.splitlines() if line.strip()]
+        check(second.returncode == 2, 'a second serve on the same --state exited %d, not 2: %s'
+              % (second.returncode, err))
+        check(b'ready' not in second.stdout, 'a second serve on the same --state started listening')
+        check(len(lines) == 1 and state in lines[0] and 'in use' in lines[0]
+              and str(first.proc.pid) in lines[0], 'the refusal does not say who holds DIR: %r' % err)
+        imap = imaplib.IMAP4('127.0.0.1', first.ports['imap'], timeout=60)
+        imap.login('alice', 'wonderland')
+        typ, _ = imap.append('INBOX', None, None, b'Subject: after the refusal\r\n\r\nkept\r\n')
+        check(typ == 'OK', 'APPEND after the refused second serve failed')
+        imap.logout()
+        first.kill()   # SIGKILL: the kernel releases the lock
+    with Serve(args) as again:
+        imap = imaplib.IMAP4('127.0.0.1', again.ports['imap'], timeout=60)
+        imap.login('alice', 'wonderland')
+        imap.select('INBOX', readonly=True)
+        typ, data = imap.search(None, 'SUBJECT', '"after the refusal"')
+        check(typ == 'OK' and len(data[0].split()) == 1, 'the acknowledged APPEND is not there once: %r' % data)
+        imap.logout()
+    print('ok: a second serve on a --state in use: exit 2, "%s"; usable again after SIGKILL, nothing lost'
+          % lines[0])
+
+
 test_unreadable_mail()
 test_full_disk()
+test_state_in_use()
