@@ -375,6 +375,20 @@ reader_fill (MboxReader  *r,
   return TRUE;
 }
 
+/* A file whose lines end in CR alone (classic Mac OS, some old exports) is
+ * one line to an mbox reader, so it would be refused as cut short in its
+ * first line: the wrong cause. Looking at the From_ line is enough: it is
+ * short, and the writer used one line end for the whole file. */
+static gboolean
+from_line_ends_in_cr (const char *data,
+                      gsize       len)
+{
+  const char *lf = memchr (data, '\n', len);
+  const char *cr = memchr (data, '\r', lf != NULL ? (gsize) (lf - data) : len);
+
+  return cr != NULL && cr + 1 != lf;
+}
+
 gboolean
 ms_loader_load_mbox_data (MsMailbox   *mailbox,
                           MsRawFile   *file,
@@ -396,6 +410,13 @@ ms_loader_load_mbox_data (MsMailbox   *mailbox,
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
                    "%s: line 1: not an mbox file (it does not start with \"From \")", name);
+      return FALSE;
+    }
+  if (from_line_ends_in_cr (data, len))
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
+                   "%s: line 1: lines end in CR alone (classic Mac OS); an mbox has LF or CRLF line ends",
+                   name);
       return FALSE;
     }
   if (data[len - 1] != '\n')

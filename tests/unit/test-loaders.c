@@ -364,12 +364,18 @@ test_bad_files (void)
   g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
   g_autofree char *truncated = g_build_filename (dir, "truncated.mbox", NULL);
   g_autofree char *cut_line = g_build_filename (dir, "cut-line.mbox", NULL);
+  g_autofree char *mac = g_build_filename (dir, "mac.mbox", NULL);
+  g_autofree char *mac_lf_end = g_build_filename (dir, "mac-lf-end.mbox", NULL);
   g_autofree char *empty_dir = g_build_filename (dir, "empty", NULL);
   g_autofree char *eml_dir = g_build_filename (dir, "emls", NULL);
   g_autofree char *bad_eml = g_build_filename (eml_dir, "2-bad.eml", NULL);
   static const char truncated_text[] =
     "From MAILER-DAEMON Tue Jan 14 08:30:12 2025\nSubject: a\n\nbody\n\n"
     "From MAILER-DAEMON Tue Jan 14 08:30:13 2025\nSubject: b\n";
+  static const char mac_text[] =
+    "From MAILER-DAEMON Tue Jan 14 08:30:12 2025\rSubject: a\r\rbody\r\r";
+  static const char mac_text_lf[] =
+    "From MAILER-DAEMON Tue Jan 14 08:30:12 2025\rSubject: a\r\rbody\r\n\n";
 
   assert_load_fails (missing, MS_STORE_ERROR_IO, "missing.mbox");
 
@@ -380,6 +386,11 @@ test_bad_files (void)
   assert_load_fails (truncated, MS_STORE_ERROR_BAD_FILE, "truncated.mbox: line 7");
   write_file (dir, "cut-line.mbox", truncated_text, strlen (truncated_text) - 3);
   assert_load_fails (cut_line, MS_STORE_ERROR_BAD_FILE, "cut-line.mbox: line 7");
+  /* CR-only line ends are named as such, not reported as a cut file. */
+  write_file (dir, "mac.mbox", mac_text, strlen (mac_text));
+  assert_load_fails (mac, MS_STORE_ERROR_BAD_FILE, "mac.mbox: line 1: lines end in CR alone");
+  write_file (dir, "mac-lf-end.mbox", mac_text_lf, strlen (mac_text_lf));
+  assert_load_fails (mac_lf_end, MS_STORE_ERROR_BAD_FILE, "mac-lf-end.mbox: line 1: lines end in CR alone");
 
   g_assert_cmpint (g_mkdir (empty_dir, 0700), ==, 0);
   assert_load_fails (empty_dir, MS_STORE_ERROR_BAD_FILE, "empty");
