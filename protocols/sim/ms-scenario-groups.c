@@ -24,6 +24,20 @@ static const char * const device_actions[] = {
 static const char * const server_actions[] = { "deliver", "generate", "create-folder", "scan", NULL };
 static const char * const network_actions[] = { "drop", "set-link", NULL };
 
+static gboolean
+check_link (const char         *value,
+            MsScenarioLocator  *loc,
+            const char         *group,
+            GError            **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(MsLink) link = ms_link_parse (value, &local);
+
+  if (link == NULL)
+    return ms_scenario_fail (error, loc, group, "link", "%s", local->message);
+  return TRUE;
+}
+
 gboolean
 ms_scenario_parse_device (MsScenario         *self,
                           GKeyFile           *kf,
@@ -62,14 +76,8 @@ ms_scenario_parse_device (MsScenario         *self,
 
   if (!ms_scenario_key_string (kf, loc, group, "link", FALSE, &d->link, error))
     return FALSE;
-  if (d->link != NULL)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autoptr(MsLink) link = ms_link_parse (d->link, &local);
-
-      if (link == NULL)
-        return ms_scenario_fail (error, loc, group, "link", "%s", local->message);
-    }
+  if (d->link != NULL && !check_link (d->link, loc, group, error))
+    return FALSE;
 
   if (!ms_scenario_key_string (kf, loc, group, "server", FALSE, &d->server_url, error))
     return FALSE;
@@ -210,9 +218,18 @@ ms_scenario_parse_step (MsScenario         *self,
         }
       if (g_str_equal (key, "device") && ms_scenario_find_device (self, value) == NULL)
         return ms_scenario_fail (error, loc, group, key, "no device called “%s”", value);
+      if (g_str_equal (key, "link") && !check_link (value, loc, group, error))
+        return FALSE;
       g_strv_builder_add (names, key);
       g_hash_table_insert (s->args, g_strdup (key), g_steal_pointer (&value));
     }
   s->arg_names = g_strv_builder_end (names);
+  /* What the network acts on is known from the file: without it the
+   * scenario would stop at this step, in front of the class, instead of
+   * being refused when it is opened. */
+  if (actions == network_actions && !g_hash_table_contains (s->args, "device"))
+    return ms_scenario_fail (error, loc, group, NULL, "the network's “%s” needs device=", s->action);
+  if (g_str_equal (s->action, "set-link") && !g_hash_table_contains (s->args, "link"))
+    return ms_scenario_fail (error, loc, group, NULL, "set-link needs link=");
   return TRUE;
 }

@@ -500,6 +500,16 @@ test_scenario_errors (void)
       "x.scenario:9: [step 1] message[de]: only title, description, intro and narration have translations" },
     { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=laptop\naction=check\nuntil=\n",
       "x.scenario:9: [step 1] until: must not be empty" },
+    /* What the network acts on is checked when the file is opened, not at
+     * that step (where `mailscope run` stopped with status 1). */
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=network\naction=set-link\nlink=fibre-1g\n",
+      "x.scenario:6: [step 1]: the network's “set-link” needs device=" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=network\naction=drop\n",
+      "x.scenario:6: [step 1]: the network's “drop” needs device=" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=network\naction=set-link\ndevice=laptop\n",
+      "x.scenario:6: [step 1]: set-link needs link=" },
+    { "[scenario]\nid=a\ntitle=b\n[device laptop]\nprotocol=pop3\n[step 1]\nactor=network\naction=set-link\ndevice=laptop\nlink=custom:-1:1:1\n",
+      "x.scenario:10: [step 1] link: unknown link “custom:-1:1:1”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
