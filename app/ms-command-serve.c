@@ -50,6 +50,7 @@ struct _Serve
   GMainLoop    *loop;
   GPtrArray    *listeners;   /* MsListener */
   FILE         *transcript;
+  gboolean      transcript_failing;  /* the last write failed; said once on stderr */
   gboolean      require_tls;
   gboolean      allow_plaintext;  /* plaintext logins on non-loopback listeners too */
   MsTlsContext *tls_context;  /* NULL: no TLS (no certificate could be had) */
@@ -130,6 +131,26 @@ mask_secret (const MsProtocolEvent *event)
   }
 }
 
+/* A transcript that cannot be written (a full disk, a file past the size
+ * limit, /dev/full) lost lines silently while the person relied on it.
+ * Serving goes on, as with a failing --state: one line on stderr when
+ * writing starts failing and one when it works again. The failed line is
+ * lost; stdio's error flag is cleared so that the next line is tried. */
+static void
+flush_transcript (Serve *serve)
+{
+  gboolean failed = fflush (serve->transcript) != 0 || ferror (serve->transcript);
+  int saved = errno;
+
+  if (failed)
+    clearerr (serve->transcript);
+  if (failed && !serve->transcript_failing)
+    g_printerr ("transcript: cannot write (%s); lines are lost until it works again\n", g_strerror (saved));
+  else if (!failed && serve->transcript_failing)
+    g_printerr ("transcript: writing works again\n");
+  serve->transcript_failing = failed;
+}
+
 static void
 write_transcript (Serve                 *serve,
                   MsConnection          *connection,
@@ -162,7 +183,7 @@ write_transcript (Serve                 *serve,
     }
   fprintf (serve->transcript, "%s.%03dZ #%u %s %s %s\n", stamp, g_date_time_get_microsecond (now) / 1000,
            ms_connection_get_id (connection), ms_connection_get_protocol (connection), direction, line);
-  fflush (serve->transcript);
+  flush_transcript (serve);
 }
 
 /* The connection log on stderr stays English in every locale, like the
@@ -206,7 +227,7 @@ on_tls_record (MsConnection      *connection,
   fprintf (serve->transcript, "%s.%03dZ #%u %s %s tls %s\n", stamp, g_date_time_get_microsecond (now) / 1000,
            ms_connection_get_id (connection), ms_connection_get_protocol (connection),
            from_client ? "C~" : "S~", text);
-  fflush (serve->transcript);
+  flush_transcript (serve);
 }
 
 static void

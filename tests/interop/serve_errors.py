@@ -12,11 +12,15 @@
   the next start. Before, both ran: the second rewrote the journals, the
   first went on appending to the files it had replaced, and an APPEND
   answered OK was gone after a restart. After SIGKILL of the holder, DIR
-  can be used again at once.
+  can be used again at once;
+- a --transcript that cannot be written (/dev/full; a full tmpfs): one
+  line on stderr when it starts failing, serving goes on, and one line
+  when it works again. Before, the lines were lost without a word.
 """
 
 import imaplib
 import os
+import poplib
 import subprocess
 import sys
 
@@ -118,6 +122,57 @@ def test_state_in_use():
           % lines[0])
 
 
+def pop3_session(port):
+    pop = poplib.POP3('127.0.0.1', port, timeout=60)
+    pop.user('alice')
+    pop.pass_('wonderland')
+    count, _ = pop.stat()
+    pop.quit()
+    return count
+
+
+def transcript_lines(log):
+    return [line for line in log.splitlines() if line.startswith('transcript:')]
+
+
+def test_transcript_unwritable():
+    mail = temp_dir('ms-serve-transcript-mail-')
+    write_mailbox(mail)
+    with Serve(['--mail', mail, '--pop3', '127.0.0.1:0', '--transcript', '/dev/full']) as srv:
+        for _ in range(3):
+            check(pop3_session(srv.ports['pop3']) > 0, 'POP3 stopped working with an unwritable transcript')
+        lines = transcript_lines(srv.log())
+    check(len(lines) == 1 and 'cannot write' in lines[0] and 'No space left' in lines[0],
+          'an unwritable transcript was not said once on stderr: %r' % lines)
+    print('ok: --transcript /dev/full: "%s", once; still serving' % lines[0])
+
+    mount_point = temp_dir('ms-serve-transcript-full-')
+    mounted = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount_point], capture_output=True)
+    if mounted.returncode != 0:
+        print('skip: cannot mount a small tmpfs for the transcript')
+        return
+    try:
+        filler = os.path.join(mount_point, 'filler')
+        with Serve(['--mail', mail, '--pop3', '127.0.0.1:0', '--transcript',
+                    os.path.join(mount_point, 'transcript.log')]) as srv:
+            with open(filler, 'wb') as f:
+                try:
+                    f.write(b'x' * (128 * 1024))
+                except OSError:
+                    pass
+            pop3_session(srv.ports['pop3'])
+            pop3_session(srv.ports['pop3'])
+            os.unlink(filler)
+            pop3_session(srv.ports['pop3'])
+            lines = transcript_lines(srv.log())
+        check(len(lines) == 2 and 'cannot write' in lines[0] and 'works again' in lines[1],
+              'a full and then freed disk under --transcript was not told: %r' % lines)
+        print('ok: --transcript on a full tmpfs: told when it failed and when it worked again')
+    finally:
+        subprocess.run(['umount', mount_point], capture_output=True)
+
+
 test_unreadable_mail()
 test_full_disk()
 test_state_in_use()
+test_transcript_unwritable()
