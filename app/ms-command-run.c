@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "mailscope-run"
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -9,6 +10,24 @@
 #include "ms-export.h"
 #include "ms-player.h"
 #include "ms-scenario.h"
+
+/* `mailscope run x > transcript.txt` on a full disk used to exit 0 with
+ * the transcript cut short: a script had no way to know. A reader that
+ * stopped early on purpose (`| head`) is not an error: EPIPE is silent. */
+gboolean
+ms_command_write_stdout (const char *command,
+                         GString    *text)
+{
+  int saved;
+
+  if (fwrite (text->str, 1, text->len, stdout) == text->len && fflush (stdout) == 0)
+    return TRUE;
+  saved = errno;
+  if (saved == EPIPE)
+    return TRUE;
+  g_printerr (_("%s: cannot write to standard output: %s\n"), command, g_strerror (saved));
+  return FALSE;
+}
 
 /* `mailscope run SCENARIO [--export FILE]... [--server URL]`: runs a
  * scenario headless, prints the narrated transcript and a summary, writes
@@ -85,8 +104,8 @@ ms_command_run (int    argc,
 
   flags = redact ? MS_EXPORT_FLAGS_REDACT_PASSWORDS : MS_EXPORT_FLAGS_NONE;
   ms_export_format_text_full (player, flags, text);
-  fwrite (text->str, 1, text->len, stdout);
-  fflush (stdout);
+  if (!ms_command_write_stdout ("mailscope run", text))
+    return 2;
 
   for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
     {

@@ -14,6 +14,7 @@ ms_command_scenarios (int    argc,
                       char **argv)
 {
   g_auto(GStrv) ids = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
 
   if (argc > 1)
     {
@@ -47,8 +48,8 @@ ms_command_scenarios (int    argc,
         }
       teaching = g_strjoinv (" ", (GStrv) ms_scenario_get_teaching_ids (scenario));
       myths = g_strjoinv (" ", (GStrv) ms_scenario_get_myth_ids (scenario));
-      g_print ("%s\t%s\t%s%s%s\n", ids[i], ms_scenario_get_title (scenario), teaching,
-               teaching[0] != '\0' && myths[0] != '\0' ? " " : "", myths);
+      g_string_append_printf (text, "%s\t%s\t%s%s%s\n", ids[i], ms_scenario_get_title (scenario), teaching,
+                              teaching[0] != '\0' && myths[0] != '\0' ? " " : "", myths);
     }
-  return 0;
+  return ms_command_write_stdout ("mailscope scenarios", text) ? 0 : 2;
 }

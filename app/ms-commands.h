@@ -16,4 +16,9 @@ int ms_command_run       (int    argc,
 int ms_command_scenarios (int    argc,
                           char **argv);
 
+/* Writes @text to standard output; FALSE, with one line on stderr, when it
+ * did not all get there (a full disk, an I/O error). */
+gboolean ms_command_write_stdout (const char *command,
+                                  GString    *text);
+
 G_END_DECLS

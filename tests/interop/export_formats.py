@@ -134,6 +134,19 @@ def failures():
               'an unknown extension: exit %d, %r' % (result.returncode, result.stderr))
         check(os.listdir(e.dir) == [], 'files were left behind: %r' % os.listdir(e.dir))
     print('failures: named the file, left nothing')
+    # Standard output that cannot take the transcript (a full disk) is an
+    # error too; it was exit 0 with the transcript cut short. A reader that
+    # stops early on purpose (| head) is not.
+    for args in (['run', SCENARIO], ['scenarios']):
+        with open('/dev/full', 'wb') as full:
+            result = subprocess.run([MAILSCOPE] + args, stdout=full, stderr=subprocess.PIPE, env=ENV, timeout=300)
+        check(result.returncode == 2 and b'cannot write to standard output: No space left on device' in result.stderr,
+              '%s > /dev/full: exit %d, %r' % (' '.join(args), result.returncode, result.stderr))
+    head = subprocess.run('"%s" run %s | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"' % (MAILSCOPE, SCENARIO),
+                          shell=True, executable='/bin/bash', capture_output=True, env=ENV, timeout=300)
+    check(head.stdout.strip() in (b'0', b'141') and head.stderr == b'',
+          'run | head: exit %r, %r' % (head.stdout, head.stderr))
+    print('failures: a full standard output is exit 2 with the reason; | head is fine')
 
 
 def main():
