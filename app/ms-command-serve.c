@@ -240,14 +240,26 @@ on_tls_established (MsConnection *connection,
               ms_tls_filter_get_version_name (filter), ms_tls_filter_get_cipher_name (filter));
 }
 
+/* A failed TLS handshake closes the connection like a client that went
+ * away, but the person at the terminal needs the reason: a mail program
+ * that does not trust the self-signed certificate (alert bad certificate
+ * or unknown ca), one that only speaks TLS 1.1, plain text sent to an
+ * implicit-TLS port. Dovecot logs these the same way. */
 static void
 on_connection_closed (MsConnection *connection,
                       int           reason,
                       Serve        *serve)
 {
-  g_printerr ("%s #%u: disconnect (%s)\n", ms_connection_get_protocol (connection),
-              ms_connection_get_id (connection),
-              ms_connection_close_reason_to_string ((MsConnectionCloseReason) reason));
+  MsTlsFilter *filter = ms_connection_get_tls_filter (connection);
+  const GError *tls_error = filter != NULL ? ms_tls_filter_get_error (filter) : NULL;
+
+  if (reason == MS_CONNECTION_CLOSED_LOST && tls_error != NULL)
+    g_printerr ("%s #%u: disconnect (%s)\n", ms_connection_get_protocol (connection),
+                ms_connection_get_id (connection), tls_error->message);
+  else
+    g_printerr ("%s #%u: disconnect (%s)\n", ms_connection_get_protocol (connection),
+                ms_connection_get_id (connection),
+                ms_connection_close_reason_to_string ((MsConnectionCloseReason) reason));
 }
 
 static void

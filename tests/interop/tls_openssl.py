@@ -3,13 +3,16 @@
 -starttls imap on the plain ports, implicit TLS on the pop3s/imaps ports,
 each verifying the server's self-signed certificate by name; a client that
 offers only TLS 1.1 is refused (the server's protocol_version alert) on both
-kinds of port; and the transcript shows the TLS records of each connection
+kinds of port, and serve's log says why for each refusal (and for a client
+that does not trust the certificate), not "connection lost"; and the
+transcript shows the TLS records of each connection
 without a byte of the plain text inside them."""
 
 import os
 import shutil
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_fixture import check, temp_dir  # noqa: E402
@@ -67,6 +70,25 @@ def main():
         refused_tls11(t.port('imaps'))
         refused_tls11(t.port('pop3'), '-starttls', 'pop3')
         refused_tls11(t.port('imap'), '-starttls', 'imap')
+        # A client that does not trust the certificate (it trusts another
+        # one only) sends alert unknown_ca.
+        other = os.path.join(tmp, 'other.pem')
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+                        '-nodes', '-subj', '/CN=other', '-days', '1', '-keyout', os.path.join(tmp, 'other-key.pem'),
+                        '-out', other], check=True, capture_output=True, timeout=60)
+        code, out, err = s_client(t.port('imaps'), b'', '-CAfile', other, '-verify_return_error')
+        check(code != 0, 's_client that trusts another certificate connected: %s' % err)
+        deadline = time.monotonic() + 30
+        while True:
+            log = t.srv.log()
+            failed = [line for line in log.splitlines() if 'disconnect (The TLS handshake failed' in line]
+            if any('unknown ca' in line for line in failed) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        check(sum('unsupported protocol' in line for line in failed) == 4,
+              'the TLS 1.1 refusals are not logged with their reason: %s' % log)
+        check(any('unknown ca' in line for line in failed),
+              'the client that did not trust the certificate is not logged with its alert: %s' % log)
 
     # The eavesdropper's view: record lines for every TLS connection (the
     # ClientHello and ServerHello by name, the rest encrypted) and no
@@ -80,7 +102,7 @@ def main():
           'no protocol_version alert in the transcript')
     check(any('application_data' in line and 'encrypted' in line for line in tls), 'no encrypted records')
     check(not any('wonderland' in line or 'LOGIN' in line for line in tls), 'plain text in a TLS line')
-    print('ok: openssl s_client, %d TLS record lines' % len(tls))
+    print('ok: openssl s_client, %d TLS record lines; failed handshakes logged with their reason' % len(tls))
 
 
 main()
