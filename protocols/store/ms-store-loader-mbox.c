@@ -375,6 +375,32 @@ reader_fill (MboxReader  *r,
   return TRUE;
 }
 
+/* The window again from the From_ line at @pos, twice as large: the
+ * message there does not fit. A message past the limit is refused once it
+ * has been read whole, but until then the window grew with it: a 3 GB
+ * message took 3 GB of memory and 100 s before the refusal. A window of
+ * twice the limit that still ends inside the message is proof enough: an
+ * mboxrd reader drops at most one '>' from a line of at least 7 octets
+ * (">From \n"), so no message that long in the file is under the limit. */
+static gboolean
+reader_grow (MboxReader  *r,
+             gsize        pos,
+             gsize        line_no,
+             const char  *name,
+             GError     **error)
+{
+  gsize have = r->base + r->len - pos;
+
+  if (have >= 2 * (gsize) MS_LIMIT_MESSAGE_SIZE)
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
+                   "%s: line %" G_GSIZE_FORMAT ": the message is larger than the limit of %u MiB",
+                   name, line_no, MS_LIMIT_MESSAGE_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+  return reader_fill (r, pos, MIN (MAX (WINDOW, 2 * have), 2 * (gsize) MS_LIMIT_MESSAGE_SIZE), name, error);
+}
+
 /* A file whose lines end in CR alone (classic Mac OS, some old exports) is
  * one line to an mbox reader, so it would be refused as cut short in its
  * first line: the wrong cause. Looking at the From_ line is enough: it is
@@ -458,7 +484,7 @@ ms_loader_load_mbox_data (MsMailbox   *mailbox,
           /* The window ends in the From_ line, or right after it. */
           if (r.base + r.len < len)
             {
-              if (!reader_fill (&r, pos, MAX (WINDOW, 2 * (r.base + r.len - pos)), name, error))
+              if (!reader_grow (&r, pos, line_no, name, error))
                 return FALSE;
               continue;
             }
@@ -474,7 +500,7 @@ ms_loader_load_mbox_data (MsMailbox   *mailbox,
       if (next == r.len && r.base + r.len < len)
         {
           /* The message may go on past the window: read it again. */
-          if (!reader_fill (&r, pos, MAX (WINDOW, 2 * (r.base + r.len - pos)), name, error))
+          if (!reader_grow (&r, pos, line_no, name, error))
             return FALSE;
           continue;
         }

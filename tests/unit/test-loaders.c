@@ -356,6 +356,55 @@ assert_load_fails (const char   *path,
   g_assert_cmpuint (ms_mailbox_get_n_messages (inbox), ==, 0);
 }
 
+/* Peak resident memory of this process in KiB, reset first with @reset
+ * (Linux's clear_refs value 5): a memory bound, not a timing. */
+static guint64
+peak_rss_kib (gboolean reset)
+{
+  g_autofree char *status = NULL;
+  const char *hwm;
+
+  if (reset)
+    g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (hwm = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (hwm + 6, NULL, 10);
+}
+
+/* A message of 1 GiB in an mbox (a sparse file: no disk needed) is refused
+ * once a window of twice the message limit has not reached its end, not
+ * after the whole of it was read into memory. */
+static void
+test_mbox_huge_message (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "huge.mbox", NULL);
+  static const char head[] = "From MAILER-DAEMON Tue Jan 14 08:30:12 2025\nSubject: huge\n\n";
+  g_autoptr(MsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  MsMailbox *inbox = new_inbox (&store);
+  FILE *f;
+  guint64 peak;
+
+  write_file (dir, "huge.mbox", head, strlen (head));
+  g_assert_cmpint (truncate (path, 1024 * 1024 * 1024), ==, 0);
+  f = fopen (path, "a");
+  g_assert_nonnull (f);
+  fputs ("\n\n", f);
+  fclose (f);
+
+  peak_rss_kib (TRUE);
+  g_assert_false (ms_store_loader_load (inbox, path, &error));
+  peak = peak_rss_kib (FALSE);
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE);
+  g_assert_nonnull (strstr (error->message, "huge.mbox: line 1: the message is larger than the limit"));
+  g_test_message ("peak RSS while refusing a 1 GiB message: %" G_GUINT64_FORMAT " KiB", peak);
+  /* The window stops at 128 MiB; before, it grew to the whole GiB. */
+  g_assert_cmpuint (peak, <, 640 * 1024);
+  remove_tree (dir);
+}
+
 static void
 test_bad_files (void)
 {
@@ -789,6 +838,7 @@ main (int    argc,
   g_test_add_func ("/store/loader/mbox/search-in-place", test_mbox_search_in_place);
   g_test_add_func ("/store/loader/mbox/windows", test_mbox_windows);
   g_test_add_func ("/store/loader/maildir/flags", test_maildir_flags);
+  g_test_add_func ("/store/loader/mbox/huge-message", test_mbox_huge_message);
   g_test_add_func ("/store/loader/bad-files", test_bad_files);
   g_test_add_func ("/store/loader/sample", test_sample_mailbox);
   g_test_add_func ("/store/loader/generated", test_generated_mailbox);
