@@ -276,6 +276,9 @@ void      ms_imap_view_close           (MsImapServerSession *self);
 /* Announces what changed since the last time, as far as allowed. */
 void      ms_imap_view_flush           (MsImapServerSession *self,
                                         gboolean             expunge_ok);
+/* In IDLE, announces what changed, unless earlier output is still queued:
+ * then take_output() announces it once the client has taken that. */
+void      ms_imap_view_notify_idle     (MsImapServerSession *self);
 guint32   ms_imap_view_uid             (MsImapServerSession *self,
                                         guint                index);
 /* Is the message still in the mailbox (not expunged by anyone)? */

@@ -484,6 +484,12 @@ ms_imap_server_session_take_output (MsServerSession *session,
       if (!resume (self))
         break;
     }
+  /* The changes that waited in IDLE for this output to be taken. */
+  if (taken < self->output_budget && self->mode == MS_IMAP_INPUT_IDLE && !ms_imap_session_has_output (self))
+    {
+      ms_imap_view_flush (self, TRUE);
+      taken += move_output (self, dest, self->output_budget - taken);
+    }
   self->in_feed = in_feed;
   g_object_unref (self);
   return taken;

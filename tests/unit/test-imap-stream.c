@@ -306,6 +306,66 @@ run (gboolean tls)
   fixture_clear (&f);
 }
 
+/* A client in IDLE that stops reading while another session changes the
+ * flags of every message again and again: the server queues the state of
+ * the mailbox, not the history of its changes. Once the client reads, the
+ * last state of every message arrives. */
+#define IDLE_ROUNDS 60
+
+static void
+test_idle_not_reading (void)
+{
+  Fixture f;
+  g_autofree MsMessage **messages = g_new (MsMessage *, N_MESSAGES);
+  char keyword[160];
+  gsize changes = 0;
+
+  fixture_init (&f, FALSE);
+  read_until (&f, "* OK [CAPABILITY");
+  client_send (&f, "a LOGIN alice wonderland\r\nb SELECT INBOX\r\nc IDLE\r\n");
+  read_until (&f, "+ idling");
+  g_string_truncate (f.received, 0);
+
+  for (guint i = 0; i < N_MESSAGES; i++)
+    messages[i] = ms_mailbox_get_message (f.inbox, i);
+  for (guint round = 0; round < IDLE_ROUNDS; round++)
+    {
+      const char *keywords[] = { keyword, NULL };
+
+      /* Long keywords make each round's FETCH lines longer than the last:
+       * told one by one, 60 rounds come to some 80 MB. */
+      memset (keyword, 'k', sizeof keyword - 8);
+      g_snprintf (keyword + sizeof keyword - 8, 8, "%u", round);
+      g_assert_cmpint (ms_mailbox_store_flags_many (f.inbox, messages, N_MESSAGES, MS_FLAGS_ADD, MS_FLAG_NONE,
+                                                    keywords), ==, N_MESSAGES);
+      changes += N_MESSAGES * (32 + (round + 1) * sizeof keyword);
+      for (guint idle = 0; idle < 20; idle++)
+        if (g_main_context_iteration (NULL, FALSE))
+          idle = 0;
+    }
+  g_test_message ("IDLE, not reading: %zu bytes of changes, session held at most %zu",
+                  changes, ms_imap_server_session_get_max_queued (f.session));
+  /* At most about two announcements of the whole mailbox at its largest
+   * (one being written, one waiting), not every change. */
+  g_assert_cmpuint (ms_imap_server_session_get_queued (f.session), <, changes / 8);
+
+  /* Now it reads and ends IDLE: the last keyword for every message. */
+  client_send (&f, "DONE\r\n");
+  read_until (&f, "c OK Idle completed.");
+  for (guint i = 0; i < N_MESSAGES; i++)
+    {
+      g_autofree char *head = g_strdup_printf ("* %u FETCH (FLAGS (", i + 1);
+      const char *last = NULL;
+
+      for (const char *p = strstr (f.received->str, head); p != NULL; p = strstr (p + 1, head))
+        last = p;
+      g_assert_nonnull (last);
+      g_assert_nonnull (g_strstr_len (last, strstr (last, "\r\n") - last, keyword));
+    }
+  g_assert_false (ms_connection_is_closed (f.connection));
+  fixture_clear (&f);
+}
+
 static void
 test_plain (void)
 {
@@ -325,5 +385,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/imap-stream/not-reading/plain", test_plain);
   g_test_add_func ("/imap-stream/not-reading/tls", test_tls);
+  g_test_add_func ("/imap-stream/not-reading/idle", test_idle_not_reading);
   return g_test_run ();
 }
