@@ -29,15 +29,24 @@ ms_imap_cmd_idle (MsImapServerSession *self,
   ms_imap_session_notice (self, NC_ ("transcript", "idle-start"), NULL);
 }
 
+/* A line that had to be cut never counts as DONE ("DONE\0junk" would read
+ * as DONE), and the client is told why, as for an AUTHENTICATE answer:
+ * before, it got "Expected DONE." for a line that may well have been one. */
 void
 ms_imap_cmd_idle_line (MsImapServerSession *self,
-                       const char          *line)
+                       const char          *line,
+                       const char          *refusal)
 {
   g_autoptr(MsImapCommand) cmd = g_steal_pointer (&self->pending);
 
   g_assert (cmd != NULL);
   ms_imap_session_notice (self, NC_ ("transcript", "idle-done"), NULL);
   self->cur_expunge_ok = TRUE;
+  if (refusal != NULL)
+    {
+      ms_imap_session_bad (self, cmd, refusal);
+      return;
+    }
   if (g_ascii_strcasecmp (line, "DONE") != 0)
     {
       ms_imap_session_bad (self, cmd, "Expected DONE.");

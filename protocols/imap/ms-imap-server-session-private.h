@@ -372,6 +372,7 @@ void ms_imap_cmd_fetch       (MsImapServerSession *self, MsImapCommand *cmd, gbo
 void ms_imap_cmd_store       (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
 void ms_imap_cmd_copy        (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
 void ms_imap_cmd_idle        (MsImapServerSession *self, MsImapCommand *cmd, gboolean uid);
-void ms_imap_cmd_idle_line   (MsImapServerSession *self, const char *line);
+/* @refusal: the line was cut (too long, a NUL); it ends IDLE with BAD @refusal. */
+void ms_imap_cmd_idle_line   (MsImapServerSession *self, const char *line, const char *refusal);
 
 G_END_DECLS

@@ -273,7 +273,7 @@ feed_raw_line (MsImapServerSession *self,
   else
     {
       ms_imap_session_emit (self, MS_PROTOCOL_EVENT_COMMAND, "DONE", NULL, line);
-      ms_imap_cmd_idle_line (self, refusal ? "" : line);
+      ms_imap_cmd_idle_line (self, line, refusal);
     }
   return used;
 }

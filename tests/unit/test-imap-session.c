@@ -167,6 +167,36 @@ awaiting_plain_answer (Fixture *f)
   return s;
 }
 
+/* IDLE's DONE line has the same limits as an AUTHENTICATE answer, and the
+ * same answers: [TOOBIG] past the limit, a NUL named, never taken as DONE. */
+static void
+test_idle_unusable_done (void)
+{
+  static const char with_nul[] = "DONE\0junk\r\n";
+  Fixture f;
+  MsImapServerSession *s;
+  g_autofree char *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+  g_autofree char *long_line = g_strnfill (20000, 'D');
+
+  fixture_init (&f);
+  s = ms_imap_server_session_new (f.store);
+  ms_server_session_start (MS_SERVER_SESSION (s));
+  g_free (take (s));
+  g_free (send (s, "a LOGIN alice wonderland\r\nb SELECT INBOX\r\nc IDLE\r\n"));
+  b = send (s, long_line);
+  g_assert_cmpstr (b ? b : "", ==, "");
+  c = send (s, "\r\n");
+  g_assert_cmpstr (c, ==, "c BAD [TOOBIG] Line too long.\r\n");
+  g_free (send (s, "d IDLE\r\n"));
+  ms_server_session_feed (MS_SERVER_SESSION (s), (const guint8 *) with_nul, sizeof with_nul - 1);
+  d = take (s);
+  g_assert_cmpstr (d, ==, "d BAD NUL in the line.\r\n");
+  e = send (s, "e NOOP\r\n");
+  assert_has (e, "e OK NOOP completed.");
+  g_object_unref (s);
+  fixture_clear (&f);
+}
+
 static void
 test_authenticate_continuation (void)
 {
@@ -917,6 +947,7 @@ main (int   argc,
   g_test_add_func ("/imap/session/not-authenticated", test_not_authenticated);
   g_test_add_func ("/imap/session/authenticate-continuation", test_authenticate_continuation);
   g_test_add_func ("/imap/session/authenticate-unusable-answer", test_authenticate_unusable_answer);
+  g_test_add_func ("/imap/session/idle-unusable-done", test_idle_unusable_done);
   g_test_add_func ("/imap/session/require-tls", test_require_tls);
   g_test_add_func ("/imap/session/select-fetch", test_select_and_fetch);
   g_test_add_func ("/imap/session/store-search", test_store_search);
