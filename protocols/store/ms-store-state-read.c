@@ -90,10 +90,21 @@ ms_state_read_mailboxes (const char  *root,
   g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (ms_state_mailbox_free);
   g_autoptr(GError) local_error = NULL;
   guint64 value;
+  gsize len = 0;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE, "%s", local_error->message);
+      return NULL;
+    }
+  /* The file is only ever replaced whole and ends with a newline. Without
+   * one it was cut or edited, and its last name may be cut too: "INBO"
+   * would have served INBOX's mail under that name and filled INBOX anew
+   * from --mail. */
+  if (len == 0 || contents[len - 1] != '\n')
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE,
+                   "%s: the last line is not complete (was the file cut short?)", display);
       return NULL;
     }
   lines = g_strsplit (contents, "\n", -1);
@@ -106,7 +117,10 @@ ms_state_read_mailboxes (const char  *root,
     }
   *next_id = value;
 
-  for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
+  /* Every line up to the final newline; an empty one is not valid: it used
+   * to end the list, and the mailboxes after it were dropped, their
+   * messages then collected as garbage. */
+  for (guint i = 2; lines[i + 1] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit (lines[i], " ", 4);
       g_autofree char *log_name = NULL;

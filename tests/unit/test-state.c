@@ -343,6 +343,55 @@ test_state_wins_over_loaded_mail (void)
   ms_test_remove_tree (tmp);
 }
 
+/* A mailboxes file that was cut or has a blank line is refused, whole: a
+ * cut name ("INBO") would have served INBOX's mail under another name, and
+ * a blank line used to end the list, dropping the mailboxes after it. */
+static void
+test_damaged_mailbox_list (void)
+{
+  g_autofree char *tmp = ms_test_make_temp_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "state", NULL);
+  g_autofree char *list = g_build_filename (dir, "accounts", "alice", "mailboxes", NULL);
+  g_autofree char *good = NULL;
+  g_autoptr(GError) error = NULL;
+  World world = { 0 };
+  gsize len = 0;
+  static const struct {
+    const char *what;
+    const char *message;
+  } cases[] = {
+    { "cut", "the last line is not complete" },
+    { "blank", "line 4: not a valid mailbox line" },
+  };
+
+  world_open (&world, dir, 2);
+  g_assert_nonnull (ms_account_create_mailbox (world.account, "Archive", &error));
+  g_assert_no_error (error);
+  world_close (&world);
+  g_assert_true (g_file_get_contents (list, &good, &len, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MsStore) store = ms_store_new ();
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GString) damaged = g_string_new_len (good, len);
+      MsStoreState *state;
+
+      if (i == 0)
+        g_string_truncate (damaged, len - 3);   /* "Archi" */
+      else
+        g_string_insert_c (damaged, strchr (strchr (strchr (good, '\n') + 1, '\n') + 1, '\n') - good + 1, '\n');
+      g_assert_true (g_file_set_contents (list, damaged->str, damaged->len, NULL));
+      ms_store_add_account (store, "alice", "wonderland", NULL);
+      state = ms_store_state_new (store, dir, &local);
+      g_assert_null (state);
+      g_assert_error (local, MS_STORE_ERROR, MS_STORE_ERROR_BAD_FILE);
+      if (strstr (local->message, cases[i].message) == NULL)
+        g_error ("%s: got “%s”", cases[i].what, local->message);
+    }
+  ms_test_remove_tree (tmp);
+}
+
 static void
 test_refuses_foreign_dir (void)
 {
@@ -667,6 +716,7 @@ main (int    argc,
   g_test_add_func ("/store/state/crash-leftovers", test_crash_leftovers);
   g_test_add_func ("/store/state/wins-over-loaded-mail", test_state_wins_over_loaded_mail);
   g_test_add_func ("/store/state/refuses-foreign-dir", test_refuses_foreign_dir);
+  g_test_add_func ("/store/state/damaged-mailbox-list", test_damaged_mailbox_list);
   g_test_add_func ("/store/state/compaction", test_many_changes_compact);
   g_test_add_func ("/store/state/kill-during-writes", test_kill_during_writes);
   g_test_add_func ("/store/state/rename-inbox", test_rename_inbox);
