@@ -60,6 +60,9 @@ if args.idle_sessions is None:
 if args.push_sessions is None:
     args.push_sessions = 20 if args.quick else 100
 skip = set(s for s in args.skip.split(",") if s)
+# The idle-session row holds two batches of --idle-sessions of Mailscope's
+# (see idle_memory()); the push row's sessions come and go before.
+most_sessions = 2 * args.idle_sessions + args.push_sessions
 
 if args.merge:
     headers, merged_rows, merged_failures = bench_table.merge(args.merge)
@@ -203,8 +206,8 @@ def start_mailscope(mbox):
     started = time.monotonic()
     proc = subprocess.Popen([mailscope, "serve", "--mail", mbox, "--user", "alice:wonderland",
                              "--imap", "127.0.0.1:0", "--pop3", "127.0.0.1:0",
-                             "--max-connections", str(args.idle_sessions + args.push_sessions + 50),
-                             "--max-sessions", str(args.idle_sessions + args.push_sessions + 50)],
+                             "--max-connections", str(most_sessions + 50),
+                             "--max-sessions", str(most_sessions + 50)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     load_seconds = time.monotonic() - started
@@ -309,29 +312,42 @@ def settled_memory_kb(pid):
     return last
 
 
-def idle_memory(imap_port, pid):
+def idle_memory(imap_port, pid, fill):
     """KiB of server memory per idle IMAP session (logged in, INBOX selected,
-    in IDLE): {"Pss_Anon": ..., "Pss": ...}.
+    in IDLE): {"Pss_Anon": ..., "Pss": ...}, what a batch of sessions adds
+    on top of an earlier batch that is still held.
 
-    The server should not have served anything else before: memory that
-    earlier operations freed stays in the process (malloc keeps it for
-    reuse), and new sessions fill it without the process growing. After the
-    other benchmarks a Mailscope server held 38 MiB of such memory, which
-    200 sessions fit into: the quick run read 0.02 KiB a session. So
-    Mailscope gets a fresh server for this (see the caller), and one session
-    first logs in, selects INBOX, idles and leaves, so that what the
-    mailbox builds once for all its sessions (the shared message list) is
-    in the reading before, not charged to the sessions."""
+    Memory a server has freed stays in the process (malloc keeps it for
+    reuse), and new sessions fill it before the process grows. After the
+    other benchmarks a Mailscope server held 38 MiB of it, which 200
+    sessions fit into (the quick run read 0.02 KiB a session), and even a
+    fresh server has what loading the mailbox freed (4.5 MiB at 100k
+    messages: the first 360 sessions looked free). So Mailscope gets a
+    fresh server for this (see the caller); one session logs in, selects
+    INBOX, idles and leaves, so that what the mailbox builds once for all
+    its sessions (the shared message list) is not charged to them; then,
+    with `fill`, a first batch of --idle-sessions sessions fills what is
+    free, and the row is what a second batch as large costs. Dovecot's
+    sessions are processes of their own, each started afresh, so it has no
+    first batch (with 2,000 of its processes the development machine's
+    load went to 89 and a login went unanswered for 120 s)."""
     warm = open_idle_sessions(imap_port, 1)
     if warm is None:
         return None
     close_idle_sessions(warm)
-    before = settled_memory_kb(pid)
-    proc = open_idle_sessions(imap_port, args.idle_sessions)
-    if proc is None:
+    first = open_idle_sessions(imap_port, args.idle_sessions) if fill else None
+    if fill and first is None:
         return None
-    after = settled_memory_kb(pid)
-    close_idle_sessions(proc)
+    try:
+        before = settled_memory_kb(pid)
+        second = open_idle_sessions(imap_port, args.idle_sessions)
+        if second is None:
+            return None
+        after = settled_memory_kb(pid)
+        close_idle_sessions(second)
+    finally:
+        if first is not None:
+            close_idle_sessions(first)
     return {k: (after[k] - before[k]) / args.idle_sessions for k in before}
 
 
@@ -353,10 +369,10 @@ LABELS = [
 DOVECOT_EXTRA = [
     # The defaults allow 100 processes and 10 IMAP sessions per user and
     # address; the idle-session benchmark needs many more.
-    "default_process_limit = %d" % (args.idle_sessions + args.push_sessions + 100),
-    "default_client_limit = %d" % (2 * (args.idle_sessions + args.push_sessions) + 200),
+    "default_process_limit = %d" % (most_sessions + 100),
+    "default_client_limit = %d" % (2 * most_sessions + 200),
     "protocol imap {",
-    "  mail_max_userip_connections = %d" % (args.idle_sessions + args.push_sessions + 100),
+    "  mail_max_userip_connections = %d" % (most_sessions + 100),
     "}",
     # A process may map 256 MB by default; the index and cache of 100k
     # messages and the search over them must not hit that (a limit, not a
@@ -418,7 +434,7 @@ class InotifyLimit:
 inotify_limit = InotifyLimit()
 dovecot_mode = "one imap process per session (Dovecot's default)"
 if "dovecot" not in skip:
-    sessions = args.idle_sessions + args.push_sessions
+    sessions = most_sessions
     if not inotify_limit.raise_to(2 * sessions + 512):
         dovecot_mode = ("one imap process for all sessions (service imap: client_limit = %d, process_limit = 1; "
                         "fs.inotify.max_user_instances could not be raised)" % (sessions + 100))
@@ -535,7 +551,7 @@ for size in [int(s) for s in args.sizes.split()]:
                     pid = ms_proc.pid
 
                 def one_idle():
-                    idle[name] = idle_memory(imap, pid)
+                    idle[name] = idle_memory(imap, pid, fill=name == "mailscope")
                 attempt(name, "idle", (section, "idle"), one_idle)
     finally:
         if ms_proc is not None:
