@@ -34,9 +34,9 @@ ms_window_shortcuts (void)
   /* The keys of the shortcuts window, from wherever the focus is. Caught
    * before the focused widget sees them: as class bindings (bubbling up
    * last) F6 went to the GtkPaned around the stage and the transcript,
-   * which cycles its panes' focus with it. With no limit, also while a
-   * menu or a drop-down's popover is open (its own surface): Ctrl+M did
-   * nothing then. No text field in the window uses these keys. */
+   * which cycles its panes' focus with it. No text field in the window
+   * uses these keys. While a popover is open the keys go to it instead:
+   * see ms_window_share_shortcuts(). */
   static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
     { GDK_KEY_Right, GDK_ALT_MASK, "win.step-forward" },
     { GDK_KEY_Left, GDK_ALT_MASK, "win.step-back" },
@@ -56,8 +56,66 @@ ms_window_shortcuts (void)
                                           gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
                                                             gtk_named_action_new (keys[i].action)));
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  gtk_event_controller_set_propagation_limit (controller, GTK_LIMIT_NONE);
   return controller;
+}
+
+/* A popover (a menu, a drop-down's list) is a surface of its own: while it
+ * is open the X server sends the keys to it, and they travel up to the
+ * popover and no further, so the window's controller never sees them, with
+ * or without a propagation limit (Ctrl+M in the speed menu did nothing;
+ * tests/ui/test-shortcuts.c presses every key there). Each popover the
+ * focus enters gets the window's keys and the application's too; their
+ * actions are found through its parent, the button in the window. */
+/* The application's accelerators (Ctrl+?, Ctrl+Q): GtkApplication hands
+ * them to its windows, not to their popovers. */
+static GtkEventController *
+application_shortcuts (GtkApplication *application)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (application);
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, actions[i]);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (!g_action_parse_detailed_name (actions[i], &name, &target, NULL))
+        continue;
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          GtkShortcutTrigger *trigger = gtk_shortcut_trigger_parse_string (accels[j]);
+          GtkShortcut *shortcut;
+
+          if (trigger == NULL)
+            continue;
+          shortcut = gtk_shortcut_new (trigger, gtk_named_action_new (name));
+          gtk_shortcut_set_arguments (shortcut, target);
+          gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+        }
+    }
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  return controller;
+}
+
+static void
+on_focus_widget (MsWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *popover = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) : NULL;
+
+  if (popover == NULL || g_object_get_data (G_OBJECT (popover), "ms-window-shortcuts") != NULL)
+    return;
+  gtk_widget_add_controller (popover, ms_window_shortcuts ());
+  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    gtk_widget_add_controller (popover, application_shortcuts (gtk_window_get_application (GTK_WINDOW (self))));
+  g_object_set_data (G_OBJECT (popover), "ms-window-shortcuts", GINT_TO_POINTER (TRUE));
+}
+
+void
+ms_window_share_shortcuts (MsWindow *self)
+{
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), NULL);
 }
 
 GtkEventController *

@@ -175,6 +175,7 @@ void                ms_window_make_room_for_real_clients (MsWindow *self);
 void                ms_window_update_presentation (MsWindow *self);
 GtkEventController *ms_window_shortcuts (void);
 GtkEventController *ms_window_presentation_shortcuts (void);
+void                ms_window_share_shortcuts (MsWindow *self);
 void                ms_window_toggle_presentation_action (GtkWidget  *widget,
                                                           const char *action_name,
                                                           GVariant   *parameter);

@@ -436,6 +436,7 @@ ms_window_init (MsWindow *self)
   g_signal_connect_object (self->main_paned, "notify::position", G_CALLBACK (on_paned_position), self, G_CONNECT_SWAPPED);
 
   gtk_widget_add_controller (GTK_WIDGET (self), ms_window_shortcuts ());
+  ms_window_share_shortcuts (self);
   self->presentation_keys = ms_window_presentation_shortcuts ();
   gtk_widget_add_controller (GTK_WIDGET (self), self->presentation_keys);
   /* Before the first scenario: it may be the one open last time. */

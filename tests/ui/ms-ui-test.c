@@ -96,6 +96,49 @@ ms_ui_test_present (GtkWidget *window,
   return window;
 }
 
+GPtrArray *
+ms_ui_test_named_shortcuts (GtkWidget *widget)
+{
+  GPtrArray *shortcuts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (!GTK_IS_NAMED_ACTION (gtk_shortcut_get_action (shortcut)) ||
+              !GTK_IS_KEYVAL_TRIGGER (gtk_shortcut_get_trigger (shortcut)))
+            continue;
+          /* The widget keeps its controllers, so no reference here. */
+          g_object_set_data (G_OBJECT (shortcut), "controller", controller);
+          g_ptr_array_add (shortcuts, g_steal_pointer (&shortcut));
+        }
+    }
+  return shortcuts;
+}
+
+GtkWindow *
+ms_ui_test_find_toplevel (GType type)
+{
+  /* Not a new reference: GTK keeps the list. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return GTK_WINDOW (toplevel);
+    }
+  return NULL;
+}
+
 void
 ms_ui_test_iterate (guint ms)
 {

@@ -24,6 +24,12 @@ void       ms_ui_test_wait_until_still  (GtkWidget  *window);
 GtkWidget *ms_ui_test_present           (GtkWidget  *window,
                                          int         width,
                                          int         height);
+/* The key shortcuts of @widget's shortcut controllers that run a named
+ * action (keyval trigger, GtkNamedAction); each holds its controller as
+ * object data "controller". Free with g_ptr_array_unref(). */
+GPtrArray *ms_ui_test_named_shortcuts   (GtkWidget  *widget);
+/* A shown toplevel of @type (a dialog the app opened), or NULL. */
+GtkWindow *ms_ui_test_find_toplevel     (GType       type);
 /* Runs the main loop for @ms milliseconds (to let an animation move on). */
 void       ms_ui_test_iterate           (guint       ms);
 /* Xvfb comes without a session bus, and GtkApplication wants one: starts a

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The app as a desktop citizen, under Xvfb: light and dark (following a
  * fake freedesktop Settings portal on the test's private bus, and the
- * user's choice), the shortcuts window against the real key bindings,
- * accessible names on every control, every control reachable with Tab, and
- * the About dialog. Dark screenshots go to $MS_BUILD_DIR/ui-screenshots/. */
+ * user's choice), the shortcuts window against the real key bindings, and
+ * the About dialog (names and Tab: test-accessibility.c; every key pressed:
+ * test-shortcuts.c). Dark screenshots go to $MS_BUILD_DIR/ui-screenshots/. */
 #define G_LOG_DOMAIN "test-desktop"
 #include "config.h"
 
@@ -283,30 +283,19 @@ static GHashTable *
 real_bindings (GtkWidget *window)
 {
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+  g_autoptr(GPtrArray) shortcuts = ms_ui_test_named_shortcuts (window);
   g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+  for (guint i = 0; i < shortcuts->len; i++)
     {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      GtkShortcut *shortcut = g_ptr_array_index (shortcuts, i);
+      GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+      const char *name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (gtk_shortcut_get_action (shortcut)));
 
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+      if (!g_str_has_prefix (name, "win.") && !g_str_has_prefix (name, "app."))
         continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-          const char *name;
-
-          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger))
-            continue;
-          name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
-          if (!g_str_has_prefix (name, "win.") && !g_str_has_prefix (name, "app."))
-            continue;
-          g_hash_table_add (set, accel_key (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
-                                            gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))));
-        }
+      g_hash_table_add (set, accel_key (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                        gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))));
     }
   for (guint i = 0; actions[i] != NULL; i++)
     {
@@ -356,196 +345,17 @@ test_shortcuts_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* ---- accessibility ---- */
-
-static gboolean
-has_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (has_text (child))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-has_accessible_name (GtkWidget *widget)
-{
-  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-}
-
-static char *
-describe (GtkWidget *widget)
-{
-  const char *tooltip = gtk_widget_get_tooltip_text (widget);
-  g_autoptr(GString) path = g_string_new (NULL);
-
-  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    g_string_prepend (path, gtk_widget_get_css_name (w)), g_string_prepend (path, " > ");
-  return g_strdup_printf ("%s (%s%s%s)", G_OBJECT_TYPE_NAME (widget), path->str + 3,
-                          tooltip ? ", tooltip " : "", tooltip ? tooltip : "");
-}
-
-/* Every control has a name a screen reader can say; icon-only ones also a
- * tooltip for the sighted. Inner buttons of menu buttons and drop-downs
- * are named by their parent. */
-static void
-check_names (GtkWidget *widget,
-             guint     *n_checked)
-{
-  GtkWidget *parent = gtk_widget_get_parent (widget);
-  gboolean inner = parent && (GTK_IS_MENU_BUTTON (parent) || GTK_IS_DROP_DOWN (parent));
-  g_autofree char *what = NULL;
-
-  /* GTK's own window buttons (close, maximize) are named by GTK. */
-  if (GTK_IS_POPOVER (widget) || GTK_IS_WINDOW_CONTROLS (widget))
-    return;
-  if ((GTK_IS_BUTTON (widget) && !inner) || GTK_IS_MENU_BUTTON (widget))
-    {
-      what = describe (widget);
-      if (!has_text (widget))
-        {
-          if (!has_accessible_name (widget))
-            g_error ("icon-only %s has no accessible label", what);
-          if (gtk_widget_get_tooltip_text (widget) == NULL)
-            g_error ("icon-only %s has no tooltip", what);
-        }
-      (*n_checked)++;
-    }
-  else if (GTK_IS_DROP_DOWN (widget))
-    {
-      what = describe (widget);
-      if (!has_accessible_name (widget))
-        g_error ("%s has no accessible label (the selected item is not a name)", what);
-      (*n_checked)++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    check_names (child, n_checked);
-}
-
-static void
-check_stage (GtkWidget *window)
-{
-  GtkWidget *stage = ms_window_get_stage (MS_WINDOW (window));
-
-  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_ROLE_GROUP));
-  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_PROPERTY_LABEL));
-  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
-}
-
-static void
-test_accessible_names (void)
-{
-  GtkWidget *window = new_window (1280, 800);
-  guint n_checked = 0;
-
-  check_names (window, &n_checked);
-  /* Header, both device panels, the server, the transcript. */
-  g_assert_cmpuint (n_checked, >=, 25);
-  check_stage (window);
-
-  g_assert_true (gtk_widget_activate_action (window, "win.compare", NULL));
-  ms_ui_test_wait_for_frame (window);
-  n_checked = 0;
-  check_names (window, &n_checked);
-  g_assert_cmpuint (n_checked, >=, 40);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
-/* ---- keyboard ---- */
-
-static gboolean
-focused_inside (GHashTable *focused,
-                GtkWidget  *widget)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, focused);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (key == widget || gtk_widget_is_ancestor (key, widget))
-      return TRUE;
-  return FALSE;
-}
-
-/* Every enabled button on screen took the focus; a list did when one of
- * its rows did. */
-static void
-check_reached (GtkWidget  *widget,
-               GHashTable *focused,
-               guint      *n_checked)
-{
-  /* GTK's window buttons are for the mouse; the keyboard has Ctrl+Q. */
-  if (GTK_IS_POPOVER (widget) || GTK_IS_WINDOW_CONTROLS (widget) || !gtk_widget_is_drawable (widget))
-    return;
-  if ((GTK_IS_BUTTON (widget) || GTK_IS_LIST_VIEW (widget) || GTK_IS_COLUMN_VIEW (widget)) &&
-      gtk_widget_is_sensitive (widget))
-    {
-      gboolean reached = GTK_IS_BUTTON (widget) ? g_hash_table_contains (focused, widget)
-                                                : focused_inside (focused, widget);
-
-      if (!reached)
-        {
-          g_autofree char *what = describe (widget);
-          g_error ("%s cannot be reached with Tab", what);
-        }
-      (*n_checked)++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    check_reached (child, focused, n_checked);
-}
-
-static void
-test_keyboard_reach (void)
-{
-  GtkWidget *window = new_window (1280, 800);
-  g_autoptr(GHashTable) focused = g_hash_table_new (NULL, NULL);
-  GtkWidget *first = NULL;
-  guint n_checked = 0;
-
-  /* Step into the scenario so that every player button is enabled. */
-  g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
-  ms_ui_test_wait_for_frame (window);
-  gtk_window_set_focus (GTK_WINDOW (window), NULL);
-  /* Tab until the focus comes back to where it started. */
-  for (guint i = 0; i < 2000; i++)
-    {
-      GtkWidget *focus;
-
-      g_assert_true (gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD));
-      focus = gtk_root_get_focus (GTK_ROOT (window));
-      g_assert_nonnull (focus);
-      if (focus == first)
-        break;
-      if (first == NULL)
-        first = focus;
-      g_hash_table_add (focused, focus);
-    }
-  g_test_message ("%u widgets in the Tab chain", g_hash_table_size (focused));
-  check_reached (window, focused, &n_checked);
-  g_assert_cmpuint (n_checked, >=, 25);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 /* ---- about ---- */
 
 static void
 test_about (void)
 {
   GtkWidget *window = new_window (1280, 800);
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
-  GtkAboutDialog *about = NULL;
+  GtkAboutDialog *about;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_ABOUT_DIALOG (toplevel))
-        about = GTK_ABOUT_DIALOG (toplevel);
-    }
+  /* Found without an unref of gtk_window_get_toplevels(), GTK's own list. */
+  about = GTK_ABOUT_DIALOG (ms_ui_test_find_toplevel (GTK_TYPE_ABOUT_DIALOG));
   g_assert_nonnull (about);
   g_assert_cmpint (gtk_about_dialog_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
   g_assert_cmpstr (gtk_about_dialog_get_website (about), ==, "https://github.com/mailscope/mailscope");
@@ -584,8 +394,6 @@ main (int    argc,
   g_test_add_func ("/ui/desktop/follow-system", test_follow_system);
   g_test_add_func ("/ui/desktop/dark", test_dark_screenshots);
   g_test_add_func ("/ui/desktop/shortcuts-window", test_shortcuts_window);
-  g_test_add_func ("/ui/desktop/accessible-names", test_accessible_names);
-  g_test_add_func ("/ui/desktop/keyboard", test_keyboard_reach);
   g_test_add_func ("/ui/desktop/about", test_about);
 
   status = g_test_run ();
