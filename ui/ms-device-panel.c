@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-device-panel.h"
+#include "ms-status-text.h"
 #include "ms-teaching.h"
 #include "ms-tooltip.h"
 
@@ -381,7 +382,7 @@ ms_device_panel_set_status (MsDevicePanel *self,
                             const char    *status)
 {
   g_return_if_fail (MS_IS_DEVICE_PANEL (self));
-  gtk_label_set_text (self->status_label, status ? status : "");
+  ms_status_text_set (self->status_label, status);
 }
 
 void

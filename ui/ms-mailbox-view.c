@@ -6,6 +6,7 @@
 
 #include "ms-mailbox-model.h"
 #include "ms-mailbox-view.h"
+#include "ms-status-text.h"
 #include "ms-tooltip.h"
 
 struct _MsMailboxView
@@ -171,7 +172,7 @@ update_summary (MsMailboxView *self)
 
   if (mailbox == NULL || self->account == NULL)
     {
-      gtk_label_set_text (self->summary_label, "");
+      ms_status_text_set (self->summary_label, NULL);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
@@ -183,7 +184,7 @@ update_summary (MsMailboxView *self)
   text = g_strdup_printf (ngettext ("%u message, %u unread · %s stored",
                                     "%u messages, %u unread · %s stored", n),
                           n, unread, total);
-  gtk_label_set_text (self->summary_label, text);
+  ms_status_text_set (self->summary_label, text);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }
 

@@ -7,6 +7,7 @@
 
 #include "ms-device.h"
 #include "ms-link.h"
+#include "ms-status-text.h"
 #include "ms-teaching.h"
 #include "ms-tooltip.h"
 #include "ms-transcript.h"
@@ -117,7 +118,7 @@ ms_world_view_set_counters (MsWorldView *self,
                             const char  *counters)
 {
   g_return_if_fail (MS_IS_WORLD_VIEW (self));
-  gtk_label_set_text (self->counters_label, counters ? counters : "");
+  ms_status_text_set (self->counters_label, counters);
 }
 
 /* A device shares its column with another one: its panel is compact so
@@ -256,8 +257,7 @@ update_counters (MsWorldView *self)
     g_autofree char *stored = g_format_size (ms_account_get_total_size (ms_world_get_account (self->world)));
     g_string_append_printf (text, _("   ·   server stores %s"), stored);
   }
-  gtk_label_set_text (self->counters_label, text->str);
-  ms_tooltip_set_text (GTK_WIDGET (self->counters_label), text->str);
+  ms_status_text_set (self->counters_label, text->str);
 }
 
 static void

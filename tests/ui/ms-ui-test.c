@@ -139,6 +139,84 @@ ms_ui_test_find_toplevel (GType type)
   return NULL;
 }
 
+static gboolean
+is_status_line (GtkWidget *widget)
+{
+  static const char *classes[] = { "panel-status", "panel-title", "mailbox-summary", "world-caption", "world-counters" };
+
+  if (!GTK_IS_LABEL (widget) || !gtk_widget_is_drawable (widget))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (gtk_widget_has_css_class (widget, classes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_status_line (GtkWidget *window,
+                    GtkWidget *label)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+  GtkWidget *parent = gtk_widget_get_parent (label);
+  graphene_rect_t bounds, outer;
+  int minimum = 0;
+
+  if (*text == '\0')
+    return;
+  g_assert_true (gtk_widget_compute_bounds (label, window, &bounds));
+  g_assert_true (gtk_widget_compute_bounds (parent, window, &outer));
+  /* Not squeezed below what it asks for, and inside its box. */
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (gtk_widget_get_width (label) < minimum)
+    g_error ("“%s” has %d pixels of the %d it needs", text, gtk_widget_get_width (label), minimum);
+  if (!graphene_rect_contains_rect (&outer, &bounds))
+    g_error ("“%s” at %.0f,%.0f %.0fx%.0f runs out of its box at %.0f,%.0f %.0fx%.0f", text,
+             bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height,
+             outer.origin.x, outer.origin.y, outer.size.width, outer.size.height);
+  for (GtkWidget *other = gtk_widget_get_first_child (parent); other != NULL; other = gtk_widget_get_next_sibling (other))
+    {
+      graphene_rect_t them, both;
+
+      if (other == label || !gtk_widget_is_drawable (other) || !gtk_widget_compute_bounds (other, window, &them))
+        continue;
+      /* Touching edges are not an overlap. */
+      if (graphene_rect_intersection (&bounds, &them, &both) && both.size.width >= 1 && both.size.height >= 1)
+        g_error ("“%s” covers its neighbour %s", text, G_OBJECT_TYPE_NAME (other));
+    }
+  if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (label);
+
+      g_test_message ("cut short: “%s” (tooltip “%s”)", text, tooltip);
+      if (tooltip == NULL || *tooltip == '\0')
+        g_error ("“%s” is cut short and has no tooltip with the whole text", text);
+    }
+}
+
+static guint
+assert_status_lines_under (GtkWidget *window,
+                           GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_is_drawable (widget))
+    return 0;
+  if (is_status_line (widget))
+    {
+      assert_status_line (window, widget);
+      n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += assert_status_lines_under (window, child);
+  return n;
+}
+
+guint
+ms_ui_test_assert_status_lines (GtkWidget *window)
+{
+  return assert_status_lines_under (window, window);
+}
+
 void
 ms_ui_test_iterate (guint ms)
 {

@@ -24,6 +24,11 @@ void       ms_ui_test_wait_until_still  (GtkWidget  *window);
 GtkWidget *ms_ui_test_present           (GtkWidget  *window,
                                          int         width,
                                          int         height);
+/* The status lines of the stage (a device's state and traffic, a mailbox's
+ * counts, the name, the header of a world in compare mode): each fits its
+ * panel and covers none of its neighbours, and one cut short (ellipsized)
+ * has a tooltip with the whole text. Returns how many it checked. */
+guint      ms_ui_test_assert_status_lines (GtkWidget *window);
 /* The key shortcuts of @widget's shortcut controllers that run a named
  * action (keyval trigger, GtkNamedAction); each holds its controller as
  * object data "controller". Free with g_ptr_array_unref(). */

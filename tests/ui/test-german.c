@@ -121,6 +121,45 @@ test_german_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A window 1270 pixels wide and 720 high (a projector's 1280x720 less
+ * the frame), in German, whose words are longer: the status lines of the
+ * devices and the header of each world in compare mode fit, wrap between
+ * their parts, or are cut short with a tooltip; nothing covers anything.
+ * Four devices (two to a column) and two, one world and compare mode. */
+static void
+test_german_layout (void)
+{
+  static const char *scenarios[] = { "first-check", "one-session-at-a-time" };
+  GtkWidget *window = GTK_WIDGET (ms_window_new (GTK_APPLICATION (app)));
+  guint n_checked = 0;
+
+  /* The frame takes 10 pixels of each side of the size asked for. */
+  ms_ui_test_present (window, 1280, 730);
+  g_test_message ("window %dx%d", gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_true (gtk_widget_activate_action (window, "win.speed", "d", 4.0));
+  for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
+    for (guint compare = 0; compare < 2; compare++)
+      {
+        guint n_steps;
+
+        g_object_set (window, "compare", (gboolean) compare, NULL);
+        g_assert_true (gtk_widget_activate_action (window, "win.load-scenario", "s", scenarios[s]));
+        n_steps = ms_window_get_n_steps (MS_WINDOW (window));
+        for (guint step = 1; step <= n_steps; step++)
+          {
+            g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+            ms_ui_test_wait_until_still (window);
+            ms_ui_test_wait_for_frame (window);
+            n_checked += ms_ui_test_assert_status_lines (window);
+          }
+        if (s == 0)
+          ms_ui_test_save_screenshot (window, compare ? "german-layout-compare" : "german-layout");
+      }
+  g_test_message ("%u status lines checked", n_checked);
+  g_assert_cmpuint (n_checked, >, 100);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The lines the simulation writes, as the transcript pane shows them:
  * every notice and state line in German, no "check ok" or "done:" left. */
 static void
@@ -253,6 +292,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/german/window", test_german_window);
   g_test_add_func ("/ui/german/transcript", test_german_transcript);
+  g_test_add_func ("/ui/german/layout-1270x720", test_german_layout);
   g_test_add_func ("/ui/german/exports", test_german_exports);
   status = g_test_run ();
 

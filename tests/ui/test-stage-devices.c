@@ -286,6 +286,9 @@ test_1280x720 (void)
               if (step == 5 && frame == 6)
                 ms_ui_test_save_screenshot (window, pass == 0 ? "stage-band-19" : "stage-band-19-compare");
             }
+          /* The devices' status lines and the worlds' headers fit too. */
+          ms_ui_test_wait_for_frame (window);
+          ms_ui_test_assert_status_lines (window);
         }
     }
   g_test_message ("%u frames checked", n_frames);
