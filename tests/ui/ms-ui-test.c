@@ -123,6 +123,97 @@ ms_ui_test_named_shortcuts (GtkWidget *widget)
   return shortcuts;
 }
 
+static gboolean
+is_menu_row (GtkWidget *widget)
+{
+  /* GtkModelButton is private: a menu's rows, and its submenu links. */
+  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton");
+}
+
+static GtkWidget *
+find_menu_row (GtkWidget  *widget,
+               const char *text)
+{
+  if (is_menu_row (widget))
+    {
+      g_autofree char *label = NULL;
+
+      g_object_get (widget, "text", &label, NULL);
+      if (g_strcmp0 (label, text) == 0)
+        return widget;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_menu_row (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The shown page of a popover menu: its stack's visible child. */
+static GtkWidget *
+shown_page (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget))
+    return gtk_stack_get_visible_child (GTK_STACK (widget));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *page = shown_page (c);
+
+      if (page != NULL)
+        return page;
+    }
+  return NULL;
+}
+
+GtkWidget *
+ms_ui_test_open_submenu (GtkWidget  *popover,
+                         const char *text)
+{
+  GtkWidget *row = find_menu_row (popover, text);
+  GtkWidget *page;
+
+  if (row == NULL)
+    g_error ("no menu row reads “%s”", text);
+  g_assert_true (gtk_widget_activate (row));
+  page = shown_page (popover);
+  g_assert_nonnull (page);
+  /* The page slides in: a picture before the end shows the old one. */
+  while (gtk_stack_get_transition_running (GTK_STACK (gtk_widget_get_parent (page))))
+    ms_ui_test_wait_for_frame (popover);
+  ms_ui_test_wait_for_frame (popover);
+  return page;
+}
+
+void
+ms_ui_test_save_screen (const char *name,
+                        int         width,
+                        int         height)
+{
+  g_autofree char *dir = ms_ui_test_screenshot_dir ();
+  g_autofree char *file = g_strdup_printf ("%s-%dx%d.png", name, width, height);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *crop = g_strdup_printf ("%dx%d+0+0", width, height);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { "import", "-window", "root", "-crop", crop, path, NULL };
+
+  /* Whatever is drawn now, flushed to the X server. */
+  gdk_display_sync (gdk_display_get_default ());
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      /* A picture for a person: without ImageMagick the test goes on. */
+      g_test_message ("no screen picture %s: %s", path, error ? error->message : err);
+      return;
+    }
+  g_test_message ("screenshot %s", path);
+}
+
 GtkWindow *
 ms_ui_test_find_toplevel (GType type)
 {

@@ -35,6 +35,16 @@ guint      ms_ui_test_assert_status_lines (GtkWidget *window);
 GPtrArray *ms_ui_test_named_shortcuts   (GtkWidget  *widget);
 /* A shown toplevel of @type (a dialog the app opened), or NULL. */
 GtkWindow *ms_ui_test_find_toplevel     (GType       type);
+/* In an open popover menu, goes into the submenu of the row that reads
+ * @text and returns the submenu's page. */
+GtkWidget *ms_ui_test_open_submenu      (GtkWidget  *popover,
+                                         const char *text);
+/* Saves the X screen (all windows, popovers and dialogs as a person sees
+ * them), its top left @width x @height, as NAME-WxH.png in the screenshot
+ * folder; ImageMagick's import reads it. */
+void       ms_ui_test_save_screen       (const char *name,
+                                         int         width,
+                                         int         height);
 /* Runs the main loop for @ms milliseconds (to let an animation move on). */
 void       ms_ui_test_iterate           (guint       ms);
 /* Xvfb comes without a session bus, and GtkApplication wants one: starts a

@@ -305,44 +305,6 @@ test_presentation (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *
-find_menu_row (GtkWidget  *widget,
-               const char *text)
-{
-  if (is_menu_row (widget))
-    {
-      g_autofree char *label = NULL;
-
-      g_object_get (widget, "text", &label, NULL);
-      if (g_strcmp0 (label, text) == 0)
-        return widget;
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_menu_row (c, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The shown page of a popover menu: the stack's visible child. */
-static GtkWidget *
-shown_page (GtkWidget *widget)
-{
-  if (GTK_IS_STACK (widget))
-    return gtk_stack_get_visible_child (GTK_STACK (widget));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *page = shown_page (c);
-
-      if (page != NULL)
-        return page;
-    }
-  return NULL;
-}
-
 static void
 test_menus (void)
 {
@@ -377,16 +339,12 @@ test_menus (void)
 
     for (guint i = 0; i < G_N_ELEMENTS (submenus); i++)
       {
-        GtkWidget *popover, *row, *page;
+        GtkWidget *popover, *page;
 
         gtk_menu_button_popup (button);
         popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
         ms_ui_test_wait_for_frame (popover);
-        row = find_menu_row (popover, submenus[i]);
-        g_assert_nonnull (row);
-        g_assert_true (gtk_widget_activate (row));
-        ms_ui_test_wait_for_frame (popover);
-        page = shown_page (popover);
+        page = ms_ui_test_open_submenu (popover, submenus[i]);
         g_assert_nonnull (page);
         /* Back, and two or three choices. */
         g_assert_cmpuint (check_names (page, FALSE), >=, 3);

@@ -160,6 +160,98 @@ test_german_layout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Waits for a toplevel of @type the app opens; NULL after a minute. */
+static GtkWindow *
+wait_for_toplevel (GType type)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  GtkWindow *found;
+
+  while ((found = ms_ui_test_find_toplevel (type)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (found != NULL)
+    ms_ui_test_wait_for_frame (GTK_WIDGET (found));
+  return found;
+}
+
+/* Waits for the dialog of @type the app opens, checks that it holds
+ * @german, saves it alone as @name and the screen as @name-screen. */
+static GtkWindow *
+shoot_dialog (GType       type,
+              const char *german,
+              const char *name,
+              int         width,
+              int         height)
+{
+  GtkWindow *dialog = wait_for_toplevel (type);
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autofree char *screen = g_strdup_printf ("%s-screen", name);
+
+  g_assert_nonnull (dialog);
+  /* A file chooser lists its folder first, for the picture. */
+  ms_ui_test_iterate (800);
+  collect_texts (GTK_WIDGET (dialog), texts);
+  if (strstr (texts->str, german) == NULL)
+    g_error ("%s lacks “%s”:\n%s", name, german, texts->str);
+  ms_ui_test_save_screenshot (GTK_WIDGET (dialog), name);
+  ms_ui_test_save_screen (screen, width, height);
+  return dialog;
+}
+
+/* The dialogs and menus in German, for a person to look at (and for the
+ * user guide): About, the keyboard shortcuts, the export dialog and the
+ * preferences (the primary menu's Presentation Options and Style), each
+ * alone and as the screen shows it over a 1920x1080 and a 1280x800 window.
+ * Their texts must be German. */
+static void
+test_german_dialogs (void)
+{
+  static const int sizes[][2] = { { 1920, 1080 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int width = sizes[i][0], height = sizes[i][1];
+      GtkWidget *window = ms_ui_test_present (GTK_WIDGET (ms_window_new (GTK_APPLICATION (app))), width, height);
+      GtkMenuButton *menu = GTK_MENU_BUTTON (gtk_widget_get_template_child (window, MS_TYPE_WINDOW, "primary_menu_button"));
+      GtkWindow *dialog;
+      GtkWidget *popover;
+
+      g_assert_true (gtk_widget_activate_action (window, "win.step-forward", NULL));
+      ms_ui_test_wait_until_still (window);
+
+      g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+      dialog = shoot_dialog (GTK_TYPE_ABOUT_DIALOG, "Sieh, was POP3 und IMAP wirklich senden", "german-about", width, height);
+      gtk_window_destroy (dialog);
+
+      g_assert_true (gtk_widget_activate_action (window, "win.show-help-overlay", NULL));
+      dialog = shoot_dialog (GTK_TYPE_SHORTCUTS_WINDOW, "Vergleichen", "german-shortcuts", width, height);
+      gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
+
+      g_assert_true (gtk_widget_activate_action (window, "win.export", NULL));
+      dialog = shoot_dialog (GTK_TYPE_FILE_CHOOSER_DIALOG, "Passwörter verbergen", "german-export", width, height);
+      gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+      ms_ui_test_iterate (100);
+
+      for (guint s = 0; s < 2; s++)
+        {
+          const char *submenu = s == 0 ? "Presentation Options" : "Style";
+
+          gtk_menu_button_popup (menu);
+          popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+          ms_ui_test_wait_for_frame (popover);
+          ms_ui_test_open_submenu (popover, g_dgettext (GETTEXT_PACKAGE, submenu));
+          ms_ui_test_save_screenshot (popover, s == 0 ? "german-presentation-options" : "german-style");
+          ms_ui_test_save_screen (s == 0 ? "german-presentation-options-screen" : "german-style-screen", width, height);
+          gtk_menu_button_popdown (menu);
+        }
+      /* The closed menu hands the pointer back to the widget under it,
+       * whose tooltip timer (500 ms) would then ask a destroyed surface
+       * where the pointer is: a GTK 4.8 critical. Let it show first. */
+      ms_ui_test_iterate (800);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
 /* The lines the simulation writes, as the transcript pane shows them:
  * every notice and state line in German, no "check ok" or "done:" left. */
 static void
@@ -293,6 +385,7 @@ main (int    argc,
   g_test_add_func ("/ui/german/window", test_german_window);
   g_test_add_func ("/ui/german/transcript", test_german_transcript);
   g_test_add_func ("/ui/german/layout-1270x720", test_german_layout);
+  g_test_add_func ("/ui/german/dialogs", test_german_dialogs);
   g_test_add_func ("/ui/german/exports", test_german_exports);
   status = g_test_run ();
 
