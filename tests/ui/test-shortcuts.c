@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Every key the shortcuts window lists, pressed for real: xdotool sends it
- * through the X server (XTest), as a keyboard would, with the focus in the
- * stage, in the transcript, and in a menu's open popover.
+ * through the X server (XTest), as a keyboard would, with the focus in a
+ * list on the stage and in a menu's open popover.
  * The list is read from the app's own GtkShortcutsWindow, so a binding
  * added there without a check here fails the test; each key must have its
  * effect (an action's state changed, a step taken, a dialog opened). */
@@ -21,18 +21,20 @@
 static MsApplication *app;
 static guint n_quit;
 
-/* Where the focus is when the key comes. The header's buttons and the
- * primary menu behave as the stage and the speed menu do (the same
- * controllers catch the keys), and each press costs a reload of the
- * scenario: they are left out to keep the test within minutes under ASan. */
+/* Where the focus is when the key comes: in a list on the stage (a list
+ * view, which has key bindings of its own for arrows, Home and space), and
+ * in an open menu's popover (a surface of its own). The header's buttons,
+ * the primary menu and the transcript (a column view, the same bindings as
+ * a list view) behave as these do, since the same controllers catch the
+ * keys; each press costs a reload of the scenario, so they are left out
+ * to keep the test within minutes under ASan on a loaded machine. */
 typedef enum {
   FOCUS_STAGE,
-  FOCUS_TRANSCRIPT,
   FOCUS_SPEED_POPOVER,
   N_FOCUS
 } Focus;
 
-static const char *focus_names[] = { "stage", "transcript", "speed popover" };
+static const char *focus_names[] = { "stage", "speed popover" };
 
 typedef struct
 {
@@ -296,11 +298,6 @@ set_focus (Press *press)
     case FOCUS_STAGE:
       target = first_focusable (ms_window_get_stage (MS_WINDOW (window)), GTK_TYPE_LIST_VIEW);
       break;
-    case FOCUS_TRANSCRIPT:
-      target = first_focusable (GTK_WIDGET (ms_window_get_transcript_view (MS_WINDOW (window))), GTK_TYPE_COLUMN_VIEW);
-      if (target == NULL)
-        target = first_focusable (GTK_WIDGET (ms_window_get_transcript_view (MS_WINDOW (window))), GTK_TYPE_LIST_VIEW);
-      break;
     case FOCUS_SPEED_POPOVER:
       button = "speed_button";
       break;
@@ -476,7 +473,8 @@ static void
 test_every_listed_key (void)
 {
   GtkWidget *window = ms_ui_test_present (GTK_WIDGET (ms_window_new (GTK_APPLICATION (app))), 1280, 800);
-  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWidget *overlay;
   g_autoptr(GPtrArray) accels = g_ptr_array_new_with_free_func (g_free);
   guint n_presses = 0;
 
@@ -490,9 +488,16 @@ test_every_listed_key (void)
     }
 
   g_signal_connect (g_action_map_lookup_action (G_ACTION_MAP (app), "quit"), "activate", G_CALLBACK (on_quit), NULL);
+  /* The list comes from the window's resource, built here: the window
+   * builds its own shortcuts window on first use, and Ctrl+? must do that
+   * too (the first press of it below), not find one the test made. */
+  builder = gtk_builder_new_from_resource ("/io/github/mailscope/Mailscope/ui/ms-shortcuts-window.ui");
+  overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
   g_assert_nonnull (overlay);
-  collect_listed (GTK_WIDGET (overlay), accels);
+  collect_listed (overlay, accels);
+  gtk_window_destroy (GTK_WINDOW (overlay));
   g_assert_cmpuint (accels->len, >=, 20);
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 
   for (guint i = 0; i < accels->len; i++)
     {
