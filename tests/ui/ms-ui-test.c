@@ -123,8 +123,8 @@ ms_ui_test_named_shortcuts (GtkWidget *widget)
   return shortcuts;
 }
 
-static gboolean
-is_menu_row (GtkWidget *widget)
+gboolean
+ms_ui_test_is_menu_row (GtkWidget *widget)
 {
   /* GtkModelButton is private: a menu's rows, and its submenu links. */
   return g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton");
@@ -134,7 +134,7 @@ static GtkWidget *
 find_menu_row (GtkWidget  *widget,
                const char *text)
 {
-  if (is_menu_row (widget))
+  if (ms_ui_test_is_menu_row (widget))
     {
       g_autofree char *label = NULL;
 

@@ -35,6 +35,8 @@ guint      ms_ui_test_assert_status_lines (GtkWidget *window);
 GPtrArray *ms_ui_test_named_shortcuts   (GtkWidget  *widget);
 /* A shown toplevel of @type (a dialog the app opened), or NULL. */
 GtkWindow *ms_ui_test_find_toplevel     (GType       type);
+/* Whether @widget is a row of a popover menu (or a link to a submenu). */
+gboolean   ms_ui_test_is_menu_row       (GtkWidget  *widget);
 /* In an open popover menu, goes into the submenu of the row that reads
  * @text and returns the submenu's page. */
 GtkWidget *ms_ui_test_open_submenu      (GtkWidget  *popover,

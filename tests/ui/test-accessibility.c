@@ -26,13 +26,6 @@ static MsApplication *app;
 
 /* ---- what counts ---- */
 
-static gboolean
-is_menu_row (GtkWidget *widget)
-{
-  /* GtkModelButton is private: a menu's rows, and its submenu links. */
-  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton");
-}
-
 /* The part a person acts on. The inner button of a menu button or a
  * drop-down is its parent's, which the check covers. */
 static gboolean
@@ -48,7 +41,7 @@ is_control (GtkWidget *widget)
   return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
          GTK_IS_SWITCH (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
          GTK_IS_SCALE (widget) || (GTK_IS_ENTRY (widget) && !GTK_IS_SPIN_BUTTON (parent)) ||
-         GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) || is_menu_row (widget);
+         GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) || ms_ui_test_is_menu_row (widget);
 }
 
 static gboolean
