@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-command-explanations.h"
+#include "ms-display-names.h"
 #include "ms-real-client-lane.h"
 #include "ms-world-view.h"
 
@@ -58,12 +59,12 @@ update_card (MsRealClientLane *self)
 
   g_free (self->title);
   /* TRANSLATORS: a real client's lane: program (its address) protocol */
-  self->title = g_strdup_printf (_("%s (%s) %s"), program ? program : ms_live_client_get_name (client),
+  self->title = g_strdup_printf (_("%s (%s) %s"), program ? program : ms_device_display_name (ms_live_client_get_name (client)),
                                  ms_live_client_get_peer (client), protocol);
   gtk_label_set_text (self->title_label, self->title);
 
   /* TRANSLATORS: "real client 1 · port 1110 · ↓ 2 kB ↑ 64 bytes" */
-  detail = g_strdup_printf (_("%s · port %u · ↓ %s  ↑ %s"), ms_live_client_get_name (client),
+  detail = g_strdup_printf (_("%s · port %u · ↓ %s  ↑ %s"), ms_device_display_name (ms_live_client_get_name (client)),
                             ms_live_client_get_server_port (client), down, up);
   gtk_label_set_text (self->detail_label, detail);
 

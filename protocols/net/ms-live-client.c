@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ms-chunk-decoder.h"
+#include "ms-display-names.h"
 #include "ms-live-client.h"
 #include "ms-peer-process.h"
 #include "ms-protocol-event.h"
@@ -339,6 +340,8 @@ ms_live_client_new (MsConnection *connection,
   self->world = world ? g_object_ref (world) : NULL;
   self->number = number;
   self->server_port = server_port;
+  /* The id the transcript, its exports and filters use; a reader sees it
+   * translated (ms_device_display_name(), ms_phrase_real_client()). */
   self->name = g_strdup_printf ("real client %u", number);
   ms_chunk_decoder_init (&self->chunks, ms_connection_get_protocol (connection));
 
@@ -353,7 +356,7 @@ ms_live_client_new (MsConnection *connection,
                            G_CALLBACK (on_session_event), self, 0);
 
   add_phrase (self, MS_TRANSCRIPT_NOTICE,
-              ms_phrase_new (NC_ ("transcript", "%s connects from %s to port %u"), ms_phrase_text (self->name),
+              ms_phrase_new (NC_ ("transcript", "%s connects from %s to port %u"), ms_phrase_real_client (number),
                              ms_phrase_text (ms_connection_get_peer (connection)), ms_phrase_uint (server_port)));
 
   /* The client waits for its greeting meanwhile, so it is still there to

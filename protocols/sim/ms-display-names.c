@@ -41,26 +41,67 @@ display_msgid (const char *name)
   return NULL;
 }
 
+/* A real client's device name (ms-live-client.c), numbered from 1. */
+static const char real_client_msgid[] = NC_ ("transcript", "real client %u");
+#define REAL_CLIENT_PREFIX "real client "
+
+/* The number of a real client's name, or 0 for any other name. */
+static guint
+real_client_number (const char *name)
+{
+  guint64 number = 0;
+
+  if (!g_str_has_prefix (name, REAL_CLIENT_PREFIX) ||
+      !g_ascii_string_to_unsigned (name + strlen (REAL_CLIENT_PREFIX), 10, 1, G_MAXUINT, &number, NULL))
+    return 0;
+  return (guint) number;
+}
+
 const char *
 ms_device_display_name (const char *name)
 {
   const char *msgid;
+  guint number;
 
   g_return_val_if_fail (name != NULL, NULL);
 
   msgid = display_msgid (name);
-  return msgid != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "actor", msgid) : name;
+  if (msgid != NULL)
+    return g_dpgettext2 (GETTEXT_PACKAGE, "actor", msgid);
+  number = real_client_number (name);
+  if (number != 0)
+    {
+      /* Interned, as the other names are static: one string per language
+       * and real client that a window has shown, a few bytes each. */
+      g_autofree char *shown = g_strdup_printf (g_dpgettext2 (GETTEXT_PACKAGE, MS_PHRASE_CONTEXT, real_client_msgid),
+                                                number);
+
+      return g_intern_string (shown);
+    }
+  return name;
 }
 
 MsPhrase *
 ms_phrase_device (const char *name)
 {
   const char *msgid;
+  guint number;
 
   g_return_val_if_fail (name != NULL, NULL);
 
   msgid = display_msgid (name);
-  return msgid != NULL ? ms_phrase_name (name, "actor", msgid) : ms_phrase_text (name);
+  if (msgid != NULL)
+    return ms_phrase_name (name, "actor", msgid);
+  number = real_client_number (name);
+  if (number != 0)
+    return ms_phrase_real_client (number);
+  return ms_phrase_text (name);
+}
+
+MsPhrase *
+ms_phrase_real_client (guint number)
+{
+  return ms_phrase_new (real_client_msgid, ms_phrase_uint (number));
 }
 
 const char *

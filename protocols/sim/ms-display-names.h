@@ -15,12 +15,17 @@
 G_BEGIN_DECLS
 
 /* How a device name of the scenarios is shown ("phone" is "Phone", or
- * "Handy" in German); a teacher's own names as they are. */
+ * "Handy" in German; "real client 1" is "echtes Mailprogramm 1"); a
+ * teacher's own names as they are. */
 const char *ms_device_display_name (const char *name);
 /* A device named inside a notice: its id in the English line ("phone
  * done: …", as goldens and assertions read it), its display name in the
  * translated one ("Handy fertig: …"); a teacher's own name as text. */
 MsPhrase   *ms_phrase_device       (const char *name);
+/* Real client @number as a notice names it: "real client 2" in English
+ * (the device's id, see ms_live_client_get_name()), "echtes Mailprogramm 2"
+ * in German. */
+MsPhrase   *ms_phrase_real_client  (guint       number);
 /* How the step line names a scenario action ("check" is "abrufen" in
  * German); an unknown action as it is. */
 const char *ms_action_display_name (const char *action);

@@ -92,6 +92,25 @@ test_device_names (void)
   g_assert_false (ms_phrase_is_name (ms_phrase_get_arg (own, 0)));
 }
 
+/* A real client (a mail program on this computer) keeps its id "real
+ * client N" in the English line and the Device column's data, and reads
+ * in German wherever a person sees it; a name that only starts the same
+ * way is a teacher's own. */
+static void
+test_real_client_names (void)
+{
+  g_autoptr(MsPhrase) client = ms_phrase_new (NC_ ("transcript", "%s is online"), ms_phrase_device ("real client 12"));
+  g_autofree char *client_en = ms_phrase_to_english (client);
+  g_autofree char *client_de = ms_phrase_to_display (client);
+
+  g_assert_cmpstr (client_en, ==, "real client 12 is online");
+  g_assert_cmpstr (client_de, ==, "echtes Mailprogramm 12 ist online");
+  g_assert_cmpstr (ms_device_display_name ("real client 3"), ==, "echtes Mailprogramm 3");
+  g_assert_cmpstr (ms_device_display_name ("real client 0"), ==, "real client 0");
+  g_assert_cmpstr (ms_device_display_name ("real client 3b"), ==, "real client 3b");
+  g_assert_cmpstr (ms_device_display_name ("real client "), ==, "real client ");
+}
+
 /* A subject may say anything: "; " (which joins a summary's fragments) or
  * words that read like a phrase. Inside a phrase it is text and stays as
  * it is; the English line is the same either way. (The display used to
@@ -127,6 +146,7 @@ main (int    argc,
   ms_i18n_init ();
   g_test_add_func ("/phrase/german", test_german);
   g_test_add_func ("/phrase/device-names", test_device_names);
+  g_test_add_func ("/phrase/real-client-names", test_real_client_names);
   g_test_add_func ("/phrase/text-stays-verbatim", test_text_stays_verbatim);
   return g_test_run ();
 }
