@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ms-device.h"
 #include "ms-export.h"
@@ -72,6 +73,114 @@ ms_window_open_scenario_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The export's formats as the chooser's filters, in the user's language;
+ * each knows its extension (object data "extension"). */
+static void
+add_export_filters (GtkFileChooser *chooser)
+{
+  static const struct { const char *name; const char *extension; } formats[] = {
+    { N_("Web page (.html)"), "html" },
+    { N_("Markdown (.md)"), "md" },
+    { N_("Plain text (.txt)"), "txt" },
+    { N_("JSON, for programs (.json)"), "json" },
+    { N_("Packet capture for Wireshark (.pcapng)"), "pcapng" },
+    { N_("Sequence diagram as a PNG picture (.png)"), "png" },
+    { N_("Sequence diagram as an SVG drawing (.svg)"), "svg" },
+    { N_("Sequence diagram as a PDF document (.pdf)"), "pdf" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+      g_autofree char *pattern = g_strdup_printf ("*.%s", formats[i].extension);
+
+      gtk_file_filter_set_name (filter, _(formats[i].name));
+      gtk_file_filter_add_pattern (filter, pattern);
+      if (g_str_equal (formats[i].extension, "html"))
+        gtk_file_filter_add_pattern (filter, "*.htm");
+      g_object_set_data (G_OBJECT (filter), "extension", (gpointer) formats[i].extension);
+      gtk_file_chooser_add_filter (chooser, filter);
+      /* The name the chooser starts with ends in .html. */
+      if (i == 0)
+        gtk_file_chooser_set_filter (chooser, filter);
+    }
+}
+
+/* @name with the extension of @chooser's filter: picking "Markdown" turns
+ * "first-check.html" into "first-check.md", since the format follows the
+ * extension. A name without one gets it. Free with g_free(). */
+static char *
+name_for_filter (GtkFileChooser *chooser,
+                 const char     *name)
+{
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
+  const char *extension = filter ? g_object_get_data (G_OBJECT (filter), "extension") : NULL;
+  const char *dot = strrchr (name, '.');
+  g_autofree char *stem = NULL;
+
+  if (extension == NULL)
+    return g_strdup (name);
+  stem = dot != NULL && dot != name && ms_export_is_supported (name) ? g_strndup (name, dot - name) : g_strdup (name);
+  return g_strdup_printf ("%s.%s", stem, extension);
+}
+
+static void
+on_export_filter_changed (GtkFileChooser *chooser)
+{
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_autofree char *renamed = NULL;
+
+  if (name == NULL || *name == '\0')
+    return;
+  renamed = name_for_filter (chooser, name);
+  if (!g_str_equal (name, renamed))
+    gtk_file_chooser_set_current_name (chooser, renamed);
+}
+
+/* Whether GTK's file chooser remembers a size the user gave it (GTK keeps
+ * it in its own settings, -1 by -1 until then). */
+static gboolean
+file_chooser_has_size (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  int width = -1, height = -1;
+
+  schema = source ? g_settings_schema_source_lookup (source, "org.gtk.gtk4.Settings.FileChooser", TRUE) : NULL;
+  if (schema == NULL || !g_settings_schema_has_key (schema, "window-size"))
+    return FALSE;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_get (settings, "window-size", "(ii)", &width, &height);
+  return width > 0 && height > 0;
+}
+
+/* GTK's own chooser, which GtkFileChooserNative shows when there is no
+ * portal. It opens at its natural size where no file chooser was resized
+ * before (815 by 407 pixels: a short list, a cut sidebar), so it gets room
+ * unless the user gave it a size already. And the native chooser hears of
+ * a filter picked in it only once it closes: the name's extension follows
+ * the filter as it is picked. */
+static void
+adjust_export_dialog (MsWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+      int width = 0, height = 0;
+
+      if (!GTK_IS_FILE_CHOOSER_DIALOG (toplevel) || gtk_window_get_transient_for (toplevel) != GTK_WINDOW (self))
+        continue;
+      g_signal_connect (toplevel, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
+      if (file_chooser_has_size ())
+        continue;
+      gtk_window_get_default_size (toplevel, &width, &height);
+      gtk_window_set_default_size (toplevel, MAX (width, 960), MAX (height, 640));
+    }
+}
+
 static void
 on_export_file_chosen (MsWindow             *self,
                        int                   response,
@@ -80,7 +189,10 @@ on_export_file_chosen (MsWindow             *self,
   if (response == GTK_RESPONSE_ACCEPT && self->player != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *chosen = g_file_get_path (file);
+      /* A name typed without an extension takes the chosen format's. */
+      g_autofree char *path = chosen != NULL && !ms_export_is_supported (chosen)
+                              ? name_for_filter (GTK_FILE_CHOOSER (chooser), chosen) : g_steal_pointer (&chosen);
       const char *hide = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "hide-passwords");
       MsExportFlags flags = g_strcmp0 (hide, "true") == 0 ? MS_EXPORT_FLAGS_REDACT_PASSWORDS : 0;
       g_autoptr(GError) error = NULL;
@@ -110,6 +222,8 @@ ms_window_export_action (GtkWidget  *widget,
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   name = g_strdup_printf ("%s.html", self->scenario ? ms_scenario_get_id (self->scenario) : "mailscope");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  add_export_filters (GTK_FILE_CHOOSER (chooser));
+  g_signal_connect (chooser, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
   /* The same choice as `mailscope run --redact-passwords`. */
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "hide-passwords",
                                _("Hide passwords (shown as ••••)"), NULL, NULL);
@@ -118,6 +232,7 @@ ms_window_export_action (GtkWidget  *widget,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_file_chosen), widget, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  adjust_export_dialog (self);
 }
 
 static gboolean

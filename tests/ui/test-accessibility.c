@@ -348,6 +348,46 @@ test_menus (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* One filter per format the export writes, named for a person, the first
+ * (HTML) chosen as the name ends in .html; picking another changes the
+ * name's extension, which picks the format. The dialog has room for its
+ * list (it opened 867 by 407 pixels, its own natural size). */
+static void
+check_export_formats (GtkFileChooser *chooser)
+{
+  g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (chooser);
+  g_autofree char *name = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (chooser));
+  int height = gtk_widget_get_height (GTK_WIDGET (chooser));
+
+  g_test_message ("export dialog: %d x %d, %u filters", width, height, g_list_model_get_n_items (filters));
+  g_assert_cmpint (width, >=, 880);
+  g_assert_cmpint (height, >=, 560);
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 8);
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
+
+      g_assert_nonnull (gtk_file_filter_get_name (filter));
+      g_assert_nonnull (strstr (gtk_file_filter_get_name (filter), " (."));
+    }
+  g_assert_nonnull (gtk_file_chooser_get_filter (chooser));
+  g_assert_nonnull (strstr (gtk_file_filter_get_name (gtk_file_chooser_get_filter (chooser)), "(.html)"));
+  name = gtk_file_chooser_get_current_name (chooser);
+  g_assert_true (g_str_has_suffix (name, ".html"));
+
+  {
+    g_autoptr(GtkFileFilter) markdown = g_list_model_get_item (filters, 1);
+    g_autofree char *renamed = NULL;
+
+    gtk_file_chooser_set_filter (chooser, markdown);
+    ms_ui_test_iterate (100);
+    renamed = gtk_file_chooser_get_current_name (chooser);
+    g_test_message ("after picking %s: %s", gtk_file_filter_get_name (markdown), renamed);
+    g_assert_true (g_str_has_suffix (renamed, ".md"));
+  }
+}
+
 static void
 test_export_dialog (void)
 {
@@ -366,6 +406,8 @@ test_export_dialog (void)
   /* On screen only: the file chooser's other pages (search, places) are
    * GTK's, and the app has no say in them. */
   check_all (GTK_WIDGET (dialog), "export dialog", 6, TRUE);
+  check_export_formats (GTK_FILE_CHOOSER (dialog));
+  ms_ui_test_save_screen ("export-dialog", 1280, 800);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   ms_ui_test_iterate (100);
   gtk_window_destroy (GTK_WINDOW (window));
