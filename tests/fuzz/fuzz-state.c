@@ -19,6 +19,7 @@
 
 #include "ms-store.h"
 #include "ms-store-state.h"
+#include "../unit/ms-test-tree.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -56,32 +57,10 @@ collect_files (const char *root,
     }
 }
 
-static void remove_tree (const char *path);
-
 static void
 remove_scratch (void)
 {
-  remove_tree (scratch_root);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
+  ms_test_remove_tree (scratch_root);
 }
 
 /* The template: a state folder with two messages in INBOX, written once.
@@ -117,7 +96,7 @@ make_template (void)
 
   template_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   collect_files (template_dir, "");
-  remove_tree (template_dir);
+  ms_test_remove_tree (template_dir);
 }
 
 static void
@@ -217,6 +196,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_clear_object (&state);
     }
   g_clear_object (&store);
-  remove_tree (dir);
+  ms_test_remove_tree (dir);
   return 0;
 }
